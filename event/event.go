@@ -1,0 +1,153 @@
+// Package event defines the normalized evidence that every parser emits and
+// every signature reads: inputs -> parsers -> events -> signatures -> findings.
+//
+// An Event is deliberately flat: a few typed location fields and a map of
+// string fields whose names follow the conventions documented below. Rules
+// in the signature catalog address events only through those field names.
+package event
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Sources: the parser that produced an event.
+const (
+	SourceUccApilog = "uccapilog" // client UccApi text logs
+	SourceEvtx      = "evtx"      // exported Windows event logs
+	SourceText      = "text"      // free text: notes, pasted error messages
+)
+
+// Kinds: what an event describes.
+const (
+	KindSIP     = "sip"     // one SIP message sent or received by the client
+	KindLog     = "log"     // a client log line at warning or error level
+	KindHRESULT = "hresult" // an HRESULT code found on any line
+	KindUIText  = "uitext"  // a user-visible error text of the client
+	KindRecord  = "record"  // one Windows event log record
+)
+
+// Event is one normalized piece of evidence.
+//
+// Field names (all values are strings):
+//
+//	SIP (Kind "sip"):
+//	  sip.direction      "sent" or "received"
+//	  sip.remote         remote address "ip:port" as logged
+//	  sip.local          local address "ip:port" as logged
+//	  sip.type           "request" or "response"
+//	  sip.method         request method (REGISTER, INVITE, ...)
+//	  sip.uri            request URI
+//	  sip.status         response status code ("401")
+//	  sip.reason         response reason phrase ("Unauthorized")
+//	  sip.cseq.method    method named in CSeq (so responses can be tied to REGISTER)
+//	  sip.cseq.number    sequence number named in CSeq
+//	  sip.call_id        Call-ID header
+//	  sip.from.uri       URI in From (the sign-in address on REGISTER)
+//	  sip.to.uri         URI in To
+//	  sip.user_agent     User-Agent header
+//	  sip.server         Server header
+//	  sip.header.NAME    every header, NAME lower-cased; repeated headers joined with "\n"
+//	  sip.body           the message body
+//	  diag.header        "ms-diagnostics" or "ms-diagnostics-public" (first one found)
+//	  diag.code          ErrorId ("4005"); diag.subcode when "4005.1"
+//	  diag.reason        reason parameter; diag.source, and diag.PARAM for any other parameter
+//	Log line (Kind "log"):
+//	  log.level          ERROR, WARN, ... as written
+//	  log.thread         "1F68:C14" (process:thread, hex)
+//	  log.message        text after "::"
+//	HRESULT (Kind "hresult"):
+//	  hresult            "0x80048821" (lower-case hex, 8 digits)
+//	  hresult.name       symbolic name when known
+//	User-visible text (Kind "uitext"):
+//	  ui.key             stable key of the known text (see parsers/scan)
+//	  ui.text            the text as it appears in the input
+//	Event log record (Kind "record"):
+//	  evt.provider, evt.source (legacy event source), evt.event_id, evt.qualifiers,
+//	  evt.level, evt.channel, evt.computer, evt.user_sid, evt.task, evt.keywords,
+//	  evt.data.NAME for named EventData/UserData values, evt.data.N (1-based) for
+//	  unnamed Data elements, evt.data.all: every value joined by "\n".
+type Event struct {
+	Source   string            // SourceUccApilog, SourceEvtx, SourceText
+	Kind     string            // KindSIP, KindLog, ...
+	Path     string            // input path, "bundle.zip!/dir/file" inside zips
+	Line     int               // 1-based line of the first line, text inputs
+	EndLine  int               // last line of a multi-line event (a SIP block), 0 if single
+	RecordID uint64            // EventRecordID, event logs
+	Time     time.Time         // when it happened; see Local
+	Local    bool              // Time is a wall-clock time without zone (client logs)
+	Text     string            // raw excerpt as written (secrets are masked by reporters)
+	Fields   map[string]string // see above
+}
+
+// Get returns a field value, or "" when it is absent.
+func (e *Event) Get(name string) string { return e.Fields[name] }
+
+// Set sets a field, allocating the map on first use.
+func (e *Event) Set(name, value string) {
+	if e.Fields == nil {
+		e.Fields = make(map[string]string)
+	}
+	e.Fields[name] = value
+}
+
+// LocalLayout formats times that carry no zone.
+const LocalLayout = "2006-01-02T15:04:05.000"
+
+// FormatTime renders t as RFC 3339 in UTC, or without a zone when local is
+// true (a client log's wall-clock time). It returns "" for the zero time.
+func FormatTime(t time.Time, local bool) string {
+	if t.IsZero() {
+		return ""
+	}
+	if local {
+		return t.Format(LocalLayout)
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// MarshalJSON writes the event as one JSON object with a stable key order
+// (encoding/json sorts the keys of Fields).
+func (e Event) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Path      string            `json:"path"`
+		Line      int               `json:"line,omitempty"`
+		EndLine   int               `json:"end_line,omitempty"`
+		RecordID  uint64            `json:"record_id,omitempty"`
+		Time      string            `json:"time,omitempty"`
+		LocalTime bool              `json:"local_time,omitempty"`
+		Source    string            `json:"source"`
+		Kind      string            `json:"kind"`
+		Fields    map[string]string `json:"fields,omitempty"`
+		Text      string            `json:"text,omitempty"`
+	}{e.Path, e.Line, e.EndLine, e.RecordID, FormatTime(e.Time, e.Local), e.Local, e.Source, e.Kind, e.Fields, e.Text})
+}
+
+// Sink receives the events of a parse one at a time. An error returned by a
+// Sink stops the parse and is returned by the parser.
+type Sink func(Event) error
+
+// A Problem is a part of an input that could not be read: a damaged line,
+// record or chunk. Parsers report problems and go on with the rest; an error
+// return is kept for inputs that cannot be read at all.
+type Problem struct {
+	Line   int    // 1-based line, text inputs
+	Record uint64 // record id, event logs (0 when unknown)
+	Offset int64  // byte offset, when more useful than a line
+	Msg    string // what is wrong, for a person
+}
+
+// String renders the problem as "line 12: msg", "record 7: msg",
+// "offset 0x11000: msg" or just msg.
+func (p Problem) String() string {
+	switch {
+	case p.Line > 0:
+		return fmt.Sprintf("line %d: %s", p.Line, p.Msg)
+	case p.Record > 0:
+		return fmt.Sprintf("record %d: %s", p.Record, p.Msg)
+	case p.Offset > 0:
+		return fmt.Sprintf("offset %#x: %s", p.Offset, p.Msg)
+	}
+	return p.Msg
+}
