@@ -1,0 +1,290 @@
+// Package bundle walks the inputs of an analysis — files, folders, zip
+// archives (nested ones too), gzip files and standard input — and yields
+// one Entry per file to analyse. It reads archives in place and never
+// extracts them to disk; it knows nothing about log formats.
+package bundle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Defaults for the zero fields of Options.
+const (
+	DefaultMaxDepth     = 4
+	DefaultMaxEntrySize = 4 << 30   // 4 GiB
+	DefaultMaxMemory    = 256 << 20 // 256 MiB
+)
+
+// ErrTooLarge is wrapped by the errors of entries whose declared or actual
+// uncompressed size exceeds Options.MaxEntrySize.
+var ErrTooLarge = errors.New("exceeds the size limit")
+
+// errReleased is returned by Open and OpenSeeker of an entry whose archive
+// Walk has already finished with.
+var errReleased = errors.New("opened after Walk finished with its archive")
+
+// ReadSeekCloser is what OpenSeeker returns.
+type ReadSeekCloser interface {
+	io.ReadSeeker
+	io.Closer
+}
+
+// Entry is one file to analyse.
+//
+// An Entry of a plain file can be opened at any time. An Entry inside an
+// archive or from standard input can be opened only while Walk is still
+// inside that archive, which is always the case during the call of fn that
+// received it; later, Open and OpenSeeker return an error.
+type Entry struct {
+	// Path is the display path: the OS path for plain files; inside zips
+	// "<zip path>!/<entry path>", repeated for nested zips
+	// ("bundle.zip!/inner.zip!/Tracing/Lync-UccApi-0.UccApilog"); inside a
+	// gzip file "<path>!/<name without .gz>"; "-" for standard input.
+	Path string
+	// Size is the uncompressed size in bytes, -1 when unknown.
+	Size int64
+	// ModTime is the modification time recorded for the file, if any.
+	ModTime time.Time
+	// Err is non-nil when the entry could not be listed or opened (a
+	// damaged zip, an unreadable file, a symbolic link, a size over the
+	// limit). Such an Entry is still yielded so the report can name it.
+	Err error
+
+	open       func() (io.ReadCloser, error)
+	openSeeker func() (ReadSeekCloser, error)
+}
+
+// Open returns a streaming reader of the entry's uncompressed content.
+// Errors while reading name the entry. The caller must close it.
+func (e *Entry) Open() (io.ReadCloser, error) {
+	if e.Err != nil {
+		return nil, e.Err
+	}
+	if e.open == nil {
+		return nil, fmt.Errorf("%s: entry was not made by Walk", e.Path)
+	}
+	return e.open()
+}
+
+// OpenSeeker returns a reader with random access to the entry's content,
+// for formats such as EVTX that need io.ReadSeeker. Plain files are opened
+// directly and stored zip entries are read in place; compressed content is
+// decompressed into memory when it fits Options.MaxMemory, else into a
+// temporary file that Close removes. The caller must close it.
+func (e *Entry) OpenSeeker() (ReadSeekCloser, error) {
+	if e.Err != nil {
+		return nil, e.Err
+	}
+	if e.openSeeker == nil {
+		return nil, fmt.Errorf("%s: entry was not made by Walk", e.Path)
+	}
+	return e.openSeeker()
+}
+
+// Options controls Walk. The zero value gives the defaults.
+type Options struct {
+	// MaxDepth is how many archives deep Walk opens archives: a zip given
+	// on the command line is at depth 0, a zip inside it at depth 1. An
+	// archive deeper than this is yielded with an Err. Zero or less means
+	// DefaultMaxDepth.
+	MaxDepth int
+	// MaxEntrySize refuses archive entries and standard input whose
+	// declared or actual uncompressed size exceeds it (a zip-bomb guard): a
+	// declared size over it is reported in Entry.Err, reading fails with
+	// ErrTooLarge past it. Plain files are not limited. Zero or less means
+	// DefaultMaxEntrySize.
+	MaxEntrySize int64
+	// MaxMemory is the largest content that is buffered in memory when
+	// random access is needed (OpenSeeker, nested zips, standard input);
+	// larger content goes to a temporary file. Zero or less means
+	// DefaultMaxMemory.
+	MaxMemory int64
+	// TempDir is where temporary files are made; "" means os.TempDir().
+	TempDir string
+	// Stdin is read for the path "-"; nil means os.Stdin.
+	Stdin io.Reader
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxDepth <= 0 {
+		o.MaxDepth = DefaultMaxDepth
+	}
+	if o.MaxEntrySize <= 0 {
+		o.MaxEntrySize = DefaultMaxEntrySize
+	}
+	if o.MaxMemory <= 0 {
+		o.MaxMemory = DefaultMaxMemory
+	}
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
+	return o
+}
+
+// Walk calls fn for every file under paths, in a deterministic order: paths
+// in the order given; folders recursively in lexical order; zip entries in
+// central-directory order, with nested archives expanded in place.
+//
+// Zip archives are recognised by their content ("PK\x03\x04", or
+// "PK\x05\x06" for an empty one) or by a .zip name, gzip files by their
+// magic bytes. Archives are read in place, a nested one from memory when
+// it fits Options.MaxMemory and from a temporary file otherwise; temporary
+// files are removed before Walk returns. Directories inside zips are
+// skipped. Symbolic links inside folders are not followed; a path given in
+// paths is. The path "-" reads Options.Stdin once.
+//
+// Every problem with one input (a missing path, a damaged zip, a link) is
+// reported as an Entry with a non-nil Err, and the walk goes on; a caller
+// learns that nothing could be read by counting the entries with a nil Err.
+// Walk returns early only when ctx is done (returning ctx.Err()) or when fn
+// returns an error, which Walk then returns unchanged.
+func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) error) error {
+	w := &walker{ctx: ctx, opt: opt.withDefaults(), fn: fn}
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var err error
+		if p == "-" {
+			err = w.stdin()
+		} else {
+			err = w.topPath(p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walker holds the state of one Walk. Its methods return an error only to
+// stop the walk (cancelled context or an error of fn); problems with an
+// input become entries with Err.
+type walker struct {
+	ctx context.Context
+	opt Options
+	fn  func(*Entry) error
+}
+
+// yield hands e to fn unless the context is done.
+func (w *walker) yield(e *Entry) error {
+	if err := w.ctx.Err(); err != nil {
+		return err
+	}
+	return w.fn(e)
+}
+
+// yieldErr yields an entry for path that carries err.
+func (w *walker) yieldErr(path string, size int64, mod time.Time, err error) error {
+	return w.yield(&Entry{Path: path, Size: size, ModTime: mod, Err: err})
+}
+
+// topPath walks one path given by the caller, following a symbolic link.
+func (w *walker) topPath(p string) error {
+	info, err := os.Stat(p)
+	if err != nil {
+		return w.yieldErr(p, -1, time.Time{}, err)
+	}
+	return w.fsPath(p, info)
+}
+
+// fsPath walks a folder or file whose info is known.
+func (w *walker) fsPath(p string, info os.FileInfo) error {
+	switch mode := info.Mode(); {
+	case mode.IsDir():
+		return w.dir(p)
+	case mode&os.ModeSymlink != 0:
+		return w.yieldErr(p, -1, info.ModTime(), errors.New("symbolic link, not followed"))
+	case mode.IsRegular():
+		return w.file(p, info)
+	default:
+		return w.yieldErr(p, -1, info.ModTime(), fmt.Errorf("not a regular file (%s)", mode.Type()))
+	}
+}
+
+// dir walks a folder recursively in lexical order.
+func (w *walker) dir(dir string) error {
+	des, readErr := os.ReadDir(dir) // sorted by name
+	for _, de := range des {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		p := filepath.Join(dir, de.Name())
+		info, err := de.Info() // Lstat: links are not followed
+		if err != nil {
+			if err := w.yieldErr(p, -1, time.Time{}, err); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := w.fsPath(p, info); err != nil {
+			return err
+		}
+	}
+	if readErr != nil {
+		return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf("read folder: %w", readErr))
+	}
+	return nil
+}
+
+// file walks one regular file of the file system.
+func (w *walker) file(p string, info os.FileInfo) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return w.yieldErr(p, info.Size(), info.ModTime(), err)
+	}
+	defer f.Close()
+	src := &source{
+		path:       p,
+		name:       filepath.Base(p),
+		size:       info.Size(),
+		modTime:    info.ModTime(),
+		ra:         f,
+		open:       func() (io.ReadCloser, error) { return os.Open(p) },
+		openSeeker: func() (ReadSeekCloser, error) { return os.Open(p) },
+	}
+	return w.source(src, 0)
+}
+
+// stdin walks standard input: it is read once into memory or a temporary
+// file, then walked like a file named "-".
+func (w *walker) stdin() error {
+	const name = "-"
+	buf, err := w.spill(w.guard(w.opt.Stdin, nil, name), -1)
+	if err != nil {
+		if ctxErr := w.ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return w.yieldErr(name, -1, time.Time{}, fmt.Errorf("read standard input: %w", err))
+	}
+	defer buf.Close()
+	sc := new(scope)
+	defer sc.release()
+	size := buf.Size()
+	section := func() *io.SectionReader { return io.NewSectionReader(buf, 0, size) }
+	src := &source{
+		path: name,
+		name: name,
+		size: size,
+		ra:   buf,
+		open: func() (io.ReadCloser, error) {
+			if err := sc.check(name); err != nil {
+				return nil, err
+			}
+			return io.NopCloser(section()), nil
+		},
+		openSeeker: func() (ReadSeekCloser, error) {
+			if err := sc.check(name); err != nil {
+				return nil, err
+			}
+			return nopSeekCloser{section()}, nil
+		},
+	}
+	return w.source(src, 0)
+}

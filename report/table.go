@@ -1,0 +1,224 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/sfblog/sfblog/analyze"
+)
+
+// TableWriter writes the report for a terminal: a verdict line, a table of
+// findings, the inputs that could not be fully read and each finding's
+// remedy links.
+type TableWriter struct {
+	// Color enables ANSI colour (severity and verdict).
+	Color bool
+}
+
+var _ Writer = (*TableWriter)(nil)
+
+// Column widths: how many characters of an excerpt's first line the
+// findings table shows, and where titles and input errors are wrapped.
+const (
+	excerptWidth = 60
+	titleWidth   = 40
+	errorWidth   = 60
+)
+
+// ANSI SGR sequences used when colour is on.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiRed    = "\x1b[1;31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiGreen  = "\x1b[32m"
+)
+
+// Write renders r as text tables to w.
+func (t *TableWriter) Write(w io.Writer, r *analyze.Report) error {
+	if r == nil {
+		return fmt.Errorf("write table report: %w", errNilReport)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(t.paint(verdictColor(r), clean(verdict(r))) + "\n")
+	if d := signInDetails(r.SignIn); d != "" {
+		buf.WriteString(clean(d) + "\n")
+	}
+	buf.WriteString("\n")
+
+	if len(r.Findings) == 0 {
+		fmt.Fprintf(&buf, "No known sign-in problem was found in %s (%s).\n",
+			plural(len(r.Inputs), "input"), plural(totalInputEvents(r), "event"))
+	} else if err := t.findings(&buf, r.Findings); err != nil {
+		return err
+	}
+
+	if bad := problemInputs(r); len(bad) > 0 {
+		buf.WriteString("\n" + inputsHeadline(len(bad), len(r.Inputs)) + ":\n")
+		if err := t.inputs(&buf, bad); err != nil {
+			return err
+		}
+	}
+
+	t.remedies(&buf, r.Findings)
+	return flush(w, &buf, "table")
+}
+
+// findings renders the findings table.
+func (t *TableWriter) findings(buf *bytes.Buffer, fs []analyze.Finding) error {
+	rows := make([][]string, 0, len(fs))
+	for i := range fs {
+		f := &fs[i]
+		first := "-"
+		if len(f.Evidence) > 0 {
+			e := f.Evidence[0]
+			first = clean(location(e))
+			if line := shorten(firstLine(clean(e.Excerpt)), excerptWidth); line != "" {
+				first += "\n" + line
+			}
+		}
+		rows = append(rows, []string{
+			t.paint(severityColor(f.Severity), f.Severity),
+			f.ID,
+			f.Confidence,
+			wrapWords(clean(f.Title), titleWidth),
+			strconv.Itoa(totalEvents(f)),
+			first,
+		})
+	}
+	return renderTable(buf, []string{"SEVERITY", "ID", "CONFIDENCE", "TITLE", "EVIDENCE", "FIRST EVIDENCE"}, rows)
+}
+
+// inputs renders the table of inputs that could not be fully read.
+func (t *TableWriter) inputs(buf *bytes.Buffer, ins []analyze.Input) error {
+	rows := make([][]string, 0, len(ins))
+	for _, in := range ins {
+		problem := "format not recognized"
+		if len(in.Errors) > 0 {
+			msgs := make([]string, 0, len(in.Errors))
+			for _, e := range in.Errors {
+				msgs = append(msgs, wrapWords(clean(e), errorWidth))
+			}
+			problem = strings.Join(msgs, "\n")
+		}
+		rows = append(rows, []string{clean(in.Path), clean(in.Format), problem})
+	}
+	return renderTable(buf, []string{"PATH", "FORMAT", "ERROR"}, rows)
+}
+
+// remedies lists each finding's remedy links under its id.
+func (t *TableWriter) remedies(buf *bytes.Buffer, fs []analyze.Finding) {
+	width := 0
+	for _, f := range fs {
+		if len(f.Links) > 0 {
+			width = max(width, len(f.ID))
+		}
+	}
+	if width == 0 {
+		return
+	}
+	buf.WriteString("\nRemedies:\n")
+	for _, f := range fs {
+		for i, l := range f.Links {
+			id := ""
+			if i == 0 {
+				id = f.ID
+			}
+			fmt.Fprintf(buf, "  %-*s  %s\n", width, id, clean(l))
+		}
+	}
+}
+
+// renderTable draws one table with the package's fixed style. Cells are
+// shown as given: no header reformatting, no trimming, no wrapping.
+func renderTable(buf *bytes.Buffer, header []string, rows [][]string) error {
+	tbl := tablewriter.NewTable(buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Settings: tw.Settings{Separators: tw.Separators{BetweenRows: tw.On}},
+		})),
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
+	tbl.Header(header)
+	if err := tbl.Bulk(rows); err != nil {
+		return fmt.Errorf("build table: %w", err)
+	}
+	if err := tbl.Render(); err != nil {
+		return fmt.Errorf("render table: %w", err)
+	}
+	return nil
+}
+
+// wrapWords breaks s into lines of at most width runes at spaces; a word
+// longer than width gets a line of its own.
+func wrapWords(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, word := range strings.Fields(s) {
+		w := utf8.RuneCountInString(word)
+		switch {
+		case n == 0:
+		case n+1+w > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += w
+	}
+	return b.String()
+}
+
+// paint wraps s in an ANSI colour when colour is on.
+func (t *TableWriter) paint(color, s string) string {
+	if !t.Color || color == "" || s == "" {
+		return s
+	}
+	return color + s + ansiReset
+}
+
+// severityColor is the colour of a severity name.
+func severityColor(sev string) string {
+	switch sev {
+	case analyze.SeverityError:
+		return ansiRed
+	case analyze.SeverityWarning:
+		return ansiYellow
+	case analyze.SeverityInfo:
+		return ansiCyan
+	}
+	return ""
+}
+
+// verdictColor is the colour of the verdict line.
+func verdictColor(r *analyze.Report) string {
+	switch r.SignIn.Outcome {
+	case analyze.OutcomeFailed:
+		return ansiRed
+	case analyze.OutcomeSucceeded:
+		return ansiGreen
+	}
+	return ansiBold
+}
+
+// totalInputEvents sums the events read from all inputs.
+func totalInputEvents(r *analyze.Report) int {
+	n := 0
+	for _, in := range r.Inputs {
+		n += in.Events
+	}
+	return n
+}
