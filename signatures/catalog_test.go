@@ -1,0 +1,83 @@
+package signatures
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// documentedIDs are the ids of ../shared/reference/signin-errors.md: the
+// contract of the catalog.
+var documentedIDs = []string{
+	"SFB-BAD-CREDENTIALS", "SFB-CACHED-SIGNIN-DATA", "SFB-CLIENT-VERSION", "SFB-CLOCK-SKEW",
+	"SFB-DNS-PROPAGATION", "SFB-FIRST-SIGNIN-CERT-PROMPT", "SFB-NOT-LICENSED", "SFB-PERSONAL-CERT",
+	"SFB-SERVER-UNAVAILABLE-ADFS-CERT", "SFB-SERVER-UNAVAILABLE-DNS", "SFB-SIGNIN-ADDRESS-FORMAT",
+	"SFB-SIGNIN-ADDRESS-NOT-FOUND", "SFB-SIP-NOT-ENABLED", "SFB-TRUST-PROMPT", "SFB-UNRESOLVED",
+}
+
+func TestDefaultCatalogHoldsEveryDocumentedID(t *testing.T) {
+	c, err := Default()
+	require.NoError(t, err)
+	var ids []string
+	for _, s := range c.All() {
+		ids = append(ids, s.ID)
+		assert.NotEmpty(t, s.Messages, s.ID)
+		assert.GreaterOrEqual(t, len(s.Examples.Match)+len(s.Examples.NoMatch), 2, s.ID)
+		for _, l := range s.Links {
+			assert.NotContains(t, l, "&amp;", "%s: links use a plain &", s.ID)
+		}
+	}
+	assert.Equal(t, documentedIDs, ids)
+}
+
+// TestInvalidSignatures loads each broken file of testdata/invalid; its
+// first line says which error (substring) loading must report.
+func TestInvalidSignatures(t *testing.T) {
+	files, err := filepath.Glob("testdata/invalid/*.yaml")
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			require.NoError(t, err)
+			first, _ := bufio.NewReader(strings.NewReader(string(data))).ReadString('\n')
+			want, ok := strings.CutPrefix(strings.TrimSpace(first), "# want: ")
+			require.True(t, ok, "first line must be '# want: <error substring>'")
+			_, err = Parse(f, data)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), want)
+			assert.True(t, strings.HasPrefix(err.Error(), f), "error names the file: %v", err)
+		})
+	}
+}
+
+func TestDuplicateIDIsRejected(t *testing.T) {
+	c, err := Default()
+	require.NoError(t, err)
+	data, err := builtin.ReadFile("catalog/sfb-clock-skew.yaml")
+	require.NoError(t, err)
+	err = c.Add("mine/clock.yaml", data)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "mine/clock.yaml:2: signature SFB-CLOCK-SKEW: id: id already defined in catalog/sfb-clock-skew.yaml")
+}
+
+func TestAddDir(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile("testdata/invalid/bad-regex.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "x.yaml"), data, 0o644))
+	c, err := Default()
+	require.NoError(t, err)
+	err = c.AddDir(dir)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), filepath.Join(dir, "x.yaml")+":17:")
+
+	assert.ErrorContains(t, c.AddDir(filepath.Join(dir, "missing")), "signatures directory")
+	empty := t.TempDir()
+	assert.ErrorContains(t, c.AddDir(empty), "no signature files")
+}

@@ -1,0 +1,325 @@
+package signatures
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sfblog/sfblog/event"
+)
+
+// MaxKept bounds how many events one rule keeps; every match is still counted.
+const MaxKept = 500
+
+// Matcher is a catalog compiled for matching: rules indexed by event kind,
+// so an event is only tested against the rules that read its kind.
+type Matcher struct {
+	cat    *Catalog
+	byKind map[string][]ref
+	slots  int
+}
+
+// ref points at one condition: a rule's when, or one side of a correlation.
+type ref struct {
+	sig, rule, side int // side: 0 when, 1 first, 2 second
+	slot            int
+	cond            *Cond
+}
+
+// NewMatcher compiles the catalog.
+func NewMatcher(c *Catalog) *Matcher {
+	m := &Matcher{cat: c, byKind: map[string][]ref{}}
+	add := func(kinds []string, r ref) {
+		r.slot = m.slots
+		m.slots++
+		for _, k := range kinds {
+			m.byKind[k] = append(m.byKind[k], r)
+		}
+	}
+	for si, s := range c.sigs {
+		for ri, ev := range s.Evidence {
+			if ev.When != nil {
+				add(ev.Kind, ref{si, ri, 0, 0, ev.When})
+				continue
+			}
+			add(ev.Correlate.First.Kind, ref{si, ri, 1, 0, ev.Correlate.First.When})
+			add(ev.Correlate.Second.Kind, ref{si, ri, 2, 0, ev.Correlate.Second.When})
+		}
+	}
+	return m
+}
+
+// Catalog returns the catalog the matcher was compiled from.
+func (m *Matcher) Catalog() *Catalog { return m.cat }
+
+// bucket holds the events one condition matched.
+type bucket struct {
+	events []*event.Event
+	count  int
+}
+
+// Collector keeps the events of one input that some rule reads. It is not
+// safe for concurrent use: give each input its own and Merge them.
+type Collector struct {
+	m       *Matcher
+	buckets []bucket
+}
+
+// NewCollector returns an empty collector.
+func (m *Matcher) NewCollector() *Collector {
+	return &Collector{m: m, buckets: make([]bucket, m.slots)}
+}
+
+// Observe tests e against every rule that reads its kind and keeps it where
+// one matches. It reports whether any rule kept it.
+func (c *Collector) Observe(e *event.Event) bool {
+	kept := false
+	for _, r := range c.m.byKind[e.Kind] {
+		if !r.cond.Match(e) {
+			continue
+		}
+		b := &c.buckets[r.slot]
+		b.count++
+		if len(b.events) < MaxKept {
+			b.events = append(b.events, e)
+		}
+		kept = true
+	}
+	return kept
+}
+
+// Merge adds the events of other (a later input) to c.
+func (c *Collector) Merge(other *Collector) {
+	for i := range c.buckets {
+		b, o := &c.buckets[i], &other.buckets[i]
+		b.count += o.count
+		room := MaxKept - len(b.events)
+		if room > len(o.events) {
+			room = len(o.events)
+		}
+		b.events = append(b.events, o.events[:room]...)
+	}
+}
+
+// Hit is a signature whose rules matched.
+type Hit struct {
+	Sig       *Signature
+	Confirmed bool           // a deciding rule matched
+	RuledOut  bool           // a rules_out rule matched
+	Events    []*event.Event // evidence of deciding and symptom rules, in evidence order
+	Total     int            // matches counted, including those not kept
+	Rules     []string       // names of the rules that counted, in file order
+}
+
+// Order compares events in time. Events of one file are ordered by line or
+// record; others by time, converting local wall-clock times with Zone (the
+// client's offset from UTC) when it is known. ok is false when the two
+// events cannot be ordered.
+type Order struct {
+	Zone    time.Duration
+	HasZone bool
+}
+
+// Before reports whether a happened before b, and whether that is known.
+func (o Order) Before(a, b *event.Event) (before, ok bool) {
+	if a.Path == b.Path {
+		if a.Line != b.Line {
+			return a.Line < b.Line, true
+		}
+		return a.RecordID < b.RecordID, a.RecordID != b.RecordID
+	}
+	ta, oka := o.utc(a)
+	tb, okb := o.utc(b)
+	if !oka || !okb || !o.comparable(a, b) {
+		return false, false
+	}
+	return ta.Before(tb), true
+}
+
+// Distance returns |a-b| in time, and whether it is known.
+func (o Order) Distance(a, b *event.Event) (time.Duration, bool) {
+	ta, oka := o.utc(a)
+	tb, okb := o.utc(b)
+	if !oka || !okb {
+		return 0, false
+	}
+	d := ta.Sub(tb)
+	if d < 0 {
+		d = -d
+	}
+	return d, true
+}
+
+// utc returns the event's time in UTC, when it has one that can be placed.
+func (o Order) utc(e *event.Event) (time.Time, bool) {
+	if e.Time.IsZero() {
+		return time.Time{}, false
+	}
+	if !e.Local {
+		return e.Time, true
+	}
+	if !o.HasZone {
+		// Local times of one client are comparable with each other; place
+		// them as if they were UTC so that they order among themselves.
+		return e.Time, true
+	}
+	return e.Time.Add(-o.Zone), true
+}
+
+// comparable reports whether the times of a and b can be compared: both
+// UTC, both local, or mixed with a known zone.
+func (o Order) comparable(a, b *event.Event) bool {
+	return a.Local == b.Local || o.HasZone
+}
+
+// Evaluate decides which signatures hit, given everything collected.
+func (m *Matcher) Evaluate(c *Collector, o Order) []*Hit {
+	var hits []*Hit
+	slot := 0
+	for _, s := range m.cat.sigs {
+		type ruleResult struct {
+			events []*event.Event
+			count  int
+		}
+		results := make([]ruleResult, len(s.Evidence))
+		for ri, ev := range s.Evidence {
+			if ev.When != nil {
+				b := c.buckets[slot]
+				slot++
+				results[ri] = ruleResult{b.events, b.count}
+				continue
+			}
+			first, second := c.buckets[slot], c.buckets[slot+1]
+			slot += 2
+			results[ri].events, results[ri].count = correlate(ev.Correlate, first.events, second.events, o)
+		}
+		matched := map[string]bool{}
+		for ri, ev := range s.Evidence {
+			matched[ev.Name] = results[ri].count > 0
+		}
+		h := &Hit{Sig: s}
+		seen := map[*event.Event]bool{}
+		counted := false
+		for ri, ev := range s.Evidence {
+			if !matched[ev.Name] || !allMatched(matched, ev.With) || anyMatched(matched, ev.Unless) {
+				continue
+			}
+			h.Rules = append(h.Rules, ev.Name)
+			switch ev.Role {
+			case RoleRulesOut:
+				h.RuledOut = true
+				continue
+			case RoleDecides:
+				h.Confirmed = true
+			}
+			counted = true
+			h.Total += results[ri].count
+			for _, e := range results[ri].events {
+				if !seen[e] {
+					seen[e] = true
+					h.Events = append(h.Events, e)
+				}
+			}
+		}
+		if counted {
+			SortEvents(h.Events)
+			hits = append(hits, h)
+		}
+	}
+	return hits
+}
+
+func anyMatched(matched map[string]bool, names []string) bool {
+	for _, n := range names {
+		if matched[n] {
+			return true
+		}
+	}
+	return false
+}
+
+func allMatched(matched map[string]bool, names []string) bool {
+	for _, n := range names {
+		if !matched[n] {
+			return false
+		}
+	}
+	return true
+}
+
+// correlate pairs first and second events; it returns the events of the
+// pairs that hold and how many pairs hold.
+func correlate(c *Correlate, first, second []*event.Event, o Order) ([]*event.Event, int) {
+	var out []*event.Event
+	in := map[*event.Event]bool{}
+	n := 0
+	for _, a := range first {
+		for _, b := range second {
+			if a == b || !pairHolds(c, a, b, o) {
+				continue
+			}
+			n++
+			for _, e := range []*event.Event{a, b} {
+				if !in[e] && len(out) < MaxKept {
+					in[e] = true
+					out = append(out, e)
+				}
+			}
+		}
+	}
+	return out, n
+}
+
+func pairHolds(c *Correlate, a, b *event.Event, o Order) bool {
+	for _, j := range c.On {
+		va, oka := value(a, j.First)
+		vb, okb := value(b, j.Second)
+		if !oka || !okb || va == "" || vb == "" {
+			return false
+		}
+		switch j.Op {
+		case "equal":
+			if !strings.EqualFold(va, vb) {
+				return false
+			}
+		case "differ":
+			if strings.EqualFold(va, vb) {
+				return false
+			}
+		case "contains":
+			if !containsFold(vb, strings.ToLower(va)) {
+				return false
+			}
+		case "in":
+			if !containsFold(va, strings.ToLower(vb)) {
+				return false
+			}
+		}
+	}
+	if c.Order == "before" {
+		before, ok := o.Before(a, b)
+		if !ok || !before {
+			return false
+		}
+	}
+	if c.within > 0 && o.comparable(a, b) {
+		if d, ok := o.Distance(a, b); ok && d > c.within {
+			return false
+		}
+	}
+	return true
+}
+
+// SortEvents orders events by path, then line, then record id.
+func SortEvents(es []*event.Event) {
+	sort.SliceStable(es, func(i, j int) bool {
+		a, b := es[i], es[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.RecordID < b.RecordID
+	})
+}
