@@ -87,9 +87,9 @@ type Summary struct {
 
 // SignIn says whether the user finally signed in, as far as the logs show.
 type SignIn struct {
-	Outcome  string `json:"outcome"`            // OutcomeFailed, OutcomeSucceeded, OutcomeUnknown
-	Address  string `json:"address,omitempty"`  // the sign-in address the client used last
-	Attempts int    `json:"attempts"`           // REGISTER requests seen
-	Failures int    `json:"failures"`           // failed REGISTER responses and failure texts
+	Outcome  string `json:"outcome"`             // OutcomeFailed, OutcomeSucceeded, OutcomeUnknown
+	Address  string `json:"address,omitempty"`   // the sign-in address the client used last
+	Attempts int    `json:"attempts"`            // REGISTER requests seen
+	Failures int    `json:"failures"`            // failed REGISTER responses and failure texts
 	LastTime string `json:"last_time,omitempty"` // time of the deciding event
 }

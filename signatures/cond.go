@@ -101,7 +101,8 @@ func (c *Cond) UnmarshalYAML(n *yaml.Node) error {
 	if err := seen["field"].Decode(&c.Field); err != nil || c.Field == "" {
 		return &FieldError{Line: seen["field"].Line, Field: "field", Msg: "must be a non-empty string"}
 	}
-	for k, v := range seen {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i].Value, n.Content[i+1]
 		if k == "field" {
 			continue
 		}

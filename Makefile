@@ -1,0 +1,56 @@
+# sfblog - see README.md.
+GO       ?= go
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -X main.version=$(VERSION)
+PKGS     := ./...
+
+.PHONY: all build test race lint fmt vet bench cover golden samples samples-check tools clean
+
+all: lint test build
+
+## build: the sfblog binary in ./bin
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/sfblog ./cmd/sfblog
+
+## test: every test, with the race detector; sample zips must be up to date
+test: samples-check
+	$(GO) test -race -count=1 $(PKGS)
+
+## lint: gofmt and go vet must be clean
+lint: fmt vet
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+## bench: speed and memory benchmarks (see BENCHMARKS.md)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./parsers/... ./analyze/... ./mask/... ./bundle/...
+
+## cover: test coverage summary and coverage.out
+cover:
+	$(GO) test -count=1 -coverprofile=coverage.out $(PKGS)
+	$(GO) tool cover -func=coverage.out | tail -1
+
+## golden: rewrite golden files after an intended output change
+golden:
+	$(GO) test ./report/... ./parsers/... ./cmd/... -update
+
+## samples: rebuild testdata/logs/*.zip from the committed case fixtures
+samples:
+	$(GO) run ./internal/cmd/genlogs
+
+samples-check:
+	$(GO) run ./internal/cmd/genlogs -check
+
+## tools: the independent EVTX readers the cross-check tests use (Debian)
+tools:
+	@command -v evtxexport >/dev/null && test -x /usr/bin/evtx_dump.py || \
+	{ (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libevtx-utils python3-evtx) \
+	  || echo "tools: could not install libevtx-utils/python3-evtx; cross-check tests will skip"; }
+
+clean:
+	rm -rf bin coverage.out

@@ -1,0 +1,423 @@
+// Package analyze runs the pipeline: it reads every input of a bundle with
+// the parser of its format, matches the events against the signature
+// catalog, decides whether the user finally signed in, and builds the
+// findings of the report.
+package analyze
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sfblog/sfblog/bundle"
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers"
+	"github.com/sfblog/sfblog/signatures"
+)
+
+// DefaultMaxEvidence is how many evidence excerpts a finding shows.
+const DefaultMaxEvidence = 5
+
+// Options tune an analysis.
+type Options struct {
+	MaxEvidence  int       // excerpts per finding; 0 means DefaultMaxEvidence
+	Since, Until time.Time // only consider evidence in this window (zero: open)
+	Version      string    // sfblog version for the report
+	Stdin        io.Reader // read for the path "-"
+	Jobs         int       // inputs parsed at once; 0 means GOMAXPROCS
+	Bundle       bundle.Options
+}
+
+// Analyzer matches inputs against a compiled catalog.
+type Analyzer struct {
+	m   *signatures.Matcher
+	opt Options
+	tap func(*event.Event) error // sees every event (sfblog parse)
+}
+
+// New returns an Analyzer for the catalog compiled in m.
+func New(m *signatures.Matcher, opt Options) *Analyzer {
+	if opt.MaxEvidence <= 0 {
+		opt.MaxEvidence = DefaultMaxEvidence
+	}
+	if opt.Jobs <= 0 {
+		opt.Jobs = runtime.GOMAXPROCS(0)
+	}
+	return &Analyzer{m: m, opt: opt}
+}
+
+// ErrNoInput is returned when not one input could be read.
+var ErrNoInput = fmt.Errorf("no input could be read")
+
+// input is what reading one file produced.
+type input struct {
+	Input
+	col     *signatures.Collector
+	tr      *tracker
+	zone    zoneVotes
+	first   *event.Event
+	last    *event.Event
+	readErr bool // nothing of it could be read
+}
+
+// Run analyses the files under paths (zips, folders, single files, "-").
+// It returns ErrNoInput, with the report, when no input could be read.
+func (a *Analyzer) Run(ctx context.Context, paths []string) (*Report, error) {
+	opt := a.opt.Bundle
+	if opt.Stdin == nil {
+		opt.Stdin = a.opt.Stdin
+	}
+	// Entries are read one at a time: an entry of a (nested) zip can only be
+	// read while the walk stands on it, and each parser streams its input.
+	var results []*input
+	err := bundle.Walk(ctx, paths, opt, func(e *bundle.Entry) error {
+		results = append(results, a.readEntry(ctx, e))
+		return ctx.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r := a.finish(results)
+	for _, in := range results {
+		if !in.readErr {
+			return r, nil
+		}
+	}
+	return r, ErrNoInput
+}
+
+// readEntry parses one bundle entry, whatever its state: a damaged or
+// unrecognised file becomes an Input with errors, never a failed run.
+func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
+	in = a.newInput(e.Path)
+	defer func() {
+		if p := recover(); p != nil {
+			in.Errors = append(in.Errors, fmt.Sprintf("internal error while reading: %v", p))
+		}
+	}()
+	if e.Err != nil {
+		in.Format = parsers.Unrecognized
+		in.Errors = append(in.Errors, e.Err.Error())
+		in.readErr = true
+		return in
+	}
+	head, err := readHead(e)
+	if err != nil {
+		in.Format = parsers.Unrecognized
+		in.Errors = append(in.Errors, err.Error())
+		in.readErr = true
+		return in
+	}
+	in.Format = parsers.Sniff(head)
+	var problems []event.Problem
+	switch in.Format {
+	case parsers.Unrecognized:
+		if len(head) == 0 {
+			in.Errors = append(in.Errors, "empty file")
+		}
+		in.readErr = true
+		return in
+	case parsers.Evtx:
+		rs, err := e.OpenSeeker()
+		if err != nil {
+			in.Errors = append(in.Errors, err.Error())
+			in.readErr = true
+			return in
+		}
+		defer rs.Close()
+		problems, err = parsers.ParseEvtx(ctx, e.Path, rs, e.Size, in.sink(a))
+		if err != nil {
+			in.Errors = append(in.Errors, err.Error())
+		}
+	default:
+		rc, err := e.Open()
+		if err != nil {
+			in.Errors = append(in.Errors, err.Error())
+			in.readErr = true
+			return in
+		}
+		defer rc.Close()
+		problems, err = parsers.ParseText(ctx, in.Format, e.Path, rc, in.sink(a))
+		if err != nil {
+			in.Errors = append(in.Errors, err.Error())
+		}
+	}
+	for _, p := range problems {
+		in.Errors = append(in.Errors, p.String())
+	}
+	return in
+}
+
+func readHead(e *bundle.Entry) ([]byte, error) {
+	rc, err := e.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	head := make([]byte, parsers.HeadSize)
+	n, err := io.ReadFull(rc, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return head[:n], nil
+}
+
+func (a *Analyzer) newInput(path string) *input {
+	return &input{Input: Input{Path: path}, col: a.m.NewCollector(), tr: newTracker()}
+}
+
+// sink returns the event sink of one input: window filter, derived fields,
+// input statistics, then the signature collector.
+func (in *input) sink(a *Analyzer) event.Sink {
+	return func(ev event.Event) error {
+		if !a.inWindow(&ev) {
+			return nil
+		}
+		e := &ev
+		in.Events++
+		if !e.Time.IsZero() {
+			if in.first == nil || e.Time.Before(in.first.Time) {
+				in.first = e
+			}
+			if in.last == nil || e.Time.After(in.last.Time) {
+				in.last = e
+			}
+		}
+		in.tr.annotate(e)
+		in.zone.add(e)
+		in.col.Observe(e)
+		if a.tap != nil {
+			return a.tap(e)
+		}
+		return nil
+	}
+}
+
+// inWindow applies --since/--until. A client log's local time is compared
+// as a wall-clock time; events without a time are always kept.
+func (a *Analyzer) inWindow(e *event.Event) bool {
+	if e.Time.IsZero() || (a.opt.Since.IsZero() && a.opt.Until.IsZero()) {
+		return true
+	}
+	t := e.Time
+	if !a.opt.Since.IsZero() && t.Before(wall(a.opt.Since, e.Local)) {
+		return false
+	}
+	if !a.opt.Until.IsZero() && t.After(wall(a.opt.Until, e.Local)) {
+		return false
+	}
+	return true
+}
+
+// wall returns t as UTC, or for a local event its wall clock read as UTC.
+func wall(t time.Time, local bool) time.Time {
+	if local {
+		y, mo, d := t.Date()
+		h, mi, s := t.Clock()
+		return time.Date(y, mo, d, h, mi, s, t.Nanosecond(), time.UTC)
+	}
+	return t.UTC()
+}
+
+// finish merges the inputs and builds the report.
+func (a *Analyzer) finish(results []*input) *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          Tool{Name: "sfblog", Version: a.opt.Version},
+		Inputs:        []Input{},
+		Findings:      []Finding{},
+	}
+	all := a.m.NewCollector()
+	var zone zoneVotes
+	var signins []*event.Event
+	var attempts int
+	var address string
+	for _, in := range results {
+		if in.first != nil {
+			in.FirstTime = event.FormatTime(in.first.Time, in.first.Local)
+			in.LastTime = event.FormatTime(in.last.Time, in.last.Local)
+		}
+		if in.Errors == nil {
+			in.Errors = []string{}
+		}
+		r.Inputs = append(r.Inputs, in.Input)
+		all.Merge(in.col)
+		zone.merge(in.zone)
+		signins = append(signins, in.tr.results...)
+		attempts += in.tr.attempts
+		if in.tr.address != "" {
+			address = in.tr.address
+		}
+	}
+	order := zone.order()
+	r.SignIn = outcome(signins, order)
+	r.SignIn.Attempts = attempts
+	r.SignIn.Address = address
+	hits := a.m.Evaluate(all, order)
+	r.Findings = a.findings(hits, r.SignIn.Outcome)
+	for _, f := range r.Findings {
+		r.Summary.Findings++
+		switch f.Severity {
+		case SeverityError:
+			r.Summary.Error++
+		case SeverityWarning:
+			r.Summary.Warning++
+		case SeverityInfo:
+			r.Summary.Info++
+		}
+	}
+	return r
+}
+
+// outcome decides whether the user finally signed in: failed when a
+// failure comes after the last success (or cannot be placed in time).
+func outcome(results []*event.Event, o signatures.Order) SignIn {
+	s := SignIn{Outcome: OutcomeUnknown}
+	var lastOK, lastFail *event.Event
+	untimedFail := false
+	for _, e := range results {
+		ok := e.Get(FieldResult) == "success"
+		if !ok {
+			s.Failures++
+		}
+		if e.Time.IsZero() && !ok {
+			untimedFail = true
+			continue
+		}
+		p := &lastFail
+		if ok {
+			p = &lastOK
+		}
+		if *p == nil {
+			*p = e
+		} else if before, known := o.Before(*p, e); known && before {
+			*p = e
+		}
+	}
+	switch {
+	case lastOK == nil && lastFail == nil && !untimedFail:
+		return s
+	case untimedFail || lastOK == nil:
+		s.Outcome = OutcomeFailed
+	case lastFail == nil:
+		s.Outcome = OutcomeSucceeded
+	default:
+		if failedLater, known := o.Before(lastOK, lastFail); known && failedLater {
+			s.Outcome = OutcomeFailed
+		} else {
+			s.Outcome = OutcomeSucceeded
+		}
+	}
+	last := lastFail
+	if s.Outcome == OutcomeSucceeded {
+		last = lastOK
+	}
+	if last != nil {
+		s.LastTime = event.FormatTime(last.Time, last.Local)
+	}
+	return s
+}
+
+// findings applies the report rules to the hits: the failure gate,
+// rules_out, suppression of possible causes by a confirmed one, and the
+// fallback signature.
+func (a *Analyzer) findings(hits []*signatures.Hit, outcome string) []Finding {
+	var kept []*signatures.Hit
+	var fallback []*signatures.Hit
+	for _, h := range hits {
+		switch {
+		case h.Sig.Fallback:
+			fallback = append(fallback, h)
+		case h.Sig.NeedsFailure() && outcome == OutcomeSucceeded:
+		case h.RuledOut && !h.Confirmed:
+		default:
+			kept = append(kept, h)
+		}
+	}
+	// A possible cause that shares its symptom with a confirmed one is
+	// left out: the confirmed cause explains the symptom.
+	confirmedEvents := map[*event.Event]bool{}
+	for _, h := range kept {
+		if h.Confirmed {
+			for _, e := range h.Events {
+				confirmedEvents[e] = true
+			}
+		}
+	}
+	var out []*signatures.Hit
+	explained := false
+	for _, h := range kept {
+		if !h.Confirmed && sharesAny(h.Events, confirmedEvents) {
+			continue
+		}
+		out = append(out, h)
+		if signatures.SeverityRank(h.Sig.Severity) >= signatures.SeverityRank(SeverityWarning) {
+			explained = true
+		}
+	}
+	if outcome == OutcomeFailed && !explained {
+		for _, h := range fallback {
+			h.Confirmed = true
+			out = append(out, h)
+		}
+	}
+	fs := make([]Finding, 0, len(out))
+	for _, h := range out {
+		fs = append(fs, a.finding(h))
+	}
+	sort.SliceStable(fs, func(i, j int) bool {
+		ri, rj := signatures.SeverityRank(fs[i].Severity), signatures.SeverityRank(fs[j].Severity)
+		if ri != rj {
+			return ri > rj
+		}
+		return fs[i].ID < fs[j].ID
+	})
+	return fs
+}
+
+func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
+	for _, e := range es {
+		if set[e] {
+			return true
+		}
+	}
+	return false
+}
+
+// finding renders a hit: message, masked and grouped evidence.
+func (a *Analyzer) finding(h *signatures.Hit) Finding {
+	s := h.Sig
+	f := Finding{
+		ID:         s.ID,
+		Title:      s.Title,
+		Severity:   s.Severity,
+		Confidence: Possible,
+		Cause:      s.Cause,
+		Remedy:     append([]string{}, s.Remedy...),
+		Links:      append([]string{}, s.Links...),
+		Evidence:   []Evidence{},
+	}
+	if h.Confirmed {
+		f.Confidence = Confirmed
+	} else {
+		f.Collect = strings.TrimSpace(s.Collect)
+	}
+	for _, e := range h.Events {
+		if e.Kind == event.KindUIText && f.Message == "" {
+			f.Message = e.Get("ui.text")
+		}
+	}
+	f.Evidence = group(h.Events, a.opt.MaxEvidence)
+	f.EvidenceTotal = h.Total
+	if f.EvidenceTotal < len(h.Events) {
+		f.EvidenceTotal = len(h.Events)
+	}
+	return f
+}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/report"
+	"github.com/sfblog/sfblog/signatures"
+)
+
+// failLevels are the values of --fail-on, least strict first.
+var failLevels = []string{"none", "info", "warning", "error"}
+
+type analyzeFlags struct {
+	format      string
+	output      string
+	failOn      string
+	sigDirs     []string
+	since       string
+	until       string
+	maxEvidence int
+	noColor     bool
+}
+
+func newAnalyzeCmd(s *streams) *cobra.Command {
+	var f analyzeFlags
+	cmd := &cobra.Command{
+		Use:   "analyze [flags] PATH...",
+		Short: "Find the documented sign-in errors in a bundle of logs",
+		Long: `Analyze reads every PATH - a .zip (zips nested in it too), a folder (walked
+recursively), a single log file, or - for standard input - recognises each
+file's format from its content, and reports the documented sign-in errors it
+finds, with their evidence, cause, remedy steps and links.
+
+Damaged or unrecognised files are listed in the report's inputs; the rest of
+the bundle is still analysed.
+
+Exit codes: 0 success; 1 a finding at or above --fail-on; 2 usage error,
+invalid signature file, or no input could be read; 3 internal error.`,
+		Example: `  sfblog analyze bundle.zip
+  sfblog analyze -f markdown -o ticket.md bundle.zip
+  sfblog analyze -f json --fail-on error Tracing/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAnalyze(cmd, s, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "", "report format: "+strings.Join(report.Formats(), "|")+" (default table, or from the -o file's extension)")
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding has this severity or higher: "+strings.Join(failLevels, "|"))
+	fl.StringArrayVar(&f.sigDirs, "signatures", nil, "also load the signature files in `DIR` (repeatable)")
+	fl.StringVar(&f.since, "since", "", "only consider evidence at or after `TIME` (RFC 3339; client log times are compared as wall-clock times)")
+	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
+	fl.IntVar(&f.maxEvidence, "max-evidence", analyze.DefaultMaxEvidence, "evidence excerpts shown per finding")
+	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
+	return cmd
+}
+
+// formatFromOutput infers a format from the output file's extension.
+func formatFromOutput(path string) string {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".json":
+		return "json"
+	case ".md", ".markdown":
+		return "markdown"
+	case ".xml":
+		return "junit"
+	case ".html", ".htm":
+		return "html"
+	}
+	return "table"
+}
+
+func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) error {
+	if f.format == "" {
+		f.format = formatFromOutput(f.output)
+	}
+	if !slices.Contains(failLevels, f.failOn) {
+		return usageErr("--fail-on %q: want one of %s", f.failOn, strings.Join(failLevels, ", "))
+	}
+	if f.maxEvidence < 1 {
+		return usageErr("--max-evidence must be at least 1")
+	}
+	var opt analyze.Options
+	var err error
+	if opt.Since, err = parseTime("--since", f.since); err != nil {
+		return err
+	}
+	if opt.Until, err = parseTime("--until", f.until); err != nil {
+		return err
+	}
+	color := !f.noColor && f.output == "" && isTerminal(s.out)
+	w, err := report.New(f.format, report.Options{Color: color})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	cat, err := loadCatalog(f.sigDirs)
+	if err != nil {
+		return err
+	}
+	// Fail before any work when the report cannot be written.
+	out := s.out
+	var file *os.File
+	if f.output != "" && f.output != "-" {
+		if file, err = os.Create(f.output); err != nil {
+			return usageErr("output: %v", err)
+		}
+		defer file.Close()
+		out = file
+	}
+	opt.Version = version
+	opt.Stdin = s.in
+	opt.MaxEvidence = f.maxEvidence
+	a := analyze.New(signatures.NewMatcher(cat), opt)
+	r, err := a.Run(cmd.Context(), args)
+	if r == nil {
+		return &exitError{exitInternal, err}
+	}
+	noInput := errors.Is(err, analyze.ErrNoInput)
+	for _, in := range r.Inputs {
+		for _, e := range in.Errors {
+			fmt.Fprintf(s.err, "sfblog: %s: %s\n", in.Path, e)
+		}
+	}
+	var buf bytes.Buffer
+	if err := w.Write(&buf, r); err != nil {
+		return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
+	}
+	if _, err := io.Copy(out, &buf); err != nil {
+		return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
+	}
+	if file != nil {
+		if err := file.Close(); err != nil {
+			return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
+		}
+	}
+	if noInput {
+		return &exitError{exitUsage, errors.New("no input could be read")}
+	}
+	if f.failOn != "none" {
+		min := signatures.SeverityRank(f.failOn)
+		for _, fd := range r.Findings {
+			if signatures.SeverityRank(fd.Severity) >= min {
+				return &exitError{code: exitFindings}
+			}
+		}
+	}
+	return nil
+}
+
+func parseTime(flag, v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, usageErr("%s %q: want an RFC 3339 time such as 2017-06-15T09:00:00Z", flag, v)
+	}
+	return t, nil
+}

@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/analyze"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const logs = "../../testdata/logs"
+
+// sfblog runs one command line and returns its exit code and outputs.
+func sfblog(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// expected is a case's expected.json.
+type expected struct {
+	Findings []string `json:"findings"`
+	Absent   []string `json:"absent"`
+	Exact    bool     `json:"exact"`
+}
+
+func cases(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(logs, "cases", "*", "expected.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, dirs, "no sample cases")
+	var names []string
+	for _, d := range dirs {
+		names = append(names, filepath.Base(filepath.Dir(d)))
+	}
+	return names
+}
+
+func readExpected(t *testing.T, name string) expected {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(logs, "cases", name, "expected.json"))
+	require.NoError(t, err)
+	var e expected
+	require.NoError(t, json.Unmarshal(data, &e))
+	return e
+}
+
+func decodeReport(t *testing.T, out string) analyze.Report {
+	t.Helper()
+	var r analyze.Report
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	require.NoError(t, dec.Decode(&r), out)
+	return r
+}
+
+// TestSamples analyses every sample bundle of testdata/logs and checks its
+// exact set of finding ids.
+func TestSamples(t *testing.T) {
+	for _, name := range cases(t) {
+		t.Run(name, func(t *testing.T) {
+			want := readExpected(t, name)
+			code, out, stderr := sfblog(t, "", "analyze", "-f", "json", filepath.Join(logs, name+".zip"))
+			require.Equal(t, 0, code, stderr)
+			r := decodeReport(t, out)
+			var got []string
+			for _, f := range r.Findings {
+				got = append(got, f.ID)
+			}
+			slices.Sort(got)
+			exp := append([]string{}, want.Findings...)
+			slices.Sort(exp)
+			if want.Exact {
+				assert.Equal(t, exp, got, "findings of %s", name)
+			}
+			for _, id := range want.Findings {
+				assert.Contains(t, got, id)
+			}
+			for _, id := range want.Absent {
+				assert.NotContains(t, got, id)
+			}
+		})
+	}
+}
+
+// TestRegress runs the sample case folders through `sfblog regress`.
+func TestRegress(t *testing.T) {
+	junit := filepath.Join(t.TempDir(), "regress.xml")
+	code, out, stderr := sfblog(t, "", "regress", "--junit", junit, filepath.Join(logs, "cases"))
+	require.Equal(t, 0, code, out+stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Regexp(t, `^\d+ passed, 0 failed$`, lines[len(lines)-1])
+	x, err := os.ReadFile(junit)
+	require.NoError(t, err)
+	assert.Contains(t, string(x), `failures="0"`)
+}
+
+// TestNoSecretInAnyOutput checks that no credential planted in the
+// fixtures leaves through any output format, parse included.
+func TestNoSecretInAnyOutput(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(logs, "cases", "SECRETS.txt"))
+	require.NoError(t, err)
+	var secrets []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			secrets = append(secrets, l)
+		}
+	}
+	require.NotEmpty(t, secrets)
+	var commands [][]string
+	for _, f := range []string{"table", "markdown", "json", "junit", "html"} {
+		commands = append(commands, []string{"analyze", "-f", f, "--max-evidence", "1000"})
+	}
+	commands = append(commands, []string{"parse"}, []string{"parse", "-f", "table"})
+	for _, name := range cases(t) {
+		for _, c := range commands {
+			args := append(append([]string{}, c...), filepath.Join(logs, name+".zip"))
+			code, out, stderr := sfblog(t, "", args...)
+			require.Contains(t, []int{0, 1}, code, stderr)
+			for _, s := range secrets {
+				assert.NotContains(t, out, s, "%s: %v", name, c)
+				assert.NotContains(t, stderr, s, "%s: %v", name, c)
+			}
+		}
+	}
+}
+
+func TestDamagedBundleStillYieldsTheFinding(t *testing.T) {
+	code, out, stderr := sfblog(t, "", "analyze", "-f", "json", filepath.Join(logs, "damaged-bundle.zip"))
+	require.Equal(t, 0, code, stderr)
+	r := decodeReport(t, out)
+	require.NotEmpty(t, r.Findings)
+	assert.Equal(t, "SFB-SIP-NOT-ENABLED", r.Findings[0].ID)
+	damaged := map[string]analyze.Input{}
+	for _, in := range r.Inputs {
+		if len(in.Errors) > 0 || in.Format == "unrecognized" {
+			damaged[filepath.Base(in.Path)] = in
+		}
+	}
+	assert.Contains(t, damaged, "garbage.dat")
+	assert.Contains(t, damaged, "Lync-UccApi-1.UccApilog")
+	assert.Contains(t, damaged["Lync-UccApi-1.UccApilog"].Errors, "empty file")
+	assert.Contains(t, damaged, "Lync-UccApi-0.UccApilog.bak")
+	assert.Contains(t, stderr, "garbage.dat")
+}
+
+func TestExitCodes(t *testing.T) {
+	healthy := filepath.Join(logs, "healthy-signin.zip")
+	failing := filepath.Join(logs, "sip-not-enabled.zip")
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "sigs")
+	require.NoError(t, os.Mkdir(bad, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(bad, "x.yaml"), []byte("id: [\n"), 0o644))
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"no arguments", []string{"analyze"}, 2, "requires at least 1 arg"},
+		{"unknown flag", []string{"analyze", "--bogus", healthy}, 2, "unknown flag"},
+		{"unknown format", []string{"analyze", "-f", "pdf", healthy}, 2, "unknown report format"},
+		{"bad fail-on", []string{"analyze", "--fail-on", "fatal", healthy}, 2, "--fail-on"},
+		{"bad since", []string{"analyze", "--since", "yesterday", healthy}, 2, "RFC 3339"},
+		{"missing input", []string{"analyze", filepath.Join(dir, "nope.zip")}, 2, "no input could be read"},
+		{"invalid signature file", []string{"analyze", "--signatures", bad, healthy}, 2, "x.yaml:1"},
+		{"finding below fail-on", []string{"analyze", "--fail-on", "error", healthy}, 0, ""},
+		{"finding at fail-on", []string{"analyze", "--fail-on", "error", failing}, 1, ""},
+		{"finding with fail-on none", []string{"analyze", failing}, 0, ""},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"version", []string{"version"}, 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := sfblog(t, "", tc.args...)
+			assert.Equal(t, tc.code, code, stderr)
+			if tc.err != "" {
+				assert.Contains(t, stderr, tc.err)
+			}
+		})
+	}
+}
+
+func TestStdoutCarriesOnlyTheReport(t *testing.T) {
+	code, out, _ := sfblog(t, "", "analyze", "-f", "json", filepath.Join(logs, "damaged-bundle.zip"))
+	require.Equal(t, 0, code)
+	decodeReport(t, out) // the whole of stdout is one JSON document
+}
+
+func TestStdin(t *testing.T) {
+	zip, err := os.ReadFile(filepath.Join(logs, "sip-not-enabled.zip"))
+	require.NoError(t, err)
+	code, out, stderr := sfblog(t, string(zip), "analyze", "-f", "json", "-")
+	require.Equal(t, 0, code, stderr)
+	r := decodeReport(t, out)
+	require.NotEmpty(t, r.Findings)
+	assert.Equal(t, "SFB-SIP-NOT-ENABLED", r.Findings[0].ID)
+	assert.True(t, strings.HasPrefix(r.Inputs[0].Path, "-!/"), r.Inputs[0].Path)
+}
+
+func TestOutputFileAndFormatFromExtension(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "report.md")
+	code, stdout, stderr := sfblog(t, "", "analyze", "-o", out, filepath.Join(logs, "sip-not-enabled.zip"))
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stdout)
+	data, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "## SFB-SIP-NOT-ENABLED")
+}
+
+func TestDeterministicOutput(t *testing.T) {
+	for _, f := range []string{"json", "markdown", "table"} {
+		_, a, _ := sfblog(t, "", "analyze", "-f", f, logs)
+		_, b, _ := sfblog(t, "", "analyze", "-f", f, logs)
+		assert.Equal(t, a, b, f)
+	}
+}
+
+// TestGolden pins the complete reports of one sample.
+func TestGolden(t *testing.T) {
+	for _, f := range []string{"json", "markdown", "table"} {
+		t.Run(f, func(t *testing.T) {
+			code, out, stderr := sfblog(t, "", "analyze", "-f", f, filepath.Join(logs, "sip-not-enabled.zip"))
+			require.Equal(t, 0, code, stderr)
+			out = strings.ReplaceAll(out, `"version": "`+version+`"`, `"version": "VERSION"`)
+			golden := filepath.Join("testdata", "golden", "sip-not-enabled."+f)
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
+				require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "run go test -update to create it")
+			assert.Equal(t, string(want), out)
+		})
+	}
+}
+
+func TestSignaturesList(t *testing.T) {
+	code, out, stderr := sfblog(t, "", "signatures", "list", "-f", "json")
+	require.Equal(t, 0, code, stderr)
+	var list []catalogEntry
+	require.NoError(t, json.Unmarshal([]byte(out), &list))
+	assert.Len(t, list, 15)
+	for _, e := range list {
+		assert.NotEmpty(t, e.Sources, e.ID)
+		assert.GreaterOrEqual(t, e.Examples, 2, e.ID)
+	}
+	code, out, _ = sfblog(t, "", "signatures", "list")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "SFB-UNRESOLVED")
+}
+
+func TestSignaturesTest(t *testing.T) {
+	code, out, stderr := sfblog(t, "", "signatures", "test")
+	require.Equal(t, 0, code, out+stderr)
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	assert.Regexp(t, `^\d+ passed, 0 failed$`, lines[len(lines)-1])
+
+	// A user signature whose example does not fire fails the run.
+	dir := t.TempDir()
+	data, err := os.ReadFile("../../signatures/catalog/sfb-not-licensed.yaml")
+	require.NoError(t, err)
+	broken := strings.Replace(string(data), "id: SFB-NOT-LICENSED", "id: SFB-MY-TEST", 1)
+	broken = strings.Replace(broken, `one_of: ["1003", "4006"]`, `one_of: ["9999"]`, 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "mine.yaml"), []byte(broken), 0o644))
+	code, out, _ = sfblog(t, "", "signatures", "test", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "FAIL SFB-MY-TEST match")
+	assert.Regexp(t, `\d+ passed, [1-9]\d* failed\n$`, out)
+}
+
+func TestParseJSONL(t *testing.T) {
+	code, out, stderr := sfblog(t, "", "parse", filepath.Join(logs, "sip-not-enabled.zip"))
+	require.Equal(t, 0, code, stderr)
+	n := 0
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var m map[string]any
+		require.NoError(t, json.Unmarshal([]byte(l), &m), l)
+		assert.Contains(t, m, "kind")
+		n++
+	}
+	assert.Greater(t, n, 3)
+	assert.Contains(t, out, `"diag.code":"4005"`)
+}

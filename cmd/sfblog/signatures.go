@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/spf13/cobra"
+
+	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/signatures"
+)
+
+func newSignaturesCmd(s *streams) *cobra.Command {
+	var dirs []string
+	cmd := &cobra.Command{
+		Use:   "signatures",
+		Short: "List or test the signature catalog",
+	}
+	cmd.PersistentFlags().StringArrayVar(&dirs, "signatures", nil, "also load the signature files in `DIR` (repeatable)")
+	var format string
+	list := &cobra.Command{
+		Use:   "list [-f table|json]",
+		Short: "List the catalog: id, severity, title and the event sources each signature reads",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := loadCatalog(dirs)
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				return listJSON(s, cat)
+			case "table":
+				return listTable(s, cat)
+			}
+			return usageErr("--format %q: want table or json", format)
+		},
+	}
+	list.Flags().StringVarP(&format, "format", "f", "table", "output format: table|json")
+	test := &cobra.Command{
+		Use:   "test [DIR]",
+		Short: "Run every signature's own examples; ends with the line \"N passed, N failed\"",
+		Long: `Test runs each signature's examples through the whole pipeline: every "match"
+example must report its signature, every "no_match" example must not. With DIR,
+the signature files in DIR are loaded beside the shipped ones and only their
+examples are run. Exit 1 if any example failed.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := loadCatalog(append(dirs, args...))
+			if err != nil {
+				return err
+			}
+			sigs := cat.All()
+			if len(args) == 1 {
+				sigs = nil
+				for _, sg := range cat.All() {
+					if strings.HasPrefix(sg.File, args[0]) {
+						sigs = append(sigs, sg)
+					}
+				}
+			}
+			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: version})
+			passed, failed := 0, 0
+			for _, r := range a.RunExamples(cmd.Context(), sigs) {
+				status := "ok  "
+				if r.Pass {
+					passed++
+				} else {
+					failed++
+					status = "FAIL"
+				}
+				fmt.Fprintf(s.out, "%s %s %s %q (%s:%d): %s\n", status, r.ID, r.Want, r.Name, r.File, r.Line, r.Detail)
+			}
+			fmt.Fprintf(s.out, "%d passed, %d failed\n", passed, failed)
+			if failed > 0 {
+				return &exitError{code: exitFindings}
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(list, test)
+	return cmd
+}
+
+// catalogEntry is one signature in `signatures list -f json`.
+type catalogEntry struct {
+	ID       string   `json:"id"`
+	Severity string   `json:"severity"`
+	Title    string   `json:"title"`
+	Sources  []string `json:"sources"`
+	Messages []string `json:"messages"`
+	Links    []string `json:"links"`
+	Rules    []rule   `json:"rules"`
+	Examples int      `json:"examples"`
+	File     string   `json:"file"`
+}
+
+type rule struct {
+	Name  string   `json:"name"`
+	Role  string   `json:"role"`
+	Kinds []string `json:"kinds"`
+}
+
+func listJSON(s *streams, cat *signatures.Catalog) error {
+	out := []catalogEntry{}
+	for _, sg := range cat.All() {
+		e := catalogEntry{ID: sg.ID, Severity: sg.Severity, Title: sg.Title, Sources: sg.Sources,
+			Messages: sg.Messages, Links: sg.Links, File: sg.File,
+			Examples: len(sg.Examples.Match) + len(sg.Examples.NoMatch)}
+		for _, ev := range sg.Evidence {
+			kinds := ev.Kind
+			if ev.Correlate != nil {
+				kinds = append(append([]string{}, ev.Correlate.First.Kind...), ev.Correlate.Second.Kind...)
+			}
+			e.Rules = append(e.Rules, rule{ev.Name, ev.Role, kinds})
+		}
+		out = append(out, e)
+	}
+	enc := json.NewEncoder(s.out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}
+
+func listTable(s *streams, cat *signatures.Catalog) error {
+	t := tablewriter.NewWriter(s.out)
+	t.Header("ID", "SEVERITY", "TITLE", "SOURCES")
+	for _, sg := range cat.All() {
+		if err := t.Append([]string{sg.ID, sg.Severity, sg.Title, strings.Join(sg.Sources, ", ")}); err != nil {
+			return err
+		}
+	}
+	return t.Render()
+}

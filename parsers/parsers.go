@@ -1,0 +1,78 @@
+// Package parsers recognises the format of an input from its content and
+// hands it to the parser of that format. Each format has its own package:
+// uccapilog (client UccApi logs), evtx (exported Windows event logs) and text
+// (free text: notes and pasted error messages). All of them emit the
+// normalized events of package event.
+package parsers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/internal/textenc"
+	"github.com/sfblog/sfblog/parsers/evtx"
+	"github.com/sfblog/sfblog/parsers/text"
+	"github.com/sfblog/sfblog/parsers/uccapilog"
+)
+
+// Formats a file can be recognised as.
+const (
+	UccApilog    = "uccapilog"
+	Evtx         = "evtx"
+	Text         = "text"
+	Unrecognized = "unrecognized"
+)
+
+// HeadSize is how many leading bytes Sniff wants to see.
+const HeadSize = 8192
+
+// Sniff returns the format of a file from its first bytes (up to HeadSize),
+// by content only: the EVTX file magic, then the UccApilog line syntax in
+// any of the text encodings a Windows client writes, then any text.
+func Sniff(head []byte) string {
+	if len(head) == 0 {
+		return Unrecognized
+	}
+	if evtx.Detect(head) {
+		return Evtx
+	}
+	if !textenc.IsText(head) {
+		return Unrecognized
+	}
+	r, _, err := textenc.NewReader(bytes.NewReader(head))
+	if err != nil {
+		return Unrecognized
+	}
+	decoded, err := io.ReadAll(r)
+	if err != nil {
+		return Unrecognized
+	}
+	if uccapilog.Detect(decoded) {
+		return UccApilog
+	}
+	return Text
+}
+
+// ParseText parses a text input (format UccApilog or Text) read from r in
+// any supported encoding, emitting events with path as their origin.
+func ParseText(ctx context.Context, format, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
+	dec, _, err := textenc.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("decode text: %w", err)
+	}
+	switch format {
+	case UccApilog:
+		return uccapilog.Parse(ctx, path, dec, emit)
+	case Text:
+		return text.Parse(ctx, path, dec, emit)
+	}
+	return nil, fmt.Errorf("parse %s: not a text format", format)
+}
+
+// ParseEvtx parses an exported Windows event log.
+func ParseEvtx(ctx context.Context, path string, r io.ReadSeeker, size int64, emit event.Sink) ([]event.Problem, error) {
+	return evtx.Parse(ctx, path, r, size, emit)
+}
