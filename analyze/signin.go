@@ -45,6 +45,12 @@ func (t *tracker) annotate(e *event.Event) {
 			t.results = append(t.results, e)
 		}
 	case event.KindSIP:
+		if uri := e.Get("sip.from.uri"); uri != "" {
+			if _, domain, ok := strings.Cut(uri, "@"); ok {
+				domain, _, _ = strings.Cut(domain, ";")
+				e.Set("sip.from.domain", strings.ToLower(domain))
+			}
+		}
 		t.sip(e)
 	}
 }

@@ -52,7 +52,14 @@ const (
 //	  sip.body           the message body
 //	  diag.header        "ms-diagnostics" or "ms-diagnostics-public" (first one found)
 //	  diag.code          ErrorId ("4005"); diag.subcode when "4005.1"
-//	  diag.reason        reason parameter; diag.source, and diag.PARAM for any other parameter
+//	  diag.reason        reason parameter; diag.source, and diag.PARAM (lower-cased) for any other
+//	  sip.date_offset    received messages with a Date header: Date (GMT) minus the log time, seconds
+//	  sip.clock_skew     sip.date_offset less the nearest whole quarter hour (the log's unknown zone)
+//	Added by the analyzer before signatures match (package analyze):
+//	  sip.from.domain    the domain of sip.from.uri
+//	  sip.request.credentials  "true" on a REGISTER response whose request offered credentials
+//	  signin.result      success, failure, challenge or unregister on REGISTER responses;
+//	                     failure on user-visible failure texts
 //	Log line (Kind "log"):
 //	  log.level          ERROR, WARN, ... as written
 //	  log.thread         "1F68:C14" (process:thread, hex)

@@ -14,6 +14,7 @@ import (
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/textenc"
 	"github.com/sfblog/sfblog/parsers/evtx"
+	"github.com/sfblog/sfblog/parsers/scan"
 	"github.com/sfblog/sfblog/parsers/text"
 	"github.com/sfblog/sfblog/parsers/uccapilog"
 )
@@ -72,7 +73,39 @@ func ParseText(ctx context.Context, format, path string, r io.Reader, emit event
 	return nil, fmt.Errorf("parse %s: not a text format", format)
 }
 
-// ParseEvtx parses an exported Windows event log.
+// ParseEvtx parses an exported Windows event log. Besides one event per
+// record it emits, like the text parsers, the user-visible error texts and
+// HRESULT codes found in a record's data values, so that a signature on a
+// text or a code reads event logs too.
 func ParseEvtx(ctx context.Context, path string, r io.ReadSeeker, size int64, emit event.Sink) ([]event.Problem, error) {
-	return evtx.Parse(ctx, path, r, size, emit)
+	return evtx.Parse(ctx, path, r, size, func(e event.Event) error {
+		if err := emit(e); err != nil {
+			return err
+		}
+		data := e.Get("evt.data.all")
+		if data == "" {
+			return nil
+		}
+		derived := func(kind string, fields ...string) error {
+			d := event.Event{Source: e.Source, Kind: kind, Path: e.Path, RecordID: e.RecordID,
+				Time: e.Time, Local: e.Local, Text: e.Text}
+			for i := 0; i+1 < len(fields); i += 2 {
+				d.Set(fields[i], fields[i+1])
+			}
+			d.Set("evt.provider", e.Get("evt.provider"))
+			d.Set("evt.event_id", e.Get("evt.event_id"))
+			return emit(d)
+		}
+		for _, u := range scan.UITexts(data) {
+			if err := derived(event.KindUIText, "ui.key", u.Key, "ui.text", u.Text); err != nil {
+				return err
+			}
+		}
+		for _, h := range scan.HRESULTs(data) {
+			if err := derived(event.KindHRESULT, "hresult", h.Code, "hresult.name", h.Name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
