@@ -9,7 +9,7 @@ import (
 
 // Derived fields the analyzer adds to events before signatures see them.
 const (
-	// FieldResult is "success", "failure", "challenge" or "unregister" on
+	// FieldResult is "success", "failure", "challenge", "redirect" or "unregister" on
 	// REGISTER responses, and "failure" on user-visible failure texts.
 	FieldResult = "signin.result"
 	// FieldCredentials is "true" on a REGISTER response whose request
@@ -94,6 +94,10 @@ func (t *tracker) sip(e *event.Event) {
 		result = "unregister"
 	case status < 300:
 		result = "success"
+	case status < 400:
+		// 301/302: the Online director redirects the client to its home
+		// pool; the client registers again there.
+		result = "redirect"
 	case status == 401 || status == 407:
 		// A challenge carrying gssapi-data continues a TLS-DSK, NTLM or
 		// Kerberos handshake; a plain challenge to a request that already

@@ -128,11 +128,7 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 		return &exitError{exitInternal, err}
 	}
 	noInput := errors.Is(err, analyze.ErrNoInput)
-	for _, in := range r.Inputs {
-		for _, e := range in.Errors {
-			fmt.Fprintf(s.err, "sfblog: %s: %s\n", in.Path, e)
-		}
-	}
+	reportInputs(s, r.Inputs)
 	var buf bytes.Buffer
 	if err := w.Write(&buf, r); err != nil {
 		return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
@@ -168,4 +164,16 @@ func parseTime(flag, v string) (time.Time, error) {
 		return t, usageErr("%s %q: want an RFC 3339 time such as 2017-06-15T09:00:00Z", flag, v)
 	}
 	return t, nil
+}
+
+// reportInputs tells on standard error which inputs could not be fully read.
+func reportInputs(s *streams, inputs []analyze.Input) {
+	for _, in := range inputs {
+		for _, e := range in.Errors {
+			fmt.Fprintf(s.err, "sfblog: %s: %s\n", in.Path, e)
+		}
+		if in.Format == "unrecognized" && len(in.Errors) == 0 {
+			fmt.Fprintf(s.err, "sfblog: %s: not a format sfblog reads (skipped)\n", in.Path)
+		}
+	}
 }

@@ -75,7 +75,7 @@ func TestSamples(t *testing.T) {
 			code, out, stderr := sfblog(t, "", "analyze", "-f", "json", filepath.Join(logs, name+".zip"))
 			require.Equal(t, 0, code, stderr)
 			r := decodeReport(t, out)
-			var got []string
+			got := []string{}
 			for _, f := range r.Findings {
 				got = append(got, f.ID)
 			}

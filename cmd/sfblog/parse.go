@@ -46,11 +46,7 @@ times are local wall-clock times without a zone ("local_time": true).`,
 				rows = append(rows, tableRow(&m))
 				return nil
 			})
-			for _, in := range inputs {
-				for _, msg := range in.Errors {
-					fmt.Fprintf(s.err, "sfblog: %s: %s\n", in.Path, msg)
-				}
-			}
+			reportInputs(s, inputs)
 			if err != nil && !errors.Is(err, analyze.ErrNoInput) {
 				return &exitError{exitInternal, err}
 			}
