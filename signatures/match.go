@@ -302,8 +302,10 @@ func pairHolds(c *Correlate, a, b *event.Event, o Order) bool {
 			return false
 		}
 	}
-	if c.within > 0 && o.comparable(a, b) {
-		if d, ok := o.Distance(a, b); ok && d > c.within {
+	if c.within > 0 {
+		// Events that cannot be placed on one time line are not "within".
+		d, ok := o.Distance(a, b)
+		if !ok || !o.comparable(a, b) || d > c.within {
 			return false
 		}
 	}
