@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -95,16 +96,37 @@ func TestSamples(t *testing.T) {
 	}
 }
 
-// TestRegress runs the sample case folders through `sfblog regress`.
+// TestRegress runs the samples through `sfblog regress`: a regression
+// folder holds one case folder per sample with its zip and expected.json.
 func TestRegress(t *testing.T) {
+	root := t.TempDir()
+	for _, name := range cases(t) {
+		dir := filepath.Join(root, name)
+		require.NoError(t, os.Mkdir(dir, 0o755))
+		for src, dst := range map[string]string{
+			filepath.Join(logs, name+".zip"):                    "bundle.zip",
+			filepath.Join(logs, "cases", name, "expected.json"): "expected.json",
+		} {
+			data, err := os.ReadFile(src)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(dir, dst), data, 0o644))
+		}
+	}
 	junit := filepath.Join(t.TempDir(), "regress.xml")
-	code, out, stderr := sfblog(t, "", "regress", "--junit", junit, filepath.Join(logs, "cases"))
+	code, out, stderr := sfblog(t, "", "regress", "--junit", junit, root)
 	require.Equal(t, 0, code, out+stderr)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	assert.Regexp(t, `^\d+ passed, 0 failed$`, lines[len(lines)-1])
+	assert.Regexp(t, fmt.Sprintf(`^%d passed, 0 failed$`, len(cases(t))), lines[len(lines)-1])
 	x, err := os.ReadFile(junit)
 	require.NoError(t, err)
 	assert.Contains(t, string(x), `failures="0"`)
+
+	// A case whose expectation is not met fails the run with exit 1.
+	bad := filepath.Join(root, "healthy-signin", "expected.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"findings": ["SFB-CLOCK-SKEW"]}`), 0o644))
+	code, out, _ = sfblog(t, "", "regress", root)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "FAIL healthy-signin: missing SFB-CLOCK-SKEW")
 }
 
 // TestNoSecretInAnyOutput checks that no credential planted in the
