@@ -30,7 +30,20 @@ var sipExcerptHeaders = []string{
 func group(es []*event.Event, max int) []Evidence {
 	out := []Evidence{}
 	idx := map[string]int{}
+	type place struct {
+		path   string
+		line   int
+		record uint64
+	}
+	// Several events of one line (two HRESULTs, a text and a code) are one
+	// piece of evidence.
+	seen := map[place]bool{}
 	for _, e := range es {
+		at := place{e.Path, e.Line, e.RecordID}
+		if seen[at] {
+			continue
+		}
+		seen[at] = true
 		key := groupKey(e)
 		if i, ok := idx[key]; ok {
 			out[i].Count++
