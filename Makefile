@@ -26,9 +26,11 @@ fmt:
 vet:
 	$(GO) vet $(PKGS)
 
-## bench: speed and memory benchmarks (see BENCHMARKS.md)
+## bench: speed and memory benchmarks, then EVTX records/s of sfblog, a bare
+## golang-evtx loop and evtxexport on the same files, with the ratios
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./parsers/... ./analyze/... ./mask/... ./bundle/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./parsers/... ./analyze/... ./mask/... ./bundle/... ./internal/evtxwriter/...
+	$(GO) run ./internal/cmd/evtxbench -runs 3
 
 ## cover: test coverage summary and coverage.out
 cover:
