@@ -78,7 +78,13 @@ func ParseText(ctx context.Context, format, path string, r io.Reader, emit event
 // HRESULT codes found in a record's data values, so that a signature on a
 // text or a code reads event logs too.
 func ParseEvtx(ctx context.Context, path string, r io.ReadSeeker, size int64, emit event.Sink) ([]event.Problem, error) {
-	return evtx.Parse(ctx, path, r, size, func(e event.Event) error {
+	return evtx.Parse(ctx, path, r, size, evtxEnricher(emit))
+}
+
+// evtxEnricher wraps emit: after each record it emits the error texts and
+// HRESULTs found in the record's data values, located at the record.
+func evtxEnricher(emit event.Sink) event.Sink {
+	return func(e event.Event) error {
 		if err := emit(e); err != nil {
 			return err
 		}
@@ -107,5 +113,5 @@ func ParseEvtx(ctx context.Context, path string, r io.ReadSeeker, size int64, em
 			}
 		}
 		return nil
-	})
+	}
 }
