@@ -306,8 +306,8 @@ func isPublicAuthParam(name string) bool {
 }
 
 func maskAuthHeaders(s string) string {
-	var b strings.Builder
-	last, pos := 0, 0
+	sp := splicer{s: s}
+	pos := 0
 	for pos < len(s) {
 		k := findAuthHeader(s[pos:])
 		if k < 0 {
@@ -317,17 +317,11 @@ func maskAuthHeaders(s string) string {
 		end := lineEnd(s, start)
 		masked, stop := maskAuthValue(s[start:end])
 		if masked != s[start:start+stop] {
-			b.WriteString(s[last:start])
-			b.WriteString(masked)
-			last = start + stop
+			sp.replace(start, start+stop, masked)
 		}
 		pos = start + stop
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // isTokenChar reports whether c may appear in an auth scheme, parameter
@@ -492,8 +486,8 @@ func isCookieAttribute(name string) bool {
 }
 
 func maskCookies(s string) string {
-	var b strings.Builder
-	last, pos := 0, 0
+	sp := splicer{s: s}
+	pos := 0
 	for pos < len(s) {
 		loc := cookieHeaderRE.FindStringIndex(s[pos:])
 		if loc == nil {
@@ -503,17 +497,11 @@ func maskCookies(s string) string {
 		end := lineEnd(s, start)
 		masked := maskCookieValue(s[start:end])
 		if masked != s[start:end] {
-			b.WriteString(s[last:start])
-			b.WriteString(masked)
-			last = end
+			sp.replace(start, end, masked)
 		}
 		pos = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // maskCookieValue masks every "name=value" pair of a Cookie or Set-Cookie
@@ -572,8 +560,8 @@ func findTicketHeader(s string) int {
 // maskTicketHeaders masks the rest of the line after each web ticket
 // header name.
 func maskTicketHeaders(s string) string {
-	var b strings.Builder
-	last, pos := 0, 0
+	sp := splicer{s: s}
+	pos := 0
 	for pos < len(s) {
 		k := findTicketHeader(s[pos:])
 		if k < 0 {
@@ -584,17 +572,11 @@ func maskTicketHeaders(s string) string {
 		val := s[start:end]
 		lead := len(val) - len(strings.TrimLeft(val, " \t"))
 		if lead < len(val) && val[lead:] != Masked {
-			b.WriteString(s[last : start+lead])
-			b.WriteString(Masked)
-			last = end
+			sp.replace(start+lead, end, Masked)
 		}
 		pos = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // ---------------------------------------------------------------------------
@@ -650,8 +632,8 @@ func isSecretElement(local string) bool {
 }
 
 func maskXML(s string) string {
-	var b strings.Builder
-	last, pos := 0, 0
+	sp := splicer{s: s}
+	pos := 0
 	for pos < len(s) {
 		openEnd, qname, ok := findSecretElement(s, pos)
 		if !ok {
@@ -665,18 +647,12 @@ func maskXML(s string) string {
 		content := s[openEnd:contentEnd]
 		if strings.TrimSpace(content) != "" {
 			if masked := maskKeepLines(content); masked != content {
-				b.WriteString(s[last:openEnd])
-				b.WriteString(masked)
-				last = contentEnd
+				sp.replace(openEnd, contentEnd, masked)
 			}
 		}
 		pos = next
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // closingTag finds "</qname>" (any case, optional spaces before '>') after
@@ -777,8 +753,8 @@ func findAuthParam(s string) int {
 // index just past "name="): a quoted string, or a run of characters up to
 // a separator.
 func maskParams(s string, find func(string) int) string {
-	var b strings.Builder
-	last, pos := 0, 0
+	sp := splicer{s: s}
+	pos := 0
 	for pos < len(s) {
 		k := find(s[pos:])
 		if k < 0 {
@@ -802,17 +778,11 @@ func maskParams(s string, find func(string) int) string {
 		}
 		val := s[start:end]
 		if masked := maskValue(val); masked != val {
-			b.WriteString(s[last:start])
-			b.WriteString(masked)
-			last = end
+			sp.replace(start, end, masked)
 		}
 		pos = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // findForm returns the index just past the first match of formRE in s, or
@@ -829,8 +799,8 @@ func findForm(s string) int {
 var jsonRE = regexp.MustCompile(`(?i)"(?:` + secretNames + `|` + urlSecretNames + `|secret)"[ \t]*:[ \t]*"`)
 
 func maskJSON(s string) string {
-	var b strings.Builder
-	last, pos := 0, 0
+	sp := splicer{s: s}
+	pos := 0
 	for pos < len(s) {
 		loc := jsonRE.FindStringIndex(s[pos:])
 		if loc == nil {
@@ -845,17 +815,11 @@ func maskJSON(s string) string {
 			end++
 		}
 		if val := s[start:end]; val != "" && val != Masked {
-			b.WriteString(s[last:start])
-			b.WriteString(Masked)
-			last = end
+			sp.replace(start, end, Masked)
 		}
 		pos = end
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // schemeTokenRE finds a long token after an authentication scheme name
@@ -863,8 +827,7 @@ func maskJSON(s string) string {
 var schemeTokenRE = regexp.MustCompile(`(?i)\b(?:bearer|basic|negotiate|ntlm)[ \t]+([a-z0-9._~+/-]{16,}=*)`)
 
 func maskSchemeTokens(s string) string {
-	var b strings.Builder
-	last := 0
+	sp := splicer{s: s}
 	for _, m := range schemeTokenRE.FindAllStringSubmatchIndex(s, -1) {
 		tok := s[m[2]:m[3]]
 		if end := m[3]; end < len(s) && !isSpace(s[end]) && strings.IndexByte(",;\"'<>\r\n)", s[end]) < 0 {
@@ -873,15 +836,9 @@ func maskSchemeTokens(s string) string {
 		if isPlainWord(tok) {
 			continue
 		}
-		b.WriteString(s[last:m[2]])
-		b.WriteString(Masked)
-		last = m[3]
+		sp.replace(m[2], m[3], Masked)
 	}
-	if last == 0 {
-		return s
-	}
-	b.WriteString(s[last:])
-	return b.String()
+	return sp.String()
 }
 
 // isPlainWord reports whether tok is made of lower-case letters and
@@ -893,4 +850,28 @@ func isPlainWord(tok string) bool {
 		}
 	}
 	return true
+}
+
+// splicer rebuilds a string from its unchanged parts and replacements,
+// allocating only when something is replaced.
+type splicer struct {
+	s    string
+	b    strings.Builder
+	last int // end of the last replaced span
+}
+
+// replace writes s[last:start] and then with in place of s[start:end].
+func (p *splicer) replace(start, end int, with string) {
+	p.b.WriteString(p.s[p.last:start])
+	p.b.WriteString(with)
+	p.last = end
+}
+
+// String returns the rebuilt string, or s itself when nothing was replaced.
+func (p *splicer) String() string {
+	if p.last == 0 {
+		return p.s
+	}
+	p.b.WriteString(p.s[p.last:])
+	return p.b.String()
 }
