@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfblog/sfblog/bundle"
@@ -71,13 +72,36 @@ func (a *Analyzer) Run(ctx context.Context, paths []string) (*Report, error) {
 	if opt.Stdin == nil {
 		opt.Stdin = a.opt.Stdin
 	}
-	// Entries are read one at a time: an entry of a (nested) zip can only be
-	// read while the walk stands on it, and each parser streams its input.
-	var results []*input
+	// Inputs are parsed concurrently, at most Jobs at once. An entry of a
+	// (nested) zip can only be read while the walk is inside that zip, so
+	// the walk waits for the parses in flight before it leaves an archive
+	// (Settle). Results keep the walk's order: the report is the same
+	// whatever the scheduling.
+	var (
+		results []*input
+		mu      sync.Mutex
+		wg      sync.WaitGroup
+		sem     = make(chan struct{}, a.opt.Jobs)
+	)
+	opt.Settle = wg.Wait
 	err := bundle.Walk(ctx, paths, opt, func(e *bundle.Entry) error {
-		results = append(results, a.readEntry(ctx, e))
+		mu.Lock()
+		i := len(results)
+		results = append(results, nil)
+		mu.Unlock()
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			in := a.readEntry(ctx, e)
+			mu.Lock()
+			results[i] = in
+			mu.Unlock()
+		}()
 		return ctx.Err()
 	})
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}

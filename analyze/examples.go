@@ -113,6 +113,7 @@ func (a *Analyzer) Example(ctx context.Context, x signatures.Example) (*Report, 
 func (a *Analyzer) Events(ctx context.Context, paths []string, fn func(*event.Event) error) ([]Input, error) {
 	a2 := *a
 	a2.tap = fn
+	a2.opt.Jobs = 1 // fn sees the events in input order, one input at a time
 	r, err := a2.Run(ctx, paths)
 	if r == nil {
 		return nil, err

@@ -106,6 +106,7 @@ func (w *walker) zip(s *source, depth int) error {
 	}
 	sc := new(scope)
 	defer sc.release()
+	defer w.settle()
 	for _, f := range zr.File {
 		if err := w.ctx.Err(); err != nil {
 			return err

@@ -109,6 +109,11 @@ type Options struct {
 	TempDir string
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Settle, when set, is called before Walk leaves an archive or standard
+	// input whose entries it yielded, that is before those entries stop
+	// being openable. A caller that reads entries in other goroutines after
+	// fn returned waits there for them.
+	Settle func()
 }
 
 func (o Options) withDefaults() Options {
@@ -170,6 +175,14 @@ type walker struct {
 	ctx context.Context
 	opt Options
 	fn  func(*Entry) error
+}
+
+// settle lets the caller finish with the entries of an archive before it is
+// released (Options.Settle).
+func (w *walker) settle() {
+	if w.opt.Settle != nil {
+		w.opt.Settle()
+	}
 }
 
 // yield hands e to fn unless the context is done.
@@ -266,6 +279,7 @@ func (w *walker) stdin() error {
 	defer buf.Close()
 	sc := new(scope)
 	defer sc.release()
+	defer w.settle()
 	size := buf.Size()
 	section := func() *io.SectionReader { return io.NewSectionReader(buf, 0, size) }
 	src := &source{

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -781,4 +782,46 @@ func TestGzipInnerName(t *testing.T) {
 			assert.Equal(t, tc.want, gzipInnerName(tc.name, tc.header))
 		})
 	}
+}
+
+// TestSettle reads every entry in another goroutine after fn returned: the
+// walk waits in Settle before it leaves an archive, so all reads succeed.
+func TestSettle(t *testing.T) {
+	inner := mkzip(t, zent{name: "in/c.log", data: b("c")})
+	dir := t.TempDir()
+	writeTree(t, dir, map[string][]byte{
+		"b.zip": mkzip(t, zent{name: "a.log", data: b("a")}, zent{name: "inner.zip", data: inner, stored: true}, zent{name: "d.log", data: b("d")}),
+	})
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		read = map[string]string{}
+		errs []error
+	)
+	opt := Options{Settle: wg.Wait}
+	require.NoError(t, Walk(context.Background(), []string{filepath.Join(dir, "b.zip")}, opt, func(e *Entry) error {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			time.Sleep(10 * time.Millisecond) // read well after fn returned
+			rc, err := e.Open()
+			if err == nil {
+				var data []byte
+				data, err = io.ReadAll(rc)
+				rc.Close()
+				mu.Lock()
+				read[filepath.Base(e.Path)] = string(data)
+				mu.Unlock()
+			}
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		}()
+		return nil
+	}))
+	wg.Wait()
+	assert.Empty(t, errs)
+	assert.Equal(t, map[string]string{"a.log": "a", "c.log": "c", "d.log": "d"}, read)
 }
