@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -115,6 +116,9 @@ func sipExcerpt(e *event.Event) string {
 			b.WriteString("\n")
 			b.WriteString(strings.TrimRight(l, "\r"))
 		}
+	}
+	if skew, err := strconv.Atoi(e.Get("sip.clock_skew")); err == nil && (skew > 120 || skew < -120) {
+		fmt.Fprintf(&b, "\n[sfblog: the server's Date and the client's clock differ by %+d s beyond whole quarter hours (the log's time zone is unknown)]", skew)
 	}
 	return b.String()
 }
