@@ -30,6 +30,9 @@ type Options struct {
 	Version      string    // sfblog version for the report
 	Stdin        io.Reader // read for the path "-"
 	Jobs         int       // inputs parsed at once; 0 means GOMAXPROCS
+	// ClientOffset, when set, is the client's offset from UTC, used instead
+	// of the one estimated from SIP Date headers.
+	ClientOffset *time.Duration
 	Bundle       bundle.Options
 }
 
@@ -281,6 +284,13 @@ func (a *Analyzer) finish(results []*input) *Report {
 		}
 	}
 	order := zone.order()
+	if order.HasZone {
+		r.Clock = Clock{ClientUTCOffset: FormatOffset(order.Zone), Source: "sip-date"}
+	}
+	if a.opt.ClientOffset != nil {
+		order = signatures.Order{Zone: *a.opt.ClientOffset, HasZone: true}
+		r.Clock = Clock{ClientUTCOffset: FormatOffset(order.Zone), Source: "flag"}
+	}
 	r.SignIn = outcome(signins, order)
 	r.SignIn.Attempts = attempts
 	r.SignIn.Address = address
@@ -444,4 +454,32 @@ func (a *Analyzer) finding(h *signatures.Hit) Finding {
 		f.EvidenceTotal = len(h.Events)
 	}
 	return f
+}
+
+// FormatOffset renders a UTC offset as "+02:00".
+func FormatOffset(d time.Duration) string {
+	sign := '+'
+	if d < 0 {
+		sign, d = '-', -d
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, int(d.Hours()), int(d.Minutes())%60)
+}
+
+// ParseOffset reads a UTC offset: "+02:00", "-0545", "+02" or "Z".
+func ParseOffset(s string) (time.Duration, error) {
+	if s == "Z" || s == "z" {
+		return 0, nil
+	}
+	for _, layout := range []string{"-07:00", "-0700", "-07"} {
+		t, err := time.Parse(layout, s)
+		if err != nil {
+			continue
+		}
+		_, off := t.Zone()
+		d := time.Duration(off) * time.Second
+		if d <= 14*time.Hour && d >= -12*time.Hour {
+			return d, nil
+		}
+	}
+	return 0, fmt.Errorf("UTC offset %q: want +HH:MM, -HHMM or Z, between -12:00 and +14:00", s)
 }

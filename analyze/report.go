@@ -32,6 +32,17 @@ type Report struct {
 	Findings      []Finding `json:"findings"`
 	Summary       Summary   `json:"summary"`
 	SignIn        SignIn    `json:"signin"`
+	Clock         Clock     `json:"clock"`
+}
+
+// Clock says how the client's local log times were placed in UTC.
+type Clock struct {
+	// ClientUTCOffset is the client's offset from UTC ("+02:00"), or ""
+	// when unknown: then client-log times are only compared with each other.
+	ClientUTCOffset string `json:"client_utc_offset,omitempty"`
+	// Source is where the offset comes from: "sip-date" (server Date
+	// headers against the log's own times) or "flag" (--client-utc-offset).
+	Source string `json:"source,omitempty"`
 }
 
 // Tool names the program that wrote the report.

@@ -94,3 +94,26 @@ func TestZoneVotes(t *testing.T) {
 	z.add(sip("sip.date_offset", "20700")) // UTC-5:45
 	assert.Equal(t, -(5*time.Hour + 45*time.Minute), z.order().Zone)
 }
+
+func TestOffsets(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		out  string
+	}{
+		{"+02:00", 2 * time.Hour, "+02:00"},
+		{"-0545", -(5*time.Hour + 45*time.Minute), "-05:45"},
+		{"+05:30", 5*time.Hour + 30*time.Minute, "+05:30"},
+		{"Z", 0, "+00:00"},
+		{"+14", 14 * time.Hour, "+14:00"},
+	} {
+		got, err := ParseOffset(tc.in)
+		assert.NoError(t, err, tc.in)
+		assert.Equal(t, tc.want, got, tc.in)
+		assert.Equal(t, tc.out, FormatOffset(got))
+	}
+	for _, bad := range []string{"", "2", "+25:00", "CET", "-13:00"} {
+		_, err := ParseOffset(bad)
+		assert.Error(t, err, bad)
+	}
+}

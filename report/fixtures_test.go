@@ -123,6 +123,7 @@ func reportSeveral() *analyze.Report {
 		Summary: analyze.Summary{Findings: 3, Error: 1, Warning: 2},
 		SignIn: analyze.SignIn{Outcome: analyze.OutcomeFailed, Address: "bob@contoso.com",
 			Attempts: 4, Failures: 4, LastTime: "2013-04-16T03:29:58.120"},
+		Clock: analyze.Clock{ClientUTCOffset: "+02:00", Source: "sip-date"},
 	}
 }
 

@@ -97,7 +97,7 @@ func newHTMLView(r *analyze.Report) htmlView {
 	v := htmlView{
 		Verdict:       clean(verdict(r)),
 		VerdictClass:  "unknown",
-		Details:       clean(signInDetails(r.SignIn)),
+		Details:       clean(signInDetails(r)),
 		Tool:          clean(toolLine(r.Tool)),
 		SchemaVersion: r.SchemaVersion,
 	}

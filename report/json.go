@@ -25,6 +25,7 @@ type jsonReport struct {
 	Findings      []jsonFinding   `json:"findings"`
 	Summary       analyze.Summary `json:"summary"`
 	SignIn        analyze.SignIn  `json:"signin"`
+	Clock         analyze.Clock   `json:"clock"`
 }
 
 type jsonInput struct {
@@ -84,6 +85,7 @@ func toJSON(r *analyze.Report) jsonReport {
 		Findings:      make([]jsonFinding, 0, len(r.Findings)),
 		Summary:       r.Summary,
 		SignIn:        r.SignIn,
+		Clock:         r.Clock,
 	}
 	for _, in := range r.Inputs {
 		out.Inputs = append(out.Inputs, jsonInput{

@@ -266,13 +266,14 @@ func TestJSONKeyOrder(t *testing.T) {
 	// The contract's order, with the added keys where the model puts them;
 	// optional keys are dropped from the expectation when absent.
 	want := map[string][]string{
-		"":                       {"schema_version", "tool", "inputs", "findings", "summary", "signin"},
+		"":                       {"schema_version", "tool", "inputs", "findings", "summary", "signin", "clock"},
 		"/tool":                  {"name", "version"},
 		"/inputs/*":              {"path", "format", "events", "first_time", "last_time", "errors"},
 		"/findings/*":            {"id", "title", "severity", "confidence", "message", "cause", "remedy", "links", "collect", "evidence", "evidence_total"},
 		"/findings/*/evidence/*": {"path", "line", "record_id", "time", "excerpt", "count"},
 		"/summary":               {"findings", "error", "warning", "info"},
 		"/signin":                {"outcome", "address", "attempts", "failures", "last_time"},
+		"/clock":                 {"client_utc_offset", "source"},
 	}
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -281,6 +282,9 @@ func TestJSONKeyOrder(t *testing.T) {
 				order, ok := want[ptr]
 				require.True(t, ok, "unexpected object at %s", ptr)
 				for _, keys := range objs {
+					if len(keys) == 0 {
+						continue // an empty object: {"clock": {}} when the zone is unknown
+					}
 					expected := slices.DeleteFunc(slices.Clone(order), func(k string) bool { return !slices.Contains(keys, k) })
 					assert.Equal(t, expected, keys, ptr)
 				}

@@ -27,7 +27,7 @@ func (*MarkdownWriter) Write(w io.Writer, r *analyze.Report) error {
 	var b bytes.Buffer
 	b.WriteString("# sfblog report\n\n")
 	b.WriteString("**" + mdInline(verdict(r)) + "**\n\n")
-	if d := signInDetails(r.SignIn); d != "" {
+	if d := signInDetails(r); d != "" {
 		b.WriteString(mdInline(d) + "\n\n")
 	}
 

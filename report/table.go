@@ -50,7 +50,7 @@ func (t *TableWriter) Write(w io.Writer, r *analyze.Report) error {
 	}
 	var buf bytes.Buffer
 	buf.WriteString(t.paint(verdictColor(r), clean(verdict(r))) + "\n")
-	if d := signInDetails(r.SignIn); d != "" {
+	if d := signInDetails(r); d != "" {
 		buf.WriteString(clean(d) + "\n")
 	}
 	buf.WriteString("\n")

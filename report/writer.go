@@ -115,17 +115,29 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word
 }
 
-// signInDetails renders the sign-in counters as one sentence, or "" when
-// the inputs show no sign-in attempt.
-func signInDetails(s analyze.SignIn) string {
-	if s.Attempts == 0 && s.Failures == 0 && s.LastTime == "" {
-		return ""
+// signInDetails renders the sign-in counters and the client's UTC offset
+// as sentences, or "" when the inputs show neither.
+func signInDetails(r *analyze.Report) string {
+	s := r.SignIn
+	var d string
+	if s.Attempts != 0 || s.Failures != 0 || s.LastTime != "" {
+		d = fmt.Sprintf("REGISTER requests: %d, failures: %d", s.Attempts, s.Failures)
+		if s.LastTime != "" {
+			d += ", deciding event at " + s.LastTime
+		}
+		d += "."
 	}
-	d := fmt.Sprintf("REGISTER requests: %d, failures: %d", s.Attempts, s.Failures)
-	if s.LastTime != "" {
-		d += ", deciding event at " + s.LastTime
+	if c := r.Clock; c.ClientUTCOffset != "" {
+		how := "from the server Date headers"
+		if c.Source == "flag" {
+			how = "as given"
+		}
+		if d != "" {
+			d += " "
+		}
+		d += "Client log times are local, UTC" + c.ClientUTCOffset + " (" + how + ")."
 	}
-	return d + "."
+	return d
 }
 
 // location renders where an excerpt comes from: "path:line" for text

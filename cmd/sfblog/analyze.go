@@ -30,6 +30,7 @@ type analyzeFlags struct {
 	until       string
 	maxEvidence int
 	noColor     bool
+	clientTZ    string
 }
 
 func newAnalyzeCmd(s *streams) *cobra.Command {
@@ -64,6 +65,7 @@ invalid signature file, or no input could be read; 3 internal error.`,
 	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
 	fl.IntVar(&f.maxEvidence, "max-evidence", analyze.DefaultMaxEvidence, "evidence excerpts shown per finding")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
+	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
 	return cmd
 }
 
@@ -99,6 +101,13 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	}
 	if opt.Until, err = parseTime("--until", f.until); err != nil {
 		return err
+	}
+	if f.clientTZ != "" {
+		off, err := analyze.ParseOffset(f.clientTZ)
+		if err != nil {
+			return usageErr("--client-utc-offset: %v", err)
+		}
+		opt.ClientOffset = &off
 	}
 	color := !f.noColor && f.output == "" && isTerminal(s.out)
 	w, err := report.New(f.format, report.Options{Color: color})

@@ -196,6 +196,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown format", []string{"analyze", "-f", "pdf", healthy}, 2, "unknown report format"},
 		{"bad fail-on", []string{"analyze", "--fail-on", "fatal", healthy}, 2, "--fail-on"},
 		{"bad since", []string{"analyze", "--since", "yesterday", healthy}, 2, "RFC 3339"},
+		{"bad client offset", []string{"analyze", "--client-utc-offset", "CET", healthy}, 2, "--client-utc-offset"},
 		{"missing input", []string{"analyze", filepath.Join(dir, "nope.zip")}, 2, "no input could be read"},
 		{"invalid signature file", []string{"analyze", "--signatures", bad, healthy}, 2, "x.yaml:1"},
 		{"finding below fail-on", []string{"analyze", "--fail-on", "error", healthy}, 0, ""},
@@ -314,4 +315,31 @@ func TestParseJSONL(t *testing.T) {
 	}
 	assert.Greater(t, n, 3)
 	assert.Contains(t, out, `"diag.code":"4005"`)
+}
+
+// TestClientAndEventLogTimes checks that client-log times (local, no zone)
+// and event-log times (UTC) are placed on one time line: the Schannel
+// record without a host name is evidence only when it happened within five
+// minutes of the client's AD FS failure, which depends on the client's zone.
+func TestClientAndEventLogTimes(t *testing.T) {
+	schannel := func(args ...string) (analyze.Report, bool) {
+		code, out, stderr := sfblog(t, "", append([]string{"analyze", "-f", "json", "--max-evidence", "100"}, args...)...)
+		require.Equal(t, 0, code, stderr)
+		r := decodeReport(t, out)
+		require.NotEmpty(t, r.Findings)
+		require.Equal(t, "SFB-SERVER-UNAVAILABLE-ADFS-CERT", r.Findings[0].ID)
+		for _, e := range r.Findings[0].Evidence {
+			if strings.Contains(e.Excerpt, "Schannel 36882") {
+				return r, true
+			}
+		}
+		return r, false
+	}
+	zip := filepath.Join(logs, "evtx-schannel-adfs.zip")
+	r, found := schannel(zip)
+	assert.Equal(t, analyze.Clock{ClientUTCOffset: "+01:00", Source: "sip-date"}, r.Clock)
+	assert.True(t, found, "the client log is at UTC+1: the Schannel record lines up with its failure")
+	r, found = schannel("--client-utc-offset", "+05:00", zip)
+	assert.Equal(t, "flag", r.Clock.Source)
+	assert.False(t, found, "placed four hours off, the Schannel record is not the client's failure")
 }
