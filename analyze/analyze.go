@@ -30,6 +30,9 @@ type Options struct {
 	Version      string    // sfblog version for the report
 	Stdin        io.Reader // read for the path "-"
 	Jobs         int       // inputs parsed at once; 0 means GOMAXPROCS
+	// Lang is the language of the findings' texts: "" or "en", or a
+	// language of signatures.Languages (untranslated texts stay English).
+	Lang string
 	// ClientOffset, when set, is the client's offset from UTC, used instead
 	// of the one estimated from SIP Date headers.
 	ClientOffset *time.Duration
@@ -428,20 +431,21 @@ func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
 // finding renders a hit: message, masked and grouped evidence.
 func (a *Analyzer) finding(h *signatures.Hit) Finding {
 	s := h.Sig
+	text := s.In(a.opt.Lang)
 	f := Finding{
 		ID:         s.ID,
-		Title:      s.Title,
+		Title:      text.Title,
 		Severity:   s.Severity,
 		Confidence: Possible,
-		Cause:      s.Cause,
-		Remedy:     append([]string{}, s.Remedy...),
-		Links:      append([]string{}, s.Links...),
+		Cause:      text.Cause,
+		Remedy:     append([]string{}, text.Remedy...),
+		Links:      localLinks(s.Links, a.opt.Lang),
 		Evidence:   []Evidence{},
 	}
 	if h.Confirmed {
 		f.Confidence = Confirmed
 	} else {
-		f.Collect = strings.TrimSpace(s.Collect)
+		f.Collect = strings.TrimSpace(text.Collect)
 	}
 	for _, e := range h.Events {
 		if e.Kind == event.KindUIText && f.Message == "" {
@@ -482,4 +486,17 @@ func ParseOffset(s string) (time.Duration, error) {
 		}
 	}
 	return 0, fmt.Errorf("UTC offset %q: want +HH:MM, -HHMM or Z, between -12:00 and +14:00", s)
+}
+
+// localLinks returns the links, pointing Microsoft's support articles at
+// their translation for lang ("/en-us/" becomes "/ja-jp/").
+func localLinks(links []string, lang string) []string {
+	out := append([]string{}, links...)
+	if lang != "ja" {
+		return out
+	}
+	for i, l := range out {
+		out[i] = strings.Replace(l, "support.office.com/en-us/", "support.office.com/ja-jp/", 1)
+	}
+	return out
 }

@@ -15,7 +15,9 @@ import (
 // HTMLWriter writes the report as one self-contained HTML page (inline
 // CSS, no scripts, no external resources) with the content of the
 // Markdown report. All text from the report is escaped by html/template.
-type HTMLWriter struct{}
+type HTMLWriter struct {
+	Lang string // "" or "en": English; "ja": Japanese
+}
 
 var _ Writer = (*HTMLWriter)(nil)
 
@@ -81,23 +83,23 @@ type htmlSpan struct {
 }
 
 // Write renders r as an HTML page to w.
-func (*HTMLWriter) Write(w io.Writer, r *analyze.Report) error {
+func (h *HTMLWriter) Write(w io.Writer, r *analyze.Report) error {
 	if r == nil {
 		return fmt.Errorf("write html report: %w", errNilReport)
 	}
 	var buf bytes.Buffer
-	if err := htmlTemplate.Execute(&buf, newHTMLView(r)); err != nil {
+	if err := htmlTemplate.Execute(&buf, newHTMLView(r, newLang(h.Lang))); err != nil {
 		return fmt.Errorf("render html report: %w", err)
 	}
 	return flush(w, &buf, "html")
 }
 
 // newHTMLView prepares r for the template.
-func newHTMLView(r *analyze.Report) htmlView {
+func newHTMLView(r *analyze.Report, l lang) htmlView {
 	v := htmlView{
-		Verdict:       clean(verdict(r)),
+		Verdict:       clean(l.verdict(r)),
 		VerdictClass:  "unknown",
-		Details:       clean(signInDetails(r)),
+		Details:       clean(l.signInDetails(r)),
 		Tool:          clean(toolLine(r.Tool)),
 		SchemaVersion: r.SchemaVersion,
 	}
@@ -106,8 +108,8 @@ func newHTMLView(r *analyze.Report) htmlView {
 		v.VerdictClass = r.SignIn.Outcome
 	}
 	if len(r.Findings) == 0 {
-		v.NoFindings = fmt.Sprintf("No known sign-in problem was found in %s (%s).",
-			plural(len(r.Inputs), "input"), plural(totalInputEvents(r), "event"))
+		v.NoFindings = l.f("No known sign-in problem was found in %s (%s).",
+			l.plural(len(r.Inputs), "input"), l.plural(totalInputEvents(r), "event"))
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
@@ -140,7 +142,7 @@ func newHTMLView(r *analyze.Report) htmlView {
 		v.Findings = append(v.Findings, hf)
 	}
 	if bad := problemInputs(r); len(bad) > 0 {
-		v.InputsHead = inputsHeadline(len(bad), len(r.Inputs)) + "."
+		v.InputsHead = l.inputsHeadline(len(bad), len(r.Inputs)) + "."
 	}
 	for _, in := range r.Inputs {
 		hi := htmlInput{

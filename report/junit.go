@@ -59,11 +59,12 @@ func (*JUnitWriter) Write(w io.Writer, r *analyze.Report) error {
 	if r == nil {
 		return fmt.Errorf("write junit report: %w", errNilReport)
 	}
+	l := lang{} // CI tools read JUnit: always English
 	suite := junitSuite{
 		Name: "sfblog",
 		Properties: []junitProperty{
 			{Name: "tool", Value: clean(toolLine(r.Tool))},
-			{Name: "verdict", Value: clean(verdict(r))},
+			{Name: "verdict", Value: clean(l.verdict(r))},
 			{Name: "signin.outcome", Value: clean(r.SignIn.Outcome)},
 		},
 	}
@@ -86,7 +87,7 @@ func (*JUnitWriter) Write(w io.Writer, r *analyze.Report) error {
 			fmt.Fprintf(&text, "%s (%s): %s\n", in.Path, in.Format, inputProblem(in))
 		}
 		inputs.Failure = &junitFailure{
-			Message: inputsHeadline(len(bad), len(r.Inputs)),
+			Message: l.inputsHeadline(len(bad), len(r.Inputs)),
 			Type:    "inputs",
 			Text:    clean(text.String()),
 		}
@@ -131,7 +132,7 @@ func junitFindingText(f *analyze.Finding) string {
 		b.WriteString("\n" + trimExcerpt(e.Excerpt))
 	}
 	if n := totalEvents(f); n > 1 {
-		fmt.Fprintf(&b, "\n\n%s in all.", plural(n, "matching event"))
+		fmt.Fprintf(&b, "\n\n%s in all.", lang{}.plural(n, "matching event"))
 	}
 	return clean(b.String())
 }

@@ -15,27 +15,30 @@ import (
 // paste into a ticket: verdict, summary table, one section per finding
 // with its evidence in fenced code blocks, the inputs, and the tool
 // version at the bottom.
-type MarkdownWriter struct{}
+type MarkdownWriter struct {
+	Lang string // "" or "en": English; "ja": Japanese
+}
 
 var _ Writer = (*MarkdownWriter)(nil)
 
 // Write renders r as Markdown to w.
-func (*MarkdownWriter) Write(w io.Writer, r *analyze.Report) error {
+func (m *MarkdownWriter) Write(w io.Writer, r *analyze.Report) error {
 	if r == nil {
 		return fmt.Errorf("write markdown report: %w", errNilReport)
 	}
+	l := newLang(m.Lang)
 	var b bytes.Buffer
-	b.WriteString("# sfblog report\n\n")
-	b.WriteString("**" + mdInline(verdict(r)) + "**\n\n")
-	if d := signInDetails(r); d != "" {
+	b.WriteString(l.t("# sfblog report") + "\n\n")
+	b.WriteString("**" + mdInline(l.verdict(r)) + "**\n\n")
+	if d := l.signInDetails(r); d != "" {
 		b.WriteString(mdInline(d) + "\n\n")
 	}
 
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(&b, "No known sign-in problem was found in %s (%s).\n\n",
-			plural(len(r.Inputs), "input"), plural(totalInputEvents(r), "event"))
+		b.WriteString(l.f("No known sign-in problem was found in %s (%s).",
+			l.plural(len(r.Inputs), "input"), l.plural(totalInputEvents(r), "event")) + "\n\n")
 	} else {
-		b.WriteString("| Severity | ID | Confidence | Title | Evidence |\n")
+		b.WriteString(l.t("| Severity | ID | Confidence | Title | Evidence |") + "\n")
 		b.WriteString("|---|---|---|---|---:|\n")
 		for i := range r.Findings {
 			f := &r.Findings[i]
@@ -45,10 +48,10 @@ func (*MarkdownWriter) Write(w io.Writer, r *analyze.Report) error {
 	}
 
 	for i := range r.Findings {
-		mdFinding(&b, &r.Findings[i])
+		mdFinding(&b, &r.Findings[i], l)
 	}
 
-	mdInputs(&b, r)
+	mdInputs(&b, r, l)
 
 	b.WriteString("---\n\n")
 	b.WriteString("_" + mdInline(toolLine(r.Tool)) + "_\n")
@@ -56,24 +59,24 @@ func (*MarkdownWriter) Write(w io.Writer, r *analyze.Report) error {
 }
 
 // mdFinding renders one finding's section.
-func mdFinding(b *bytes.Buffer, f *analyze.Finding) {
+func mdFinding(b *bytes.Buffer, f *analyze.Finding, l lang) {
 	fmt.Fprintf(b, "## %s — %s\n\n", mdInline(f.ID), mdInline(f.Title))
-	fmt.Fprintf(b, "**Severity:** %s · **Confidence:** %s\n\n", mdInline(f.Severity), mdInline(f.Confidence))
+	b.WriteString(l.f("**Severity:** %s · **Confidence:** %s", mdInline(f.Severity), mdInline(f.Confidence)) + "\n\n")
 	if f.Message != "" {
-		b.WriteString("The user saw:\n\n")
+		b.WriteString(l.t("The user saw:") + "\n\n")
 		for line := range strings.SplitSeq(clean(f.Message), "\n") {
 			b.WriteString(strings.TrimRight("> "+mdLine(line), " ") + "\n")
 		}
 		b.WriteString("\n")
 	}
 	if f.Cause != "" {
-		b.WriteString("**Cause:** " + mdBlock(f.Cause) + "\n\n")
+		b.WriteString(l.t("**Cause:** ") + mdBlock(f.Cause) + "\n\n")
 	}
 	if f.Collect != "" {
-		b.WriteString("**What to collect to decide:** " + mdBlock(f.Collect) + "\n\n")
+		b.WriteString(l.t("**What to collect to decide:** ") + mdBlock(f.Collect) + "\n\n")
 	}
 	if len(f.Remedy) > 0 {
-		b.WriteString("**Remedy:**\n\n")
+		b.WriteString(l.t("**Remedy:**") + "\n\n")
 		for i, step := range f.Remedy {
 			marker := strconv.Itoa(i+1) + ". "
 			indent := strings.Repeat(" ", len(marker))
@@ -82,23 +85,23 @@ func mdFinding(b *bytes.Buffer, f *analyze.Finding) {
 		b.WriteString("\n")
 	}
 	if len(f.Links) > 0 {
-		b.WriteString("**Links:**\n\n")
+		b.WriteString(l.t("**Links:**") + "\n\n")
 		for _, l := range f.Links {
 			b.WriteString("- " + mdLink(l) + "\n")
 		}
 		b.WriteString("\n")
 	}
-	mdEvidence(b, f)
+	mdEvidence(b, f, l)
 }
 
 // mdEvidence renders a finding's excerpts, each preceded by where and when
 // it was seen, and says how many matching events are not shown.
-func mdEvidence(b *bytes.Buffer, f *analyze.Finding) {
+func mdEvidence(b *bytes.Buffer, f *analyze.Finding, l lang) {
 	total := totalEvents(f)
 	if len(f.Evidence) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "**Evidence** (%s):\n\n", plural(total, "event"))
+	b.WriteString(l.f("**Evidence** (%s):", l.plural(total, "event")) + "\n\n")
 	for _, e := range f.Evidence {
 		head := codeSpan(clean(location(e)))
 		if e.Time != "" {
@@ -113,21 +116,21 @@ func mdEvidence(b *bytes.Buffer, f *analyze.Finding) {
 		b.WriteString(fence + "text\n" + text + "\n" + fence + "\n\n")
 	}
 	if more := total - shownEvents(f); more > 0 {
-		fmt.Fprintf(b, "… and %d more\n\n", more)
+		b.WriteString(l.f("… and %d more", more) + "\n\n")
 	}
 }
 
 // mdInputs renders the inputs table, errors included.
-func mdInputs(b *bytes.Buffer, r *analyze.Report) {
-	b.WriteString("## Inputs\n\n")
+func mdInputs(b *bytes.Buffer, r *analyze.Report, l lang) {
+	b.WriteString(l.t("## Inputs") + "\n\n")
 	if len(r.Inputs) == 0 {
-		b.WriteString("No inputs.\n\n")
+		b.WriteString(l.t("No inputs.") + "\n\n")
 		return
 	}
 	if bad := problemInputs(r); len(bad) > 0 {
-		b.WriteString(inputsHeadline(len(bad), len(r.Inputs)) + ".\n\n")
+		b.WriteString(l.inputsHeadline(len(bad), len(r.Inputs)) + l.t(".") + "\n\n")
 	}
-	b.WriteString("| Path | Format | Events | First | Last | Errors |\n")
+	b.WriteString(l.t("| Path | Format | Events | First | Last | Errors |") + "\n")
 	b.WriteString("|---|---|---:|---|---|---|\n")
 	for _, in := range r.Inputs {
 		errs := make([]string, 0, len(in.Errors))

@@ -21,6 +21,8 @@ import (
 type TableWriter struct {
 	// Color enables ANSI colour (severity and verdict).
 	Color bool
+	// Lang is "" or "en" for English, "ja" for Japanese.
+	Lang string
 }
 
 var _ Writer = (*TableWriter)(nil)
@@ -45,25 +47,26 @@ const (
 
 // Write renders r as text tables to w.
 func (t *TableWriter) Write(w io.Writer, r *analyze.Report) error {
+	l := newLang(t.Lang)
 	if r == nil {
 		return fmt.Errorf("write table report: %w", errNilReport)
 	}
 	var buf bytes.Buffer
-	buf.WriteString(t.paint(verdictColor(r), clean(verdict(r))) + "\n")
-	if d := signInDetails(r); d != "" {
+	buf.WriteString(t.paint(verdictColor(r), clean(l.verdict(r))) + "\n")
+	if d := l.signInDetails(r); d != "" {
 		buf.WriteString(clean(d) + "\n")
 	}
 	buf.WriteString("\n")
 
 	if len(r.Findings) == 0 {
-		fmt.Fprintf(&buf, "No known sign-in problem was found in %s (%s).\n",
-			plural(len(r.Inputs), "input"), plural(totalInputEvents(r), "event"))
+		buf.WriteString(l.f("No known sign-in problem was found in %s (%s).\n",
+			l.plural(len(r.Inputs), "input"), l.plural(totalInputEvents(r), "event")))
 	} else if err := t.findings(&buf, r.Findings); err != nil {
 		return err
 	}
 
 	if bad := problemInputs(r); len(bad) > 0 {
-		buf.WriteString("\n" + inputsHeadline(len(bad), len(r.Inputs)) + ":\n")
+		buf.WriteString("\n" + l.inputsHeadline(len(bad), len(r.Inputs)) + ":\n")
 		if err := t.inputs(&buf, bad); err != nil {
 			return err
 		}

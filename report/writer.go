@@ -29,6 +29,9 @@ type Options struct {
 	// Color enables ANSI colour in table output. The caller decides: only
 	// when standard output is a terminal and NO_COLOR/--no-color are unset.
 	Color bool
+	// Lang is the language of the writers' own words: "" or "en", or one
+	// of Languages. JSON and JUnit are always English.
+	Lang string
 }
 
 // Formats lists the format names New accepts, in help order: table,
@@ -40,17 +43,20 @@ func Formats() []string {
 // New returns the Writer for a format name; an unknown name is an error
 // listing the valid ones. Names are matched without regard to case.
 func New(format string, opt Options) (Writer, error) {
+	if !validLang(opt.Lang) {
+		return nil, fmt.Errorf("unknown language %q (valid: en, %s)", opt.Lang, strings.Join(Languages, ", "))
+	}
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "table":
-		return &TableWriter{Color: opt.Color}, nil
+		return &TableWriter{Color: opt.Color, Lang: opt.Lang}, nil
 	case "markdown":
-		return &MarkdownWriter{}, nil
+		return &MarkdownWriter{Lang: opt.Lang}, nil
 	case "json":
 		return &JSONWriter{}, nil
 	case "junit":
 		return &JUnitWriter{}, nil
 	case "html":
-		return &HTMLWriter{}, nil
+		return &HTMLWriter{Lang: opt.Lang}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (valid: %s)", format, strings.Join(Formats(), ", "))
 }
@@ -69,27 +75,27 @@ func flush(w io.Writer, buf *bytes.Buffer, format string) error {
 
 // verdict is the one-line answer to "did the user sign in, and why not":
 // "Sign-in failed for bob@contoso.com: 2 findings (1 error, 1 warning)".
-func verdict(r *analyze.Report) string {
+func (l lang) verdict(r *analyze.Report) string {
 	var head string
 	switch r.SignIn.Outcome {
 	case analyze.OutcomeFailed:
-		head = "Sign-in failed"
+		head = l.t("Sign-in failed")
 	case analyze.OutcomeSucceeded:
-		head = "Sign-in succeeded"
+		head = l.t("Sign-in succeeded")
 	default:
-		return "No sign-in attempt in the inputs: " + findingsPhrase(r.Summary)
+		return l.t("No sign-in attempt in the inputs") + l.t(": ") + l.findingsPhrase(r.Summary)
 	}
 	if r.SignIn.Address != "" {
-		head += " for " + r.SignIn.Address
+		head = l.f("%s for %s", head, r.SignIn.Address)
 	}
-	return head + ": " + findingsPhrase(r.Summary)
+	return head + l.t(": ") + l.findingsPhrase(r.Summary)
 }
 
 // findingsPhrase renders a summary as "2 findings (1 error, 1 warning)" or
 // "no findings".
-func findingsPhrase(s analyze.Summary) string {
+func (l lang) findingsPhrase(s analyze.Summary) string {
 	if s.Findings == 0 {
-		return "no findings"
+		return l.t("no findings")
 	}
 	var parts []string
 	for _, c := range []struct {
@@ -97,18 +103,21 @@ func findingsPhrase(s analyze.Summary) string {
 		word string
 	}{{s.Error, "error"}, {s.Warning, "warning"}, {s.Info, "info"}} {
 		if c.n > 0 {
-			parts = append(parts, plural(c.n, c.word))
+			parts = append(parts, l.plural(c.n, c.word))
 		}
 	}
-	p := plural(s.Findings, "finding")
+	p := l.plural(s.Findings, "finding")
 	if len(parts) > 0 {
-		p += " (" + strings.Join(parts, ", ") + ")"
+		p += l.t(" (") + strings.Join(parts, l.t(", ")) + l.t(")")
 	}
 	return p
 }
 
 // plural renders "1 error", "2 errors"; "info" has no plural.
-func plural(n int, word string) string {
+func (l lang) plural(n int, word string) string {
+	if l.ja {
+		return strconv.Itoa(n) + " " + l.t(word)
+	}
 	if n != 1 && word != "info" {
 		word += "s"
 	}
@@ -117,25 +126,25 @@ func plural(n int, word string) string {
 
 // signInDetails renders the sign-in counters and the client's UTC offset
 // as sentences, or "" when the inputs show neither.
-func signInDetails(r *analyze.Report) string {
+func (l lang) signInDetails(r *analyze.Report) string {
 	s := r.SignIn
 	var d string
 	if s.Attempts != 0 || s.Failures != 0 || s.LastTime != "" {
-		d = fmt.Sprintf("REGISTER requests: %d, failures: %d", s.Attempts, s.Failures)
+		d = l.f("REGISTER requests: %d, failures: %d", s.Attempts, s.Failures)
 		if s.LastTime != "" {
-			d += ", deciding event at " + s.LastTime
+			d += l.f(", deciding event at %s", s.LastTime)
 		}
-		d += "."
+		d += l.t(".")
 	}
 	if c := r.Clock; c.ClientUTCOffset != "" {
-		how := "from the server Date headers"
+		how := l.t("from the server Date headers")
 		if c.Source == "flag" {
-			how = "as given"
+			how = l.t("as given")
 		}
-		if d != "" {
+		if d != "" && !l.ja {
 			d += " "
 		}
-		d += "Client log times are local, UTC" + c.ClientUTCOffset + " (" + how + ")."
+		d += l.f("Client log times are local, UTC%s (%s).", c.ClientUTCOffset, how)
 	}
 	return d
 }
@@ -189,7 +198,10 @@ func inputProblem(in analyze.Input) string {
 }
 
 // inputsHeadline renders "3 of 7 inputs could not be fully read".
-func inputsHeadline(bad, all int) string {
+func (l lang) inputsHeadline(bad, all int) string {
+	if l.ja {
+		return l.f("%d of %d inputs could not be fully read", bad, all)
+	}
 	verb := "inputs could"
 	if all == 1 {
 		verb = "input could"

@@ -174,7 +174,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, verdict(&analyze.Report{SignIn: tt.signin, Summary: tt.summary}))
+			assert.Equal(t, tt.want, lang{}.verdict(&analyze.Report{SignIn: tt.signin, Summary: tt.summary}))
 		})
 	}
 }

@@ -59,9 +59,46 @@ type Signature struct {
 	Fallback bool        `yaml:"fallback"`
 	Evidence []*Evidence `yaml:"evidence"`
 	Examples Examples    `yaml:"examples"`
+	// Translations hold the report texts in other languages, by language
+	// code (Languages lists them).
+	Translations map[string]Text `yaml:"translations"`
 
 	File string `yaml:"-"` // where it was loaded from
 	Line int    `yaml:"-"` // line of its id
+}
+
+// Languages a report can be written in besides English.
+var Languages = []string{"ja"}
+
+// Text is what a report says of a signature in one language.
+type Text struct {
+	Title   string   `yaml:"title"`
+	Cause   string   `yaml:"cause"`
+	Remedy  []string `yaml:"remedy"`
+	Collect string   `yaml:"collect"`
+}
+
+// In returns the signature's texts in lang, falling back to English for
+// anything not translated.
+func (s *Signature) In(lang string) Text {
+	t := Text{Title: s.Title, Cause: s.Cause, Remedy: s.Remedy, Collect: s.Collect}
+	tr, ok := s.Translations[lang]
+	if !ok {
+		return t
+	}
+	if tr.Title != "" {
+		t.Title = tr.Title
+	}
+	if tr.Cause != "" {
+		t.Cause = tr.Cause
+	}
+	if len(tr.Remedy) > 0 {
+		t.Remedy = tr.Remedy
+	}
+	if tr.Collect != "" {
+		t.Collect = tr.Collect
+	}
+	return t
 }
 
 // Role of an evidence rule.
@@ -343,6 +380,22 @@ func (s *Signature) validate(lines map[string]int) error {
 			return &FieldError{Line: lines["sources"], Field: "sources", Msg: fmt.Sprintf("unknown source %q (want %s)", src, strings.Join(validSources, ", "))}
 		}
 	}
+	for _, lang := range sortedKeys(s.Translations) {
+		tr := s.Translations[lang]
+		bad := func(msg string) error {
+			return &FieldError{Line: lines["translations"], Field: "translations", Msg: lang + ": " + msg}
+		}
+		switch {
+		case !slices.Contains(Languages, lang):
+			return bad("unknown language (want one of " + strings.Join(Languages, ", ") + ")")
+		case strings.TrimSpace(tr.Title) == "" || strings.TrimSpace(tr.Cause) == "":
+			return bad("title and cause are required")
+		case len(tr.Remedy) != len(s.Remedy) || !nonEmpty(tr.Remedy):
+			return bad(fmt.Sprintf("remedy needs the same %d steps as the English one", len(s.Remedy)))
+		case (tr.Collect == "") != (s.Collect == ""):
+			return bad("collect must be translated exactly when the English one is given")
+		}
+	}
 	names := map[string]bool{}
 	for _, ev := range s.Evidence {
 		if ev == nil {
@@ -459,4 +512,13 @@ func nonEmpty(list []string) bool {
 		}
 	}
 	return true
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }

@@ -31,6 +31,7 @@ type analyzeFlags struct {
 	maxEvidence int
 	noColor     bool
 	clientTZ    string
+	lang        string
 }
 
 func newAnalyzeCmd(s *streams) *cobra.Command {
@@ -65,6 +66,7 @@ invalid signature file, or no input could be read; 3 internal error.`,
 	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
 	fl.IntVar(&f.maxEvidence, "max-evidence", analyze.DefaultMaxEvidence, "evidence excerpts shown per finding")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
+	fl.StringVar(&f.lang, "lang", "en", "language of the report's text: en|ja (JSON keys, ids and JUnit stay English)")
 	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
 	return cmd
 }
@@ -110,7 +112,10 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 		opt.ClientOffset = &off
 	}
 	color := !f.noColor && f.output == "" && isTerminal(s.out)
-	w, err := report.New(f.format, report.Options{Color: color})
+	if f.lang == "en" {
+		f.lang = ""
+	}
+	w, err := report.New(f.format, report.Options{Color: color, Lang: f.lang})
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -131,6 +136,7 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	opt.Version = version
 	opt.Stdin = s.in
 	opt.MaxEvidence = f.maxEvidence
+	opt.Lang = f.lang
 	a := analyze.New(signatures.NewMatcher(cat), opt)
 	r, err := a.Run(cmd.Context(), args)
 	if r == nil {
