@@ -28,6 +28,9 @@ func TestDefaultCatalogHoldsEveryDocumentedID(t *testing.T) {
 		ids = append(ids, s.ID)
 		assert.NotEmpty(t, s.Messages, s.ID)
 		assert.GreaterOrEqual(t, len(s.Examples.Match)+len(s.Examples.NoMatch), 2, s.ID)
+		for _, lang := range Languages {
+			assert.Contains(t, s.Translations, lang, "%s: %s translation", s.ID, lang)
+		}
 		for _, l := range s.Links {
 			assert.NotContains(t, l, "&amp;", "%s: links use a plain &", s.ID)
 		}

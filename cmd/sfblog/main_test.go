@@ -269,6 +269,24 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestJapanese pins the Japanese markdown report of one sample.
+func TestJapanese(t *testing.T) {
+	code, out, stderr := sfblog(t, "", "analyze", "--lang", "ja", "-f", "markdown", filepath.Join(logs, "sip-not-enabled.zip"))
+	require.Equal(t, 0, code, stderr)
+	golden := filepath.Join("testdata", "golden", "sip-not-enabled.ja.markdown")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), out)
+	assert.Contains(t, out, "サインインに失敗しました")
+	assert.Contains(t, out, "https://support.office.com/ja-jp/article/")
+	code, _, stderr = sfblog(t, "", "analyze", "--lang", "fr", filepath.Join(logs, "sip-not-enabled.zip"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `unknown language "fr"`)
+}
+
 func TestSignaturesList(t *testing.T) {
 	code, out, stderr := sfblog(t, "", "signatures", "list", "-f", "json")
 	require.Equal(t, 0, code, stderr)
