@@ -102,8 +102,16 @@ func tableRow(e *event.Event) []string {
 	}
 	summary := analyze.Excerpt(e)
 	summary, _, _ = strings.Cut(summary, "\n")
+	switch e.Kind {
+	case event.KindHRESULT:
+		summary = strings.TrimSpace(e.Get("hresult") + " " + e.Get("hresult.name"))
+	case event.KindUIText:
+		summary = e.Get("ui.key") + ": " + e.Get("ui.text")
+	case event.KindLog:
+		summary = e.Get("log.level") + " " + e.Get("log.message")
+	}
 	if len(summary) > 100 {
-		summary = summary[:97] + "..."
+		summary = strings.ToValidUTF8(summary[:97], "") + "..."
 	}
 	return []string{event.FormatTime(e.Time, e.Local), where, e.Kind, summary}
 }
