@@ -16,6 +16,7 @@ import (
 
 	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/parsers"
 	"github.com/sfblog/sfblog/signatures"
 )
@@ -30,6 +31,10 @@ type Options struct {
 	Version      string    // sfblog version for the report
 	Stdin        io.Reader // read for the path "-"
 	Jobs         int       // inputs parsed at once; 0 means GOMAXPROCS
+	// Redact also masks personal data (sign-in addresses, user and host
+	// names, IP addresses, SIDs) in excerpts, messages and the sign-in
+	// address, with pseudonyms that are consistent within one report.
+	Redact bool
 	// Lang is the language of the findings' texts: "" or "en", or a
 	// language of signatures.Languages (untranslated texts stay English).
 	Lang string
@@ -298,7 +303,14 @@ func (a *Analyzer) finish(results []*input) *Report {
 	r.SignIn.Attempts = attempts
 	r.SignIn.Address = address
 	hits := a.m.Evaluate(all, order)
-	r.Findings = a.findings(hits, r.SignIn.Outcome)
+	var red *mask.Redactor
+	if a.opt.Redact {
+		red = mask.NewRedactor()
+	}
+	r.Findings = a.findings(hits, r.SignIn.Outcome, red)
+	if red != nil && r.SignIn.Address != "" {
+		r.SignIn.Address = red.Redact(r.SignIn.Address)
+	}
 	for _, f := range r.Findings {
 		r.Summary.Findings++
 		switch f.Severity {
@@ -365,7 +377,7 @@ func outcome(results []*event.Event, o signatures.Order) SignIn {
 // findings applies the report rules to the hits: the failure gate,
 // rules_out, suppression of possible causes by a confirmed one, and the
 // fallback signature.
-func (a *Analyzer) findings(hits []*signatures.Hit, outcome string) []Finding {
+func (a *Analyzer) findings(hits []*signatures.Hit, outcome string, red *mask.Redactor) []Finding {
 	var kept []*signatures.Hit
 	var fallback []*signatures.Hit
 	for _, h := range hits {
@@ -407,7 +419,7 @@ func (a *Analyzer) findings(hits []*signatures.Hit, outcome string) []Finding {
 	}
 	fs := make([]Finding, 0, len(out))
 	for _, h := range out {
-		fs = append(fs, a.finding(h))
+		fs = append(fs, a.finding(h, red))
 	}
 	sort.SliceStable(fs, func(i, j int) bool {
 		ri, rj := signatures.SeverityRank(fs[i].Severity), signatures.SeverityRank(fs[j].Severity)
@@ -429,7 +441,7 @@ func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
 }
 
 // finding renders a hit: message, masked and grouped evidence.
-func (a *Analyzer) finding(h *signatures.Hit) Finding {
+func (a *Analyzer) finding(h *signatures.Hit, red *mask.Redactor) Finding {
 	s := h.Sig
 	text := s.In(a.opt.Lang)
 	f := Finding{
@@ -453,6 +465,12 @@ func (a *Analyzer) finding(h *signatures.Hit) Finding {
 		}
 	}
 	f.Evidence = group(h.Events, a.opt.MaxEvidence)
+	if red != nil {
+		f.Message = red.Redact(f.Message)
+		for i := range f.Evidence {
+			f.Evidence[i].Excerpt = red.Redact(f.Evidence[i].Excerpt)
+		}
+	}
 	f.EvidenceTotal = h.Total
 	if f.EvidenceTotal < len(h.Events) {
 		f.EvidenceTotal = len(h.Events)

@@ -32,6 +32,7 @@ type analyzeFlags struct {
 	noColor     bool
 	clientTZ    string
 	lang        string
+	redact      bool
 }
 
 func newAnalyzeCmd(s *streams) *cobra.Command {
@@ -66,6 +67,7 @@ invalid signature file, or no input could be read; 3 internal error.`,
 	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
 	fl.IntVar(&f.maxEvidence, "max-evidence", analyze.DefaultMaxEvidence, "evidence excerpts shown per finding")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
+	fl.BoolVar(&f.redact, "redact", false, "also mask personal data (sign-in addresses, user and host names, IP addresses) in excerpts, consistently")
 	fl.StringVar(&f.lang, "lang", "en", "language of the report's text: en|ja (JSON keys, ids and JUnit stay English)")
 	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
 	return cmd
@@ -137,6 +139,7 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	opt.Stdin = s.in
 	opt.MaxEvidence = f.maxEvidence
 	opt.Lang = f.lang
+	opt.Redact = f.redact
 	a := analyze.New(signatures.NewMatcher(cat), opt)
 	r, err := a.Run(cmd.Context(), args)
 	if r == nil {

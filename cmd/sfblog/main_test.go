@@ -361,3 +361,29 @@ func TestClientAndEventLogTimes(t *testing.T) {
 	assert.Equal(t, "flag", r.Clock.Source)
 	assert.False(t, found, "placed four hours off, the Schannel record is not the client's failure")
 }
+
+// TestRedact checks that --redact leaves no sign-in address, customer
+// domain, computer name or client IP address in any excerpt, and that the
+// pseudonyms are stable from one run to the next.
+func TestRedact(t *testing.T) {
+	for _, name := range []string{"sip-not-enabled", "evtx-schannel-adfs", "cached-signin-data"} {
+		t.Run(name, func(t *testing.T) {
+			args := []string{"analyze", "--redact", "-f", "json", "--max-evidence", "100", filepath.Join(logs, name+".zip")}
+			code, out, stderr := sfblog(t, "", args...)
+			require.Equal(t, 0, code, stderr)
+			_, again, _ := sfblog(t, "", args...)
+			assert.Equal(t, out, again, "pseudonyms are deterministic")
+			r := decodeReport(t, out)
+			require.NotEmpty(t, r.Findings)
+			assert.NotContains(t, r.SignIn.Address, "contoso")
+			for _, f := range r.Findings {
+				assert.NotContains(t, f.Message, "contoso")
+				for _, e := range f.Evidence {
+					for _, personal := range []string{"contoso", "bob@", "robert.kelly", "WKS-", "10.0.0."} {
+						assert.NotContains(t, e.Excerpt, personal)
+					}
+				}
+			}
+		})
+	}
+}
