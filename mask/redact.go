@@ -32,18 +32,21 @@ import (
 //     WKS-0042.contoso.local -> host1.domain2.example; single-label computer
 //     names in known places (Computer=, \\SERVER\share, DOMAIN\PC$) too;
 //   - IPv4 addresses: 192.0.2.1 ... 192.0.2.254, then 198.51.100.x, then
-//     203.0.113.x (the documentation ranges), ports kept; IPv6 addresses:
-//     2001:db8::1, 2001:db8::2, ...;
+//     203.0.113.x (the documentation ranges; after 762 addresses the
+//     benchmarking range 198.18.0.0/15), ports kept; IPv6 addresses:
+//     2001:db8::1, 2001:db8::2, ... (an IPv4-mapped ::ffff:a.b.c.d maps like
+//     a.b.c.d);
 //   - account SIDs (S-1-5-21-... and Azure AD S-1-12-1-...):
 //     S-1-5-21-REDACTED-1, ...;
-//   - display names (SIP "Bob Smith" <sip:...>, displayName, CN= of a
-//     directory DN): name1, name2, ...; DC= components like domains.
+//   - display names (SIP "Bob Smith" <sip:...>, displayName, the name of a
+//     <contact>, FederationBrandName, CN= of a directory DN): name1, name2,
+//     ...; DC= components like domains (DC=domain1,DC=example).
 //
 // A value in all capitals gets its pseudonym in capitals (CONTOSO.LOCAL ->
 // DOMAIN2.EXAMPLE). Values that already look like pseudonyms (user7,
-// host2, domain1.example, anything under .example, .invalid or .test,
+// host2, domain1.example, anything under .example or .invalid,
 // documentation addresses) are left alone, which makes Redact idempotent,
-// and their numbers are never handed out to other values afterwards.
+// and their numbers are not handed out to other values afterwards.
 // Loopback, unspecified, multicast, link-local IPv4 and netmask addresses,
 // well-known SIDs (S-1-5-18 ...), version numbers, epid, tag and Call-ID
 // values are not personal and stay.
@@ -58,7 +61,18 @@ type Redactor struct {
 	sids    rdNames
 	ip4     rdAddrs
 	ip6     rdAddrs
+	// done remembers replacements: a value, once seen, always gets the
+	// same text back.
+	done map[rdDoneKey]string
 }
+
+type rdDoneKey struct {
+	kind rdKind
+	text string
+}
+
+// rdMaxDone bounds the memory of done.
+const rdMaxDone = 1 << 16
 
 // NewRedactor returns a Redactor with no pseudonyms handed out yet.
 func NewRedactor() *Redactor { return &Redactor{} }
@@ -101,7 +115,20 @@ func (r *Redactor) Redact(s string) string {
 		}
 		covered = sp.end
 		old := s[sp.start:sp.end]
-		repl := r.replace(old, sp.kind)
+		repl, ok := r.done[rdDoneKey{sp.kind, old}]
+		if !ok {
+			repl = r.replace(old, sp.kind)
+			if r.done == nil {
+				r.done = make(map[rdDoneKey]string)
+			}
+			if len(r.done) < rdMaxDone {
+				key := strings.Clone(old) // do not keep s alive
+				if repl == old {
+					repl = key
+				}
+				r.done[rdDoneKey{sp.kind, key}] = repl
+			}
+		}
 		if repl == old {
 			continue
 		}
@@ -497,7 +524,7 @@ var rdKeptDomains = rdSet(
 	"skypeforbusiness.com", "msocsp.com", "msauth.net", "msftauth.net",
 	"msftncsi.com", "msedge.net", "msecnd.net", "msn.com", "bing.com",
 	"azure.com", "azure.net", "azureedge.net", "sfbassets.com", "aka.ms",
-	"microsoftazuread-sso.com", "msappproxy.net", "teams.microsoft.com",
+	"microsoftazuread-sso.com", "msappproxy.net",
 	// certification authorities
 	"digicert.com", "verisign.com", "verisign.net", "symcb.com", "symcd.com",
 	"thawte.com", "geotrust.com", "globalsign.com", "globalsign.net",
@@ -578,7 +605,7 @@ func rdOrgLabels(labels []string) int {
 // rdNetBIOSKeep are the "domains" of built-in Windows principals and
 // registry roots, which look like DOMAIN\user but are not personal.
 var rdNetBIOSKeep = rdSet(
-	"builtin", "authority", "nt authority", "service", "nt service", "apppool",
+	"builtin", "authority", "service", "apppool",
 	"nt", "manager", "host", "hklm", "hkcu", "hkcr", "hku", "hkcc", "system",
 	"software", "workgroup", "localhost", "driver", "window", "font",
 )
@@ -913,6 +940,11 @@ func (f *rdFinder) ipv6(i int) (int, bool) {
 	if colons < 2 || !digit || j-i > 45 {
 		return i, false
 	}
+	// Eight groups or "::": 09:44:13.311 and 1B58:1C24 are not addresses,
+	// and skipping them here saves netip its error.
+	if colons < 7 && !strings.Contains(s[i:j], "::") {
+		return i, false
+	}
 	if j < len(s) && (rdIsAlnum(s[j]) || s[j] == '_') {
 		return i, false
 	}
@@ -942,12 +974,13 @@ func (f *rdFinder) address(i, w int) {
 		return // too long for the user part of an address
 	}
 	// DOMAIN%5Cuser@... and escapes such as sip%3Abob@...
+	nbs, nbe := -1, -1
 	if p := rdLastIndexFold(s[ls:i], "%5c"); p >= 0 {
-		de := ls + p
-		if de > ls && s[de-1] == '%' { // %%5C
-			de--
+		nbe = ls + p
+		if nbe > ls && s[nbe-1] == '%' { // %%5C
+			nbe--
 		}
-		f.domainPart(rdAfterEscapes(s, ls, de), de, true)
+		nbs = rdAfterEscapes(s, ls, nbe)
 		ls += p + 3
 	} else {
 		ls = rdAfterEscapes(s, ls, i)
@@ -986,6 +1019,9 @@ func (f *rdFinder) address(i, w int) {
 		f.add(ds, de, rdNetBIOS, 1)
 	default:
 		return
+	}
+	if nbs >= 0 {
+		f.domainPart(nbs, nbe, true)
 	}
 	// A Kerberos service principal, HTTP/FS01.contoso.local@CONTOSO.LOCAL:
 	// the part before '@' is a host.
@@ -1048,11 +1084,8 @@ func (f *rdFinder) backslash(i, w int) {
 	for ds > 0 && i-ds < rdMaxReach && (rdIsAlnum(s[ds-1]) || s[ds-1] == '.' || s[ds-1] == '_' || s[ds-1] == '-') {
 		ds--
 	}
-	if ds > 0 {
-		switch s[ds-1] {
-		case '\\', '/', '%', '$', '.', '_', '-':
-			return // a path, %VAR%\..., or C$\...
-		}
+	if ds > 0 && (rdIsRun(s[ds-1]) || strings.IndexByte(`\/%$`, s[ds-1]) >= 0) {
+		return // too long, a path, %VAR%\..., or C$\...
 	}
 	us := i + w
 	ue := us
@@ -1194,6 +1227,10 @@ var (
 		{"host", "name", rdHost}, {"client", "name", rdHost},
 		{"source", "workstation", rdHost},
 	}
+	rdFirstWords = []string{
+		"user", "account", "logon", "computer", "workstation", "machine", "host",
+		"client", "source",
+	}
 	// rdKeepValues are values of those keys that are not personal.
 	rdKeepValues = rdSet(
 		"-", "system", "local service", "localservice", "network service",
@@ -1230,6 +1267,9 @@ func (f *rdFinder) word(a, b int) int {
 		prev = s[a-1]
 	}
 	next := b
+	if next < len(s) && (s[next] == '"' || s[next] == '\'') && s[next] == prev {
+		next++ // a quoted key: {"user": "bob"}
+	}
 	for next < len(s) && next-b < 8 && (s[next] == ' ' || s[next] == '\t') {
 		next++
 	}
@@ -1239,6 +1279,8 @@ func (f *rdFinder) word(a, b int) int {
 	}
 	w := s[a:b]
 	switch {
+	case len(w) < 2:
+		return b
 	case (prev == '\\' || prev == '/') && b < len(s) && (s[b] == '\\' || s[b] == '/'):
 		if strings.EqualFold(w, "users") {
 			f.profile(b + 1)
@@ -1254,10 +1296,10 @@ func (f *rdFinder) word(a, b int) int {
 			f.cn(b + 1)
 		}
 		return b
-	case strings.EqualFold(w, "displayname") || strings.EqualFold(w, "federationbrandname"):
+	case (nc == '>' || nc == '=') && (strings.EqualFold(w, "displayname") || strings.EqualFold(w, "federationbrandname")):
 		f.displayName(a, b, next)
 		return b
-	case strings.EqualFold(w, "name") && nc == '=' && next == b:
+	case nc == '=' && next == b && len(w) == 4 && strings.EqualFold(w, "name"):
 		f.contactName(a, b)
 		return b
 	}
@@ -1272,7 +1314,7 @@ func (f *rdFinder) word(a, b int) int {
 		}
 		return b
 	}
-	if rdIsLetter(nc) && next > b {
+	if rdIsLetter(nc) && next > b && rdKeyIn(w, rdFirstWords) {
 		e := next
 		for e < len(s) && e-next < 12 && rdIsLetter(s[e]) {
 			e++
@@ -1799,27 +1841,58 @@ func rdFileLike(u string) bool {
 // ---------------------------------------------------------------------------
 // Characters.
 
-func rdIsLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
-func rdIsDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func rdIsAlnum(c byte) bool  { return rdIsLetter(c) || rdIsDigit(c) }
-func rdIsHex(c byte) bool    { return rdIsDigit(c) || c|0x20 >= 'a' && c|0x20 <= 'f' }
+// Character classes, looked up in rdClass.
+const (
+	rdcLetter = 1 << iota // A-Z a-z
+	rdcDigit              // 0-9
+	rdcHex                // 0-9 A-F a-f
+	rdcRun                // host names and version numbers: A-Z a-z 0-9 . - _
+	rdcV6Stop             // before a hex digit or colon, makes it the middle of a word
+	rdcLocal              // the user part of an address
+	rdcUser               // user and computer names
+)
 
-// rdIsRun reports whether c may appear in a host name or version number.
-func rdIsRun(c byte) bool { return rdIsAlnum(c) || c == '.' || c == '-' || c == '_' }
+var rdClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		letter := b|0x20 >= 'a' && b|0x20 <= 'z'
+		digit := b >= '0' && b <= '9'
+		alnum := letter || digit
+		var v uint8
+		if letter {
+			v |= rdcLetter
+		}
+		if digit {
+			v |= rdcDigit
+		}
+		if digit || b|0x20 >= 'a' && b|0x20 <= 'f' {
+			v |= rdcHex
+		}
+		if alnum || b == '.' || b == '-' || b == '_' {
+			v |= rdcRun
+		}
+		if alnum || b == '_' || b == '.' || b == ':' {
+			v |= rdcV6Stop
+		}
+		if alnum || b >= 0x80 || strings.IndexByte("._+'$%-", b) >= 0 {
+			v |= rdcLocal
+		}
+		if alnum || b >= 0x80 || strings.IndexByte("._$-", b) >= 0 {
+			v |= rdcUser
+		}
+		t[c] = v
+	}
+	return t
+}()
 
-// rdIsV6Before reports whether c before a hex digit or colon makes it the
-// middle of a word rather than the start of an IPv6 address.
-func rdIsV6Before(c byte) bool { return rdIsAlnum(c) || c == '_' || c == '.' || c == ':' }
-
-// rdIsLocal reports whether c may appear in the user part of an address.
-func rdIsLocal(c byte) bool {
-	return rdIsAlnum(c) || c >= 0x80 || strings.IndexByte("._+'$%-", c) >= 0
-}
-
-// rdIsUserChar reports whether c may appear in a user or computer name.
-func rdIsUserChar(c byte) bool {
-	return rdIsAlnum(c) || c >= 0x80 || c == '.' || c == '_' || c == '$' || c == '-'
-}
+func rdIsLetter(c byte) bool   { return rdClass[c]&rdcLetter != 0 }
+func rdIsDigit(c byte) bool    { return rdClass[c]&rdcDigit != 0 }
+func rdIsAlnum(c byte) bool    { return rdClass[c]&(rdcLetter|rdcDigit) != 0 }
+func rdIsHex(c byte) bool      { return rdClass[c]&rdcHex != 0 }
+func rdIsRun(c byte) bool      { return rdClass[c]&rdcRun != 0 }
+func rdIsV6Before(c byte) bool { return rdClass[c]&rdcV6Stop != 0 }
+func rdIsLocal(c byte) bool    { return rdClass[c]&rdcLocal != 0 }
+func rdIsUserChar(c byte) bool { return rdClass[c]&rdcUser != 0 }
 
 func rdHasLetter(t string) bool {
 	for i := 0; i < len(t); i++ {

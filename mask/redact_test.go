@@ -286,6 +286,51 @@ func TestRedactEventLogExcerpts(t *testing.T) {
 	})
 }
 
+func TestRedactKeyedValues(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{
+			name: "JSON fields",
+			in:   `{"user": "bob", "computer": "WKS-0042", "ip": "10.1.2.3"}`,
+			want: `{"user": "user1", "computer": "HOST1", "ip": "192.0.2.1"}`,
+		},
+		{
+			name: "query string",
+			in:   `GET /abs/handler?user=bob&x=1`,
+			want: `GET /abs/handler?user=user1&x=1`,
+		},
+		{
+			name: "key=value list",
+			in:   `User=bob Level=2 UserName=alice`,
+			want: `User=user1 Level=2 UserName=user2`,
+		},
+		{
+			name: "prose after a colon is not a value",
+			in:   `Sign-in failed, showing error to the user: There was a problem`,
+			want: `Sign-in failed, showing error to the user: There was a problem`,
+		},
+		{
+			name: "SIP URI parameter user=phone",
+			in:   `sip:+14255550100@contoso.com;user=phone`,
+			want: `sip:user1@domain1.example;user=phone`,
+		},
+		{
+			name: "printf-doubled escape",
+			in:   `REGISTER for sip:CONTOSO%%5Cbob failed: 403 Forbidden`,
+			want: `REGISTER for sip:DOMAIN1%%5Cuser1 failed: 403 Forbidden`,
+		},
+		{
+			name: "JSON-escaped paths",
+			in:   `{"HiveName": "\\??\\C:\\Users\\bob\\ntuser.dat", "Root": "\\SystemRoot\\System32\\Config\\DEFAULT"}`,
+			want: `{"HiveName": "\\??\\C:\\Users\\user1\\ntuser.dat", "Root": "\\SystemRoot\\System32\\Config\\DEFAULT"}`,
+		},
+		{
+			name: "profile of a second domain account",
+			in:   `C:\Users\bob.CONTOSO\AppData and C:\Users\bob\AppData`,
+			want: `C:\Users\user1.DOMAIN1\AppData and C:\Users\user1\AppData`,
+		},
+	})
+}
+
 func TestRedactLeavesNonPersonalText(t *testing.T) {
 	for _, s := range []string{
 		`06/03/2014|09:44:12.205 1B58:1C24 INFO  :: CUccPlatform::Initialize - UCCAPI/15.0.4569.1503 platform initialized`,
@@ -583,4 +628,21 @@ func BenchmarkRedactCleanLine(b *testing.B) {
 			b.Fatal("clean line changed")
 		}
 	}
+}
+
+func ExampleRedactor_Redact() {
+	r := NewRedactor()
+	fmt.Println(r.Redact(`From: "Bob Smith" <sip:bob@contoso.com>;tag=dec6c0e676;epid=7174c2dba5`))
+	fmt.Println(r.Redact(`Via: SIP/2.0/TLS 10.0.4.15:57049;ms-received-port=57049`))
+	fmt.Println(r.Redact(`User-Agent: UCCAPI/15.0.4569.1503 OC/15.0.4569.1503 (Microsoft Lync)`))
+	fmt.Println(r.Redact(`GET https://lyncdiscover.contoso.com/?sipuri=bob@contoso.com`))
+	fmt.Println(r.Redact(`Computer=WKS-0042.contoso.local: CONTOSO\bob | S-1-5-21-1004336348-1177238915-682003330-1108`))
+	fmt.Println(r.Redact(`sipdir.online.lync.com (198.51.100.10:443)`))
+	// Output:
+	// From: "name1" <sip:user1@domain1.example>;tag=dec6c0e676;epid=7174c2dba5
+	// Via: SIP/2.0/TLS 192.0.2.1:57049;ms-received-port=57049
+	// User-Agent: UCCAPI/15.0.4569.1503 OC/15.0.4569.1503 (Microsoft Lync)
+	// GET https://lyncdiscover.domain1.example/?sipuri=user1@domain1.example
+	// Computer=host1.domain2.example: DOMAIN3\user1 | S-1-5-21-REDACTED-1
+	// sipdir.online.lync.com (198.51.100.10:443)
 }
