@@ -72,7 +72,7 @@ func (t *TableWriter) Write(w io.Writer, r *analyze.Report) error {
 		}
 	}
 
-	t.remedies(&buf, r.Findings)
+	t.details(&buf, r.Findings, l)
 	return flush(w, &buf, "table")
 }
 
@@ -118,25 +118,51 @@ func (t *TableWriter) inputs(buf *bytes.Buffer, ins []analyze.Input) error {
 	return renderTable(buf, []string{"PATH", "FORMAT", "ERROR"}, rows)
 }
 
-// remedies lists each finding's remedy links under its id.
-func (t *TableWriter) remedies(buf *bytes.Buffer, fs []analyze.Finding) {
-	width := 0
-	for _, f := range fs {
+// detailWidth is where the per-finding details below the table wrap.
+const detailWidth = 96
+
+// details renders, under the table, what each finding means and what to do:
+// the message the user saw, the cause, what to collect when the cause is
+// only possible, the numbered remedy steps and the links.
+func (t *TableWriter) details(buf *bytes.Buffer, fs []analyze.Finding, l lang) {
+	for i := range fs {
+		f := &fs[i]
+		buf.WriteString("\n" + t.paint(ansiBold, f.ID) + " (" + t.paint(severityColor(f.Severity), f.Severity) + ", " + f.Confidence + ") " + clean(f.Title) + "\n")
+		para := func(label, text string) {
+			if text == "" {
+				return
+			}
+			indentWrapped(buf, l.t(label)+" "+clean(text), "  ", "    ")
+		}
+		if f.Message != "" {
+			para("The user saw:", "\u201c"+f.Message+"\u201d")
+		}
+		para("Cause:", f.Cause)
+		para("To decide, collect:", f.Collect)
+		if len(f.Remedy) > 0 {
+			buf.WriteString("  " + l.t("Remedy:") + "\n")
+			for j, step := range f.Remedy {
+				marker := strconv.Itoa(j+1) + ". "
+				indentWrapped(buf, marker+clean(step), "    ", "    "+strings.Repeat(" ", len(marker)))
+			}
+		}
 		if len(f.Links) > 0 {
-			width = max(width, len(f.ID))
+			buf.WriteString("  " + l.t("Links:") + "\n")
+			for _, link := range f.Links {
+				buf.WriteString("    " + clean(link) + "\n")
+			}
 		}
 	}
-	if width == 0 {
-		return
-	}
-	buf.WriteString("\nRemedies:\n")
-	for _, f := range fs {
-		for i, l := range f.Links {
-			id := ""
-			if i == 0 {
-				id = f.ID
-			}
-			fmt.Fprintf(buf, "  %-*s  %s\n", width, id, clean(l))
+}
+
+// indentWrapped writes text wrapped at detailWidth, its first line after
+// first and the others after rest.
+func indentWrapped(buf *bytes.Buffer, text, first, rest string) {
+	for i, line := range strings.Split(wrapWords(text, detailWidth-len(rest)), "\n") {
+		if i == 0 {
+			buf.WriteString(first + line + "\n")
+		} else {
+			buf.WriteString(rest + line + "\n")
 		}
 	}
 }

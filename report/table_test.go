@@ -79,8 +79,14 @@ func TestTableContent(t *testing.T) {
 	assert.Contains(t, out, "\n2 of 4 inputs could not be fully read:\n")
 	assert.Contains(t, out, "format not recognized")
 	assert.NotContains(t, out, "Lync-UccApi-1.UccApilog", "inputs read without problems are not listed")
-	assert.Contains(t, out, "\nRemedies:\n  SFB-CLOCK-SKEW       https://support.office.com/")
-	assert.Contains(t, out, "\n                       http://go.microsoft.com/fwlink/?linkid=3052&kbid=816042\n")
+	// Under the table, each finding's message, cause, what to collect,
+	// numbered remedy steps and links.
+	assert.Contains(t, out, "\nSFB-CLOCK-SKEW (error, confirmed) The computer clock is not in sync with the server clock\n")
+	assert.Contains(t, out, "\n  The user saw: \u201cCannot sign in to Lync because your computer clock is not set correctly.\u201d\n")
+	assert.Contains(t, out, "\n  Remedy:\n    1. Make sure the domain controller")
+	assert.Contains(t, out, "\n  To decide, collect: The user's licenses in the admin center.\n")
+	assert.Contains(t, out, "\n  Links:\n    https://support.office.com/")
+	assert.Contains(t, out, "\n    http://go.microsoft.com/fwlink/?linkid=3052&kbid=816042\n")
 }
 
 func TestTableNoFindings(t *testing.T) {
@@ -106,7 +112,7 @@ func TestTableEvidenceWithoutExcerpt(t *testing.T) {
 	out := renderTableOpt(t, r, false)
 	assert.Contains(t, out, "│ -              │", "no evidence: a dash")
 	assert.Contains(t, out, "│ x.evtx#9       │")
-	assert.NotContains(t, out, "Remedies:", "no links, no remedies list")
+	assert.NotContains(t, out, "Links:", "no links, no links list")
 }
 
 func TestTableWrapsLongInputErrors(t *testing.T) {
