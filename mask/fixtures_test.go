@@ -1,36 +1,35 @@
 package mask
 
 import (
-	"bytes"
-	"encoding/binary"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/internal/textenc"
 )
 
 // casesDir holds the sample client logs and SECRETS.txt, the list of every
 // credential value planted in them.
 var casesDir = filepath.Join("..", "testdata", "logs", "cases")
 
-// readText returns a fixture as UTF-8, decoding UTF-16LE files with a BOM.
+// readText returns a fixture as UTF-8, whatever its encoding (some sample
+// logs are UTF-16LE with a BOM, as Windows writes them).
 func readText(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	require.NoError(t, err)
-	if !bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
-		return string(b)
-	}
-	u := make([]uint16, 0, len(b)/2)
-	for i := 2; i+1 < len(b); i += 2 {
-		u = append(u, binary.LittleEndian.Uint16(b[i:]))
-	}
-	return string(utf16.Decode(u))
+	defer f.Close()
+	r, _, err := textenc.NewReader(f)
+	require.NoError(t, err)
+	b, err := io.ReadAll(r)
+	require.NoError(t, err)
+	return string(b)
 }
 
 // TestSecretsMasksFixtureSecrets masks every sample client log and checks

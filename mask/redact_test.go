@@ -1,16 +1,12 @@
 package mask
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -479,7 +475,7 @@ func TestRedactFixtureLogs(t *testing.T) {
 	personal := []string{"contoso", "fabrikam", "bob@", `\bob`, "10.0.4.15", "rossi", "WKS-0"}
 	for _, p := range files {
 		t.Run(filepath.Base(filepath.Dir(filepath.Dir(p)))+"/"+filepath.Base(p), func(t *testing.T) {
-			in := rdReadFixture(t, p)
+			in := readText(t, p)
 			r := NewRedactor()
 			out := r.Redact(in)
 			lowerOut := strings.ToLower(out)
@@ -496,22 +492,6 @@ func TestRedactFixtureLogs(t *testing.T) {
 			assert.Equal(t, out, r.Redact(out), "idempotent")
 		})
 	}
-}
-
-// rdReadFixture returns a fixture as UTF-8, decoding UTF-16LE files with a
-// BOM.
-func rdReadFixture(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	require.NoError(t, err)
-	if !bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
-		return string(b)
-	}
-	u := make([]uint16, 0, len(b)/2)
-	for i := 2; i+1 < len(b); i += 2 {
-		u = append(u, binary.LittleEndian.Uint16(b[i:]))
-	}
-	return string(utf16.Decode(u))
 }
 
 func TestRedactNilAndZeroValue(t *testing.T) {
