@@ -129,6 +129,20 @@ func (a *Analyzer) Run(ctx context.Context, paths []string) (*Report, error) {
 	return r, ErrNoInput
 }
 
+// Events reads the inputs under paths and calls fn with every event, in
+// input order, after the analyzer's derived fields were added. It returns
+// the inputs as the report would list them.
+func (a *Analyzer) Events(ctx context.Context, paths []string, fn func(*event.Event) error) ([]Input, error) {
+	a2 := *a
+	a2.tap = fn
+	a2.opt.Jobs = 1 // fn sees the events in input order, one input at a time
+	r, err := a2.Run(ctx, paths)
+	if r == nil {
+		return nil, err
+	}
+	return r.Inputs, err
+}
+
 // readEntry parses one bundle entry, whatever its state: a damaged or
 // unrecognised file becomes an Input with errors, never a failed run.
 func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers"
 	"github.com/sfblog/sfblog/signatures"
 )
@@ -105,18 +104,4 @@ func (a *Analyzer) Example(ctx context.Context, x signatures.Example) (*Report, 
 		}
 	}
 	return a.finish([]*input{in}), nil
-}
-
-// Events reads the inputs under paths and calls fn with every event, in
-// input order, after the analyzer's derived fields were added. It returns
-// the inputs as the report would list them.
-func (a *Analyzer) Events(ctx context.Context, paths []string, fn func(*event.Event) error) ([]Input, error) {
-	a2 := *a
-	a2.tap = fn
-	a2.opt.Jobs = 1 // fn sees the events in input order, one input at a time
-	r, err := a2.Run(ctx, paths)
-	if r == nil {
-		return nil, err
-	}
-	return r.Inputs, err
 }
