@@ -253,17 +253,22 @@ func (in *input) sink(a *Analyzer) event.Sink {
 	}
 }
 
-// inWindow applies --since/--until. A client log's local time is compared
-// as a wall-clock time; events without a time are always kept.
+// inWindow applies --since/--until. A client log's local time is placed in
+// UTC with --client-utc-offset, else compared as a wall-clock time; events
+// without a time are always kept.
 func (a *Analyzer) inWindow(e *event.Event) bool {
 	if e.Time.IsZero() || (a.opt.Since.IsZero() && a.opt.Until.IsZero()) {
 		return true
 	}
-	t := e.Time
-	if !a.opt.Since.IsZero() && t.Before(wall(a.opt.Since, e.Local)) {
+	t, local := e.Time, e.Local
+	if local && a.opt.ClientOffset != nil {
+		// The client's offset is known: compare in UTC.
+		t, local = t.Add(-*a.opt.ClientOffset), false
+	}
+	if !a.opt.Since.IsZero() && t.Before(wall(a.opt.Since, local)) {
 		return false
 	}
-	if !a.opt.Until.IsZero() && t.After(wall(a.opt.Until, e.Local)) {
+	if !a.opt.Until.IsZero() && t.After(wall(a.opt.Until, local)) {
 		return false
 	}
 	return true

@@ -117,3 +117,17 @@ func TestOffsets(t *testing.T) {
 		assert.Error(t, err, bad)
 	}
 }
+
+func TestWindow(t *testing.T) {
+	since := time.Date(2017, 6, 15, 9, 0, 0, 0, time.UTC)
+	local := &event.Event{Time: time.Date(2017, 6, 15, 10, 30, 0, 0, time.UTC), Local: true} // 10:30 on the client's wall clock
+	utc := &event.Event{Time: time.Date(2017, 6, 15, 8, 59, 0, 0, time.UTC)}
+	untimed := &event.Event{}
+	a := New(nil, Options{Since: since})
+	assert.True(t, a.inWindow(local), "10:30 wall clock is after 09:00")
+	assert.False(t, a.inWindow(utc))
+	assert.True(t, a.inWindow(untimed))
+	plus2 := 2 * time.Hour
+	a = New(nil, Options{Since: since, ClientOffset: &plus2})
+	assert.False(t, a.inWindow(local), "10:30 at UTC+2 is 08:30Z, before 09:00Z")
+}

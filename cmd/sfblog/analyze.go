@@ -63,7 +63,7 @@ invalid signature file, or no input could be read; 3 internal error.`,
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding has this severity or higher: "+strings.Join(failLevels, "|"))
 	fl.StringArrayVar(&f.sigDirs, "signatures", nil, "also load the signature files in `DIR` (repeatable)")
-	fl.StringVar(&f.since, "since", "", "only consider evidence at or after `TIME` (RFC 3339; client log times are compared as wall-clock times)")
+	fl.StringVar(&f.since, "since", "", "only consider evidence at or after `TIME` (RFC 3339; client log times are compared as wall-clock times unless --client-utc-offset is given)")
 	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
 	fl.IntVar(&f.maxEvidence, "max-evidence", analyze.DefaultMaxEvidence, "evidence excerpts shown per finding")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
