@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -56,7 +57,7 @@ examples are run. Exit 1 if any example failed.`,
 			if len(args) == 1 {
 				sigs = nil
 				for _, sg := range cat.All() {
-					if strings.HasPrefix(sg.File, args[0]) {
+					if strings.HasPrefix(sg.File, filepath.Clean(args[0])+string(filepath.Separator)) {
 						sigs = append(sigs, sg)
 					}
 				}
