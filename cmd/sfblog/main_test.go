@@ -395,3 +395,26 @@ func TestRedact(t *testing.T) {
 		})
 	}
 }
+
+// TestReportConvert renders a saved JSON report again: the markdown equals
+// the one analyze writes directly.
+func TestReportConvert(t *testing.T) {
+	zip := filepath.Join(logs, "evtx-schannel-adfs.zip")
+	saved := filepath.Join(t.TempDir(), "report.json")
+	code, _, stderr := sfblog(t, "", "analyze", "-o", saved, zip)
+	require.Equal(t, 0, code, stderr)
+	_, direct, _ := sfblog(t, "", "analyze", "-f", "markdown", zip)
+	code, converted, stderr := sfblog(t, "", "report", "-f", "markdown", saved)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, direct, converted)
+
+	data, err := os.ReadFile(saved)
+	require.NoError(t, err)
+	code, fromStdin, _ := sfblog(t, string(data), "report", "-f", "json", "-")
+	require.Equal(t, 0, code)
+	assert.Equal(t, string(data), fromStdin, "JSON round-trips byte for byte")
+
+	code, _, stderr = sfblog(t, `{"schema_version": 1, "bogus": true}`, "report", "-")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "not an sfblog JSON report")
+}

@@ -34,7 +34,7 @@ and the remedy links.`,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newAnalyzeCmd(s), newParseCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
+	root.AddCommand(newAnalyzeCmd(s), newParseCmd(s), newReportCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
 	return root
 }
 

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/report"
+)
+
+func newReportCmd(s *streams) *cobra.Command {
+	var format, output, lang string
+	cmd := &cobra.Command{
+		Use:   "report [-f FORMAT] [-o FILE] REPORT.json",
+		Short: "Render a saved JSON report in another format (one analysis, several outputs)",
+		Long: `Report reads a report written by "sfblog analyze -f json" (or - for standard
+input) and renders it again, so that a CI job can keep the JSON as its artifact
+and post markdown to a ticket without analysing the bundle twice.`,
+		Example: `  sfblog analyze -f json -o report.json bundle.zip
+  sfblog report -f markdown report.json | gh issue create --title "Sign-in failure" --body-file -`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format == "" {
+				format = formatFromOutput(output)
+			}
+			if lang == "en" {
+				lang = ""
+			}
+			w, err := report.New(format, report.Options{Lang: lang, Color: output == "" && isTerminal(s.out)})
+			if err != nil {
+				return usageErr("%v", err)
+			}
+			var in io.Reader = s.in
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				defer f.Close()
+				in = f
+			}
+			r, err := readReport(in)
+			if err != nil {
+				return usageErr("%s: %v", args[0], err)
+			}
+			var buf bytes.Buffer
+			if err := w.Write(&buf, r); err != nil {
+				return &exitError{exitInternal, err}
+			}
+			if output == "" || output == "-" {
+				_, err = s.out.Write(buf.Bytes())
+			} else {
+				err = os.WriteFile(output, buf.Bytes(), 0o644)
+			}
+			if err != nil {
+				return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table, or from the -o file's extension)")
+	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `FILE` instead of standard output")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of the writer's own words: en|ja (finding texts stay as saved)")
+	return cmd
+}
+
+// readReport decodes a JSON report strictly: an unknown key or a schema
+// version this build does not know is an error.
+func readReport(r io.Reader) (*analyze.Report, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var rep analyze.Report
+	if err := dec.Decode(&rep); err != nil {
+		return nil, fmt.Errorf("not an sfblog JSON report: %w", err)
+	}
+	if rep.SchemaVersion != analyze.SchemaVersion {
+		return nil, fmt.Errorf("schema_version %d: this sfblog reads version %d", rep.SchemaVersion, analyze.SchemaVersion)
+	}
+	return &rep, nil
+}
