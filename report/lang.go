@@ -74,6 +74,9 @@ var japanese = map[string]string{
 	"## Inputs":                                         "## 入力",
 	"No inputs.":                                        "入力はありません。",
 	"| Path | Format | Events | First | Last | Errors |": "| パス | 形式 | イベント | 最初 | 最後 | エラー |",
-	"Remedies:":             "解決方法:",
+	"Cause:":                "原因:",
+	"To decide, collect:":   "判定のために収集するもの:",
+	"Remedy:":               "解決方法:",
+	"Links:":                "リンク:",
 	"format not recognized": "形式を認識できません",
 }

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/renderer"
@@ -195,20 +194,64 @@ func wrapWords(s string, width int) string {
 	var b strings.Builder
 	n := 0
 	for _, word := range strings.Fields(s) {
-		w := utf8.RuneCountInString(word)
-		switch {
-		case n == 0:
-		case n+1+w > width:
-			b.WriteByte('\n')
-			n = 0
-		default:
-			b.WriteByte(' ')
-			n++
+		// A word with wide (CJK) characters may break between any two of
+		// them: Japanese text has no spaces to break at.
+		pieces := []string{word}
+		if hasWide(word) {
+			pieces = pieces[:0]
+			for _, r := range word {
+				pieces = append(pieces, string(r))
+			}
 		}
-		b.WriteString(word)
-		n += w
+		for i, p := range pieces {
+			w := displayWidth(p)
+			space := 0
+			if i == 0 && n > 0 {
+				space = 1
+			}
+			switch {
+			case n == 0:
+			case n+space+w > width:
+				b.WriteByte('\n')
+				n, space = 0, 0
+			}
+			if space == 1 {
+				b.WriteByte(' ')
+				n++
+			}
+			b.WriteString(p)
+			n += w
+		}
 	}
 	return b.String()
+}
+
+// isWide reports whether r takes two columns on a terminal (CJK and
+// full-width forms).
+func isWide(r rune) bool {
+	return r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) ||
+		(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6))
+}
+
+func hasWide(s string) bool {
+	for _, r := range s {
+		if isWide(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// displayWidth is the number of terminal columns s takes.
+func displayWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		w++
+		if isWide(r) {
+			w++
+		}
+	}
+	return w
 }
 
 // paint wraps s in an ANSI colour when colour is on.

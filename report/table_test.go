@@ -127,3 +127,15 @@ func TestTableWrapsLongInputErrors(t *testing.T) {
 	assert.Contains(t, out, "damaged end")
 	assert.Contains(t, out, "│ second")
 }
+
+func TestWrapWordsBreaksJapanese(t *testing.T) {
+	text := "組織で以前 Office Communications Server または Lync Server 2010 を使用していて、廃止する前にユーザーをそこから削除しなかったため、msRTCSIP-UserEnabled が FALSE のままです。"
+	out := wrapWords(text, 40)
+	lines := strings.Split(out, "\n")
+	assert.Greater(t, len(lines), 2)
+	for _, l := range lines {
+		assert.LessOrEqual(t, displayWidth(l), 40, l)
+	}
+	assert.Equal(t, strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(strings.ReplaceAll(out, "\n", ""), " ", ""), "nothing lost")
+	assert.Equal(t, "a b\nc", wrapWords("a b c", 3), "latin text still breaks at spaces")
+}
