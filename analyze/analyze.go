@@ -5,7 +5,9 @@
 package analyze
 
 import (
+	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -64,7 +66,7 @@ func New(m *signatures.Matcher, opt Options) *Analyzer {
 }
 
 // ErrNoInput is returned when not one input could be read.
-var ErrNoInput = fmt.Errorf("no input could be read")
+var ErrNoInput = errors.New("no input could be read")
 
 // input is what reading one file produced.
 type input struct {
@@ -152,34 +154,40 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
 			in.Errors = append(in.Errors, fmt.Sprintf("internal error while reading: %v", p))
 		}
 	}()
-	if e.Err != nil {
-		in.Format = parsers.Unrecognized
-		in.Errors = append(in.Errors, e.Err.Error())
-		in.readErr = true
-		return in
-	}
-	head, err := readHead(e)
-	if err != nil {
-		in.Format = parsers.Unrecognized
+	unreadable := func(err error) *input {
 		in.Errors = append(in.Errors, err.Error())
 		in.readErr = true
 		return in
+	}
+	in.Format = parsers.Unrecognized
+	if e.Err != nil {
+		return unreadable(e.Err)
+	}
+	// One stream serves both the format sniffing and a text parser.
+	rc, err := e.Open()
+	if err != nil {
+		return unreadable(err)
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, parsers.HeadSize)
+	head, err := br.Peek(parsers.HeadSize)
+	if err != nil && err != io.EOF {
+		return unreadable(fmt.Errorf("read: %w", err))
 	}
 	in.Format = parsers.Sniff(head)
 	var problems []event.Problem
 	switch in.Format {
 	case parsers.Unrecognized:
 		if len(head) == 0 {
-			in.Errors = append(in.Errors, "empty file")
+			return unreadable(errors.New("empty file"))
 		}
 		in.readErr = true
 		return in
 	case parsers.Evtx:
+		// An event log needs random access: open it again as a seeker.
 		rs, err := e.OpenSeeker()
 		if err != nil {
-			in.Errors = append(in.Errors, err.Error())
-			in.readErr = true
-			return in
+			return unreadable(err)
 		}
 		defer rs.Close()
 		problems, err = parsers.ParseEvtx(ctx, e.Path, rs, e.Size, in.sink(a))
@@ -187,14 +195,7 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
 			in.Errors = append(in.Errors, err.Error())
 		}
 	default:
-		rc, err := e.Open()
-		if err != nil {
-			in.Errors = append(in.Errors, err.Error())
-			in.readErr = true
-			return in
-		}
-		defer rc.Close()
-		problems, err = parsers.ParseText(ctx, in.Format, e.Path, rc, in.sink(a))
+		problems, err = parsers.ParseText(ctx, in.Format, e.Path, br, in.sink(a))
 		if err != nil {
 			in.Errors = append(in.Errors, err.Error())
 		}
@@ -203,20 +204,6 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
 		in.Errors = append(in.Errors, p.String())
 	}
 	return in
-}
-
-func readHead(e *bundle.Entry) ([]byte, error) {
-	rc, err := e.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	head := make([]byte, parsers.HeadSize)
-	n, err := io.ReadFull(rc, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	return head[:n], nil
 }
 
 func (a *Analyzer) newInput(path string) *input {

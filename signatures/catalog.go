@@ -89,6 +89,3 @@ func (c *Catalog) Add(file string, data []byte) error {
 
 // All returns the signatures ordered by id.
 func (c *Catalog) All() []*Signature { return c.sigs }
-
-// Get returns the signature with the given id, or nil.
-func (c *Catalog) Get(id string) *Signature { return c.byID[id] }

@@ -16,41 +16,42 @@ const MaxKept = 500
 type Matcher struct {
 	cat    *Catalog
 	byKind map[string][]ref
-	slots  int
+	// slot[s][r] is the collector bucket of rule r of signature s: its
+	// when condition, or the first side of its correlation (the second
+	// side is the next bucket).
+	slot  [][]int
+	slots int
 }
 
-// ref points at one condition: a rule's when, or one side of a correlation.
+// ref points at the condition that fills one collector bucket.
 type ref struct {
-	sig, rule, side int // side: 0 when, 1 first, 2 second
-	slot            int
-	cond            *Cond
+	slot int
+	cond *Cond
 }
 
 // NewMatcher compiles the catalog.
 func NewMatcher(c *Catalog) *Matcher {
-	m := &Matcher{cat: c, byKind: map[string][]ref{}}
-	add := func(kinds []string, r ref) {
-		r.slot = m.slots
-		m.slots++
+	m := &Matcher{cat: c, byKind: map[string][]ref{}, slot: make([][]int, len(c.sigs))}
+	add := func(kinds []string, cond *Cond) {
 		for _, k := range kinds {
-			m.byKind[k] = append(m.byKind[k], r)
+			m.byKind[k] = append(m.byKind[k], ref{m.slots, cond})
 		}
+		m.slots++
 	}
 	for si, s := range c.sigs {
+		m.slot[si] = make([]int, len(s.Evidence))
 		for ri, ev := range s.Evidence {
+			m.slot[si][ri] = m.slots
 			if ev.When != nil {
-				add(ev.Kind, ref{si, ri, 0, 0, ev.When})
+				add(ev.Kind, ev.When)
 				continue
 			}
-			add(ev.Correlate.First.Kind, ref{si, ri, 1, 0, ev.Correlate.First.When})
-			add(ev.Correlate.Second.Kind, ref{si, ri, 2, 0, ev.Correlate.Second.When})
+			add(ev.Correlate.First.Kind, ev.Correlate.First.When)
+			add(ev.Correlate.Second.Kind, ev.Correlate.Second.When)
 		}
 	}
 	return m
 }
-
-// Catalog returns the catalog the matcher was compiled from.
-func (m *Matcher) Catalog() *Catalog { return m.cat }
 
 // bucket holds the events one condition matched.
 type bucket struct {
@@ -108,7 +109,6 @@ type Hit struct {
 	RuledOut  bool           // a rules_out rule matched
 	Events    []*event.Event // evidence of deciding and symptom rules, in evidence order
 	Total     int            // matches counted, including those not kept
-	Rules     []string       // names of the rules that counted, in file order
 }
 
 // Order compares events in time. Events of one file are ordered by line or
@@ -175,22 +175,20 @@ func (o Order) comparable(a, b *event.Event) bool {
 // Evaluate decides which signatures hit, given everything collected.
 func (m *Matcher) Evaluate(c *Collector, o Order) []*Hit {
 	var hits []*Hit
-	slot := 0
-	for _, s := range m.cat.sigs {
+	for si, s := range m.cat.sigs {
 		type ruleResult struct {
 			events []*event.Event
 			count  int
 		}
 		results := make([]ruleResult, len(s.Evidence))
 		for ri, ev := range s.Evidence {
+			slot := m.slot[si][ri]
 			if ev.When != nil {
 				b := c.buckets[slot]
-				slot++
 				results[ri] = ruleResult{b.events, b.count}
 				continue
 			}
 			first, second := c.buckets[slot], c.buckets[slot+1]
-			slot += 2
 			results[ri].events, results[ri].count = correlate(ev.Correlate, first.events, second.events, o)
 		}
 		matched := map[string]bool{}
@@ -204,7 +202,6 @@ func (m *Matcher) Evaluate(c *Collector, o Order) []*Hit {
 			if !matched[ev.Name] || !allMatched(matched, ev.With) || anyMatched(matched, ev.Unless) {
 				continue
 			}
-			h.Rules = append(h.Rules, ev.Name)
 			switch ev.Role {
 			case RoleRulesOut:
 				h.RuledOut = true

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -73,25 +69,7 @@ invalid signature file, or no input could be read; 3 internal error.`,
 	return cmd
 }
 
-// formatFromOutput infers a format from the output file's extension.
-func formatFromOutput(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".json":
-		return "json"
-	case ".md", ".markdown":
-		return "markdown"
-	case ".xml":
-		return "junit"
-	case ".html", ".htm":
-		return "html"
-	}
-	return "table"
-}
-
 func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) error {
-	if f.format == "" {
-		f.format = formatFromOutput(f.output)
-	}
 	if !slices.Contains(failLevels, f.failOn) {
 		return usageErr("--fail-on %q: want one of %s", f.failOn, strings.Join(failLevels, ", "))
 	}
@@ -113,27 +91,17 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 		}
 		opt.ClientOffset = &off
 	}
-	color := !f.noColor && f.output == "" && isTerminal(s.out)
-	if f.lang == "en" {
-		f.lang = ""
-	}
-	w, err := report.New(f.format, report.Options{Color: color, Lang: f.lang})
-	if err != nil {
-		return usageErr("%v", err)
-	}
 	cat, err := loadCatalog(f.sigDirs)
 	if err != nil {
 		return err
 	}
-	// Fail before any work when the report cannot be written.
-	out := s.out
-	var file *os.File
-	if f.output != "" && f.output != "-" {
-		if file, err = os.Create(f.output); err != nil {
-			return usageErr("output: %v", err)
-		}
-		defer file.Close()
-		out = file
+	out, err := newOutput(s, f.format, f.output, f.lang, f.noColor)
+	if err != nil {
+		return err
+	}
+	defer out.close()
+	if f.lang == "en" {
+		f.lang = ""
 	}
 	opt.Version = version
 	opt.Stdin = s.in
@@ -147,17 +115,8 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	}
 	noInput := errors.Is(err, analyze.ErrNoInput)
 	reportInputs(s, r.Inputs)
-	var buf bytes.Buffer
-	if err := w.Write(&buf, r); err != nil {
-		return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
-	}
-	if _, err := io.Copy(out, &buf); err != nil {
-		return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
-	}
-	if file != nil {
-		if err := file.Close(); err != nil {
-			return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
-		}
+	if err := out.write(r); err != nil {
+		return err
 	}
 	if noInput {
 		return &exitError{exitUsage, errors.New("no input could be read")}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -26,16 +25,6 @@ and post markdown to a ticket without analysing the bundle twice.`,
   sfblog report -f markdown report.json | gh issue create --title "Sign-in failure" --body-file -`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format == "" {
-				format = formatFromOutput(output)
-			}
-			if lang == "en" {
-				lang = ""
-			}
-			w, err := report.New(format, report.Options{Lang: lang, Color: output == "" && isTerminal(s.out)})
-			if err != nil {
-				return usageErr("%v", err)
-			}
 			var in io.Reader = s.in
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
@@ -49,19 +38,12 @@ and post markdown to a ticket without analysing the bundle twice.`,
 			if err != nil {
 				return usageErr("%s: %v", args[0], err)
 			}
-			var buf bytes.Buffer
-			if err := w.Write(&buf, r); err != nil {
-				return &exitError{exitInternal, err}
-			}
-			if output == "" || output == "-" {
-				_, err = s.out.Write(buf.Bytes())
-			} else {
-				err = os.WriteFile(output, buf.Bytes(), 0o644)
-			}
+			out, err := newOutput(s, format, output, lang, false)
 			if err != nil {
-				return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
+				return err
 			}
-			return nil
+			defer out.close()
+			return out.write(r)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table, or from the -o file's extension)")

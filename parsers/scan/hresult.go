@@ -65,9 +65,9 @@ var hresultNames = map[string]string{
 	"0x8007274c": "WSAETIMEDOUT",
 }
 
-// HRESULTName returns the symbolic name of code ("0x80048821", any case), or
+// hresultName returns the symbolic name of code ("0x80048821", any case), or
 // "" when the code is not one of the known sign-in codes.
-func HRESULTName(code string) string {
+func hresultName(code string) string {
 	return hresultNames[strings.ToLower(code)]
 }
 
@@ -96,7 +96,7 @@ func HRESULTs(s string) []HRESULT {
 		if containsCode(out, code) {
 			continue
 		}
-		out = append(out, HRESULT{Code: code, Name: hresultNames[code]})
+		out = append(out, HRESULT{Code: code, Name: hresultName(code)})
 	}
 	return out
 }

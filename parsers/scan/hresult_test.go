@@ -65,10 +65,10 @@ func TestHRESULTs(t *testing.T) {
 	}
 }
 
-func TestHRESULTName(t *testing.T) {
-	assert.Equal(t, "PPCRL_REQUEST_E_PASSWORD_LOCKED_OUT", HRESULTName("0x80048823"))
-	assert.Equal(t, "PPCRL_REQUEST_E_PASSWORD_LOCKED_OUT", HRESULTName("0X80048823"))
-	assert.Equal(t, "", HRESULTName("0x80004005"))
+func TestHRESULTNameLookup(t *testing.T) {
+	assert.Equal(t, "PPCRL_REQUEST_E_PASSWORD_LOCKED_OUT", hresultName("0x80048823"))
+	assert.Equal(t, "PPCRL_REQUEST_E_PASSWORD_LOCKED_OUT", hresultName("0X80048823"))
+	assert.Equal(t, "", hresultName("0x80004005"))
 }
 
 func TestHRESULTNamesAreWellFormed(t *testing.T) {

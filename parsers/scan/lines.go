@@ -103,10 +103,6 @@ func (l *Lines) finish(line []byte) bool {
 	return true
 }
 
-// Bytes returns the current line without its line ending. The slice is
-// only valid until the next call of Scan.
-func (l *Lines) Bytes() []byte { return l.line }
-
 // Text returns the current line without its line ending, as a new string.
 func (l *Lines) Text() string { return string(l.line) }
 

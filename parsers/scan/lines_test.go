@@ -23,7 +23,6 @@ func readAll(t *testing.T, r io.Reader, max int) ([]gotLine, error) {
 	var out []gotLine
 	for l.Scan() {
 		out = append(out, gotLine{l.Number(), l.Text(), l.Truncated()})
-		assert.Equal(t, l.Text(), string(l.Bytes()))
 	}
 	return out, l.Err()
 }
