@@ -239,18 +239,7 @@ func value(e *event.Event, name string) (string, bool) {
 	return v, ok
 }
 
-// containsFold reports whether s contains the lower-case substr, ignoring ASCII case.
+// containsFold reports whether s contains the lower-case substr, ignoring case.
 func containsFold(s, lowerSubstr string) bool {
-	if lowerSubstr == "" {
-		return true
-	}
-	if len(s) < len(lowerSubstr) {
-		return false
-	}
-	for i := 0; i+len(lowerSubstr) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(lowerSubstr)], lowerSubstr) {
-			return true
-		}
-	}
-	return false
+	return strings.Contains(strings.ToLower(s), lowerSubstr)
 }
