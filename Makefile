@@ -29,8 +29,8 @@ vet:
 ## bench: speed and memory benchmarks, then EVTX records/s of sfblog, a bare
 ## golang-evtx loop and evtxexport on the same files, with the ratios
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./parsers/... ./analyze/... ./mask/... ./bundle/... ./internal/evtxwriter/...
-	$(GO) run ./internal/cmd/evtxbench -runs 3
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./parsers/... ./analyze/... ./mask/... ./bundle/... ./internal/testkit/evtxwriter/...
+	$(GO) run ./internal/testkit/cmd/evtxbench -runs 3
 
 ## cover: test coverage summary and coverage.out
 cover:
@@ -43,10 +43,10 @@ golden:
 
 ## samples: rebuild testdata/logs/*.zip from the committed case fixtures
 samples:
-	$(GO) run ./internal/cmd/genlogs
+	$(GO) run ./internal/testkit/cmd/genlogs
 
 samples-check:
-	$(GO) run ./internal/cmd/genlogs -check
+	$(GO) run ./internal/testkit/cmd/genlogs -check
 
 ## tools: the independent EVTX readers the cross-check tests use (Debian)
 tools:

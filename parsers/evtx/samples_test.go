@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sfblog/sfblog/internal/evtxwriter"
+	"github.com/sfblog/sfblog/internal/testkit/evtxwriter"
 )
 
 // TestGeneratedSamples reads every event log of the sample bundles

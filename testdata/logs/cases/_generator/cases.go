@@ -1042,7 +1042,7 @@ func buildDamaged(g *gen) ([]file, []file) {
 		panic("damaged-bundle: no 4005 line in the sip-not-enabled log")
 	}
 	cut += len("ms-diagnostics: 4005;reason=\"Destination URI either")
-	type generated struct { // the fields of internal/samples.Generated used here
+	type generated struct { // the fields of internal/testkit/samples.Generated used here
 		Path       string `json:"path"`
 		Empty      bool   `json:"empty,omitempty"`
 		TruncateOf string `json:"truncate_of,omitempty"`
@@ -1059,7 +1059,7 @@ func buildDamaged(g *gen) ([]file, []file) {
 	if err != nil {
 		panic(err)
 	}
-	note := "The bundle builder (internal/samples, from generate.json) adds to bundle/:\n" +
+	note := "The bundle builder (internal/testkit/samples, from generate.json) adds to bundle/:\n" +
 		"- Tracing/Lync-UccApi-1.UccApilog: an empty (0-byte) file.\n" +
 		fmt.Sprintf("- Tracing/Lync-UccApi-0.UccApilog.bak: the first %d bytes of Tracing/Lync-UccApi-0.UccApilog,\n", cut) +
 		"  cut in the middle of the ms-diagnostics line of the first 404 response (an unterminated SIP block).\n" +

@@ -28,7 +28,7 @@ One folder per case. Each holds ` + "`bundle/`" + ` (the files exactly as a supp
 holds them, e.g. ` + "`bundle/Tracing/Lync-UccApi-0.UccApilog`" + `), ` + "`expected.json`" + ` (the exact
 set of signature ids sfblog must report) and a ` + "`README.md`" + ` saying what the case shows
 and which evidence decides it. ` + "`damaged-bundle/generate.json`" + ` lists files the bundle
-builder (internal/samples) adds: an empty log, a truncated copy and binary garbage.
+builder (internal/testkit/samples) adds: an empty log, a truncated copy and binary garbage.
 
 The logs follow log-facts.md §2.2: ` + "`MM/DD/YYYY|HH:MM:SS.mmm PID:TID LEVEL :: message`" + `,
 SIP messages between "Sending Packet"/"Data Received" and "End of ..." markers with

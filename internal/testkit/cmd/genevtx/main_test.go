@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/sfblog/sfblog/internal/evtxwriter"
+	"github.com/sfblog/sfblog/internal/testkit/evtxwriter"
 )
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {

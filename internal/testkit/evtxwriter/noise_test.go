@@ -57,7 +57,7 @@ func TestNoiseReadBack(t *testing.T) {
 
 // BenchmarkWrite measures Write on background noise; records/s is the
 // figure to watch (the 200,000-record benchmark file is written with
-// internal/cmd/genevtx -count 200000).
+// internal/testkit/cmd/genevtx -count 200000).
 func BenchmarkWrite(b *testing.B) {
 	recs := Noise(20000, 1, noiseStart)
 	var buf bytes.Buffer

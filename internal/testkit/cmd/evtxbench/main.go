@@ -3,8 +3,8 @@
 // per second and the ratios (make bench). Timings are wall-clock on this
 // machine: read the ratios, not the absolute rates.
 //
-//	go run ./internal/cmd/evtxbench                 # a generated 200k-record file + the clean corpus files
-//	go run ./internal/cmd/evtxbench -records 50000 -runs 3 FILE.evtx...
+//	go run ./internal/testkit/cmd/evtxbench                 # a generated 200k-record file + the clean corpus files
+//	go run ./internal/testkit/cmd/evtxbench -records 50000 -runs 3 FILE.evtx...
 package main
 
 import (
@@ -22,7 +22,7 @@ import (
 	gevtx "github.com/0xrawsec/golang-evtx/evtx"
 
 	"github.com/sfblog/sfblog/event"
-	"github.com/sfblog/sfblog/internal/evtxwriter"
+	"github.com/sfblog/sfblog/internal/testkit/evtxwriter"
 	"github.com/sfblog/sfblog/parsers/evtx"
 )
 

@@ -2,8 +2,8 @@
 // case folder of testdata/logs/cases, written next to the cases folder as
 // testdata/logs/<case>.zip.
 //
-//	go run ./internal/cmd/genlogs            # rewrite the zips
-//	go run ./internal/cmd/genlogs -check     # fail if a zip is out of date
+//	go run ./internal/testkit/cmd/genlogs            # rewrite the zips
+//	go run ./internal/testkit/cmd/genlogs -check     # fail if a zip is out of date
 package main
 
 import (
@@ -13,7 +13,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/sfblog/sfblog/internal/samples"
+	"github.com/sfblog/sfblog/internal/testkit/samples"
 )
 
 func main() {
@@ -53,7 +53,7 @@ func run(root string, check bool) error {
 		fmt.Printf("wrote %s (%d bytes)\n", out, len(data))
 	}
 	if stale > 0 {
-		return fmt.Errorf("%d sample zip(s) out of date: run go run ./internal/cmd/genlogs", stale)
+		return fmt.Errorf("%d sample zip(s) out of date: run go run ./internal/testkit/cmd/genlogs", stale)
 	}
 	return nil
 }

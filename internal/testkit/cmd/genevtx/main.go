@@ -1,9 +1,9 @@
-// Command genevtx writes .evtx test fixtures with internal/evtxwriter.
+// Command genevtx writes .evtx test fixtures with internal/testkit/evtxwriter.
 //
 // Usage:
 //
-//	go run ./internal/cmd/genevtx -spec FILE.json -o OUT.evtx
-//	go run ./internal/cmd/genevtx -count N [-seed S] [-start TIME] -o OUT.evtx
+//	go run ./internal/testkit/cmd/genevtx -spec FILE.json -o OUT.evtx
+//	go run ./internal/testkit/cmd/genevtx -count N [-seed S] [-start TIME] -o OUT.evtx
 //
 // A spec is a JSON array of records, as read by evtxwriter.DecodeSpec:
 //
@@ -40,7 +40,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sfblog/sfblog/internal/evtxwriter"
+	"github.com/sfblog/sfblog/internal/testkit/evtxwriter"
 )
 
 func main() {

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sfblog/sfblog/internal/evtxwriter"
+	"github.com/sfblog/sfblog/internal/testkit/evtxwriter"
 )
 
 // modTime is the modification time of every zip entry, for reproducible zips.
