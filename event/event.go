@@ -17,15 +17,30 @@ const (
 	SourceUccApilog = "uccapilog" // client UccApi text logs
 	SourceEvtx      = "evtx"      // exported Windows event logs
 	SourceText      = "text"      // free text: notes, pasted error messages
+	SourceDNS       = "dns"       // nslookup and Resolve-DnsName output
+	SourceTime      = "time"      // w32tm output
+	SourceRegistry  = "registry"  // regedit / reg export files (.reg)
+	SourceNetwork   = "network"   // netsh winhttp show proxy, ipconfig /all
+	SourceCert      = "cert"      // certutil -store, -verify, -urlfetch output
+	SourceDirectory = "directory" // ldifde, csvde, Get-ADUser | Export-Csv
+	SourceEvtText   = "evttext"   // event logs saved as text: wevtutil /f:text, Event Viewer .txt/.csv, XML
 )
 
 // Kinds: what an event describes.
 const (
-	KindSIP     = "sip"     // one SIP message sent or received by the client
-	KindLog     = "log"     // a client log line at warning or error level
-	KindHRESULT = "hresult" // an HRESULT code found on any line
-	KindUIText  = "uitext"  // a user-visible error text of the client
-	KindRecord  = "record"  // one Windows event log record
+	KindSIP       = "sip"       // one SIP message sent or received by the client
+	KindLog       = "log"       // a client log line at warning or error level
+	KindHRESULT   = "hresult"   // an HRESULT code found on any line
+	KindUIText    = "uitext"    // a user-visible error text of the client
+	KindRecord    = "record"    // one Windows event log record
+	KindDNS       = "dns"       // one DNS look-up and its answer (or failure)
+	KindClock     = "clock"     // the computer clock's state or offset (w32tm)
+	KindRegistry  = "registry"  // one registry value from an export
+	KindProxy     = "proxy"     // proxy settings (netsh winhttp, Internet Settings)
+	KindNetCfg    = "netcfg"    // IP configuration of the computer or one adapter
+	KindCert      = "cert"      // one certificate, or one chain verification result
+	KindDirectory = "directory" // one directory (AD) user object
+	KindCheck     = "check"     // a derived check the analyzer made over other evidence
 )
 
 // Event is one normalized piece of evidence.
@@ -74,7 +89,68 @@ const (
 //	  evt.provider, evt.source (legacy event source), evt.event_id, evt.qualifiers,
 //	  evt.level, evt.channel, evt.computer, evt.user_sid, evt.task, evt.keywords,
 //	  evt.data.NAME for named EventData/UserData values, evt.data.N (1-based) for
-//	  unnamed Data elements, evt.data.all: every value joined by "\n".
+//	  unnamed Data elements, evt.data.all: every value joined by "\n";
+//	  evt.message: the rendered description, when the export carries it (text exports).
+//	  Event logs saved as text (Source "evttext") give the same fields.
+//	DNS look-up (Kind "dns"):
+//	  dns.tool           "nslookup" or "resolve-dnsname"
+//	  dns.query          the name asked for, lower-case, no trailing dot
+//	  dns.type           the record type asked for or answered: A, AAAA, CNAME, SRV, ...
+//	  dns.status         ok, nxdomain, timeout, servfail, refused, noanswer or error
+//	  dns.server         the DNS server that answered, when shown
+//	  dns.authoritative  "false" for "Non-authoritative answer", else "true" when known
+//	  dns.cname          the canonical name (CNAME target), lower-case, no trailing dot
+//	  dns.addresses      the A/AAAA addresses, joined by ","
+//	  dns.srv.target, dns.srv.port, dns.srv.priority, dns.srv.weight   SRV answers
+//	Clock (Kind "clock"):
+//	  clock.tool         w32tm-status, w32tm-stripchart, w32tm-config
+//	  clock.offset       the computer clock minus the reference, seconds ("-462.13")
+//	  clock.peer         the reference (stripchart /computer:, status Source)
+//	  clock.source       the time source named by w32tm /query /status
+//	  clock.last_sync    Last Successful Sync Time as written
+//	  clock.leap         the Leap Indicator number (3: not synchronized)
+//	  clock.unsynced     "true" when the source is the Local CMOS Clock or leap is 3
+//	  clock.type         NT5DS, NTP, ... from /configuration
+//	Registry value (Kind "registry"):
+//	  reg.key            the key as written, hive spelled out (HKEY_CURRENT_USER\...)
+//	  reg.hive           HKLM, HKCU, HKU, HKCR, HKCC
+//	  reg.path           the key below the hive, lower-case (software\policies\microsoft\communicator)
+//	  reg.name           the value name; "" for the default value (@)
+//	  reg.type           REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE
+//	  reg.data           the data: strings as text, MULTI_SZ joined by "\n", DWORD/QWORD in decimal,
+//	                     binary as lower-case hex; reg.deleted "true" for a "-" value
+//	Proxy (Kind "proxy"):
+//	  proxy.scope        winhttp or wininet
+//	  proxy.direct       "true" for direct access (no proxy server)
+//	  proxy.server       the proxy server(s) as written
+//	  proxy.bypass       the bypass list as written
+//	Network configuration (Kind "netcfg"):
+//	  net.host           host name; net.primary_suffix; net.suffixes (DNS suffix search list, ",")
+//	  net.adapter        the adapter's heading; net.dns_servers (","); net.addresses (IPv4/IPv6, ",")
+//	Certificate (Kind "cert"):
+//	  cert.tool          certutil-store, certutil-verify, certutil-urlfetch
+//	  cert.subject, cert.issuer, cert.serial, cert.thumbprint (lower-case hex, no spaces)
+//	  cert.not_before, cert.not_after   RFC 3339 UTC when parseable, else as written
+//	  cert.self_signed   "true" when subject equals issuer
+//	  cert.store         the store name (My, Root, ...)
+//	  cert.host          a host name the verification is about (a URL or CN)
+//	  cert.error         the chain or revocation error code ("0x800b010a") on a failed verification
+//	  cert.error.text    its text (CERT_E_CHAINING, "A certificate chain could not be built ...")
+//	  cert.result        ok or error, on verification results
+//	Directory user (Kind "directory"):
+//	  ad.tool            ldifde, csvde, export-csv
+//	  ad.dn, ad.upn, ad.sam, ad.mail
+//	  ad.sip_enabled     msRTCSIP-UserEnabled lower-case ("true", "false"); absent when not exported
+//	  ad.sip_address     msRTCSIP-PrimaryUserAddress ("sip:bob@contoso.com")
+//	  ad.proxy_addresses proxyAddresses joined by "\n"
+//	Pasted evidence (any kind, from Source "text"): pasted "true", and
+//	  paste.context "full" when the paste holds the context a rule needs (CSeq, provider), else "partial".
+//	Derived check (Kind "check", added by the analyzer):
+//	  check.name         what was checked (dns.sip, dns.lyncdiscover, dns.sip_tls, clock.offset,
+//	                     trust.domain, ad.sip_enabled, proxy.signin, cert.adfs)
+//	  check.result       pass or fail
+//	  check.subject      the name, domain, user or host checked
+//	  check.detail       what was found, for a person
 type Event struct {
 	Source   string            // SourceUccApilog, SourceEvtx, SourceText
 	Kind     string            // KindSIP, KindLog, ...
