@@ -39,7 +39,7 @@ type Report struct {
 	Summary  Summary    `json:"summary"`
 	SignIn   SignIn     `json:"signin"`
 	// Attempts is the sign-in timeline, oldest first.
-	Attempts []Attempt `json:"attempts,omitempty"`
+	Attempts []Attempt `json:"timeline,omitempty"`
 	Clock    Clock     `json:"clock"`
 	// Missing says which kinds of evidence the inputs lack and how to
 	// collect them.

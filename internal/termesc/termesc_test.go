@@ -1,0 +1,48 @@
+package termesc
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestEscape(t *testing.T) {
+	tests := []struct {
+		name, in, str, line string
+	}{
+		{"clean ascii", "Lync-UccApi-0.UccApilog", "Lync-UccApi-0.UccApilog", "Lync-UccApi-0.UccApilog"},
+		{"japanese", "サインイン アドレスが見つかりませんでした", "サインイン アドレスが見つかりませんでした", "サインイン アドレスが見つかりませんでした"},
+		{"tab kept", "a\tb", "a\tb", "a\tb"},
+		{"newline", "a\nsfblog: forged", "a\nsfblog: forged", `a\nsfblog: forged`},
+		{"crlf", "a\r\nb", "a\nb", `a\r\nb`},
+		{"lone cr", "ok\rEVIL", `ok\rEVIL`, `ok\rEVIL`},
+		{"csi", "\x1b[2J\x1b[31mred", `\x1b[2J\x1b[31mred`, `\x1b[2J\x1b[31mred`},
+		{"osc title", "\x1b]0;pwned\x07x", `\x1b]0;pwned\x07x`, `\x1b]0;pwned\x07x`},
+		{"nul and del", "a\x00b\x7f", `a\x00b\x7f`, `a\x00b\x7f`},
+		{"c1 csi", "a\u009b31m", `a\u009b31m`, `a\u009b31m`},
+		{"invalid utf8", "a\xffb", `a\xffb`, `a\xffb`},
+		{"nonchar", "a\uffffb", `a\uffffb`, `a\uffffb`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.str, String(tt.in))
+			assert.Equal(t, tt.line, Line(tt.in))
+		})
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"", "a\x1b[0m", "\r\n", "日本\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Line(s)
+		for i := 0; i < len(out); i++ {
+			c := out[i]
+			if (c < 0x20 && c != '\t') || c == 0x7f {
+				t.Fatalf("control byte %#x left in %q", c, out)
+			}
+		}
+		assert.Equal(t, out, Line(out), "escaping is idempotent on its output's control-free text")
+	})
+}
