@@ -24,7 +24,7 @@ func utf16le(s string) []byte {
 }
 
 func TestSniff(t *testing.T) {
-	evtx, err := os.ReadFile("../../shared/corpus/evtx/omerbenamram-evtx/system.evtx")
+	evtx, err := os.ReadFile("../testdata/evtx/omerbenamram-evtx/system.evtx")
 	if err != nil {
 		t.Skipf("corpus not available: %v", err)
 	}

@@ -204,9 +204,9 @@ func TestIsText(t *testing.T) {
 	for i := range random {
 		random[i] = byte(rng.UintN(256))
 	}
-	evtx, err := os.ReadFile("../../../shared/corpus/evtx/evtx-attack-samples/Defense_Evasion_DE_104_system_log_cleared.evtx")
+	evtx, err := os.ReadFile("../../testdata/evtx/evtx-attack-samples/Defense_Evasion_DE_104_system_log_cleared.evtx")
 	require.NoError(t, err)
-	notEvtx, err := os.ReadFile("../../../shared/corpus/evtx/derived/not_evtx.evtx")
+	notEvtx, err := os.ReadFile("../../testdata/evtx/derived/not_evtx.evtx")
 	require.NoError(t, err)
 	// A long UTF-8 text cut in the middle of a 3-byte character at 4096.
 	cut := []byte(strings.Repeat("a", 4095) + "“rest")

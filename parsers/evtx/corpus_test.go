@@ -92,23 +92,58 @@ func evtxexport(t *testing.T, bin, path string) []exported {
 	return recs
 }
 
-func TestCorpus(t *testing.T) {
+// corpusFiles lists the .evtx files under dir, relative to it.
+func corpusFiles(t *testing.T, dir string) []string {
+	t.Helper()
 	var files []string
-	err := filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".evtx") {
-			rel, _ := filepath.Rel(corpusDir, p)
+			rel, _ := filepath.Rel(dir, p)
 			files = append(files, filepath.ToSlash(rel))
 		}
 		return err
 	})
-	if err != nil || len(files) == 0 {
-		t.Skipf("corpus %s not available: %v", corpusDir, err)
+	require.NoError(t, err, "walk %s", dir)
+	return files
+}
+
+func TestCorpus(t *testing.T) {
+	files := corpusFiles(t, corpusDir)
+	require.GreaterOrEqual(t, len(files), 49, "the shipped corpus in %s", corpusDir)
+	testCorpus(t, corpusDir, files)
+}
+
+// TestExtraCorpus reads the files of the full reference corpus that the
+// repository does not ship (their licence does not allow it), when that
+// corpus is available.
+func TestExtraCorpus(t *testing.T) {
+	dir := extraCorpusDir()
+	if dir == "" {
+		t.Skip("full EVTX corpus not available (set SFBLOG_EVTX_CORPUS): only the shipped files of testdata/evtx were read")
 	}
+	shipped := map[string]bool{}
+	for _, f := range corpusFiles(t, corpusDir) {
+		shipped[f] = true
+	}
+	var extra []string
+	for _, f := range corpusFiles(t, dir) {
+		if !shipped[f] {
+			extra = append(extra, f)
+		}
+	}
+	if len(extra) == 0 {
+		t.Skipf("%s holds no file beyond the shipped ones", dir)
+	}
+	t.Logf("reading %d corpus files not shipped in testdata/evtx", len(extra))
+	testCorpus(t, dir, extra)
+}
+
+func testCorpus(t *testing.T, dir string, files []string) {
 	bin, lookErr := exec.LookPath("evtxexport")
 	for _, rel := range files {
 		t.Run(rel, func(t *testing.T) {
 			t.Parallel()
-			res := parseCorpus(t, rel)
+			res := parseFile(t, dir, rel)
 			if res.err != nil {
 				assert.ErrorIs(t, res.err, ErrNotEVTX)
 				assert.Empty(t, res.events)
@@ -127,9 +162,9 @@ func TestCorpus(t *testing.T) {
 			exc, isExc := countExceptions[rel]
 			var want []exported
 			if exc.source != "" {
-				want = evtxexport(t, bin, corpusFile(t, exc.source))
+				want = evtxexport(t, bin, filepath.Join(dir, filepath.FromSlash(exc.source)))
 			} else {
-				want = evtxexport(t, bin, corpusFile(t, rel))
+				want = evtxexport(t, bin, filepath.Join(dir, filepath.FromSlash(rel)))
 			}
 			if isExc {
 				assert.Equal(t, exc.want, len(res.events), exc.why)

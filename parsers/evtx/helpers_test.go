@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf16"
 
@@ -16,18 +17,42 @@ import (
 	"github.com/sfblog/sfblog/event"
 )
 
-// corpusDir holds the public sample files (see PROVENANCE.md there).
-const corpusDir = "../../../shared/corpus/evtx"
+// corpusDir holds the public sample files shipped with the repository
+// (see PROVENANCE.md there): every test that must always run reads them.
+const corpusDir = "../../testdata/evtx"
 
-// corpusFile returns the path of a corpus file, skipping the test when the
-// corpus is not available.
+// extraCorpusDir returns the directory of the full reference corpus, of
+// which corpusDir holds the files whose licence allows shipping them:
+// $SFBLOG_EVTX_CORPUS, else the reference copy beside the clone when it is
+// there, else "" (the extra files are then skipped, with a message).
+func extraCorpusDir() string {
+	if d := os.Getenv("SFBLOG_EVTX_CORPUS"); d != "" {
+		return d
+	}
+	const beside = "../../../shared/corpus/evtx"
+	if st, err := os.Stat(beside); err == nil && st.IsDir() {
+		return beside
+	}
+	return ""
+}
+
+// corpusFile returns the path of a corpus file: shipped in corpusDir, or
+// else in the full reference corpus; the test is skipped, saying so, when
+// the file is in neither.
 func corpusFile(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join(corpusDir, filepath.FromSlash(rel))
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("corpus file %s not available: %v", rel, err)
+	if _, err := os.Stat(p); err == nil {
+		return p
 	}
-	return p
+	if dir := extraCorpusDir(); dir != "" {
+		p = filepath.Join(dir, filepath.FromSlash(rel))
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	t.Skipf("corpus file %s is not shipped (its licence does not allow it) and the full corpus is not available (set SFBLOG_EVTX_CORPUS)", rel)
+	return ""
 }
 
 // readCorpus returns the bytes of a corpus file.
@@ -57,7 +82,14 @@ func parseBytes(t testing.TB, name string, b []byte) result {
 
 func parseCorpus(t testing.TB, rel string) result {
 	t.Helper()
-	f, err := os.Open(corpusFile(t, rel))
+	p := corpusFile(t, rel)
+	return parseFile(t, strings.TrimSuffix(p, filepath.FromSlash(rel)), rel)
+}
+
+// parseFile parses dir/rel, naming its events rel.
+func parseFile(t testing.TB, dir, rel string) result {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(rel)))
 	require.NoError(t, err)
 	defer f.Close()
 	st, err := f.Stat()
