@@ -109,6 +109,18 @@ type Hit struct {
 	RuledOut  bool           // a rules_out rule matched
 	Events    []*event.Event // evidence of deciding and symptom rules, in evidence order
 	Total     int            // matches counted, including those not kept
+	// Deciding is the earliest event of the deciding rules when the hit is
+	// confirmed, else the earliest event of its evidence.
+	Deciding *event.Event
+	// RuledOutBy names the first rules_out rule that matched and its
+	// earliest event.
+	RuledOutBy *RuleMatch
+}
+
+// RuleMatch is a rule and the event that made it match.
+type RuleMatch struct {
+	Rule  string
+	Event *event.Event
 }
 
 // Order compares events in time. Events of one file are ordered by line or
@@ -205,9 +217,15 @@ func (m *Matcher) Evaluate(c *Collector, o Order) []*Hit {
 			switch ev.Role {
 			case RoleRulesOut:
 				h.RuledOut = true
+				if h.RuledOutBy == nil && len(results[ri].events) > 0 {
+					h.RuledOutBy = &RuleMatch{Rule: ev.Name, Event: earliest(results[ri].events)}
+				}
 				continue
 			case RoleDecides:
 				h.Confirmed = true
+				if e := earliest(results[ri].events); e != nil && (h.Deciding == nil || eventLess(e, h.Deciding)) {
+					h.Deciding = e
+				}
 			}
 			counted = true
 			h.Total += results[ri].count
@@ -220,6 +238,13 @@ func (m *Matcher) Evaluate(c *Collector, o Order) []*Hit {
 		}
 		if counted {
 			SortEvents(h.Events)
+			if h.Deciding == nil && len(h.Events) > 0 {
+				h.Deciding = h.Events[0]
+			}
+			hits = append(hits, h)
+		} else if h.RuledOut {
+			// Only ruled out: kept so that the report can say which cause
+			// the evidence excluded.
 			hits = append(hits, h)
 		}
 	}
@@ -311,14 +336,27 @@ func pairHolds(c *Correlate, a, b *event.Event, o Order) bool {
 
 // SortEvents orders events by path, then line, then record id.
 func SortEvents(es []*event.Event) {
-	sort.SliceStable(es, func(i, j int) bool {
-		a, b := es[i], es[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
+	sort.SliceStable(es, func(i, j int) bool { return eventLess(es[i], es[j]) })
+}
+
+// eventLess is the order of SortEvents.
+func eventLess(a, b *event.Event) bool {
+	if a.Path != b.Path {
+		return a.Path < b.Path
+	}
+	if a.Line != b.Line {
+		return a.Line < b.Line
+	}
+	return a.RecordID < b.RecordID
+}
+
+// earliest returns the first of es in the order of SortEvents, or nil.
+func earliest(es []*event.Event) *event.Event {
+	var first *event.Event
+	for _, e := range es {
+		if first == nil || eventLess(e, first) {
+			first = e
 		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.RecordID < b.RecordID
-	})
+	}
+	return first
 }

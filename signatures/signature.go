@@ -51,6 +51,10 @@ type Signature struct {
 	// Collect says what to collect to decide between causes when the
 	// finding is only possible.
 	Collect string `yaml:"collect"`
+	// Commands are the exact Windows commands that produce the files
+	// which decide or rule out this cause, for the engineer to send to
+	// the user when the finding is only possible.
+	Commands []string `yaml:"commands"`
 	// RequiresFailure (default true) reports the signature only when the
 	// inputs do not show a successful sign-in after the last failure.
 	RequiresFailure *bool `yaml:"requires_failure"`
@@ -233,12 +237,16 @@ func (e *FieldError) Error() string {
 }
 
 var (
-	idPattern    = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
-	namePattern  = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	validKinds   = []string{event.KindSIP, event.KindLog, event.KindHRESULT, event.KindUIText, event.KindRecord}
-	validSources = []string{event.SourceUccApilog, event.SourceEvtx, event.SourceText}
-	validRoles   = []string{RoleDecides, RoleSymptom, RoleRulesOut}
-	validJoins   = []string{"equal", "differ", "contains", "in"}
+	idPattern   = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
+	namePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	validKinds  = []string{event.KindSIP, event.KindLog, event.KindHRESULT, event.KindUIText, event.KindRecord,
+		event.KindDNS, event.KindClock, event.KindRegistry, event.KindProxy, event.KindNetCfg, event.KindCert,
+		event.KindDirectory, event.KindCheck}
+	validSources = []string{event.SourceUccApilog, event.SourceEvtx, event.SourceText, event.SourceDNS,
+		event.SourceTime, event.SourceRegistry, event.SourceNetwork, event.SourceCert, event.SourceDirectory,
+		event.SourceEvtText}
+	validRoles = []string{RoleDecides, RoleSymptom, RoleRulesOut}
+	validJoins = []string{"equal", "differ", "contains", "in"}
 )
 
 // Parse decodes and validates one signature file.
