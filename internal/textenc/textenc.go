@@ -1,9 +1,11 @@
 // Package textenc turns the text files found in a support bundle into UTF-8.
 //
 // Windows tools write text as UTF-8 (with or without a byte order mark) or as
-// UTF-16 (usually little-endian with a BOM, sometimes without one). NewReader
-// sniffs the first bytes of a stream and returns a reader that yields UTF-8;
-// IsText tells text from binary data by looking at the head of a file.
+// UTF-16 (usually little-endian with a BOM, sometimes without one); Notepad
+// on Japanese Windows long saved notes as Shift_JIS (code page 932).
+// NewReader sniffs the first bytes of a stream and returns a reader that
+// yields UTF-8; IsText tells text from binary data by looking at the head of
+// a file.
 package textenc
 
 import (
@@ -12,8 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/transform"
 )
 
 // Encoding names returned by NewReader.
@@ -22,43 +28,65 @@ const (
 	UTF8BOM = "utf-8-bom" // UTF-8 that started with EF BB BF (stripped)
 	UTF16LE = "utf-16le"  // little-endian UTF-16, with or without a BOM
 	UTF16BE = "utf-16be"  // big-endian UTF-16, with or without a BOM
+	// ShiftJIS is Shift_JIS as Windows writes it (code page 932,
+	// Windows-31J), recognised only when the bytes are not UTF-8.
+	ShiftJIS = "shift_jis"
 )
 
 // sniffLen is how many leading bytes NewReader looks at to recognise UTF-16
 // without a byte order mark.
 const sniffLen = 512
 
+// sjisSniffLen is how many leading bytes NewReader looks at to recognise
+// Shift_JIS.
+const sjisSniffLen = 8192
+
 // bufSize is the size of the raw input buffer of the UTF-16 decoder.
 const bufSize = 4096
 
 // NewReader sniffs the start of r and returns a reader that yields UTF-8,
-// together with the name of the encoding it found (UTF8, UTF8BOM, UTF16LE or
-// UTF16BE).
+// together with the name of the encoding it found (UTF8, UTF8BOM, UTF16LE,
+// UTF16BE or ShiftJIS).
 //
 // A UTF-8 BOM is stripped. UTF-16 with a BOM, and UTF-16 without one whose
 // first 512 bytes look like ASCII text (NUL in every other byte), is decoded
 // as a stream: unpaired surrogates and an odd trailing byte become U+FFFD.
-// Anything else is passed through unchanged, invalid UTF-8 included. Line
-// endings are not touched. The error is non-nil only when reading the first
-// bytes of r fails.
+// Shift_JIS is decoded when the first 8 KiB are not UTF-8 but decode as
+// Shift_JIS (code page 932) without error and their non-ASCII characters
+// are mostly Japanese (see IsShiftJIS). Anything else is passed through
+// unchanged, invalid UTF-8 included. Line endings are not touched. The error
+// is non-nil only when reading the first bytes of r fails.
 func NewReader(r io.Reader) (io.Reader, string, error) {
-	br := bufio.NewReaderSize(r, bufSize)
-	head, err := br.Peek(sniffLen)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+	br := bufio.NewReaderSize(r, sjisSniffLen)
+	head, err := br.Peek(sjisSniffLen)
+	var src io.Reader = br
+	switch {
+	case err == nil, errors.Is(err, io.EOF), errors.Is(err, bufio.ErrBufferFull):
+	case len(head) == 0:
 		return nil, "", fmt.Errorf("textenc: sniff encoding: %w", err)
+	default:
+		// The source failed after the head: the error comes after it.
+		src = io.MultiReader(bytes.NewReader(bytes.Clone(head)), errReader{err})
 	}
 	enc, bom := detect(head)
-	if _, err := br.Discard(bom); err != nil {
+	if _, err := io.CopyN(io.Discard, src, int64(bom)); err != nil {
 		return nil, "", fmt.Errorf("textenc: skip byte order mark: %w", err)
 	}
 	switch enc {
 	case UTF16LE:
-		return newUTF16Reader(br, false), enc, nil
+		return newUTF16Reader(src, false), enc, nil
 	case UTF16BE:
-		return newUTF16Reader(br, true), enc, nil
+		return newUTF16Reader(src, true), enc, nil
+	case ShiftJIS:
+		return transform.NewReader(src, japanese.ShiftJIS.NewDecoder()), enc, nil
 	}
-	return br, enc, nil
+	return src, enc, nil
 }
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // detect names the encoding of a stream that starts with head, and the
 // length of its byte order mark.
@@ -71,7 +99,88 @@ func detect(head []byte) (enc string, bomLen int) {
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
 		return UTF16BE, 2
 	}
-	return guessUTF16(head), 0
+	if enc := guessUTF16(head); enc != UTF8 {
+		return enc, 0
+	}
+	if IsShiftJIS(head) {
+		return ShiftJIS, 0
+	}
+	return UTF8, 0
+}
+
+// IsShiftJIS reports whether head, the first bytes of a file, is Shift_JIS
+// text as Windows writes it (code page 932) rather than UTF-8 or a
+// single-byte code page: it is not valid UTF-8, it decodes as Shift_JIS
+// without a single invalid or unassigned sequence, and of its non-ASCII
+// characters at least 80% are Japanese (kana, kanji, CJK punctuation,
+// full-width forms) with at least two full-width kana: accented letters of
+// a single-byte code page (CP1252 "Ré", "î") may decode as kanji, and
+// symbols such as ± and ° as half-width katakana, but hardly ever as
+// hiragana or full-width katakana, which Japanese sentences are full of. A
+// character
+// cut off at the end of head is not held against it. UTF-8 text, with or
+// without a BOM, is never Shift_JIS.
+func IsShiftJIS(head []byte) bool {
+	if validUTF8Head(head) {
+		return false
+	}
+	dec := japanese.ShiftJIS.NewDecoder()
+	out := make([]byte, 0, 2*len(head))
+	buf := make([]byte, 4096)
+	src := head
+	for len(src) > 0 {
+		nDst, nSrc, err := dec.Transform(buf, src, false)
+		out = append(out, buf[:nDst]...)
+		src = src[nSrc:]
+		if errors.Is(err, transform.ErrShortSrc) {
+			break // a lead byte cut off by the end of head
+		}
+		if err != nil && !errors.Is(err, transform.ErrShortDst) {
+			return false
+		}
+	}
+	var nonASCII, japaneseRunes, kana int
+	for _, r := range string(out) {
+		switch {
+		case r == utf8.RuneError:
+			return false
+		case r < utf8.RuneSelf:
+			continue
+		}
+		nonASCII++
+		if isJapanese(r) {
+			japaneseRunes++
+		}
+		if r >= 0x3041 && r <= 0x30FF { // full-width hiragana and katakana
+			kana++
+		}
+	}
+	return kana >= 2 && japaneseRunes*10 >= nonASCII*8
+}
+
+// isJapanese reports whether r is a character of Japanese text: kana, kanji,
+// CJK symbols and punctuation, or full-width and half-width forms.
+func isJapanese(r rune) bool {
+	switch {
+	case unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Han):
+		return true
+	case r >= 0x3000 && r <= 0x303F: // CJK symbols and punctuation
+		return true
+	case r >= 0xFF00 && r <= 0xFFEF: // full-width and half-width forms
+		return true
+	}
+	return false
+}
+
+// validUTF8Head reports whether head is valid UTF-8, but for a character
+// cut off at its end.
+func validUTF8Head(head []byte) bool {
+	for i := 0; i < utf8.UTFMax && i < len(head); i++ {
+		if utf8.Valid(head[:len(head)-i]) {
+			return i == 0 || !utf8.FullRune(head[len(head)-i:])
+		}
+	}
+	return false
 }
 
 // guessUTF16 recognises UTF-16 without a BOM in its common form: mostly
@@ -243,29 +352,49 @@ func (d *utf16Reader) fill() {
 // headLen is the most of a file's head that IsText looks at.
 const headLen = 4096
 
+// nulRun is the shortest run of NUL characters that IsText skips as a hole
+// in the text rather than counts as control characters.
+const nulRun = 8
+
 // IsText reports whether head, the first bytes of a file (up to 4 KiB are
-// used), looks like text in UTF-8 or UTF-16: once decoded it has no NUL,
-// at most 2% control characters other than tab, CR, LF, FF and ESC, and at
-// most 10% invalid UTF-8 or unpaired surrogates. An empty head is text.
-// A character cut off at the end of head is not held against it.
+// used), looks like text in UTF-8, UTF-16 or Shift_JIS: once decoded, runs
+// of 8 or more NUL characters aside, it has at least one character, at most
+// 2% control characters other than tab, CR, LF, FF and ESC (shorter NUL runs
+// count as control characters), and at most 10% invalid UTF-8 or unpaired
+// surrogates. An empty head is text. A character cut off at the end of head
+// is not held against it.
+//
+// NUL runs are tolerated because a client that crashed, or a disk that
+// lost power, leaves them in the middle of an otherwise healthy log;
+// binary data stays binary because its other bytes are mostly control
+// characters and invalid UTF-8.
 func IsText(head []byte) bool {
+	if len(head) == 0 {
+		return true
+	}
 	if len(head) > headLen {
 		head = head[:headLen]
 	}
 	enc, bom := detect(head)
 	head = head[bom:]
-	var runes, controls, invalid int
-	check := func(r rune, bad bool) bool {
+	var runes, controls, invalid, nuls int
+	count := func(r rune, bad bool) {
+		if r == 0 {
+			nuls++
+			return
+		}
+		if nuls > 0 && nuls < nulRun {
+			runes += nuls
+			controls += nuls
+		}
+		nuls = 0
 		runes++
 		switch {
-		case r == 0:
-			return false
 		case bad:
 			invalid++
 		case isControl(r):
 			controls++
 		}
-		return true
 	}
 	switch enc {
 	case UTF16LE, UTF16BE:
@@ -281,9 +410,13 @@ func IsText(head []byte) bool {
 			units = units[:n-1] // a surrogate pair cut by the end of head
 		}
 		for _, r := range utf16.Decode(units) {
-			if !check(r, r == utf8.RuneError) {
-				return false
-			}
+			count(r, r == utf8.RuneError)
+		}
+	case ShiftJIS:
+		// detect has checked that head decodes without error.
+		out, _, _ := transform.Bytes(japanese.ShiftJIS.NewDecoder(), head)
+		for _, r := range string(out) {
+			count(r, false)
 		}
 	default:
 		for len(head) > 0 {
@@ -292,12 +425,12 @@ func IsText(head []byte) bool {
 			}
 			r, size := utf8.DecodeRune(head)
 			head = head[size:]
-			if !check(r, r == utf8.RuneError && size == 1) {
-				return false
-			}
+			count(r, r == utf8.RuneError && size == 1)
 		}
 	}
-	return controls*50 <= runes && invalid*10 <= runes
+	count(' ', false) // ends a NUL run at the end of head
+	runes--
+	return runes > 0 && controls*50 <= runes && invalid*10 <= runes
 }
 
 // isControl reports whether r is a control character that text rarely holds.
