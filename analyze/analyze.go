@@ -19,8 +19,8 @@ import (
 
 	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/event"
-	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/parsers"
+	"github.com/sfblog/sfblog/redact"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -313,9 +313,9 @@ func (a *Analyzer) finish(results []*input) *Report {
 	r.SignIn.Attempts = attempts
 	r.SignIn.Address = address
 	hits := a.m.Evaluate(all, order)
-	var red *mask.Redactor
+	var red *redact.Redactor
 	if a.opt.Redact {
-		red = mask.NewRedactor()
+		red = redact.New()
 	}
 	r.Findings = a.findings(hits, r.SignIn.Outcome, red)
 	if red != nil && r.SignIn.Address != "" {
@@ -387,7 +387,7 @@ func outcome(results []*event.Event, o signatures.Order) SignIn {
 // findings applies the report rules to the hits: the failure gate,
 // rules_out, suppression of possible causes by a confirmed one, and the
 // fallback signature.
-func (a *Analyzer) findings(hits []*signatures.Hit, outcome string, red *mask.Redactor) []Finding {
+func (a *Analyzer) findings(hits []*signatures.Hit, outcome string, red *redact.Redactor) []Finding {
 	var kept []*signatures.Hit
 	var fallback []*signatures.Hit
 	for _, h := range hits {
@@ -451,7 +451,7 @@ func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
 }
 
 // finding renders a hit: message, masked and grouped evidence.
-func (a *Analyzer) finding(h *signatures.Hit, red *mask.Redactor) Finding {
+func (a *Analyzer) finding(h *signatures.Hit, red *redact.Redactor) Finding {
 	s := h.Sig
 	text := s.In(a.opt.Lang)
 	f := Finding{

@@ -62,3 +62,18 @@ func BenchmarkSecretsHealthyLog(b *testing.B) {
 		Secrets(s)
 	}
 }
+
+// BenchmarkSecrets1MB masks 1 MB of UccApilog text: the healthy sample log
+// (SIP traffic with authentication headers, SOAP bodies, cookies) repeated.
+func BenchmarkSecrets1MB(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join(casesDir, "healthy-signin", "bundle", "Tracing", "Lync-UccApi-0.UccApilog"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := strings.Repeat(string(data), 1<<20/len(data)+1)[:1<<20]
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		Secrets(s)
+	}
+}

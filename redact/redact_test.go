@@ -1,4 +1,4 @@
-package mask
+package redact
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func runRedactCases(t *testing.T, cases []redactCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := NewRedactor()
+			r := New()
 			got := r.Redact(tc.in)
 			assert.Equal(t, tc.want, got)
 			assert.Equal(t, got, r.Redact(got), "redacting the output again changes it")
@@ -349,7 +349,7 @@ func TestRedactLeavesNonPersonalText(t *testing.T) {
 		"",
 		"no special characters at all",
 	} {
-		assert.Equal(t, s, NewRedactor().Redact(s))
+		assert.Equal(t, s, New().Redact(s))
 	}
 }
 
@@ -366,14 +366,14 @@ func TestRedactKeepsMicrosoftServiceDomains(t *testing.T) {
 		`CN=sipdir.online.lync.com, issuer CN=DigiCert SHA2 Secure Server CA, OCSP http://ocsp.digicert.com`,
 		`SIPDIR.ONLINE.LYNC.COM`,
 	} {
-		assert.Equal(t, s, NewRedactor().Redact(s))
+		assert.Equal(t, s, New().Redact(s))
 	}
 	// The user part of an address at a Microsoft domain is still personal.
-	assert.Equal(t, "sip:user1@microsoft.com", NewRedactor().Redact("sip:bob@microsoft.com"))
+	assert.Equal(t, "sip:user1@microsoft.com", New().Redact("sip:bob@microsoft.com"))
 }
 
 func TestRedactConsistentAcrossCalls(t *testing.T) {
-	r := NewRedactor()
+	r := New()
 	first := r.Redact(`From: <sip:bob@contoso.com>;tag=1;epid=2 Via: SIP/2.0/TLS 10.0.4.15:50123`)
 	second := r.Redact(`REGISTER for sip:alice@contoso.com; then sip:Bob@Contoso.com from 10.0.4.15:50999 and 10.0.4.16`)
 	third := r.Redact(`Computer=WKS-0042.contoso.local CONTOSO\bob C:\Users\bob sts.contoso.com`)
@@ -389,7 +389,7 @@ func TestRedactDeterministic(t *testing.T) {
 		`sip:bob@contoso.com 10.0.0.1 S-1-5-21-1-2-3-500`,
 		`sip:carol@fabrikam.com 10.0.0.1 [fe80::1c2b:3a4d:5e6f:7a8b]`,
 	}
-	a, b := NewRedactor(), NewRedactor()
+	a, b := New(), New()
 	for _, in := range inputs {
 		assert.Equal(t, a.Redact(in), b.Redact(in))
 	}
@@ -398,7 +398,7 @@ func TestRedactDeterministic(t *testing.T) {
 }
 
 func TestRedactConcurrentUse(t *testing.T) {
-	r := NewRedactor()
+	r := New()
 	lines := make([]string, 50)
 	for i := range lines {
 		lines[i] = fmt.Sprintf("sip:person%d@contoso.com from 10.0.%d.%d", i%7, i%3, i%11+1)
@@ -426,7 +426,7 @@ func TestRedactConcurrentUse(t *testing.T) {
 }
 
 func TestRedactPseudonymSequences(t *testing.T) {
-	r := NewRedactor()
+	r := New()
 	var b strings.Builder
 	for i := 1; i <= 256; i++ {
 		fmt.Fprintf(&b, "10.1.%d.%d ", i/256, i%256)
@@ -440,18 +440,18 @@ func TestRedactPseudonymSequences(t *testing.T) {
 
 	// A documentation address or pseudonym seen in the input is never
 	// handed out to another value.
-	r = NewRedactor()
+	r = New()
 	assert.Equal(t, "192.0.2.1 pc.domain2.example user1@domain1.example 192.0.2.2 user2@domain1.example User=user3",
 		r.Redact("192.0.2.1 pc.domain2.example user1@contoso.com 10.0.0.1 alice@contoso.com User=carol"))
 	assert.Equal(t, "host1.domain3.example", r.Redact("WKS-1.fabrikam.com"))
 
-	r = NewRedactor()
+	r = New()
 	assert.Equal(t, "2001:db8::1 2001:db8::2 2001:db8::1", r.Redact("2a01:111:f400::1 fe80::aa:bbff:fecc:ddee 2a01:111:f400:0::1"))
-	assert.Equal(t, "::ffff:192.0.2.1", NewRedactor().Redact("::ffff:10.0.0.1"))
+	assert.Equal(t, "::ffff:192.0.2.1", New().Redact("::ffff:10.0.0.1"))
 }
 
 func TestRedactShapes(t *testing.T) {
-	r := NewRedactor()
+	r := New()
 	assert.Equal(t, "HOST1.DOMAIN1.EXAMPLE host1.domain1.example SIP.DOMAIN1.EXAMPLE _sip._tls.domain1.example",
 		r.Redact("WKS-0042.CONTOSO.COM wks-0042.contoso.com SIP.CONTOSO.COM _sip._tls.contoso.com"))
 	assert.Equal(t, "sip.domain2.example lyncdiscover.domain2.example host2.domain2.example domain2.example",
@@ -476,7 +476,7 @@ func TestRedactFixtureLogs(t *testing.T) {
 	for _, p := range files {
 		t.Run(filepath.Base(filepath.Dir(filepath.Dir(p)))+"/"+filepath.Base(p), func(t *testing.T) {
 			in := readText(t, p)
-			r := NewRedactor()
+			r := New()
 			out := r.Redact(in)
 			lowerOut := strings.ToLower(out)
 			for _, v := range personal {
@@ -501,9 +501,9 @@ func TestRedactNilAndZeroValue(t *testing.T) {
 	assert.Equal(t, "sip:user1@domain1.example", zero.Redact("sip:bob@contoso.com"))
 }
 
-// rdFuzzTokens are pieces of real log text; rdAssemble strings them
+// fuzzTokens are pieces of real log text; assemble strings them
 // together as the fuzzer's bytes choose.
-var rdFuzzTokens = []string{
+var fuzzTokens = []string{
 	"sip:bob@contoso.com", "<sip:alice.jones@fabrikam.com>", `"Bob Smith" <sip:bob@contoso.com>`,
 	"10.0.4.15:50123", "85.10.20.30", "192.0.2.44", "[2a01:111:f400::25]:5061", "fe80::1%12", "::", "::1",
 	"UCCAPI/16.0.4717.1000", "OC/4.0.7577.4051", `version="16.0.0.0"`, "10.0.14393.1198",
@@ -517,19 +517,19 @@ var rdFuzzTokens = []string{
 	"https://", "From: ", "To: ", "Via: SIP/2.0/TLS ", "Contact: ", "sip:", "@", `\`, "%",
 }
 
-var rdFuzzSeparators = []string{" ", " ", ";", "\r\n", ",", " | ", "/", "=", "<", ">", `"`, ":", "(", ")", "\t"}
+var fuzzSeparators = []string{" ", " ", ";", "\r\n", ",", " | ", "/", "=", "<", ">", `"`, ":", "(", ")", "\t"}
 
-// rdAssemble builds log-like text from the bytes of s.
-func rdAssemble(s string) string {
+// assemble builds log-like text from the bytes of s.
+func assemble(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := int(s[i])
-		b.WriteString(rdFuzzTokens[c%len(rdFuzzTokens)])
+		b.WriteString(fuzzTokens[c%len(fuzzTokens)])
 		if i%8 == 7 {
 			b.WriteString("\r\n") // log lines are short
 			continue
 		}
-		b.WriteString(rdFuzzSeparators[(c/len(rdFuzzTokens)+i)%len(rdFuzzSeparators)])
+		b.WriteString(fuzzSeparators[(c/len(fuzzTokens)+i)%len(fuzzSeparators)])
 	}
 	return b.String()
 }
@@ -556,7 +556,7 @@ func FuzzRedact(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		r := NewRedactor()
+		r := New()
 		once := r.Redact(s)
 		if strings.Count(once, "\n") != strings.Count(s, "\n") {
 			t.Fatalf("line count changed: %q -> %q", s, once)
@@ -569,19 +569,19 @@ func FuzzRedact(f *testing.F) {
 		}
 		r.Redact(once)
 
-		text := rdAssemble(s)
+		text := assemble(s)
 		once = r.Redact(text)
 		if twice := r.Redact(once); twice != once {
 			t.Fatalf("not idempotent:\n in: %q\n 1st: %q\n 2nd: %q", text, once, twice)
 		}
-		if fresh := NewRedactor().Redact(once); fresh != once {
+		if fresh := New().Redact(once); fresh != once {
 			t.Fatalf("a fresh Redactor changes redacted text:\n in: %q\n 1st: %q\n 2nd: %q", text, once, fresh)
 		}
 	})
 }
 
-// rdBenchLog is UccApilog-like text with personal data in every block.
-var rdBenchLog = strings.Repeat(
+// benchLog is UccApilog-like text with personal data in every block.
+var benchLog = strings.Repeat(
 	"10/09/2017|14:14:27.866 3E8C:3A50 INFO  :: End of Data Received -198.51.100.21:443 (To Local Address: 10.0.4.15:56632) 1096 bytes\r\n"+
 		"Via: SIP/2.0/TLS 10.0.4.15:56632;branch=z9hG4bK8680AE1A;ms-received-port=56632;ms-received-cid=87400\r\n"+
 		"From: <sip:bob@contoso.com>;tag=6705176eed;epid=a8716485d4\r\n"+
@@ -590,16 +590,16 @@ var rdBenchLog = strings.Repeat(
 		"10/09/2017|14:14:27.870 3E8C:3A50 ERROR :: CIdcrlAuth::OnAuthComplete - TLS to https://sts.contoso.com/adfs/services/trust/2005/usernamemixed failed, hr=0x800b0109\r\n", 256)
 
 func BenchmarkRedactLog(b *testing.B) {
-	r := NewRedactor()
-	b.SetBytes(int64(len(rdBenchLog)))
+	r := New()
+	b.SetBytes(int64(len(benchLog)))
 	b.ReportAllocs()
 	for b.Loop() {
-		r.Redact(rdBenchLog)
+		r.Redact(benchLog)
 	}
 }
 
 func BenchmarkRedactCleanLine(b *testing.B) {
-	r := NewRedactor()
+	r := New()
 	line := "10/09/2017|14:14:27.866 3E8C:3A50 INFO  :: CUccPlatform::Initialize - Tracing level FULL, client Lync 15.0.4569.1503"
 	b.SetBytes(int64(len(line)))
 	b.ReportAllocs()
@@ -611,7 +611,7 @@ func BenchmarkRedactCleanLine(b *testing.B) {
 }
 
 func ExampleRedactor_Redact() {
-	r := NewRedactor()
+	r := New()
 	fmt.Println(r.Redact(`From: "Bob Smith" <sip:bob@contoso.com>;tag=dec6c0e676;epid=7174c2dba5`))
 	fmt.Println(r.Redact(`Via: SIP/2.0/TLS 10.0.4.15:57049;ms-received-port=57049`))
 	fmt.Println(r.Redact(`User-Agent: UCCAPI/15.0.4569.1503 OC/15.0.4569.1503 (Microsoft Lync)`))

@@ -1,0 +1,333 @@
+// Package redact replaces personal data in report text (sign-in addresses,
+// user, host and domain names, IP addresses, SIDs, display names, phone
+// numbers) with stable, clearly fake pseudonyms. Secrets are the business
+// of package mask.
+package redact
+
+import (
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Redactor replaces personal data with stable pseudonyms: the same value
+// gets the same pseudonym everywhere in one report, so evidence stays
+// comparable. It is safe for concurrent use: Redact holds a mutex while it
+// hands out pseudonyms. Pseudonyms follow the order in which values are
+// first seen, so a report is deterministic when its excerpts are redacted
+// in a deterministic order.
+//
+// The pseudonyms keep the shape of what they replace and are clearly fake:
+//
+//   - user names (the user part of sign-in addresses and SIP URIs, DOMAIN\user,
+//     C:\Users\name, "User=" and "Account Name:" values): user1, user2, ...
+//     ("sip_bob" of a cached sign-in folder becomes "sip_user1");
+//   - organisation domains: domain1.example, domain2.example, ...; NetBIOS
+//     domain names share that numbering: DOMAIN3. Well-known Microsoft
+//     service domains (lync.com, microsoftonline.com, microsoft.com,
+//     outlook.com, office365.com, office.com, windows.net ... and their
+//     subdomains), public certification authorities and standards bodies
+//     stay as they are;
+//   - host names: a leading well-known service label (sip, lyncdiscover,
+//     lyncdiscoverinternal, sts, adfs, _sip._tls, ...) stays, the other host
+//     labels become host1, host2, ...: sts.contoso.com -> sts.domain1.example,
+//     WKS-0042.contoso.local -> host1.domain2.example; single-label computer
+//     names in known places (Computer=, \\SERVER\share, DOMAIN\PC$) too;
+//   - IPv4 addresses: 192.0.2.1 ... 192.0.2.254, then 198.51.100.x, then
+//     203.0.113.x (the documentation ranges; after 762 addresses the
+//     benchmarking range 198.18.0.0/15), ports kept; IPv6 addresses:
+//     2001:db8::1, 2001:db8::2, ... (an IPv4-mapped ::ffff:a.b.c.d maps like
+//     a.b.c.d);
+//   - account SIDs (S-1-5-21-... and Azure AD S-1-12-1-...):
+//     S-1-5-21-REDACTED-1, ...;
+//   - display names (SIP "Bob Smith" <sip:...>, displayName, the name of a
+//     <contact>, FederationBrandName, CN= of a directory DN): name1, name2,
+//     ...; DC= components like domains (DC=domain1,DC=example).
+//
+// A value in all capitals gets its pseudonym in capitals (CONTOSO.LOCAL ->
+// DOMAIN2.EXAMPLE). Values that already look like pseudonyms (user7,
+// host2, domain1.example, anything under .example or .invalid,
+// documentation addresses) are left alone, which makes Redact idempotent,
+// and their numbers are not handed out to other values afterwards.
+// Loopback, unspecified, multicast, link-local IPv4 and netmask addresses,
+// well-known SIDs (S-1-5-18 ...), version numbers, epid, tag and Call-ID
+// values are not personal and stay.
+//
+// The zero value is ready to use.
+type Redactor struct {
+	mu      sync.Mutex
+	users   numbering
+	hosts   numbering
+	domains numbering // DNS organisation domains ("dns:" keys) and NetBIOS names ("nb:")
+	people  numbering
+	sids    numbering
+	ip4     addrPool
+	ip6     addrPool
+	// done remembers replacements: a value, once seen, always gets the
+	// same text back.
+	done map[doneKey]string
+}
+
+type doneKey struct {
+	kind kind
+	text string
+}
+
+// maxDone bounds the memory of done.
+const maxDone = 1 << 16
+
+// New returns a Redactor with no pseudonyms handed out yet.
+func New() *Redactor { return &Redactor{} }
+
+// Redact returns s with personal data replaced. It does not mask secrets
+// (callers run Secrets too, preferably first). Line breaks are kept, so
+// line numbers stay valid; s itself is returned when nothing is replaced.
+// A nil Redactor redacts with a fresh mapping on each call.
+func (r *Redactor) Redact(s string) string {
+	if r == nil {
+		r = New()
+	}
+	if strings.IndexAny(s, ".@\\:=<%-/") < 0 {
+		return s // every rule needs one of these characters
+	}
+	spans := findSpans(s)
+	if len(spans) == 0 {
+		return s
+	}
+	slices.SortFunc(spans, func(a, b span) int {
+		if a.start != b.start {
+			return a.start - b.start
+		}
+		if a.prio != b.prio {
+			return int(a.prio) - int(b.prio)
+		}
+		if a.end != b.end {
+			return b.end - a.end
+		}
+		return int(a.kind) - int(b.kind)
+	})
+
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var b strings.Builder
+	covered, written, changed := 0, 0, false
+	for _, sp := range spans {
+		if sp.start < covered || sp.end <= sp.start || sp.end > len(s) {
+			continue // overlaps a span already handled
+		}
+		covered = sp.end
+		old := s[sp.start:sp.end]
+		repl, ok := r.done[doneKey{sp.kind, old}]
+		if !ok {
+			repl = r.replace(old, sp.kind)
+			if r.done == nil {
+				r.done = make(map[doneKey]string)
+			}
+			if len(r.done) < maxDone {
+				key := strings.Clone(old) // do not keep s alive
+				if repl == old {
+					repl = key
+				}
+				r.done[doneKey{sp.kind, key}] = repl
+			}
+		}
+		if repl == old {
+			continue
+		}
+		if !changed {
+			b.Grow(len(s) + 64)
+			changed = true
+		}
+		b.WriteString(s[written:sp.start])
+		b.WriteString(repl)
+		written = sp.end
+	}
+	if !changed {
+		return s
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+// Replacements.
+
+func (r *Redactor) replace(t string, k kind) string {
+	if k != kindSID && isRedactedSID(t) {
+		return t
+	}
+	switch k {
+	case kindUser:
+		return r.user(t)
+	case kindHost:
+		return r.host(t)
+	case kindNetBIOS:
+		return r.netbios(t)
+	case kindIP:
+		return r.ip(t)
+	case kindSID:
+		return r.sid(t)
+	case kindPerson:
+		return r.person(t)
+	case kindDC:
+		return r.dc(t)
+	}
+	return t
+}
+
+// Finding personal data.
+
+type kind uint8
+
+const (
+	kindUser    kind = iota // a user name
+	kindHost                // a host name, FQDN or single label
+	kindNetBIOS             // a NetBIOS domain name
+	kindIP                  // an IPv4 or IPv6 address
+	kindSID                 // an account SID
+	kindPerson              // a display name
+	kindDC                  // DC=...,DC=... components
+)
+
+// span is a piece of s to replace. When spans overlap, the one that
+// starts first wins; at the same start the lower prio (0: SIDs and
+// addresses, 1: values found by their context, 2: free-standing host
+// names), then the longer.
+type span struct {
+	start, end int
+	kind       kind
+	prio       uint8
+}
+
+type finder struct {
+	s     string
+	spans []span
+}
+
+// maxReach bounds every look-around, so the scan stays linear.
+const maxReach = 512
+
+func findSpans(s string) []span {
+	f := finder{s: s}
+	for i := 0; i < len(s); {
+		next := f.step(i)
+		if next <= i {
+			next = i + 1
+		}
+		i = next
+	}
+	return f.spans
+}
+
+func (f *finder) add(start, end int, k kind, prio uint8) {
+	if start < 0 || end > len(f.s) || start >= end {
+		return
+	}
+	f.spans = append(f.spans, span{start, end, k, prio})
+}
+
+func (f *finder) step(i int) int {
+	s := f.s
+	c := s[i]
+	switch c {
+	case '@':
+		f.address(i, 1)
+		return i + 1
+	case '%':
+		// %40 and %5C, also doubled by printf-style logging: %%5C.
+		w := 3
+		if i+1 < len(s) && s[i+1] == '%' {
+			w = 4
+		}
+		if i+w-1 < len(s) {
+			switch esc := s[i+w-2 : i+w]; esc {
+			case "40":
+				f.address(i, w)
+				return i + w
+			case "5C", "5c":
+				f.backslash(i, w)
+				return i + w
+			}
+		}
+		return i + 1
+	case '\\':
+		w := 1
+		if i+1 < len(s) && s[i+1] == '\\' {
+			w = 2
+			if i == 0 || strings.IndexByte(" \t\r\n\"'(=|,;<>", s[i-1]) >= 0 {
+				f.unc(i + 2)
+			}
+		}
+		f.backslash(i, w)
+		return i + w
+	case '<':
+		f.sipDisplay(i)
+		return i + 1
+	}
+	if (isHex(c) || c == ':') && (i == 0 || !isV6Before(s[i-1])) {
+		if j, ok := f.ipv6(i); ok {
+			return j
+		}
+	}
+	if isRun(c) && (i == 0 || !isRun(s[i-1])) {
+		return f.run(i)
+	}
+	return i + 1
+}
+
+// run handles a maximal run of host-name characters [A-Za-z0-9_.-]
+// starting at i: an IPv4 address, a SID, a host name, or a keyword that
+// introduces a value.
+func (f *finder) run(i int) int {
+	s := f.s
+	j := i
+	for j < len(s) && isRun(s[j]) {
+		j++
+	}
+	a, b := trimRun(s, i, j)
+	if a == b {
+		return j
+	}
+	hasDot := strings.IndexByte(s[a:b], '.') >= 0
+	if hasDot && isDigit(s[a]) && f.ipv4(a, b) {
+		return j
+	}
+	pct := false
+	if i > 0 && s[i-1] == '%' && j-i > 2 && isHex(s[i]) && isHex(s[i+1]) {
+		// The rest of a %XX escape: %2Fsts.contoso.com, %3A10.0.0.1.
+		a, b = trimRun(s, i+2, j)
+		if a == b {
+			return j
+		}
+		pct = true
+		hasDot = strings.IndexByte(s[a:b], '.') >= 0
+		if hasDot && isDigit(s[a]) && f.ipv4(a, b) {
+			return j
+		}
+	}
+	if c0 := s[a]; (c0 == 'S' || c0 == 's') && b-a > 8 && s[a+1] == '-' && f.sid(a, b) {
+		return j
+	}
+	if hasDot {
+		if hostLike(s, a, b, true) {
+			f.add(a, b, kindHost, 2)
+		}
+		return j
+	}
+	if a == i && !pct {
+		if k := f.word(a, b); k > j {
+			return k
+		}
+	}
+	return j
+}
+
+// trimRun trims dots and dashes from both ends of s[a:b].
+func trimRun(s string, a, b int) (int, int) {
+	for a < b && (s[a] == '.' || s[a] == '-') {
+		a++
+	}
+	for b > a && (s[b-1] == '.' || s[b-1] == '-') {
+		b--
+	}
+	return a, b
+}
