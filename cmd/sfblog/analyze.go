@@ -2,7 +2,7 @@ package main
 
 import (
 	"errors"
-	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
-	"github.com/sfblog/sfblog/report"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -45,7 +44,10 @@ Damaged or unrecognised files are listed in the report's inputs; the rest of
 the bundle is still analysed.
 
 Exit codes: 0 success; 1 a finding at or above --fail-on; 2 usage error,
-invalid signature file, or no input could be read; 3 internal error.`,
+invalid signature file, no input could be read, or a PATH named here does not
+exist or cannot be opened (the report of the other inputs is still written);
+3 internal error, or the report could not be written ("write report.json: no
+space left on device"); 130/143 interrupted by SIGINT/SIGTERM.`,
 		Example: `  sfblog analyze bundle.zip
   sfblog analyze -f markdown -o ticket.md bundle.zip
   sfblog analyze -f json --fail-on error Tracing/`,
@@ -55,7 +57,7 @@ invalid signature file, or no input could be read; 3 internal error.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "", "report format: "+strings.Join(report.Formats(), "|")+" (default table, or from the -o file's extension)")
+	fl.StringVarP(&f.format, "format", "f", "", "report format: "+formatHelp()+" (default table, or from the -o file's extension)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding has this severity or higher: "+strings.Join(failLevels, "|"))
 	fl.StringArrayVar(&f.sigDirs, "signatures", nil, "also load the signature files in `DIR` (repeatable)")
@@ -66,6 +68,14 @@ invalid signature file, or no input could be read; 3 internal error.`,
 	fl.BoolVar(&f.redact, "redact", false, "also mask personal data (sign-in addresses, user and host names, IP addresses) in excerpts, consistently")
 	fl.StringVar(&f.lang, "lang", "en", "language of the report's text: en|ja (JSON keys, ids and JUnit stay English)")
 	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
+	completeInputs(cmd)
+	completeReportFlags(cmd)
+	completeValues(cmd, "fail-on", failLevels...)
+	completeValues(cmd, "since")
+	completeValues(cmd, "until")
+	completeValues(cmd, "max-evidence")
+	completeValues(cmd, "client-utc-offset")
+	must(cmd.MarkFlagDirname("signatures"))
 	return cmd
 }
 
@@ -103,23 +113,28 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	if f.lang == "en" {
 		f.lang = ""
 	}
-	opt.Version = version
+	opt.Version = s.build.Version
 	opt.Stdin = s.in
 	opt.MaxEvidence = f.maxEvidence
 	opt.Lang = f.lang
 	opt.Redact = f.redact
 	a := analyze.New(signatures.NewMatcher(cat), opt)
+	bar := startProgress(s, args)
 	r, err := a.Run(cmd.Context(), args)
+	bar.stop()
 	if r == nil {
 		return &exitError{exitInternal, err}
 	}
 	noInput := errors.Is(err, analyze.ErrNoInput)
-	reportInputs(s, r.Inputs)
+	missing := reportInputs(s, args, r.Inputs)
 	if err := out.write(r); err != nil {
 		return err
 	}
 	if noInput {
 		return &exitError{exitUsage, errors.New("no input could be read")}
+	}
+	if err := missingErr(missing); err != nil {
+		return err
 	}
 	if f.failOn != "none" {
 		min := signatures.SeverityRank(f.failOn)
@@ -143,14 +158,59 @@ func parseTime(flag, v string) (time.Time, error) {
 	return t, nil
 }
 
-// reportInputs tells on standard error which inputs could not be fully read.
-func reportInputs(s *streams, inputs []analyze.Input) {
+// reportInputs tells on standard error which inputs could not be fully
+// read, and returns the paths named in args that could not be opened at
+// all (they do not exist, or access is denied). Those are always told;
+// the damaged or unrecognised files of a bundle are notes that --quiet
+// leaves out. Paths and error texts come from the inputs: they are escaped.
+func reportInputs(s *streams, args []string, inputs []analyze.Input) (missing []string) {
+	named := unopenable(args)
 	for _, in := range inputs {
+		say := s.note
+		if slices.Contains(named, in.Path) {
+			say = s.warn
+		}
 		for _, e := range in.Errors {
-			fmt.Fprintf(s.err, "sfblog: %s: %s\n", in.Path, e)
+			say("%s: %s", safe(in.Path), safe(e))
 		}
 		if in.Format == "unrecognized" && len(in.Errors) == 0 {
-			fmt.Fprintf(s.err, "sfblog: %s: not a format sfblog reads (skipped)\n", in.Path)
+			say("%s: not a format sfblog reads (skipped)", safe(in.Path))
 		}
 	}
+	return named
+}
+
+// unopenable returns the paths of args, other than "-", that do not exist
+// or whose file or folder cannot be opened. Pipes and devices are not
+// opened again (a FIFO without a writer would block).
+func unopenable(args []string) []string {
+	var bad []string
+	for _, p := range args {
+		if p == "-" {
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err == nil && (fi.Mode().IsRegular() || fi.IsDir()) {
+			var f *os.File
+			if f, err = os.Open(p); err == nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			bad = append(bad, p)
+		}
+	}
+	return bad
+}
+
+// missingErr is the usage error (exit 2) of paths named on the command
+// line that could not be opened, when the other inputs were analysed.
+func missingErr(missing []string) error {
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return usageErr("%s could not be read; the report covers the other inputs", missing[0])
+	}
+	return usageErr("%d inputs could not be read (%s); the report covers the other inputs", len(missing), strings.Join(missing, ", "))
 }

@@ -256,7 +256,7 @@ func TestGolden(t *testing.T) {
 		t.Run(f, func(t *testing.T) {
 			code, out, stderr := sfblog(t, "", "analyze", "-f", f, filepath.Join(logs, "sip-not-enabled.zip"))
 			require.Equal(t, 0, code, stderr)
-			out = strings.ReplaceAll(out, `"version": "`+version+`"`, `"version": "VERSION"`)
+			out = strings.ReplaceAll(out, `"version": "`+readBuildInfo().Version+`"`, `"version": "VERSION"`)
 			golden := filepath.Join("testdata", "golden", "sip-not-enabled."+f)
 			if *update {
 				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))

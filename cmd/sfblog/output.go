@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,9 +15,45 @@ import (
 
 // output is where a command's report goes and how it is rendered.
 type output struct {
-	w    report.Writer
-	to   io.Writer
-	file *os.File // nil for standard output
+	w       report.Writer
+	to      io.Writer
+	name    string   // for messages: the -o path or "standard output"
+	file    *os.File // nil for standard output
+	created bool     // file did not exist before: remove it when no report was written
+}
+
+// formatAliases are the other names --format accepts, as the -o
+// extensions say them.
+var formatAliases = map[string]string{
+	"md":   "markdown",
+	"htm":  "html",
+	"xml":  "junit",
+	"txt":  "table",
+	"text": "table",
+}
+
+// canonicalFormat returns the report format a --format value names:
+// the names of report.Formats and their aliases, in any case.
+func canonicalFormat(f string) string {
+	f = strings.ToLower(strings.TrimSpace(f))
+	if c, ok := formatAliases[f]; ok {
+		return c
+	}
+	return f
+}
+
+// formatHelp lists the formats for a flag's help: "table|markdown (md)|...".
+func formatHelp() string {
+	var names []string
+	for _, f := range report.Formats() {
+		for a, c := range formatAliases {
+			if c == f && a != "txt" && a != "text" {
+				f += " (" + a + ")"
+			}
+		}
+		names = append(names, f)
+	}
+	return strings.Join(names, "|")
 }
 
 // newOutput picks the writer for format (or, when format is "", from the
@@ -30,41 +68,71 @@ func newOutput(s *streams, format, path, lang string, noColor bool) (*output, er
 		lang = ""
 	}
 	toStdout := path == "" || path == "-"
-	w, err := report.New(format, report.Options{Color: toStdout && !noColor && isTerminal(s.out), Lang: lang})
+	w, err := report.New(canonicalFormat(format), report.Options{Color: toStdout && !noColor && isColorTerminal(s.out), Lang: lang})
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	o := &output{w: w, to: s.out}
+	o := &output{w: w, to: s.out, name: "standard output"}
 	if !toStdout {
+		_, statErr := os.Stat(path)
 		if o.file, err = os.Create(path); err != nil {
 			return nil, usageErr("output: %v", err)
 		}
-		o.to = o.file
+		o.created = errors.Is(statErr, fs.ErrNotExist)
+		o.to, o.name = o.file, path
 	}
 	return o, nil
 }
 
 // write renders r (the writers render fully before writing, in one call)
-// and closes the output file.
+// and closes the output file. A failed write names the file and the
+// system's reason ("write report.json: no space left on device"): exit 3.
 func (o *output) write(r *analyze.Report) error {
 	err := o.w.Write(o.to, r)
 	if o.file != nil {
 		if cerr := o.file.Close(); err == nil {
 			err = cerr
 		}
+		if err != nil && o.created {
+			os.Remove(o.file.Name())
+		}
 		o.file = nil
 	}
 	if err != nil {
-		return &exitError{exitInternal, fmt.Errorf("write report: %w", err)}
+		return writeErr(o.name, err)
 	}
 	return nil
 }
 
-// close releases the output file when the report was never written.
+// close releases the output file when the report was never written, and
+// removes it when sfblog made it: a failed or interrupted run leaves no
+// empty report behind.
 func (o *output) close() {
 	if o.file != nil {
 		o.file.Close()
+		if o.created {
+			os.Remove(o.file.Name())
+		}
+		o.file = nil
 	}
+}
+
+// writeErr is the error of a failed write to name: the system's reason
+// without the layers of wrapping above it, exit 3.
+func writeErr(name string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return &exitError{exitInternal, fmt.Errorf("write %s: %w", name, err)}
+}
+
+// writeOut writes text to standard output; a failure is a write error.
+func writeOut(s *streams, text string) error {
+	if _, err := io.WriteString(s.out, text); err != nil {
+		return writeErr("standard output", err)
+	}
+	return nil
 }
 
 // formatFromOutput infers a format from the output file's extension.

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
@@ -23,9 +25,13 @@ func newParseCmd(s *streams) *cobra.Command {
 		Short: "Print the normalized events of the inputs, one JSON object per line",
 		Long: `Parse reads the inputs as analyze does and prints every normalized event:
 one JSON object per line (jsonl), or a table. Secrets are masked. Client log
-times are local wall-clock times without a zone ("local_time": true).`,
+times are local wall-clock times without a zone ("local_time": true).
+
+Control characters of the logs never reach the terminal raw: the table shows
+them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format = strings.ToLower(format)
 			if format != "jsonl" && format != "table" {
 				return usageErr("--format %q: want jsonl or table", format)
 			}
@@ -33,20 +39,33 @@ times are local wall-clock times without a zone ("local_time": true).`,
 			if err != nil {
 				return err
 			}
-			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Stdin: s.in, Version: version})
-			out := bufio.NewWriter(s.out)
+			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Stdin: s.in, Version: s.build.Version})
+			out := &errWriter{w: bufio.NewWriter(s.out)}
 			var rows [][]string
-			enc := json.NewEncoder(out)
+			var line bytes.Buffer
+			enc := json.NewEncoder(&line)
+			// <, > and & stay readable (log lines are full of XML and
+			// URLs); they are no danger to a terminal.
 			enc.SetEscapeHTML(false)
+			bar := startProgress(s, args)
 			inputs, err := a.Events(cmd.Context(), args, func(e *event.Event) error {
 				m := masked(e)
 				if format == "jsonl" {
-					return enc.Encode(m)
+					line.Reset()
+					if err := enc.Encode(m); err != nil {
+						return err
+					}
+					out.Write(jsonSafe(line.Bytes()))
+					return out.err
 				}
 				rows = append(rows, tableRow(&m))
 				return nil
 			})
-			reportInputs(s, inputs)
+			bar.stop()
+			if out.err != nil {
+				return writeErr("standard output", out.err)
+			}
+			missing := reportInputs(s, args, inputs)
 			if err != nil && !errors.Is(err, analyze.ErrNoInput) {
 				return &exitError{exitInternal, err}
 			}
@@ -56,20 +75,25 @@ times are local wall-clock times without a zone ("local_time": true).`,
 				if err := t.Bulk(rows); err != nil {
 					return &exitError{exitInternal, err}
 				}
-				if err := t.Render(); err != nil {
+				if err := t.Render(); err != nil && out.err == nil {
 					return &exitError{exitInternal, err}
 				}
 			}
-			if err := out.Flush(); err != nil {
-				return &exitError{exitInternal, err}
+			if out.err == nil {
+				out.err = out.w.Flush()
+			}
+			if out.err != nil {
+				return writeErr("standard output", out.err)
 			}
 			if errors.Is(err, analyze.ErrNoInput) {
 				return &exitError{exitUsage, err}
 			}
-			return nil
+			return missingErr(missing)
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "jsonl", "output format: jsonl|table")
+	completeValues(cmd, "format", "jsonl", "table")
+	completeInputs(cmd)
 	return cmd
 }
 
@@ -93,6 +117,8 @@ func masked(e *event.Event) event.Event {
 	return m
 }
 
+// tableRow is one row of "parse -f table". Every cell is escaped: paths and
+// summaries are log content, which may hold terminal control sequences.
 func tableRow(e *event.Event) []string {
 	where := e.Path
 	if e.Line > 0 {
@@ -110,8 +136,55 @@ func tableRow(e *event.Event) []string {
 	case event.KindLog:
 		summary = e.Get("log.level") + " " + e.Get("log.message")
 	}
+	summary = safe(summary)
 	if len(summary) > 100 {
 		summary = strings.ToValidUTF8(summary[:97], "") + "..."
 	}
-	return []string{event.FormatTime(e.Time, e.Local), where, e.Kind, summary}
+	return []string{event.FormatTime(e.Time, e.Local), safe(where), safe(e.Kind), summary}
+}
+
+// errWriter keeps the first error of w: the event callback and the table
+// writer go on, and the command reports the error once.
+type errWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
+
+// jsonSafe rewrites the characters of encoded JSON that encoding/json
+// leaves raw but a terminal may act on - DEL, the C1 controls (U+0080 to
+// U+009F; xterm reads U+009B as CSI) and U+FFFE/U+FFFF - as \u escapes: the
+// same JSON value, no control byte on the terminal. encoding/json already
+// escapes the C0 controls and U+2028/U+2029. Outside strings, JSON is ASCII
+// without these, so the rewrite never changes the structure.
+func jsonSafe(b []byte) []byte {
+	clean := true
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; c == 0x7f || c == 0xc2 || c == 0xef {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
 }

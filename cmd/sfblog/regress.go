@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/internal/termesc"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -20,6 +23,10 @@ type expectation struct {
 	Findings []string `json:"findings"`
 	Absent   []string `json:"absent"`
 	Exact    bool     `json:"exact"`
+	// Confirmed fails the case when one of these ids is reported without
+	// confidence "confirmed"; Possible when one is reported "confirmed".
+	Confirmed []string `json:"confirmed"`
+	Possible  []string `json:"possible"`
 }
 
 // caseResult is the outcome of one regression case.
@@ -36,10 +43,15 @@ func newRegressCmd(s *streams) *cobra.Command {
 		Use:   "regress DIR",
 		Short: "Run the regression cases under DIR; ends with the line \"N passed, N failed\"",
 		Long: `Regress analyses every case folder under DIR. A case folder holds expected.json
-({"findings": [ids], "absent": [ids], "exact": false}) and its input: every
-other file or folder in it except README.md. A case passes when every id of
-"findings" is reported and none of "absent" is (with "exact": true, no other
-id either). Exit 1 if any case failed.`,
+({"findings": [ids], "absent": [ids], "exact": false, "confirmed": [ids],
+"possible": [ids]}) and its input: every other file or folder in it except
+README.md. A case passes when every id of "findings" is reported and none of
+"absent" is (with "exact": true, no other id either), every id of "confirmed"
+that is reported is confirmed and every id of "possible" that is reported is
+not. Exit 1 if any case failed.
+
+--junit FILE writes the results in the JUnit shape of "analyze -f junit": a
+testsuites element holding one testsuite, one testcase per case.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cat, err := loadCatalog(dirs)
@@ -50,15 +62,23 @@ id either). Exit 1 if any case failed.`,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: version})
+			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: s.build.Version})
 			var results []caseResult
+			var out bytes.Buffer
 			for _, c := range cases {
+				if err := cmd.Context().Err(); err != nil {
+					return &exitError{exitInternal, err}
+				}
 				res := runCase(cmd, a, args[0], c)
 				status := "ok  "
 				if !res.Pass {
 					status = "FAIL"
 				}
-				fmt.Fprintf(s.out, "%s %s: %s\n", status, res.Name, res.Msg)
+				out.Reset()
+				fmt.Fprintf(&out, "%s %s: %s\n", status, termesc.Line(res.Name), termesc.Line(res.Msg))
+				if err := writeOut(s, out.String()); err != nil {
+					return err
+				}
 				results = append(results, res)
 			}
 			passed := 0
@@ -67,10 +87,12 @@ id either). Exit 1 if any case failed.`,
 					passed++
 				}
 			}
-			fmt.Fprintf(s.out, "%d passed, %d failed\n", passed, len(results)-passed)
+			if err := writeOut(s, fmt.Sprintf("%d passed, %d failed\n", passed, len(results)-passed)); err != nil {
+				return err
+			}
 			if junit != "" {
-				if err := writeJUnit(junit, results); err != nil {
-					return &exitError{exitInternal, err}
+				if err := writeJUnitFile(junit, results); err != nil {
+					return err
 				}
 			}
 			if passed != len(results) {
@@ -81,6 +103,9 @@ id either). Exit 1 if any case failed.`,
 	}
 	cmd.Flags().StringVar(&junit, "junit", "", "also write the results as JUnit XML to `FILE`")
 	cmd.Flags().StringArrayVar(&dirs, "signatures", nil, "also load the signature files in `DIR` (repeatable)")
+	must(cmd.MarkFlagFilename("junit", "xml"))
+	must(cmd.MarkFlagDirname("signatures"))
+	completeDirs(cmd)
 	return cmd
 }
 
@@ -112,7 +137,7 @@ func runCase(cmd *cobra.Command, a *analyze.Analyzer, root, dir string) caseResu
 		return res
 	}
 	var want expectation
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&want); err != nil {
 		res.Msg = fmt.Sprintf("expected.json: %v", err)
@@ -138,9 +163,21 @@ func runCase(cmd *cobra.Command, a *analyze.Analyzer, root, dir string) caseResu
 		res.Msg = err.Error()
 		return res
 	}
+	return judge(res, want, r)
+}
+
+// judge compares a report with a case's expectation.
+func judge(res caseResult, want expectation, r *analyze.Report) caseResult {
 	var got []string
-	for _, f := range r.Findings {
-		got = append(got, f.ID)
+	confidence := map[string]string{}
+	for _, f := range allFindings(r) {
+		if _, seen := confidence[f.ID]; !seen {
+			got = append(got, f.ID)
+		}
+		// Across groups, an id counts as confirmed when one group confirms it.
+		if confidence[f.ID] != analyze.Confirmed {
+			confidence[f.ID] = f.Confidence
+		}
 	}
 	var problems []string
 	for _, id := range want.Findings {
@@ -152,6 +189,12 @@ func runCase(cmd *cobra.Command, a *analyze.Analyzer, root, dir string) caseResu
 		if slices.Contains(want.Absent, id) || (want.Exact && !slices.Contains(want.Findings, id)) {
 			problems = append(problems, "unexpected "+id)
 		}
+		if slices.Contains(want.Confirmed, id) && confidence[id] != analyze.Confirmed {
+			problems = append(problems, id+" not confirmed")
+		}
+		if slices.Contains(want.Possible, id) && confidence[id] == analyze.Confirmed {
+			problems = append(problems, id+" confirmed, want possible")
+		}
 	}
 	res.Pass = len(problems) == 0
 	res.Msg = "got [" + strings.Join(got, ", ") + "]"
@@ -161,34 +204,101 @@ func runCase(cmd *cobra.Command, a *analyze.Analyzer, root, dir string) caseResu
 	return res
 }
 
-func writeJUnit(path string, results []caseResult) error {
-	type failure struct {
-		Message string `xml:"message,attr"`
+// allFindings returns the findings of r and of its groups.
+func allFindings(r *analyze.Report) []analyze.Finding {
+	fs := slices.Clone(r.Findings)
+	for i := range r.Groups {
+		fs = append(fs, allFindings(&r.Groups[i])...)
 	}
-	type testcase struct {
-		Name      string   `xml:"name,attr"`
-		Classname string   `xml:"classname,attr"`
-		Failure   *failure `xml:"failure,omitempty"`
+	return fs
+}
+
+// writeJUnitFile writes the results to path as JUnit XML. A failure is a
+// write error (exit 3) naming the file.
+func writeJUnitFile(path string, results []caseResult) error {
+	var buf bytes.Buffer
+	if err := writeRegressJUnit(&buf, results); err != nil {
+		return &exitError{exitInternal, err}
 	}
-	type suite struct {
-		XMLName  xml.Name   `xml:"testsuite"`
-		Name     string     `xml:"name,attr"`
-		Tests    int        `xml:"tests,attr"`
-		Failures int        `xml:"failures,attr"`
-		Cases    []testcase `xml:"testcase"`
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return writeErr(path, err)
 	}
-	s := suite{Name: "sfblog regress", Tests: len(results)}
+	return nil
+}
+
+// writeRegressJUnit writes the results as one suite "sfblog regress" with
+// a test case per case folder (class name "regress", name = the folder).
+func writeRegressJUnit(w io.Writer, results []caseResult) error {
+	suite := junitSuite{Name: "sfblog regress"}
 	for _, r := range results {
-		tc := testcase{Name: r.Name, Classname: "sfblog.regress"}
+		tc := junitCase{ClassName: "regress", Name: r.Name}
 		if !r.Pass {
-			s.Failures++
-			tc.Failure = &failure{Message: r.Msg}
+			tc.Failure = &junitFailure{Message: r.Msg, Type: "regress", Text: r.Msg}
 		}
-		s.Cases = append(s.Cases, tc)
+		suite.Cases = append(suite.Cases, tc)
 	}
-	out, err := xml.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
+	return writeJUnit(w, suite)
+}
+
+// The JUnit document "analyze -f junit" writes (report/junit.go): a
+// testsuites element, its testsuite elements, their test cases. These types
+// and writeJUnit stand in for a shared report API until it exists.
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Errors   int          `xml:"errors,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
 	}
-	return os.WriteFile(path, append([]byte(xml.Header), append(out, '\n')...), 0o644)
+	junitSuite struct {
+		Name     string      `xml:"name,attr"`
+		Tests    int         `xml:"tests,attr"`
+		Failures int         `xml:"failures,attr"`
+		Errors   int         `xml:"errors,attr"`
+		Skipped  int         `xml:"skipped,attr"`
+		Cases    []junitCase `xml:"testcase"`
+	}
+	junitCase struct {
+		ClassName string        `xml:"classname,attr"`
+		Name      string        `xml:"name,attr"`
+		Failure   *junitFailure `xml:"failure,omitempty"`
+	}
+	junitFailure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",cdata"`
+	}
+)
+
+// writeJUnit counts the suite's tests and failures and writes it, as the
+// only suite of a testsuites document, to w. XML 1.0 cannot carry most
+// control characters: the texts are escaped with termesc.String first.
+func writeJUnit(w io.Writer, suite junitSuite) error {
+	suite.Name = termesc.Line(suite.Name)
+	suite.Tests, suite.Failures = len(suite.Cases), 0
+	for i := range suite.Cases {
+		c := &suite.Cases[i]
+		c.ClassName, c.Name = termesc.Line(c.ClassName), termesc.Line(c.Name)
+		if f := c.Failure; f != nil {
+			suite.Failures++
+			f.Message, f.Type = termesc.Line(f.Message), termesc.Line(f.Type)
+			f.Text = termesc.String(f.Text) // the encoder splits "]]>"
+		}
+	}
+	doc := junitSuites{Name: suite.Name, Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return fmt.Errorf("encode junit: %w", err)
+	}
+	buf.WriteString("\n")
+	_, err := w.Write(buf.Bytes())
+	return err
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/report"
 )
 
@@ -20,7 +21,11 @@ func newReportCmd(s *streams) *cobra.Command {
 		Short: "Render a saved JSON report in another format (one analysis, several outputs)",
 		Long: `Report reads a report written by "sfblog analyze -f json" (or - for standard
 input) and renders it again, so that a CI job can keep the JSON as its artifact
-and post markdown to a ticket without analysing the bundle twice.`,
+and post markdown to a ticket without analysing the bundle twice.
+
+Secrets are masked again in every excerpt, message and error text of the
+saved report, as analyze masks them: a report edited or written by an older
+sfblog does not leak a credential through this command.`,
 		Example: `  sfblog analyze -f json -o report.json bundle.zip
   sfblog report -f markdown report.json | gh issue create --title "Sign-in failure" --body-file -`,
 		Args: cobra.ExactArgs(1),
@@ -38,6 +43,7 @@ and post markdown to a ticket without analysing the bundle twice.`,
 			if err != nil {
 				return usageErr("%s: %v", args[0], err)
 			}
+			maskReport(r)
 			out, err := newOutput(s, format, output, lang, false)
 			if err != nil {
 				return err
@@ -46,9 +52,13 @@ and post markdown to a ticket without analysing the bundle twice.`,
 			return out.write(r)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "", "output format: "+strings.Join(report.Formats(), "|")+" (default table, or from the -o file's extension)")
+	cmd.Flags().StringVarP(&format, "format", "f", "", "output format: "+formatHelp()+" (default table, or from the -o file's extension)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write to `FILE` instead of standard output")
-	cmd.Flags().StringVar(&lang, "lang", "en", "language of the writer's own words: en|ja (finding texts stay as saved)")
+	cmd.Flags().StringVar(&lang, "lang", "en", "language of the writer's own words: en|"+strings.Join(report.Languages, "|")+" (finding texts stay as saved)")
+	completeReportFlags(cmd)
+	cmd.ValidArgsFunction = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return []cobra.Completion{"json"}, cobra.ShellCompDirectiveFilterFileExt
+	}
 	return cmd
 }
 
@@ -65,4 +75,44 @@ func readReport(r io.Reader) (*analyze.Report, error) {
 		return nil, fmt.Errorf("schema_version %d: this sfblog reads version %d", rep.SchemaVersion, analyze.SchemaVersion)
 	}
 	return &rep, nil
+}
+
+// maskReport masks secrets (mask.Secrets) in every text of r that carries
+// log content: excerpts, messages, the decisive responses and steps of the
+// timeline, input errors, the reasons a cause was ruled out, the user
+// agent; in every group too.
+func maskReport(r *analyze.Report) {
+	r.Subject.UserAgent = mask.Secrets(r.Subject.UserAgent)
+	for i := range r.Inputs {
+		maskAll(r.Inputs[i].Errors)
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Message = mask.Secrets(f.Message)
+		if f.Deciding != nil {
+			f.Deciding.Excerpt = mask.Secrets(f.Deciding.Excerpt)
+		}
+		for j := range f.Evidence {
+			f.Evidence[j].Excerpt = mask.Secrets(f.Evidence[j].Excerpt)
+		}
+	}
+	for i := range r.RuledOut {
+		r.RuledOut[i].Reason = mask.Secrets(r.RuledOut[i].Reason)
+	}
+	for i := range r.Attempts {
+		a := &r.Attempts[i]
+		a.Decisive = mask.Secrets(a.Decisive)
+		for j := range a.Steps {
+			a.Steps[j].Detail = mask.Secrets(a.Steps[j].Detail)
+		}
+	}
+	for i := range r.Groups {
+		maskReport(&r.Groups[i])
+	}
+}
+
+func maskAll(ss []string) {
+	for i, s := range ss {
+		ss[i] = mask.Secrets(s)
+	}
 }

@@ -7,33 +7,55 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sfblog/sfblog/internal/termesc"
 	"github.com/sfblog/sfblog/signatures"
 )
 
-// version is set at build time: -ldflags "-X main.version=v1.2.3".
-var version = "dev"
-
-// streams are the command's standard files.
+// streams are the command's standard files and the settings every command
+// shares.
 type streams struct {
-	in       io.Reader
+	in       *stdin
 	out, err io.Writer
+	build    buildInfo
+	quiet    bool // --quiet: no notes and no progress on stderr; errors still
 }
 
-func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
-	s := &streams{in: stdin, out: stdout, err: stderr}
+// note prints one line on standard error unless --quiet. Text that came
+// from an input must already be escaped (termesc.Line).
+func (s *streams) note(format string, a ...any) {
+	if !s.quiet {
+		fmt.Fprintf(s.err, "sfblog: "+format+"\n", a...)
+	}
+}
+
+// warn prints one line on standard error, even with --quiet.
+func (s *streams) warn(format string, a ...any) {
+	fmt.Fprintf(s.err, "sfblog: "+format+"\n", a...)
+}
+
+func newRootCmd(in *stdin, stdout, stderr io.Writer) *cobra.Command {
+	s := &streams{in: in, out: stdout, err: stderr, build: readBuildInfo()}
 	root := &cobra.Command{
 		Use:   "sfblog",
 		Short: "Diagnose Skype for Business Online sign-in failures from client and event logs",
 		Long: `sfblog reads a support bundle - the client's UccApilog files and exported Windows
 event logs, as a zip, a folder or single files - and reports which documented
 sign-in error happened, with the evidence lines, the cause, the remedy steps
-and the remedy links.`,
+and the remedy links.
+
+Exit codes: 0 success; 1 a finding at or above --fail-on, or failed tests or
+cases; 2 usage error, invalid signature file, or an input named on the command
+line could not be read; 3 internal error, or the report could not be written;
+130 and 143 interrupted by SIGINT or SIGTERM.`,
+		Version:       s.build.Version,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.SetIn(stdin)
+	root.SetVersionTemplate(s.build.String())
+	root.SetIn(in)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	root.PersistentFlags().BoolVarP(&s.quiet, "quiet", "q", false, "no notes and no progress on standard error (errors are still printed)")
 	root.AddCommand(newAnalyzeCmd(s), newParseCmd(s), newReportCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
 	return root
 }
@@ -58,11 +80,8 @@ func usageErr(format string, a ...any) error {
 	return &exitError{exitUsage, fmt.Errorf(format, a...)}
 }
 
-// isTerminal reports whether w is a terminal that takes colour.
+// isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
-	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
-		return false
-	}
 	f, ok := w.(*os.File)
 	if !ok {
 		return false
@@ -71,14 +90,14 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func newVersionCmd(s *streams) *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version of sfblog",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(s.out, "sfblog %s\n", version)
-			return err
-		},
+// isColorTerminal reports whether w is a terminal that takes colour.
+func isColorTerminal(w io.Writer) bool {
+	if os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" {
+		return false
 	}
+	return isTerminal(w)
 }
+
+// safe escapes input-derived text for one line of a message or of a
+// plain-text output (termesc.Line).
+func safe(s string) string { return termesc.Line(s) }

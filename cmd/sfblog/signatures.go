@@ -30,7 +30,7 @@ func newSignaturesCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			switch format {
+			switch strings.ToLower(format) {
 			case "json":
 				return listJSON(s, cat)
 			case "table":
@@ -40,6 +40,7 @@ func newSignaturesCmd(s *streams) *cobra.Command {
 		},
 	}
 	list.Flags().StringVarP(&format, "format", "f", "table", "output format: table|json")
+	completeValues(list, "format", "table", "json")
 	test := &cobra.Command{
 		Use:   "test [DIR]",
 		Short: "Run every signature's own examples; ends with the line \"N passed, N failed\"",
@@ -62,8 +63,9 @@ examples are run. Exit 1 if any example failed.`,
 					}
 				}
 			}
-			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: version})
+			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: s.build.Version})
 			passed, failed := 0, 0
+			var out strings.Builder
 			for _, r := range a.RunExamples(cmd.Context(), sigs) {
 				status := "ok  "
 				if r.Pass {
@@ -72,15 +74,24 @@ examples are run. Exit 1 if any example failed.`,
 					failed++
 					status = "FAIL"
 				}
-				fmt.Fprintf(s.out, "%s %s %s %q (%s:%d): %s\n", status, r.ID, r.Want, r.Name, r.File, r.Line, r.Detail)
+				// Names and details come from signature files: escaped.
+				fmt.Fprintf(&out, "%s %s %s %q (%s:%d): %s\n", status, safe(r.ID), safe(r.Want), r.Name, safe(r.File), r.Line, safe(r.Detail))
 			}
-			fmt.Fprintf(s.out, "%d passed, %d failed\n", passed, failed)
+			if err := cmd.Context().Err(); err != nil {
+				return &exitError{exitInternal, err}
+			}
+			fmt.Fprintf(&out, "%d passed, %d failed\n", passed, failed)
+			if err := writeOut(s, out.String()); err != nil {
+				return err
+			}
 			if failed > 0 {
 				return &exitError{code: exitFindings}
 			}
 			return nil
 		},
 	}
+	completeDirs(test)
+	must(cmd.MarkPersistentFlagDirname("signatures"))
 	cmd.AddCommand(list, test)
 	return cmd
 }
@@ -129,7 +140,7 @@ func listTable(s *streams, cat *signatures.Catalog) error {
 	t := tablewriter.NewWriter(s.out)
 	t.Header("ID", "SEVERITY", "TITLE", "SOURCES")
 	for _, sg := range cat.All() {
-		if err := t.Append([]string{sg.ID, sg.Severity, sg.Title, strings.Join(sg.Sources, ", ")}); err != nil {
+		if err := t.Append([]string{safe(sg.ID), safe(sg.Severity), safe(sg.Title), safe(strings.Join(sg.Sources, ", "))}); err != nil {
 			return err
 		}
 	}
