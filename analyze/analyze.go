@@ -71,12 +71,14 @@ var ErrNoInput = errors.New("no input could be read")
 // input is what reading one file produced.
 type input struct {
 	Input
-	col     *signatures.Collector
-	tr      *tracker
-	zone    zoneVotes
-	first   *event.Event
-	last    *event.Event
-	readErr bool // nothing of it could be read
+	col       *signatures.Collector
+	tr        *tracker
+	zone      zoneVotes
+	first     *event.Event
+	last      *event.Event
+	computers map[string]int // computer names the events name, with counts
+	facts     *facts         // what derived checks need
+	readErr   bool           // nothing of it could be read
 }
 
 // Run analyses the files under paths (zips, folders, single files, "-").
@@ -207,7 +209,7 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
 }
 
 func (a *Analyzer) newInput(path string) *input {
-	return &input{Input: Input{Path: path}, col: a.m.NewCollector(), tr: newTracker()}
+	return &input{Input: Input{Path: path}, col: a.m.NewCollector(), tr: newTracker(), facts: newFacts()}
 }
 
 // sink returns the event sink of one input: window filter, derived fields,
@@ -219,6 +221,17 @@ func (in *input) sink(a *Analyzer) event.Sink {
 		}
 		e := &ev
 		in.Events++
+		if in.Kinds == nil {
+			in.Kinds = map[string]int{}
+		}
+		in.Kinds[e.Kind]++
+		if c := computerOf(e); c != "" {
+			if in.computers == nil {
+				in.computers = map[string]int{}
+			}
+			in.computers[c]++
+		}
+		in.facts.observe(e)
 		if !e.Time.IsZero() {
 			if in.first == nil || e.Time.Before(in.first.Time) {
 				in.first = e
@@ -271,35 +284,59 @@ func wall(t time.Time, local bool) time.Time {
 	return t.UTC()
 }
 
-// finish merges the inputs and builds the report.
+// finish builds the report: one analysis of every input, or, when the
+// inputs hold more than one user or computer, one per group.
 func (a *Analyzer) finish(results []*input) *Report {
-	r := &Report{
+	groups := groupInputs(results)
+	if len(groups) <= 1 {
+		return a.build(results, "")
+	}
+	r := a.newReport()
+	for _, in := range results {
+		r.Inputs = append(r.Inputs, in.listed())
+	}
+	for _, g := range groups {
+		gr := a.build(g.inputs, g.key)
+		r.Summary.add(gr.Summary)
+		r.Groups = append(r.Groups, *gr)
+	}
+	r.SignIn = SignIn{Outcome: OutcomeUnknown}
+	return r
+}
+
+func (a *Analyzer) newReport() *Report {
+	return &Report{
 		SchemaVersion: SchemaVersion,
 		Tool:          Tool{Name: "sfblog", Version: a.opt.Version},
 		Inputs:        []Input{},
 		Findings:      []Finding{},
 	}
+}
+
+// listed returns the input as the report lists it.
+func (in *input) listed() Input {
+	if in.first != nil {
+		in.FirstTime = event.FormatTime(in.first.Time, in.first.Local)
+		in.LastTime = event.FormatTime(in.last.Time, in.last.Local)
+	}
+	if in.Errors == nil {
+		in.Errors = []string{}
+	}
+	return in.Input
+}
+
+// build merges the inputs of one user and builds their report.
+func (a *Analyzer) build(results []*input, key string) *Report {
+	r := a.newReport()
 	all := a.m.NewCollector()
 	var zone zoneVotes
-	var signins []*event.Event
-	var attempts int
-	var address string
+	var trs []*tracker
+	f := newFacts()
 	for _, in := range results {
-		if in.first != nil {
-			in.FirstTime = event.FormatTime(in.first.Time, in.first.Local)
-			in.LastTime = event.FormatTime(in.last.Time, in.last.Local)
-		}
-		if in.Errors == nil {
-			in.Errors = []string{}
-		}
-		r.Inputs = append(r.Inputs, in.Input)
 		all.Merge(in.col)
 		zone.merge(in.zone)
-		signins = append(signins, in.tr.results...)
-		attempts += in.tr.attempts
-		if in.tr.address != "" {
-			address = in.tr.address
-		}
+		trs = append(trs, in.tr)
+		f.merge(in.facts)
 	}
 	order := zone.order()
 	if order.HasZone {
@@ -309,93 +346,89 @@ func (a *Analyzer) finish(results []*input) *Report {
 		order = signatures.Order{Zone: *a.opt.ClientOffset, HasZone: true}
 		r.Clock = Clock{ClientUTCOffset: FormatOffset(order.Zone), Source: "flag"}
 	}
-	r.SignIn = outcome(signins, order)
-	r.SignIn.Attempts = attempts
-	r.SignIn.Address = address
+	signin, attempts := signIn(trs, order)
+	r.SignIn = signin
+	// Derived checks over the files that decide (DNS, time, registry,
+	// directory, certificates) become events the signatures read.
+	for _, e := range f.checks(signin.Address) {
+		all.Observe(e)
+	}
 	hits := a.m.Evaluate(all, order)
 	var red *redact.Redactor
 	if a.opt.Redact {
 		red = redact.New()
 	}
-	r.Findings = a.findings(hits, r.SignIn.Outcome, red)
-	if red != nil && r.SignIn.Address != "" {
+	kept := a.keep(hits, r.SignIn.Outcome, lastSuccess(attempts), order)
+	for _, h := range kept {
+		r.Findings = append(r.Findings, a.finding(h, red))
+	}
+	sortFindings(r.Findings)
+	ruledOut := map[string][]string{}
+	for _, h := range hits {
+		if h.RuledOut && !h.Confirmed && h.RuledOutBy != nil {
+			ro := ruledOutOf(h, a.opt.Lang)
+			r.RuledOut = append(r.RuledOut, ro)
+			ruledOut[ro.Path] = append(ruledOut[ro.Path], ro.ID)
+		}
+	}
+	sort.SliceStable(r.RuledOut, func(i, j int) bool { return r.RuledOut[i].ID < r.RuledOut[j].ID })
+	for _, in := range results {
+		in.RuledOut = ruledOut[in.Path]
+		r.Inputs = append(r.Inputs, in.listed())
+	}
+	r.Attempts = timelineOf(attempts, kept, order, red)
+	r.Subject = subjectOf(results, trs, order, key)
+	r.Missing = missingOf(results, r.Findings)
+	if red != nil {
 		r.SignIn.Address = red.Redact(r.SignIn.Address)
+		r.Subject.Address = red.Redact(r.Subject.Address)
+		r.Subject.Computer = red.Redact(r.Subject.Computer)
+		r.Subject.Key = red.Redact(r.Subject.Key)
 	}
 	for _, f := range r.Findings {
-		r.Summary.Findings++
-		switch f.Severity {
-		case SeverityError:
-			r.Summary.Error++
-		case SeverityWarning:
-			r.Summary.Warning++
-		case SeverityInfo:
-			r.Summary.Info++
-		}
+		r.Summary.count(f.Severity)
 	}
 	return r
 }
 
-// outcome decides whether the user finally signed in: failed when a
-// failure comes after the last success (or cannot be placed in time).
-func outcome(results []*event.Event, o signatures.Order) SignIn {
-	s := SignIn{Outcome: OutcomeUnknown}
-	var lastOK, lastFail *event.Event
-	untimedFail := false
-	for _, e := range results {
-		ok := e.Get(FieldResult) == "success"
-		if !ok {
-			s.Failures++
-		}
-		if e.Time.IsZero() && !ok {
-			untimedFail = true
-			continue
-		}
-		p := &lastFail
-		if ok {
-			p = &lastOK
-		}
-		if *p == nil {
-			*p = e
-		} else if before, known := o.Before(*p, e); known && before {
-			*p = e
-		}
-	}
-	switch {
-	case lastOK == nil && lastFail == nil && !untimedFail:
-		return s
-	case untimedFail || lastOK == nil:
-		s.Outcome = OutcomeFailed
-	case lastFail == nil:
-		s.Outcome = OutcomeSucceeded
-	default:
-		if failedLater, known := o.Before(lastOK, lastFail); known && failedLater {
-			s.Outcome = OutcomeFailed
-		} else {
-			s.Outcome = OutcomeSucceeded
-		}
-	}
-	last := lastFail
-	if s.Outcome == OutcomeSucceeded {
-		last = lastOK
-	}
-	if last != nil {
-		s.LastTime = event.FormatTime(last.Time, last.Local)
-	}
-	return s
+// add adds the counts of o.
+func (s *Summary) add(o Summary) {
+	s.Findings += o.Findings
+	s.Error += o.Error
+	s.Warning += o.Warning
+	s.Info += o.Info
 }
 
-// findings applies the report rules to the hits: the failure gate,
-// rules_out, suppression of possible causes by a confirmed one, and the
-// fallback signature.
-func (a *Analyzer) findings(hits []*signatures.Hit, outcome string, red *redact.Redactor) []Finding {
+// count counts one finding of severity sev.
+func (s *Summary) count(sev string) {
+	s.Findings++
+	switch sev {
+	case SeverityError:
+		s.Error++
+	case SeverityWarning:
+		s.Warning++
+	case SeverityInfo:
+		s.Info++
+	}
+}
+
+// keep applies the report rules to the hits: the failure gate (after a
+// recovery, only evidence from before the success counts), rules_out,
+// suppression of possible causes by a confirmed one, and the fallback
+// signature, which is never more than possible.
+func (a *Analyzer) keep(hits []*signatures.Hit, outcome string, success *attempt, o signatures.Order) []*signatures.Hit {
 	var kept []*signatures.Hit
 	var fallback []*signatures.Hit
 	for _, h := range hits {
 		switch {
 		case h.Sig.Fallback:
-			fallback = append(fallback, h)
-		case h.Sig.NeedsFailure() && outcome == OutcomeSucceeded:
+			if len(h.Events) > 0 {
+				fallback = append(fallback, h)
+			}
 		case h.RuledOut && !h.Confirmed:
+		case len(h.Events) == 0:
+		case h.Sig.NeedsFailure() && outcome == OutcomeSucceeded:
+		case h.Sig.NeedsFailure() && outcome == OutcomeRecovered && !beforeSuccess(h.Events, success, o):
 		default:
 			kept = append(kept, h)
 		}
@@ -421,16 +454,21 @@ func (a *Analyzer) findings(hits []*signatures.Hit, outcome string, red *redact.
 			explained = true
 		}
 	}
+	// After a recovery, an unexplained failure was transient: only a
+	// failed sign-in falls back to SFB-UNRESOLVED.
 	if outcome == OutcomeFailed && !explained {
 		for _, h := range fallback {
-			h.Confirmed = true
+			// What nothing explains is reported with what is known and
+			// what to collect: never as a confirmed cause.
+			h.Confirmed = false
 			out = append(out, h)
 		}
 	}
-	fs := make([]Finding, 0, len(out))
-	for _, h := range out {
-		fs = append(fs, a.finding(h, red))
-	}
+	return out
+}
+
+// sortFindings orders findings by severity, then id.
+func sortFindings(fs []Finding) {
 	sort.SliceStable(fs, func(i, j int) bool {
 		ri, rj := signatures.SeverityRank(fs[i].Severity), signatures.SeverityRank(fs[j].Severity)
 		if ri != rj {
@@ -438,7 +476,6 @@ func (a *Analyzer) findings(hits []*signatures.Hit, outcome string, red *redact.
 		}
 		return fs[i].ID < fs[j].ID
 	})
-	return fs
 }
 
 func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
@@ -450,7 +487,8 @@ func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
 	return false
 }
 
-// finding renders a hit: message, masked and grouped evidence.
+// finding renders a hit: message, deciding line, masked and grouped
+// evidence.
 func (a *Analyzer) finding(h *signatures.Hit, red *redact.Redactor) Finding {
 	s := h.Sig
 	text := s.In(a.opt.Lang)
@@ -468,6 +506,7 @@ func (a *Analyzer) finding(h *signatures.Hit, red *redact.Redactor) Finding {
 		f.Confidence = Confirmed
 	} else {
 		f.Collect = strings.TrimSpace(text.Collect)
+		f.Commands = append([]string(nil), s.Commands...)
 	}
 	for _, e := range h.Events {
 		if e.Kind == event.KindUIText && f.Message == "" {
@@ -475,10 +514,17 @@ func (a *Analyzer) finding(h *signatures.Hit, red *redact.Redactor) Finding {
 		}
 	}
 	f.Evidence = group(h.Events, a.opt.MaxEvidence)
+	if h.Deciding != nil {
+		d := evidenceOf(h.Deciding)
+		f.Deciding = &d
+	}
 	if red != nil {
 		f.Message = red.Redact(f.Message)
 		for i := range f.Evidence {
 			f.Evidence[i].Excerpt = red.Redact(f.Evidence[i].Excerpt)
+		}
+		if f.Deciding != nil {
+			f.Deciding.Excerpt = red.Redact(f.Deciding.Excerpt)
 		}
 	}
 	f.EvidenceTotal = h.Total

@@ -54,14 +54,9 @@ func group(es []*event.Event, max int) []Evidence {
 			continue
 		}
 		idx[key] = len(out)
-		out = append(out, Evidence{
-			Path:     e.Path,
-			Line:     e.Line,
-			RecordID: e.RecordID,
-			Time:     event.FormatTime(e.Time, e.Local),
-			Excerpt:  Excerpt(e),
-			Count:    1,
-		})
+		ev := evidenceOf(e)
+		ev.Count = 1
+		out = append(out, ev)
 	}
 	for i := range out {
 		if out[i].Count == 1 {
@@ -69,6 +64,17 @@ func group(es []*event.Event, max int) []Evidence {
 		}
 	}
 	return out
+}
+
+// evidenceOf renders one event as evidence.
+func evidenceOf(e *event.Event) Evidence {
+	return Evidence{
+		Path:     e.Path,
+		Line:     e.Line,
+		RecordID: e.RecordID,
+		Time:     event.FormatTime(e.Time, e.Local),
+		Excerpt:  Excerpt(e),
+	}
 }
 
 // logPrefix is the timestamp and thread prefix of a UccApilog line.

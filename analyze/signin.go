@@ -1,10 +1,14 @@
 package analyze
 
 import (
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
 )
 
 // Derived fields the analyzer adds to events before signatures see them.
@@ -18,32 +22,75 @@ const (
 	FieldCredentials = "sip.request.credentials"
 )
 
+// Bounds of what the tracker keeps, whatever the size of the input: the
+// timeline needs the outcome, time, servers and decisive response of each
+// attempt, never the events themselves.
+const (
+	maxPending     = 1024 // REGISTER transactions awaiting their response
+	maxAttempts    = 200  // attempts kept per input; later ones are counted
+	maxSteps       = 16   // steps kept per attempt; later ones are counted
+	maxPreSteps    = 6    // steps kept before the REGISTER that opens an attempt
+	maxStepDetail  = 160  // bytes of a step's detail
+	preStepHorizon = 2 * time.Minute
+)
+
 // register is what a REGISTER request said, remembered for its response.
 type register struct {
 	credentials bool
 	unregister  bool // Expires: 0, the client signing out
 }
 
-// tracker follows the REGISTER transactions of one input, marks each
-// response as a success, a failure or an authentication challenge, and
-// keeps the events that decide the sign-in outcome.
+// attempt is one sign-in attempt while it is tracked: the report's Attempt
+// and what ordering and linking need.
+type attempt struct {
+	Attempt
+	at        time.Time // start
+	local     bool
+	path      string
+	from, to  int // first and last line of the attempt in path
+	callID    string
+	done      bool
+	succeeded bool
+	skipped   int // steps not kept
+}
+
+// tracker follows the sign-in of one input: it marks each REGISTER response
+// as a success, a failure, a redirect or an authentication challenge, and
+// builds the attempts of the timeline. Its memory is bounded (see the
+// constants above).
 type tracker struct {
-	pending  map[string]register // Call-ID + CSeq number
-	results  []*event.Event      // successes and failures, in input order
-	attempts int
-	address  string // From URI of the last REGISTER sent
+	pending   map[string]register // Call-ID + CSeq number
+	order     []string            // keys of pending, oldest first
+	attempts  []*attempt
+	dropped   int // attempts not kept past maxAttempts
+	cur       *attempt
+	pre       []Step // sign-in steps seen while no attempt is open
+	preAt     time.Time
+	lastOK    string // Call-ID of the last successful registration (refreshes reuse it)
+	registers int
+	refusals  int
+	errors    int
+	untimed   int // failure texts without a time (a pasted note)
+	address   string
+	userAgent string
 }
 
 func newTracker() *tracker { return &tracker{pending: map[string]register{}} }
 
-// annotate adds the derived fields to e and remembers sign-in results.
+// annotate adds the derived fields to e and follows the sign-in.
 func (t *tracker) annotate(e *event.Event) {
 	switch e.Kind {
 	case event.KindUIText:
-		if e.Get("ui.key") != "trust-prompt" {
-			e.Set(FieldResult, "failure")
-			t.results = append(t.results, e)
+		if e.Get("ui.key") == "trust-prompt" {
+			return
 		}
+		e.Set(FieldResult, "failure")
+		t.errors++
+		if e.Time.IsZero() {
+			t.untimed++
+			return
+		}
+		t.failText(e)
 	case event.KindSIP:
 		if uri := e.Get("sip.from.uri"); uri != "" {
 			if _, domain, ok := strings.Cut(uri, "@"); ok {
@@ -52,6 +99,10 @@ func (t *tracker) annotate(e *event.Event) {
 			}
 		}
 		t.sip(e)
+	case event.KindHRESULT, event.KindLog:
+		if e.Source == event.SourceUccApilog {
+			t.logStep(e)
+		}
 	}
 }
 
@@ -65,13 +116,18 @@ func (t *tracker) sip(e *event.Event) {
 			credentials: hasCredentials(e.Get("sip.header.authorization")) || hasCredentials(e.Get("sip.header.proxy-authorization")),
 			unregister:  expiresZero(e),
 		}
-		t.pending[key] = r
-		if !r.unregister {
-			t.attempts++
-			if a := e.Get("sip.from.uri"); a != "" {
-				t.address = a
-			}
+		t.remember(key, r)
+		if r.unregister {
+			return
 		}
+		t.registers++
+		if a := e.Get("sip.from.uri"); a != "" {
+			t.address = a
+		}
+		if ua := e.Get("sip.user_agent"); ua != "" {
+			t.userAgent = ua
+		}
+		t.request(e, r)
 		return
 	}
 	if !strings.EqualFold(e.Get("sip.cseq.method"), "REGISTER") || e.Get("sip.direction") == "sent" {
@@ -82,7 +138,9 @@ func (t *tracker) sip(e *event.Event) {
 		return
 	}
 	req, seen := t.pending[key]
-	if !seen {
+	if seen {
+		delete(t.pending, key)
+	} else {
 		// The request is not in this log (a rotated file): judge the
 		// response alone.
 		req.unregister = expiresZero(e)
@@ -112,10 +170,305 @@ func (t *tracker) sip(e *event.Event) {
 		result = "failure"
 	}
 	e.Set(FieldResult, result)
-	if result == "success" || result == "failure" {
-		t.results = append(t.results, e)
+	t.response(e, result)
+}
+
+// remember keeps a REGISTER until its response, dropping the oldest
+// pending transaction past maxPending (responses that never came).
+func (t *tracker) remember(key string, r register) {
+	if _, ok := t.pending[key]; !ok {
+		t.order = append(t.order, key)
+	}
+	t.pending[key] = r
+	for len(t.pending) > maxPending && len(t.order) > 0 {
+		delete(t.pending, t.order[0])
+		t.order = t.order[1:]
+	}
+	if len(t.order) > 2*maxPending {
+		// Compact the queue: keys already answered are gone from pending.
+		live := t.order[:0]
+		for _, k := range t.order {
+			if _, ok := t.pending[k]; ok {
+				live = append(live, k)
+			}
+		}
+		t.order = live
 	}
 }
+
+// request follows a REGISTER sent: it opens an attempt unless one is open
+// (a challenge or redirect continues it) or it refreshes the registration
+// that succeeded last.
+func (t *tracker) request(e *event.Event, r register) {
+	callID := e.Get("sip.call_id")
+	if t.cur == nil {
+		if callID != "" && callID == t.lastOK {
+			return // a refresh of the current registration
+		}
+		t.open(e)
+	}
+	kind, detail := "register", "REGISTER "+e.Get("sip.uri")
+	if r.credentials {
+		kind = "auth"
+		detail += " with credentials (" + authScheme(e.Get("sip.header.authorization")+e.Get("sip.header.proxy-authorization")) + ")"
+	}
+	t.step(e, Step{Kind: kind, Server: host(e.Get("sip.remote")), Detail: detail})
+	if t.cur != nil && t.cur.callID == "" {
+		t.cur.callID = callID
+	}
+}
+
+// response follows a final response to a REGISTER.
+func (t *tracker) response(e *event.Event, result string) {
+	if result == "unregister" {
+		return
+	}
+	if t.cur == nil {
+		if result != "failure" && result != "success" {
+			return
+		}
+		if result == "success" && e.Get("sip.call_id") == t.lastOK {
+			return // a refresh
+		}
+		t.open(e)
+	}
+	line := statusLine(e)
+	switch result {
+	case "challenge":
+		t.step(e, Step{Kind: "auth", Server: host(e.Get("sip.remote")), Detail: line + " (" + authScheme(e.Get("sip.header.www-authenticate")+e.Get("sip.header.proxy-authenticate")) + " challenge)"})
+	case "redirect":
+		d := line
+		if to := contactHost(e.Get("sip.header.contact")); to != "" {
+			d += " to " + to
+		}
+		t.step(e, Step{Kind: "redirect", Server: host(e.Get("sip.remote")), Detail: d})
+	case "success", "failure":
+		if result == "failure" {
+			t.refusals++
+		}
+		t.step(e, Step{Kind: "response", Server: host(e.Get("sip.remote")), Detail: line})
+		t.close(e, result == "success", decisive(e))
+		if result == "success" {
+			t.lastOK = e.Get("sip.call_id")
+		}
+	}
+}
+
+// failText follows a user-visible failure text with a time: it decides the
+// open attempt, or is an attempt of its own.
+func (t *tracker) failText(e *event.Event) {
+	text := strings.TrimSpace(e.Get("ui.text"))
+	if t.cur == nil {
+		if n := len(t.attempts); n > 0 && t.attempts[n-1].done && !t.attempts[n-1].succeeded &&
+			t.attempts[n-1].path == e.Path && e.Line-t.attempts[n-1].to <= 40 {
+			// The dialog that follows a refused REGISTER: the same attempt.
+			a := t.attempts[n-1]
+			a.to = e.Line
+			a.addStep(Step{Time: stepTime(e), Kind: "error", Detail: clip(text), Path: e.Path, Line: e.Line})
+			return
+		}
+		t.open(e)
+	}
+	t.step(e, Step{Kind: "error", Detail: clip(text)})
+	if t.cur.Decisive == "" {
+		t.close(e, false, clip(text))
+	}
+}
+
+// logStep records the client-log lines that belong to a sign-in: HRESULTs
+// and errors about autodiscover, DNS, the Sign-in Assistant and the
+// certificate provider.
+func (t *tracker) logStep(e *event.Event) {
+	text := e.Get("log.message")
+	if text == "" {
+		text = e.Text
+	}
+	kind := stepKind(text)
+	if kind == "" {
+		return
+	}
+	detail := strings.TrimSpace(text)
+	if h := e.Get("hresult"); h != "" && !strings.Contains(strings.ToLower(detail), h) {
+		detail = h + " " + detail
+	}
+	s := Step{Kind: kind, Detail: clip(mask.Secrets(detail))}
+	if t.cur == nil {
+		if !e.Time.IsZero() && !t.preAt.IsZero() && e.Time.Sub(t.preAt) > preStepHorizon {
+			t.pre = t.pre[:0]
+		}
+		s.Time, s.Path, s.Line = stepTime(e), e.Path, e.Line
+		if len(t.pre) < maxPreSteps {
+			t.pre = append(t.pre, s)
+		}
+		if t.preAt.IsZero() || len(t.pre) == 1 {
+			t.preAt = e.Time
+		}
+		return
+	}
+	t.step(e, s)
+}
+
+var (
+	reAutodiscover = regexp.MustCompile(`(?i)lyncdiscover|autodiscover`)
+	reDNS          = regexp.MustCompile(`(?i)_sip\._tls|_sipinternaltls|\bdns\b|\bsrv\b|0x80072ee7|0x8007232b|0x80072efd`)
+	reAuth         = regexp.MustCompile(`(?i)idcrl|msoidsvc|sign-?in assistant|logonidentity|login\.microsoftonline|certprov|0x8004882|0x800488`)
+)
+
+// stepKind says which sign-in step a client-log line is, or "".
+func stepKind(text string) string {
+	switch {
+	case reAutodiscover.MatchString(text):
+		return "autodiscover"
+	case reDNS.MatchString(text):
+		return "dns"
+	case reAuth.MatchString(text):
+		return "auth"
+	}
+	return ""
+}
+
+// open starts an attempt at e, taking the sign-in steps that led to it.
+func (t *tracker) open(e *event.Event) {
+	a := &attempt{at: e.Time, local: e.Local, path: e.Path, from: e.Line, to: e.Line}
+	a.Start = event.FormatTime(e.Time, e.Local)
+	a.Outcome = OutcomeUnknown
+	a.Steps = []Step{}
+	for _, s := range t.pre {
+		if s.Path == e.Path && (e.Time.IsZero() || e.Time.Sub(t.preAt) <= preStepHorizon) {
+			a.addStep(s)
+			if s.Line < a.from {
+				a.from = s.Line
+				a.at, a.Start = t.preAt, s.Time
+			}
+		}
+	}
+	t.pre, t.preAt = t.pre[:0], time.Time{}
+	if t.address != "" {
+		a.Address = t.address
+	}
+	if len(t.attempts) < maxAttempts {
+		t.attempts = append(t.attempts, a)
+	} else {
+		t.dropped++
+	}
+	t.cur = a
+}
+
+// step adds a step to the open attempt.
+func (t *tracker) step(e *event.Event, s Step) {
+	a := t.cur
+	if a == nil {
+		return
+	}
+	s.Time, s.Path, s.Line = stepTime(e), e.Path, e.Line
+	a.addStep(s)
+	if e.Path == a.path && e.Line > a.to {
+		a.to = e.Line
+	}
+	if a.Address == "" && t.address != "" {
+		a.Address = t.address
+	}
+}
+
+func (a *attempt) addStep(s Step) {
+	if len(a.Steps) >= maxSteps {
+		a.skipped++
+		return
+	}
+	a.Steps = append(a.Steps, s)
+}
+
+// close decides the open attempt.
+func (t *tracker) close(e *event.Event, ok bool, decisive string) {
+	a := t.cur
+	t.cur = nil
+	if a == nil {
+		return
+	}
+	a.done, a.succeeded = true, ok
+	a.Outcome = OutcomeFailed
+	if ok {
+		a.Outcome = OutcomeSucceeded
+	}
+	a.End = event.FormatTime(e.Time, e.Local)
+	a.Decisive = decisive
+	a.Path, a.Line = e.Path, e.Line
+	if a.skipped > 0 {
+		a.Steps = append(a.Steps, Step{Kind: "more", Detail: fmt.Sprintf("%d more steps", a.skipped)})
+		a.skipped = 0
+	}
+}
+
+// stepTime is an event's time as the report writes it.
+func stepTime(e *event.Event) string { return event.FormatTime(e.Time, e.Local) }
+
+// statusLine is "404 Not Found" for a response.
+func statusLine(e *event.Event) string {
+	return strings.TrimSpace(e.Get("sip.status") + " " + e.Get("sip.reason"))
+}
+
+// decisive renders the response that decided an attempt with its
+// diagnostic code: `404 Not Found; ms-diagnostics: 4005;reason="..."`.
+func decisive(e *event.Event) string {
+	s := "SIP/2.0 " + statusLine(e)
+	if code := e.Get("diag.code"); code != "" {
+		h := e.Get("diag.header")
+		if h == "" {
+			h = "ms-diagnostics"
+		}
+		s += "; " + h + ": " + code
+		if r := e.Get("diag.reason"); r != "" {
+			s += `;reason="` + r + `"`
+		}
+	}
+	return clip(s)
+}
+
+// authScheme names the authentication scheme of a header value.
+func authScheme(h string) string {
+	h = strings.TrimSpace(h)
+	scheme, _, _ := strings.Cut(h, " ")
+	switch strings.ToUpper(scheme) {
+	case "TLS-DSK", "NTLM", "KERBEROS", "NEGOTIATE", "DIGEST":
+		return scheme
+	case "":
+		return "no credentials"
+	}
+	return "unknown scheme"
+}
+
+// host returns the host of "ip:port" or "host:port".
+func host(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i > 0 && !strings.Contains(addr[i:], "]") {
+		return addr[:i]
+	}
+	return addr
+}
+
+var reContactHost = regexp.MustCompile(`(?i)sips?:([a-z0-9.\-]+)`)
+
+// contactHost returns the host a redirect's Contact points at.
+func contactHost(contact string) string {
+	if m := reContactHost.FindStringSubmatch(contact); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// clip bounds a step's detail to maxStepDetail bytes on a rune boundary.
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= maxStepDetail {
+		return s
+	}
+	cut := maxStepDetail
+	for cut > 0 && !isRuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // hasCredentials reports whether an Authorization header value carries
 // credentials rather than being empty.

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -55,29 +56,115 @@ func TestTrackerClassifiesRegisterResponses(t *testing.T) {
 	}
 }
 
-func TestOutcome(t *testing.T) {
-	at := func(line int, result string) *event.Event {
-		e := sip(FieldResult, result)
-		e.Line = line
-		e.Time = time.Date(2017, 6, 15, 9, 0, line, 0, time.UTC)
-		return e
+// dialog builds the client-log events of one REGISTER transaction: the
+// request and its response, on consecutive lines from line.
+func dialog(callID string, cseq, line int, sec int, status, creds string, extra ...string) []*event.Event {
+	at := time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC)
+	req := sip("sip.type", "request", "sip.method", "REGISTER", "sip.direction", "sent", "sip.uri", "sip:contoso.com",
+		"sip.call_id", callID, "sip.cseq.number", strconv.Itoa(cseq), "sip.from.uri", "sip:bob@contoso.com",
+		"sip.remote", "198.51.100.10:443", "sip.header.authorization", creds,
+		"sip.user_agent", "UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)")
+	req.Line, req.Time, req.Source = line, at, event.SourceUccApilog
+	resp := sip(append([]string{"sip.type", "response", "sip.status", status, "sip.direction", "received",
+		"sip.call_id", callID, "sip.cseq.number", strconv.Itoa(cseq), "sip.cseq.method", "REGISTER",
+		"sip.remote", "198.51.100.10:443"}, extra...)...)
+	resp.Line, resp.Time, resp.Source = line+10, at.Add(200*time.Millisecond), event.SourceUccApilog
+	return []*event.Event{req, resp}
+}
+
+func track(events ...[]*event.Event) *tracker {
+	tr := newTracker()
+	for _, es := range events {
+		for _, e := range es {
+			tr.annotate(e)
+		}
 	}
-	note := &event.Event{Kind: event.KindUIText, Path: "note.txt", Line: 1, Fields: map[string]string{FieldResult: "failure"}}
-	for _, tc := range []struct {
-		name    string
-		results []*event.Event
-		want    string
+	return tr
+}
+
+func TestSignInAttempts(t *testing.T) {
+	const creds = `TLS-DSK qop="auth", response="0a1b", crand="1"`
+	refused := func(callID string, line, sec int) []*event.Event {
+		return dialog(callID, 1, line, sec, "404", "", "sip.reason", "Not Found", "diag.code", "4005", "diag.reason", "User is not SIP enabled")
+	}
+	note := &event.Event{Kind: event.KindUIText, Source: event.SourceText, Path: "note.txt", Line: 1,
+		Fields: map[string]string{"ui.key": "signin-address-not-found", "ui.text": "Sign-in address not found"}}
+	tests := []struct {
+		name                                  string
+		tr                                    *tracker
+		outcome                               string
+		attempts, failures, registers, refuse int
+		decisive                              string
 	}{
-		{"nothing", nil, OutcomeUnknown},
-		{"success", []*event.Event{at(1, "success")}, OutcomeSucceeded},
-		{"failure then success", []*event.Event{at(1, "failure"), at(2, "success")}, OutcomeSucceeded},
-		{"success then failure", []*event.Event{at(1, "success"), at(2, "failure")}, OutcomeFailed},
-		{"a pasted failure text", []*event.Event{at(1, "success"), note}, OutcomeFailed},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, outcome(tc.results, signatures.Order{}).Outcome)
+		{"nothing", track(), OutcomeUnknown, 0, 0, 0, 0, ""},
+		{"challenge then success is one attempt",
+			track(dialog("c1", 1, 10, 1, "401", "", "sip.header.www-authenticate", `TLS-DSK realm="SIP Communications Service"`),
+				dialog("c1", 2, 30, 2, "200", creds, "sip.reason", "OK")),
+			OutcomeSucceeded, 1, 0, 2, 0, "SIP/2.0 200 OK"},
+		{"redirect then refusal is one failed attempt",
+			track(dialog("c1", 1, 10, 1, "301", "", "sip.reason", "Redirect Request", "sip.header.contact", "<sip:sippoolbl20a05.infra.lync.com:443;transport=tls>"),
+				refused("c1", 30, 2)),
+			OutcomeFailed, 1, 1, 2, 1, `SIP/2.0 404 Not Found; ms-diagnostics: 4005;reason="User is not SIP enabled"`},
+		{"four refusals, then the administrator's fix",
+			track(refused("c1", 10, 1), refused("c2", 30, 10), refused("c3", 50, 20), refused("c4", 70, 30),
+				dialog("c5", 1, 90, 40, "200", creds, "sip.reason", "OK")),
+			OutcomeRecovered, 5, 4, 5, 4, "SIP/2.0 200 OK"},
+		{"a refresh of the registration is no new attempt",
+			track(dialog("c1", 1, 10, 1, "200", creds, "sip.reason", "OK"), dialog("c1", 2, 30, 50, "200", creds, "sip.reason", "OK")),
+			OutcomeSucceeded, 1, 0, 2, 0, "SIP/2.0 200 OK"},
+		{"success then failure", track(dialog("c1", 1, 10, 1, "200", creds, "sip.reason", "OK"), refused("c2", 30, 20)),
+			OutcomeFailed, 2, 1, 2, 1, `SIP/2.0 404 Not Found; ms-diagnostics: 4005;reason="User is not SIP enabled"`},
+		{"a pasted failure text alone", track([]*event.Event{note}), OutcomeFailed, 0, 0, 0, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, all := signIn([]*tracker{tt.tr}, signatures.Order{})
+			assert.Equal(t, tt.outcome, s.Outcome)
+			assert.Equal(t, tt.attempts, s.Attempts, "attempts")
+			assert.Equal(t, tt.failures, s.Failures, "failures")
+			assert.Equal(t, tt.registers, s.Registers, "REGISTER requests")
+			assert.Equal(t, tt.refuse, s.Refusals, "refusals")
+			if tt.decisive != "" {
+				assert.Equal(t, tt.decisive, all[len(all)-1].Decisive)
+			}
+			for i, a := range all {
+				assert.Equal(t, i+1, a.N)
+				assert.NotEmpty(t, a.Steps)
+			}
 		})
 	}
+}
+
+func TestRecoveredVerdictBounds(t *testing.T) {
+	refused := func(callID string, line, sec int) []*event.Event {
+		return dialog(callID, 1, line, sec, "403", "", "sip.reason", "Forbidden")
+	}
+	tr := track(refused("c1", 10, 1), refused("c2", 30, 10), dialog("c3", 1, 90, 40, "200", `NTLM response="01"`, "sip.reason", "OK"))
+	s, _ := signIn([]*tracker{tr}, signatures.Order{})
+	assert.Equal(t, OutcomeRecovered, s.Outcome)
+	assert.Equal(t, "2017-06-15T09:00:01.000", s.FirstFailure)
+	assert.Equal(t, "2017-06-15T09:00:10.200", s.LastFailure)
+	assert.Equal(t, "2017-06-15T09:00:40.200", s.SucceededAt)
+}
+
+func TestTrackerMemoryIsBounded(t *testing.T) {
+	tr := newTracker()
+	for i := 0; i < 5000; i++ {
+		// Requests whose responses never come, and refused attempts.
+		for _, e := range dialog("c"+strconv.Itoa(i), 1, i*20, i%60, "404", "") {
+			if i%2 == 0 && e.Get("sip.type") == "response" {
+				continue
+			}
+			tr.annotate(e)
+		}
+	}
+	assert.LessOrEqual(t, len(tr.pending), maxPending)
+	assert.LessOrEqual(t, len(tr.order), 2*maxPending+1)
+	assert.LessOrEqual(t, len(tr.attempts), maxAttempts)
+	s, _ := signIn([]*tracker{tr}, signatures.Order{})
+	assert.Equal(t, 5000, s.Registers)
+	assert.Equal(t, 2500, s.Refusals)
+	assert.Greater(t, s.Attempts, maxAttempts, "attempts past the cap are still counted")
 }
 
 func TestZoneVotes(t *testing.T) {

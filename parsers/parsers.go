@@ -24,6 +24,14 @@ const (
 	UccApilog    = "uccapilog"
 	Evtx         = "evtx"
 	Text         = "text"
+	DNS          = "dns"       // nslookup, Resolve-DnsName
+	W32tm        = "w32tm"     // w32tm /query /status, /stripchart, /query /configuration
+	Reg          = "reg"       // regedit and reg export files
+	Proxy        = "proxy"     // netsh winhttp show proxy
+	IPConfig     = "ipconfig"  // ipconfig /all
+	Certutil     = "certutil"  // certutil -store, -verify, -urlfetch
+	Directory    = "directory" // ldifde, csvde, Get-ADUser | Export-Csv
+	EvtText      = "evttext"   // event logs saved as text, CSV or XML
 	Unrecognized = "unrecognized"
 )
 
