@@ -4,8 +4,8 @@ import (
 	"strings"
 
 	"github.com/sfblog/sfblog/event"
-	"github.com/sfblog/sfblog/redact"
 	"github.com/sfblog/sfblog/parsers"
+	"github.com/sfblog/sfblog/redact"
 	"github.com/sfblog/sfblog/signatures"
 )
 
