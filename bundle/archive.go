@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/gzip"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"path"
+	"sort"
 	"strings"
 	"time"
 )
@@ -84,13 +86,25 @@ func (w *walker) source(s *source, depth int) error {
 // tooDeep reports an archive nested deeper than Options.MaxDepth.
 func (w *walker) tooDeep(s *source) error {
 	return w.yieldErr(s.path, s.size, s.modTime,
-		fmt.Errorf("archive nested deeper than %d levels, not opened", w.opt.MaxDepth))
+		fmt.Errorf("%w (depth limit %d), not opened", ErrTooDeep, w.opt.MaxDepth))
 }
+
+// maxOverlapListed is how many overlapping entries of one archive are
+// yielded one by one; the others are counted in one more entry.
+const maxOverlapListed = 10
+
+// maxDirRecord is the central-directory bytes allowed per entry of
+// Options.MaxEntries: a larger directory is refused before archive/zip
+// reads it into memory.
+const maxDirRecord = 1024
 
 // zip walks the entries of the zip archive s in central-directory order.
 func (w *walker) zip(s *source, depth int) error {
 	if depth > w.opt.MaxDepth {
 		return w.tooDeep(s)
+	}
+	if w.budget.spent() {
+		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("%w (%s): archive not opened", ErrBudget, sizeText(w.budget.maxBytes)))
 	}
 	ra, size, release, err := w.randomAccess(s)
 	if err != nil {
@@ -100,22 +114,158 @@ func (w *walker) zip(s *source, depth int) error {
 		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable zip: %w", err))
 	}
 	defer release()
+	if records, dirSize, ok := zipDirectory(ra, size); ok {
+		switch {
+		case records > uint64(w.opt.MaxEntries):
+			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
+				"%w: the archive lists %d entries, more than the limit of %d per run; not opened",
+				ErrTooManyEntries, records, w.opt.MaxEntries))
+		case dirSize > uint64(w.opt.MaxEntries)*maxDirRecord:
+			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
+				"%w: the archive's central directory of %d bytes is larger than %d entries need; not opened",
+				ErrTooManyEntries, dirSize, w.opt.MaxEntries))
+		}
+	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) { // names are kept as written: nothing is extracted
 		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable zip: %w", err))
 	}
+	overlaps := overlapping(zr.File)
 	sc := new(scope)
 	defer sc.release()
 	defer w.settle()
-	for _, f := range zr.File {
+	listed, unlisted := 0, 0
+	for i, f := range zr.File {
 		if err := w.ctx.Err(); err != nil {
 			return err
+		}
+		if w.budget.spent() {
+			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
+				"%w (%s): %d of the archive's %d entries are not read",
+				ErrBudget, sizeText(w.budget.maxBytes), len(zr.File)-i, len(zr.File)))
+		}
+		if other, ok := overlaps[f]; ok {
+			if listed == maxOverlapListed {
+				unlisted++
+				continue
+			}
+			listed++
+			p := s.path + "!/" + strings.ReplaceAll(f.Name, `\`, "/")
+			err := w.yieldErr(p, -1, f.Modified, fmt.Errorf("%w: its bytes overlap those of %q; not read", ErrOverlap, other.Name))
+			if err != nil {
+				return err
+			}
+			continue
 		}
 		if err := w.zipFile(s.path, sc, ra, f, depth+1); err != nil {
 			return err
 		}
 	}
+	if unlisted > 0 {
+		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
+			"%w: %d more overlapping entries are not listed and not read", ErrOverlap, unlisted))
+	}
 	return nil
+}
+
+// overlapping finds the entries of a zip whose bytes overlap those of
+// another entry: the span from the local header (estimated from below by
+// the central directory's name length, so that it can only be too short)
+// to the end of the compressed data. In a sound archive no two entries
+// share a byte; zip bombs make many entries of one compressed kernel. It
+// maps every overlapping entry to one it overlaps.
+func overlapping(files []*zip.File) map[*zip.File]*zip.File {
+	type span struct {
+		f          *zip.File
+		start, end int64
+	}
+	spans := make([]span, 0, len(files))
+	for _, f := range files {
+		off, err := f.DataOffset()
+		if err != nil || f.CompressedSize64 > math.MaxInt64-uint64(off) {
+			continue // damaged: reading it will tell
+		}
+		start := off - 30 - int64(len(f.Name)) // 30: fixed part of a local file header
+		spans = append(spans, span{f: f, start: start, end: off + int64(f.CompressedSize64)})
+	}
+	sort.SliceStable(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	var out map[*zip.File]*zip.File
+	for i, reach := 1, 0; i < len(spans); i++ {
+		// reach is the span that reaches furthest among those before i.
+		if spans[i].start < spans[reach].end {
+			if out == nil {
+				out = make(map[*zip.File]*zip.File)
+			}
+			out[spans[i].f] = spans[reach].f
+			if _, ok := out[spans[reach].f]; !ok {
+				out[spans[reach].f] = spans[i].f
+			}
+		}
+		if spans[i].end > spans[reach].end {
+			reach = i
+		}
+	}
+	return out
+}
+
+// zipDirectory reads the end-of-central-directory record of the zip in ra
+// (and its zip64 form when there is one): how many entries the archive
+// lists and the size of its central directory. ok is false when there is
+// no such record; archive/zip then tells what is wrong.
+func zipDirectory(ra io.ReaderAt, size int64) (records, dirSize uint64, ok bool) {
+	const (
+		eocdLen    = 22
+		locatorLen = 20
+		zip64Len   = 56
+	)
+	tail := min(size, eocdLen+math.MaxUint16) // the record, then a comment of up to 64 KiB
+	buf := make([]byte, tail)
+	if n, err := ra.ReadAt(buf, size-tail); int64(n) != tail && err != nil {
+		return 0, 0, false
+	}
+	i := bytes.LastIndex(buf, []byte("PK\x05\x06"))
+	if i < 0 || len(buf)-i < eocdLen {
+		return 0, 0, false
+	}
+	eocd := buf[i:]
+	records = uint64(binary.LittleEndian.Uint16(eocd[10:]))
+	dirSize = uint64(binary.LittleEndian.Uint32(eocd[12:]))
+	eocdOff := size - tail + int64(i)
+	if eocdOff < locatorLen {
+		return records, dirSize, true
+	}
+	loc := make([]byte, locatorLen)
+	if _, err := ra.ReadAt(loc, eocdOff-locatorLen); err != nil || !bytes.HasPrefix(loc, []byte("PK\x06\x07")) {
+		return records, dirSize, true
+	}
+	off := binary.LittleEndian.Uint64(loc[8:])
+	if off > math.MaxInt64-zip64Len || int64(off)+zip64Len > size {
+		return records, dirSize, true
+	}
+	rec := make([]byte, zip64Len)
+	if _, err := ra.ReadAt(rec, int64(off)); err != nil || !bytes.HasPrefix(rec, []byte("PK\x06\x06")) {
+		return records, dirSize, true
+	}
+	return max(records, binary.LittleEndian.Uint64(rec[32:])), max(dirSize, binary.LittleEndian.Uint64(rec[40:])), true
+}
+
+// limit returns the most bytes that may be read out of an entry whose
+// compressed size is csize (-1 when unknown), and the error past it.
+func (w *walker) limit(csize int64) (int64, error) {
+	limit := w.opt.MaxEntrySize
+	over := fmt.Errorf("uncompressed content %w of %d bytes", ErrTooLarge, w.opt.MaxEntrySize)
+	if csize >= 0 {
+		byRatio := int64(math.MaxInt64)
+		if csize <= math.MaxInt64/w.opt.MaxRatio {
+			byRatio = max(RatioFloor, csize*w.opt.MaxRatio)
+		}
+		if byRatio < limit {
+			limit = byRatio
+			over = fmt.Errorf("%w: uncompressed content passes %d times its compressed size of %d bytes",
+				ErrRatio, w.opt.MaxRatio, csize)
+		}
+	}
+	return limit, over
 }
 
 // randomAccess gives random access to s: in place when s has it, else by
@@ -161,16 +311,31 @@ func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, 
 	case f.Method != zip.Store && f.Method != zip.Deflate:
 		return w.yieldErr(p, size, mod, fmt.Errorf("zip compression method %d not supported", f.Method))
 	}
+	csize := int64(-1) // compressed size, for the ratio guard
+	if f.Method == zip.Deflate && f.CompressedSize64 <= math.MaxInt64 {
+		csize = int64(f.CompressedSize64)
+	}
+	limit, over := w.limit(csize)
+	if size > limit {
+		if errors.Is(over, ErrRatio) {
+			return w.yieldErr(p, size, mod, fmt.Errorf("%w: declared size of %d bytes is %d times its compressed size of %d bytes (limit %d)",
+				ErrRatio, size, size/max(csize, 1), csize, w.opt.MaxRatio))
+		}
+		return w.yieldErr(p, size, mod, over)
+	}
 
 	open := func() (io.ReadCloser, error) {
 		if err := sc.check(p); err != nil {
 			return nil, err
 		}
+		if w.budget.spent() {
+			return nil, pathErr(p, w.budget.errSpent())
+		}
 		rc, err := f.Open()
 		if err != nil {
 			return nil, pathErr(p, err)
 		}
-		return w.guard(rc, rc, p), nil
+		return guard(rc, rc, p, limit, over, w.budget), nil
 	}
 	// A stored entry is read in place; CRC-32 is then not checked.
 	var dataOff int64 = -1
@@ -205,6 +370,9 @@ func (w *walker) gzip(s *source, depth int) error {
 	if depth > w.opt.MaxDepth {
 		return w.tooDeep(s)
 	}
+	if w.budget.spent() {
+		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("%w (%s): not read", ErrBudget, sizeText(w.budget.maxBytes)))
+	}
 	rc, err := s.open()
 	if err != nil {
 		return w.yieldErr(s.path, s.size, s.modTime, err)
@@ -220,7 +388,11 @@ func (w *walker) gzip(s *source, depth int) error {
 	if !zr.ModTime.IsZero() {
 		mod = zr.ModTime
 	}
+	limit, over := w.limit(s.size)
 	open := func() (io.ReadCloser, error) {
+		if w.budget.spent() {
+			return nil, pathErr(p, w.budget.errSpent())
+		}
 		rc, err := s.open()
 		if err != nil {
 			return nil, err
@@ -232,7 +404,7 @@ func (w *walker) gzip(s *source, depth int) error {
 		}
 		// gzip.Reader.Close only repeats a decompression error that Read
 		// has already returned; closing the source is what matters.
-		return w.guard(zr, rc, p), nil
+		return guard(zr, rc, p, limit, over, w.budget), nil
 	}
 	openSeeker := func() (ReadSeekCloser, error) {
 		rc, err := open()

@@ -19,11 +19,38 @@ const (
 	DefaultMaxDepth     = 4
 	DefaultMaxEntrySize = 4 << 30   // 4 GiB
 	DefaultMaxMemory    = 256 << 20 // 256 MiB
+	DefaultMaxBytes     = 4 << 30   // 4 GiB
+	DefaultMaxEntries   = 100_000
+	DefaultMaxRatio     = 100
 )
 
-// ErrTooLarge is wrapped by the errors of entries whose declared or actual
-// uncompressed size exceeds Options.MaxEntrySize.
-var ErrTooLarge = errors.New("exceeds the size limit")
+// RatioFloor is the uncompressed size up to which an entry is never refused
+// for its compression ratio: small files of repeated lines legitimately
+// compress very well.
+const RatioFloor = 4 << 20 // 4 MiB
+
+// Reasons of the errors of entries and reads refused by a limit. Each is
+// wrapped in an error that gives the numbers; errors.Is tells them apart.
+var (
+	// ErrTooLarge: the declared or actual uncompressed size of an archive
+	// entry or of standard input exceeds Options.MaxEntrySize.
+	ErrTooLarge = errors.New("exceeds the size limit")
+	// ErrBudget: the run has decompressed Options.MaxBytes; the entry is
+	// not read (further), and archives are not opened any more.
+	ErrBudget = errors.New("decompression budget of the run spent")
+	// ErrTooManyEntries: the run has yielded Options.MaxEntries entries, or
+	// one archive lists more; the rest is not read.
+	ErrTooManyEntries = errors.New("too many entries")
+	// ErrRatio: an entry expands more than Options.MaxRatio times its
+	// compressed size (a zip bomb).
+	ErrRatio = errors.New("compression ratio over the limit (a zip bomb?)")
+	// ErrOverlap: zip entries share their bytes (a zip bomb that makes many
+	// entries of one compressed kernel, as in David Fifield's "A better zip
+	// bomb", or a 42.zip variant); such entries are not read.
+	ErrOverlap = errors.New("zip entries overlap (a zip bomb)")
+	// ErrTooDeep: an archive nested deeper than Options.MaxDepth.
+	ErrTooDeep = errors.New("archive nested too deep")
+)
 
 // errReleased is returned by Open and OpenSeeker of an entry whose archive
 // Walk has already finished with.
@@ -88,6 +115,12 @@ func (e *Entry) OpenSeeker() (ReadSeekCloser, error) {
 }
 
 // Options controls Walk. The zero value gives the defaults.
+//
+// A walk is bounded whatever its input: MaxDepth, MaxEntries and MaxBytes
+// bound the work, MaxEntrySize and MaxRatio single entries, MaxMemory the
+// memory it holds. An input refused by a limit is yielded as an Entry whose
+// Err names the limit (ErrTooLarge, ErrBudget, ErrTooManyEntries, ErrRatio,
+// ErrOverlap, ErrTooDeep), and the walk goes on with the next input.
 type Options struct {
 	// MaxDepth is how many archives deep Walk opens archives: a zip given
 	// on the command line is at depth 0, a zip inside it at depth 1. An
@@ -100,13 +133,38 @@ type Options struct {
 	// ErrTooLarge past it. Plain files are not limited. Zero or less means
 	// DefaultMaxEntrySize.
 	MaxEntrySize int64
-	// MaxMemory is the largest content that is buffered in memory when
-	// random access is needed (OpenSeeker, nested zips, standard input);
-	// larger content goes to a temporary file. Zero or less means
+	// MaxBytes is how many bytes one Walk decompresses in all: every byte
+	// read out of a zip entry or a gzip file counts, by Walk itself (nested
+	// archives, archive detection) and by the readers of its entries. Past
+	// it, reads fail with ErrBudget, and the archive entries still to come
+	// are not yielded: one Entry per archive left tells so. Plain files and
+	// standard input do not count. Zero or less means DefaultMaxBytes.
+	MaxBytes int64
+	// MaxEntries is how many entries one Walk yields. The entry past it is
+	// yielded with ErrTooManyEntries and the walk ends there (Walk returns
+	// nil); an archive that lists more entries than MaxEntries is refused
+	// as a whole. Zero or less means DefaultMaxEntries.
+	MaxEntries int
+	// MaxRatio refuses compressed entries larger than RatioFloor whose
+	// uncompressed size is more than MaxRatio times their compressed size:
+	// a declared size over it is reported in Entry.Err, reading fails with
+	// ErrRatio past it. Deflate reaches about 1000:1 on a run of one byte;
+	// real logs compress about 10:1. Zero or less means DefaultMaxRatio.
+	MaxRatio int64
+	// MaxMemory is the most memory that a Walk holds at once in buffers
+	// for random access (nested archives, standard input, OpenSeeker of
+	// compressed entries, summed over the buffers alive); content that
+	// does not fit goes to a temporary file. Zero or less means
 	// DefaultMaxMemory.
 	MaxMemory int64
 	// TempDir is where temporary files are made; "" means os.TempDir().
 	TempDir string
+	// Temps, when set, holds the temporary files of the walk, so that the
+	// caller can remove them on any exit path with Temps.Close (a CLI
+	// defers it, and calls it on SIGINT and SIGTERM). Nil means a set of
+	// the walk's own. Either way the temporary files are closed and
+	// removed when the walk's context is cancelled.
+	Temps *Temps
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
 	// Settle, when set, is called before Walk leaves an archive or standard
@@ -122,6 +180,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxEntrySize <= 0 {
 		o.MaxEntrySize = DefaultMaxEntrySize
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	if o.MaxRatio <= 0 {
+		o.MaxRatio = DefaultMaxRatio
 	}
 	if o.MaxMemory <= 0 {
 		o.MaxMemory = DefaultMaxMemory
@@ -144,13 +211,20 @@ func (o Options) withDefaults() Options {
 // skipped. Symbolic links inside folders are not followed; a path given in
 // paths is. The path "-" reads Options.Stdin once.
 //
-// Every problem with one input (a missing path, a damaged zip, a link) is
-// reported as an Entry with a non-nil Err, and the walk goes on; a caller
-// learns that nothing could be read by counting the entries with a nil Err.
-// Walk returns early only when ctx is done (returning ctx.Err()) or when fn
-// returns an error, which Walk then returns unchanged.
+// Every problem with one input (a missing path, a damaged zip, a link, a
+// limit of Options) is reported as an Entry with a non-nil Err, and the
+// walk goes on; a caller learns that nothing could be read by counting the
+// entries with a nil Err. Walk returns early only when ctx is done
+// (returning ctx.Err()) or when fn returns an error, which Walk then
+// returns unchanged; it ends without an error at Options.MaxEntries.
 func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) error) error {
-	w := &walker{ctx: ctx, opt: opt.withDefaults(), fn: fn}
+	opt = opt.withDefaults()
+	w := &walker{ctx: ctx, opt: opt, fn: fn, budget: newBudget(opt), temps: opt.Temps}
+	if w.temps == nil {
+		w.temps = new(Temps)
+	}
+	stop := context.AfterFunc(ctx, func() { _ = w.temps.Close() })
+	defer stop()
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -161,6 +235,9 @@ func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) erro
 		} else {
 			err = w.topPath(p)
 		}
+		if errors.Is(err, errEntryLimit) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -168,13 +245,19 @@ func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) erro
 	return nil
 }
 
+// errEntryLimit unwinds the walk once Options.MaxEntries is reached.
+var errEntryLimit = errors.New("entry limit reached")
+
 // walker holds the state of one Walk. Its methods return an error only to
-// stop the walk (cancelled context or an error of fn); problems with an
-// input become entries with Err.
+// stop the walk (cancelled context, an error of fn, errEntryLimit);
+// problems with an input become entries with Err.
 type walker struct {
-	ctx context.Context
-	opt Options
-	fn  func(*Entry) error
+	ctx     context.Context
+	opt     Options
+	fn      func(*Entry) error
+	budget  *budget
+	temps   *Temps
+	entries int // entries yielded
 }
 
 // settle lets the caller finish with the entries of an archive before it is
@@ -185,11 +268,23 @@ func (w *walker) settle() {
 	}
 }
 
-// yield hands e to fn unless the context is done.
+// yield hands e to fn unless the context is done. Past
+// Options.MaxEntries it yields e with ErrTooManyEntries instead, and ends
+// the walk.
 func (w *walker) yield(e *Entry) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
+	if w.entries >= w.opt.MaxEntries {
+		last := &Entry{Path: e.Path, Size: e.Size, ModTime: e.ModTime, Err: fmt.Errorf(
+			"%w: the limit of %d entries per run is reached; this input and the ones after it are not read",
+			ErrTooManyEntries, w.opt.MaxEntries)}
+		if err := w.fn(last); err != nil {
+			return err
+		}
+		return errEntryLimit
+	}
+	w.entries++
 	return w.fn(e)
 }
 
@@ -269,7 +364,8 @@ func (w *walker) file(p string, info os.FileInfo) error {
 // file, then walked like a file named "-".
 func (w *walker) stdin() error {
 	const name = "-"
-	buf, err := w.spill(w.guard(w.opt.Stdin, nil, name), -1)
+	over := fmt.Errorf("standard input %w of %d bytes", ErrTooLarge, w.opt.MaxEntrySize)
+	buf, err := w.spill(guard(w.opt.Stdin, nil, name, w.opt.MaxEntrySize, over, nil), -1)
 	if err != nil {
 		if ctxErr := w.ctx.Err(); ctxErr != nil {
 			return ctxErr

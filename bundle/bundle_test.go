@@ -401,14 +401,14 @@ func TestWalk(t *testing.T) {
 			files: map[string][]byte{"l0.zip": mkzip(t, zent{name: "l1.zip", data: mkzip(t, zent{name: "x.gz", data: mkgz(t, "", b("x"))})})},
 			paths: []string{"l0.zip"},
 			opt:   Options{MaxDepth: 1},
-			want:  []want{{path: "l0.zip!/l1.zip!/x.gz", err: "nested deeper than 1 levels"}},
+			want:  []want{{path: "l0.zip!/l1.zip!/x.gz", err: "archive nested too deep (depth limit 1), not opened"}},
 		},
 		{
 			name:  "nesting deeper than MaxDepth",
 			files: map[string][]byte{"l0.zip": mkzip(t, zent{name: "l1.zip", data: mkzip(t, zent{name: "l2.zip", data: inner})})},
 			paths: []string{"l0.zip"},
 			opt:   Options{MaxDepth: 1},
-			want:  []want{{path: "l0.zip!/l1.zip!/l2.zip", err: "nested deeper than 1 levels"}},
+			want:  []want{{path: "l0.zip!/l1.zip!/l2.zip", err: "archive nested too deep (depth limit 1), not opened"}},
 		},
 		{
 			name:  "nesting within MaxDepth",
@@ -542,20 +542,17 @@ func TestOpenSeeker(t *testing.T) {
 	}
 	for _, maxMem := range []int64{0, 100} {
 		tmp := t.TempDir()
-		opt := Options{MaxMemory: maxMem, TempDir: tmp, Stdin: strings.NewReader(content)}
+		temps := new(Temps)
+		opt := Options{MaxMemory: maxMem, TempDir: tmp, Temps: temps, Stdin: strings.NewReader(content)}
 		var seen []string
 		err := Walk(context.Background(), []string{"plain.log", "b.zip", "c.log.gz", "-"}, opt, func(e *Entry) error {
 			seen = append(seen, e.Path)
 			require.NoError(t, e.Err)
-			countTemps := func() int {
-				temps, err := os.ReadDir(tmp)
-				require.NoError(t, err)
-				return len(temps)
-			}
-			before := countTemps() // a nested zip may be in a temporary file
+			madeBefore, before := temps.made.Load(), temps.count() // a nested zip may be in a temporary file
 			rs, err := e.OpenSeeker()
 			require.NoError(t, err)
-			assert.Equal(t, maxMem > 0 && wantTemp[e.Path], countTemps() == before+1, "%s: temporary file (MaxMemory %d)", e.Path, maxMem)
+			assert.Equal(t, maxMem > 0 && wantTemp[e.Path], temps.made.Load() == madeBefore+1, "%s: temporary file (MaxMemory %d)", e.Path, maxMem)
+			assert.Equal(t, temps.made.Load()-madeBefore, int64(temps.count()-before), "%s: open temporary files", e.Path)
 
 			for _, c := range []struct {
 				off    int64
@@ -579,10 +576,11 @@ func TestOpenSeeker(t *testing.T) {
 			assert.Equal(t, int64(len(content)), end, e.Path)
 
 			require.NoError(t, rs.Close())
-			assert.Equal(t, before, countTemps(), "%s: temporary file removed on Close", e.Path)
+			assert.Equal(t, before, temps.count(), "%s: temporary file closed on Close", e.Path)
 			return nil
 		})
 		require.NoError(t, err)
+		assert.Zero(t, temps.count(), "temporary files closed after Walk")
 		assert.Zero(t, countTempFiles(t, tmp), "temporary files removed after Walk")
 		assert.Equal(t, []string{"plain.log", "b.zip!/stored.log", "b.zip!/deflated.log", "b.zip!/nested.zip!/deep.log", "c.log.gz!/c.log", "-"}, seen)
 	}

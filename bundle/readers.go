@@ -1,13 +1,11 @@
 package bundle
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
+	"sort"
 	"sync"
 	"sync/atomic"
 )
@@ -31,20 +29,68 @@ func pathErr(p string, err error) error {
 	return &pathError{path: p, err: err}
 }
 
-// guardedReader enforces Options.MaxEntrySize on what is actually read and
-// makes read errors name the entry.
-type guardedReader struct {
-	r     io.Reader
-	c     io.Closer // nil when there is nothing to close
-	path  string
-	left  int64 // bytes that may still be read
-	limit int64
-	err   error // sticky error once the limit is passed
+// budget is what one Walk may still decompress and hold in memory. It is
+// shared by the walk and the readers of its entries, which may run in
+// other goroutines.
+type budget struct {
+	bytesLeft atomic.Int64 // Options.MaxBytes minus what was decompressed
+	maxBytes  int64
+	memHeld   atomic.Int64 // bytes of memory buffers alive
+	maxMem    int64
 }
 
-// guard wraps r, whose resources c releases (c may be nil), for the entry p.
-func (w *walker) guard(r io.Reader, c io.Closer, p string) io.ReadCloser {
-	return &guardedReader{r: r, c: c, path: p, left: w.opt.MaxEntrySize, limit: w.opt.MaxEntrySize}
+func newBudget(opt Options) *budget {
+	b := &budget{maxBytes: opt.MaxBytes, maxMem: opt.MaxMemory}
+	b.bytesLeft.Store(opt.MaxBytes)
+	return b
+}
+
+// spend takes n decompressed bytes from the budget and reports whether it
+// was not overdrawn.
+func (b *budget) spend(n int) bool { return b.bytesLeft.Add(-int64(n)) >= 0 }
+
+// spent reports whether nothing is left to decompress.
+func (b *budget) spent() bool { return b.bytesLeft.Load() <= 0 }
+
+// errSpent is the error of reading past the budget.
+func (b *budget) errSpent() error {
+	return fmt.Errorf("%w (%s per run): the input is not read further", ErrBudget, sizeText(b.maxBytes))
+}
+
+// reserve takes n bytes of memory for a buffer; false means that it would
+// pass Options.MaxMemory, and nothing is taken.
+func (b *budget) reserve(n int64) bool {
+	for {
+		held := b.memHeld.Load()
+		if held+n > b.maxMem {
+			return false
+		}
+		if b.memHeld.CompareAndSwap(held, held+n) {
+			return true
+		}
+	}
+}
+
+// free gives back memory taken by reserve.
+func (b *budget) free(n int64) { b.memHeld.Add(-n) }
+
+// guardedReader limits what is read from one decompressed entry (its size
+// limit and the run's budget) and makes read errors name the entry.
+type guardedReader struct {
+	r      io.Reader
+	c      io.Closer // nil when there is nothing to close
+	path   string
+	left   int64 // bytes that may still be read from this entry
+	over   error // the reason once left is passed
+	budget *budget
+	err    error // sticky error once a limit is passed
+}
+
+// guard wraps r, whose resources c releases (c may be nil), for the entry
+// p: at most limit bytes may be read, over is the reason past it, and
+// every byte read counts against the run's budget when b is not nil.
+func guard(r io.Reader, c io.Closer, p string, limit int64, over error, b *budget) io.ReadCloser {
+	return &guardedReader{r: r, c: c, path: p, left: limit, over: over, budget: b}
 }
 
 func (g *guardedReader) Read(p []byte) (int, error) {
@@ -58,10 +104,14 @@ func (g *guardedReader) Read(p []byte) (int, error) {
 	if int64(n) > g.left {
 		n = int(g.left)
 		g.left = 0
-		g.err = pathErr(g.path, fmt.Errorf("uncompressed content %w of %d bytes", ErrTooLarge, g.limit))
+		g.err = pathErr(g.path, g.over)
 		return n, g.err
 	}
 	g.left -= int64(n)
+	if g.budget != nil && !g.budget.spend(n) {
+		g.err = pathErr(g.path, g.budget.errSpent())
+		return n, g.err
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		err = pathErr(g.path, err)
 	}
@@ -95,62 +145,125 @@ type buffer interface {
 	Size() int64
 }
 
-// memBuffer is a buffer in memory.
-type memBuffer struct{ *bytes.Reader }
+// Chunk sizes of memory buffers: content is held in chunks rather than one
+// growing slice, so that a buffer never holds more than its content plus
+// one chunk (a growing slice holds up to three times its content while it
+// is copied to a larger one).
+const (
+	minChunk = 64 << 10
+	maxChunk = 1 << 20
+)
 
-func (memBuffer) Close() error { return nil }
-
-// tempBuffer is a buffer in a temporary file that Close removes.
-type tempBuffer struct {
-	*os.File
-	size int64
-	once sync.Once
-	err  error
+// chunks is content in memory: every chunk but the last is full.
+type chunks struct {
+	data   [][]byte
+	starts []int64 // offset of each chunk
+	size   int64
 }
 
-func (t *tempBuffer) Size() int64 { return t.size }
-
-// Close closes and removes the temporary file; later calls do nothing.
-func (t *tempBuffer) Close() error {
-	t.once.Do(func() {
-		t.err = errors.Join(t.File.Close(), os.Remove(t.File.Name()))
-	})
-	return t.err
+func (c *chunks) add(b []byte) {
+	c.data = append(c.data, b)
+	c.starts = append(c.starts, c.size)
+	c.size += int64(len(b))
 }
 
-// spill copies r into memory when it fits Options.MaxMemory, else into a
-// temporary file. hint is the expected size, -1 when unknown.
+// ReadAt implements io.ReaderAt.
+func (c *chunks) ReadAt(p []byte, off int64) (int, error) {
+	if off < 0 {
+		return 0, errors.New("bundle: negative offset")
+	}
+	if off >= c.size {
+		return 0, io.EOF
+	}
+	i := sort.Search(len(c.starts), func(i int) bool { return c.starts[i] > off }) - 1
+	n := 0
+	for ; n < len(p) && i < len(c.data); i++ {
+		n += copy(p[n:], c.data[i][off+int64(n)-c.starts[i]:])
+	}
+	if n < len(p) {
+		return n, io.EOF
+	}
+	return n, nil
+}
+
+// memBuffer is a buffer in memory, counted against Options.MaxMemory until
+// it is closed.
+type memBuffer struct {
+	*io.SectionReader
+	c        *chunks
+	reserved int64
+	budget   *budget
+	once     sync.Once
+}
+
+func newMemBuffer(c *chunks, reserved int64, b *budget) *memBuffer {
+	return &memBuffer{SectionReader: io.NewSectionReader(c, 0, c.size), c: c, reserved: reserved, budget: b}
+}
+
+// Close gives the memory back to the budget; later calls do nothing.
+func (m *memBuffer) Close() error {
+	m.once.Do(func() { m.budget.free(m.reserved) })
+	return nil
+}
+
+// spill copies r into memory while it fits what is left of
+// Options.MaxMemory, else into a temporary file. hint is the expected size,
+// -1 when unknown.
 func (w *walker) spill(r io.Reader, hint int64) (buffer, error) {
 	r = ctxReader{ctx: w.ctx, r: r}
-	var prefix []byte
+	var (
+		mem      chunks
+		reserved int64
+	)
+	free := func() {
+		w.budget.free(reserved)
+		reserved, mem = 0, chunks{}
+	}
 	if hint <= w.opt.MaxMemory {
-		var buf bytes.Buffer
-		if hint >= 0 {
-			buf.Grow(int(hint) + bytes.MinRead)
+		for {
+			size := int64(maxChunk)
+			switch {
+			case hint >= 0 && hint-mem.size < maxChunk:
+				size = hint - mem.size + 1 // one byte more tells that the content does not end there
+			case hint < 0 && mem.size < maxChunk:
+				size = max(minChunk, mem.size)
+			}
+			if !w.budget.reserve(size) {
+				break // does not fit: on to a temporary file
+			}
+			reserved += size
+			buf := make([]byte, size)
+			k, err := io.ReadFull(r, buf)
+			if k > 0 {
+				mem.add(buf[:k])
+			}
+			switch {
+			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+				return newMemBuffer(&mem, reserved, w.budget), nil
+			case err != nil:
+				free()
+				return nil, err
+			}
 		}
-		limit := w.opt.MaxMemory
-		if limit < math.MaxInt64 {
-			limit++ // one byte more tells that the content does not fit
-		}
-		_, err := io.CopyN(&buf, r, limit)
-		if errors.Is(err, io.EOF) {
-			return memBuffer{bytes.NewReader(buf.Bytes())}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		prefix = buf.Bytes() // larger than MaxMemory after all
 	}
-	f, err := os.CreateTemp(w.opt.TempDir, "sfblog-*")
+	t, err := w.temps.create(w.opt.TempDir)
 	if err != nil {
-		return nil, fmt.Errorf("make temporary file: %w", err)
+		free()
+		return nil, err
 	}
-	t := &tempBuffer{File: f}
-	n, err := f.Write(prefix)
+	for _, c := range mem.data {
+		if _, err := t.Write(c); err != nil {
+			free()
+			_ = t.Close()
+			return nil, fmt.Errorf("write temporary file: %w", err)
+		}
+	}
+	t.size = mem.size
+	free()
+	n, err := io.Copy(t.File, r)
+	t.size += n
 	if err == nil {
-		var m int64
-		m, err = io.Copy(f, r)
-		t.size = int64(n) + m
+		_, err = t.Seek(0, io.SeekStart)
 	}
 	if err != nil {
 		_ = t.Close()
@@ -176,3 +289,14 @@ func (s *scope) check(p string) error {
 type nopSeekCloser struct{ io.ReadSeeker }
 
 func (nopSeekCloser) Close() error { return nil }
+
+// sizeText writes a byte count for a reason: "4 GiB", "300 MiB", "1000 bytes".
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
