@@ -1,9 +1,16 @@
 package scan
 
 import (
+	_ "embed"
+	"fmt"
+	"math/bits"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // UIText is one user-visible error text of the client found in a line.
@@ -13,7 +20,7 @@ type UIText struct {
 }
 
 // Stable keys of the client's error texts (signin-errors.md, the table "The
-// client's own error texts", and log-facts.md §1.1-§1.3).
+// client's own error texts", and texts.yaml).
 const (
 	UIKeyServerUnavailable   = "server-unavailable"
 	UIKeyServerNotFound      = "server-not-found"
@@ -26,93 +33,181 @@ const (
 	UIKeyTrustPrompt         = "trust-prompt"
 	UIKeyAdditionalSoftware  = "additional-software"
 	UIKeyServerNotResponding = "server-not-responding"
+	// UIKeyAddressOrCredentials is "You didn't get signed in. It might be
+	// your sign-in address or logon credentials" (Skype for Business) and
+	// "Please verify your logon credentials" (Lync for Mac 2011).
+	UIKeyAddressOrCredentials = "signin-address-or-credentials"
+	// UIKeyVersionNotSupported is "You can't sign in with this version of
+	// Lync" of the mobile clients.
+	UIKeyVersionNotSupported = "version-not-supported"
 )
 
-// uiPattern is one known text: its key, the lower-case keywords of which at
-// least one occurs in every form of the text (the prefilter), and the
-// pattern (see compilePhrase for its notation).
-type uiPattern struct {
-	key      string
-	keywords []string
-	re       *regexp.Regexp
+// KnownText is one documented client text of texts.yaml.
+type KnownText struct {
+	Key     string   `yaml:"key"`
+	Lang    string   `yaml:"lang"`
+	Clients []string `yaml:"clients"`
+	Text    string   `yaml:"text"`    // verbatim, as the source prints it
+	Pattern string   `yaml:"pattern"` // phrase notation, see texts.yaml
+	Anchors []string `yaml:"anchors"` // prefilter words
+	Source  string   `yaml:"source"`  // URL or repo@commit:path
 }
 
-// Phrase notation: a space stands for any run of white space (NBSP too), an
-// apostrophe for any straight or typographic apostrophe, {P} for the product
-// name and {D} for a DNS domain; everything else is regexp syntax. Matching
-// ignores case. Final periods are optional so that pasted texts match.
-var uiPatterns = []uiPattern{
-	{UIKeyServerUnavailable, []string{"unavailable", "trouble"},
-		compilePhrase(`(?:the )?server is temporarily unavailable\.?|we(?:'re| are) having trouble connecting to the server\.?`)},
-	{UIKeyServerNotFound, []string{"could"},
-		compilePhrase(`{P} could(?:n't| not) find an? {P} server for {D}(?:\.? there might be an issue with the domain name system \(dns\) configuration(?: for your domain)?)?\.?`)},
-	{UIKeyCredentialsVersion, []string{"incompatible"},
-		compilePhrase(`(?:you may have entered your sign-in address, user(?:name| name),? or password incorrectly,? or )?the authentication service may be incompatible with (?:this|the) version of the program\.?`)},
-	{UIKeyClock, []string{"clock"},
-		compilePhrase(`(?:(?:cannot|can't|can not) sign (?:in to|into) {P} because )?your computer clock is not set correctly\.?`)},
-	{UIKeyPersonalCert, []string{"acquiring"},
-		compilePhrase(`(?:there was a )?problem acquiring a personal certificate (?:that is )?required to sign in\.?`)},
-	{UIKeyAddressNotFound, []string{"sign-in"},
-		compilePhrase(`(?:cannot|can't|can not) sign (?:in to|into) {P} because this sign-in address was not found\.?|sign-in address (?:was )?not found\.?`)},
-	{UIKeyCredentialsWrong, []string{"appear"},
-		compilePhrase(`the user(?:name| name),? password,? or domain appears to be incorrect\.?`)},
-	{UIKeyServerCertVerify, []string{"verifying"},
-		compilePhrase(`(?:there was a )?problem verifying the certificate from the server\.?`)},
-	{UIKeyTrustPrompt, []string{"trusted"},
-		compilePhrase(`(?:{P} )?cannot verify that the server is trusted for your sign-in address(?:\.? connect anyway\??|\.)?`)},
-	{UIKeyAdditionalSoftware, []string{"additional"},
-		compilePhrase(`to sign in,? additional software is required(?:\.? download and install now\??|\.)?`)},
-	{UIKeyServerNotResponding, []string{"responding"},
-		compilePhrase(`(?:the )?server is not responding or cannot be reached\.?`)},
+//go:embed texts.yaml
+var textsYAML []byte
+
+// texts is the compiled table; it is built once and never changed.
+var texts = mustCompileTexts(textsYAML)
+
+// KnownTexts returns a copy of the documented client texts UITexts finds.
+func KnownTexts() []KnownText {
+	out := make([]KnownText, len(texts.known))
+	for i, k := range texts.known {
+		k.Clients = slices.Clone(k.Clients)
+		k.Anchors = slices.Clone(k.Anchors)
+		out[i] = k
+	}
+	return out
+}
+
+// UIKeys returns the distinct keys of the known texts, sorted.
+func UIKeys() []string {
+	var keys []string
+	for _, k := range texts.known {
+		keys = append(keys, k.Key)
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// maxPatterns bounds the table: the prefilter keeps one bit per pattern.
+const maxPatterns = 64
+
+// table is the compiled form of texts.yaml.
+type table struct {
+	known []KnownText
+	pats  []pattern
+	// ascii maps a folded ASCII letter pair (the first two letters of an
+	// anchor) to the bit set of patterns with an anchor starting so.
+	ascii [26 * 26]uint64
+	// wide is the bit set of patterns with non-ASCII (ja) anchors.
+	wide uint64
+}
+
+type pattern struct {
+	key     string
+	ja      bool // matched on the width-folded line
+	re      *regexp.Regexp
+	anchors []string
+}
+
+func mustCompileTexts(data []byte) *table {
+	t, err := compileTexts(data)
+	if err != nil {
+		panic(fmt.Sprintf("scan: texts.yaml: %v", err))
+	}
+	return t
+}
+
+// compileTexts parses and checks texts.yaml and builds the prefilter.
+func compileTexts(data []byte) (*table, error) {
+	var doc struct {
+		Texts []KnownText `yaml:"texts"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Texts) > maxPatterns {
+		return nil, fmt.Errorf("%d texts, at most %d", len(doc.Texts), maxPatterns)
+	}
+	t := &table{known: doc.Texts}
+	for i, k := range doc.Texts {
+		if k.Key == "" || k.Text == "" || k.Pattern == "" || k.Source == "" || len(k.Anchors) == 0 {
+			return nil, fmt.Errorf("text %d (%q): key, text, pattern, anchors and source are required", i, k.Text)
+		}
+		if k.Lang != "en" && k.Lang != "ja" {
+			return nil, fmt.Errorf("text %d (%q): lang %q, want en or ja", i, k.Text, k.Lang)
+		}
+		re, err := compilePhrase(k.Pattern, k.Lang == "ja")
+		if err != nil {
+			return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
+		}
+		p := pattern{key: k.Key, ja: k.Lang == "ja", re: re}
+		for _, a := range k.Anchors {
+			switch {
+			case isASCIIWord(a):
+				t.ascii[int(a[0]-'a')*26+int(a[1]-'a')] |= 1 << i
+			case k.Lang == "ja" && utf8.ValidString(a) && !strings.ContainsAny(a, " '"):
+				t.wide |= 1 << i
+			default:
+				return nil, fmt.Errorf("text %d (%q): anchor %q must be a lower-case word starting with two letters", i, k.Text, a)
+			}
+			p.anchors = append(p.anchors, foldString(a))
+		}
+		t.pats = append(t.pats, p)
+	}
+	return t, nil
+}
+
+// isASCIIWord reports whether a is a lower-case ASCII anchor: two letters,
+// then letters, digits or hyphens.
+func isASCIIWord(a string) bool {
+	if len(a) < 2 {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		switch {
+		case c >= 'a' && c <= 'z':
+		case i >= 2 && (c >= '0' && c <= '9' || c == '-'):
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 const (
 	phraseSpace   = `[\s\x{00A0}]+`
+	phraseSpaceJa = `[\s\x{00A0}]*`
 	phraseApos    = "['\u2019\u2018\u00B4`]"
 	phraseProduct = `(?:(?:microsoft|office)(?: office)? )?(?:communicator|lync|skype for business)`
 	phraseDomain  = `[a-z0-9_-]+(?:\.[a-z0-9_-]+)*`
 )
 
-// compilePhrase expands the phrase notation described above uiPatterns.
-func compilePhrase(p string) *regexp.Regexp {
+// compilePhrase expands the phrase notation described in texts.yaml.
+func compilePhrase(p string, ja bool) (*regexp.Regexp, error) {
 	// Placeholders first: their expansions contain spaces of their own.
 	p = strings.NewReplacer("{P}", phraseProduct, "{D}", phraseDomain).Replace(p)
-	p = strings.NewReplacer(" ", phraseSpace, "'", phraseApos).Replace(p)
-	return regexp.MustCompile("(?i)" + p)
-}
-
-// keywordIndex maps a folded ASCII letter pair (first two letters of a
-// keyword) to the bit set of uiPatterns that have a keyword starting so.
-var keywordIndex = buildKeywordIndex()
-
-func buildKeywordIndex() *[26 * 26]uint32 {
-	var idx [26 * 26]uint32
-	for i, p := range uiPatterns {
-		for _, kw := range p.keywords {
-			idx[int(kw[0]-'a')*26+int(kw[1]-'a')] |= 1 << i
-		}
+	if ja {
+		p = strings.NewReplacer(" ", phraseSpaceJa, "'", phraseApos,
+			"、", `(?:[、,]`+phraseSpaceJa+`)`).Replace(p)
+	} else {
+		p = strings.NewReplacer(" ", phraseSpace, "'", phraseApos).Replace(p)
 	}
-	return &idx
+	return regexp.Compile("(?i)" + p)
 }
 
 // candidates is the prefilter: one pass over s that returns the bit set of
-// uiPatterns one of whose keywords occurs in s, ignoring ASCII case.
-func candidates(s string) uint32 {
-	var found uint32
+// patterns one of whose ASCII anchors occurs in s, ignoring ASCII case, and
+// whether s holds a non-ASCII byte.
+func (t *table) candidates(s string) (found uint64, wide bool) {
 	for i := 0; i+1 < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			wide = true
+			continue
+		}
 		a, b := s[i]|0x20-'a', s[i+1]|0x20-'a'
 		if a >= 26 || b >= 26 {
 			continue
 		}
-		set := keywordIndex[int(a)*26+int(b)] &^ found
-		if set == 0 {
-			continue
-		}
-		for j := range uiPatterns {
-			if set&(1<<j) == 0 {
-				continue
-			}
-			for _, kw := range uiPatterns[j].keywords {
+		set := t.ascii[int(a)*26+int(b)] &^ found
+		for set != 0 {
+			j := bits.TrailingZeros64(set)
+			set &^= 1 << j
+			for _, kw := range t.pats[j].anchors {
 				if hasPrefixFold(s[i:], kw) {
 					found |= 1 << j
 					break
@@ -120,7 +215,10 @@ func candidates(s string) uint32 {
 			}
 		}
 	}
-	return found
+	if n := len(s); n > 0 && s[n-1] >= utf8.RuneSelf {
+		wide = true
+	}
+	return found, wide
 }
 
 // hasPrefixFold reports whether s starts with the lower-case ASCII kw,
@@ -144,24 +242,48 @@ func hasPrefixFold(s, kw string) bool {
 // UITexts returns the known user-visible error texts in s, one per key (the
 // first occurrence), in order of appearance. The product word may be
 // Communicator, Lync, Skype for Business or Microsoft Lync; case, runs of
-// white space, straight or typographic apostrophes and a missing final
-// period do not matter.
+// white space and line breaks, straight or typographic apostrophes and a
+// missing final period do not matter, and Japanese texts are found in
+// full-width or half-width forms alike.
 func UITexts(s string) []UIText {
-	set := candidates(s)
-	if set == 0 {
+	set, wide := texts.candidates(s)
+	if set == 0 && !wide {
 		return nil
 	}
 	type hit struct {
-		at int
-		t  UIText
+		at, end int
+		key     string
 	}
 	var hits []hit
-	for i, p := range uiPatterns {
-		if set&(1<<i) == 0 {
+	add := func(key string, at, end int) {
+		for i, h := range hits {
+			if h.key != key {
+				continue
+			}
+			if at < h.at || at == h.at && end > h.end {
+				hits[i] = hit{at, end, key}
+			}
+			return
+		}
+		hits = append(hits, hit{at, end, key})
+	}
+	for i, p := range texts.pats {
+		if set&(1<<i) == 0 || p.ja {
 			continue
 		}
 		if m := p.re.FindStringIndex(s); m != nil {
-			hits = append(hits, hit{m[0], UIText{Key: p.key, Text: s[m[0]:m[1]]}})
+			add(p.key, m[0], m[1])
+		}
+	}
+	if wide && texts.wide != 0 {
+		norm, at := foldWidth(s)
+		for i, p := range texts.pats {
+			if texts.wide&(1<<i) == 0 || !containsAny(norm, p.anchors) {
+				continue
+			}
+			if m := p.re.FindStringIndex(norm); m != nil {
+				add(p.key, at(m[0]), at(m[1]))
+			}
 		}
 	}
 	if len(hits) == 0 {
@@ -170,7 +292,131 @@ func UITexts(s string) []UIText {
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].at < hits[j].at })
 	out := make([]UIText, len(hits))
 	for i, h := range hits {
-		out[i] = h.t
+		out[i] = UIText{Key: h.key, Text: s[h.at:h.end]}
 	}
 	return out
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// Width folding of Japanese text: full-width ASCII (U+FF01-U+FF5E) becomes
+// ASCII, the ideographic space U+3000 a space, and half-width katakana and
+// punctuation (U+FF61-U+FF9F) their full-width forms, with a following
+// half-width voiced or semi-voiced sound mark composed into the kana.
+var (
+	halfKana = []rune("｡｢｣､･ｦｧｨｩｪｫｬｭｮｯｰｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜﾝ")
+	fullKana = []rune("。「」、・ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン")
+)
+
+const (
+	halfVoiced     = '\uFF9E' // ﾞ
+	halfSemiVoiced = '\uFF9F' // ﾟ
+)
+
+// foldRune returns the folded form of r, and whether it differs.
+func foldRune(r rune) (rune, bool) {
+	switch {
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r - 0xFEE0, true
+	case r == 0x3000:
+		return ' ', true
+	case r >= 0xFF61 && r <= 0xFF9D:
+		return fullKana[r-0xFF61], true
+	case r == halfVoiced:
+		return '\u309B', true
+	case r == halfSemiVoiced:
+		return '\u309C', true
+	}
+	return r, false
+}
+
+// compose joins a full-width kana and a half-width sound mark: ka+ﾞ is ga,
+// ha+ﾟ is pa, u+ﾞ is vu.
+func compose(base, mark rune) (rune, bool) {
+	voicable := base >= 'カ' && base <= 'ト' && (base <= 'ヂ' && (base-'カ')%2 == 0 || base >= 'ツ' && (base-'ツ')%2 == 0)
+	row := base >= 'ハ' && base <= 'ホ' && (base-'ハ')%3 == 0
+	switch {
+	case mark == halfVoiced && (voicable || row):
+		return base + 1, true
+	case mark == halfSemiVoiced && row:
+		return base + 2, true
+	case mark == halfVoiced && base == 'ウ':
+		return 'ヴ', true
+	}
+	return base, false
+}
+
+// foldString folds s (used for anchors).
+func foldString(s string) string {
+	f, _ := foldWidth(s)
+	return f
+}
+
+// foldWidth folds s and returns it with a function that maps a byte offset
+// of the folded string (at a rune boundary) to the offset in s.
+func foldWidth(s string) (string, func(int) int) {
+	ident := func(i int) int { return i }
+	first := -1
+	for i, r := range s {
+		if _, ok := foldRune(r); ok {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return s, ident
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:first])
+	// starts[k] is the offset in s of the k-th rune written after first;
+	// offs[k] its offset in the folded string.
+	var offs, starts []int
+	var last rune
+	lastAt := -1
+	for i := first; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if (r == halfVoiced || r == halfSemiVoiced) && lastAt >= 0 {
+			if c, ok := compose(last, r); ok {
+				// Rewrite the kana just written as its voiced form.
+				str := b.String()[:lastAt]
+				b.Reset()
+				b.WriteString(str)
+				b.WriteRune(c)
+				last, i = c, i+n
+				continue
+			}
+		}
+		f, _ := foldRune(r)
+		offs = append(offs, b.Len())
+		starts = append(starts, i)
+		lastAt, last = b.Len(), f
+		if f < 0x3000 || f > 0x30FF {
+			lastAt = -1
+		}
+		b.WriteRune(f)
+		i += n
+	}
+	norm := b.String()
+	at := func(j int) int {
+		if j <= first {
+			return j
+		}
+		if j >= len(norm) {
+			return len(s)
+		}
+		k := sort.SearchInts(offs, j)
+		if k < len(offs) && offs[k] == j {
+			return starts[k]
+		}
+		return len(s)
+	}
+	return norm, at
 }
