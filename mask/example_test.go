@@ -11,6 +11,6 @@ func ExampleSecrets() {
 	fmt.Println(mask.Secrets(line))
 	fmt.Println(mask.Secrets(`Cookie: ASP.NET_SessionId=k3v1q2lmx0ayb4c5d6e7f8g9`))
 	// Output:
-	// Authentication-Info: TLS-DSK qop="auth", opaque="***", srand="***", snum="***", rspauth="***", targetname="sippoolbl20a05.infra.lync.com", realm="SIP Communications Service", version=4
-	// Cookie: ASP.NET_SessionId=***
+	// Authentication-Info: TLS-DSK qop="auth", opaque="<masked>", srand="<masked>", snum="<masked>", rspauth="<masked>", targetname="sippoolbl20a05.infra.lync.com", realm="SIP Communications Service", version=4
+	// Cookie: ASP.NET_SessionId=<masked>
 }

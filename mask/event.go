@@ -1,0 +1,195 @@
+package mask
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/sfblog/sfblog/event"
+)
+
+// Field returns the value of the event field name with its secrets masked.
+//
+// A field whose last name component says secret ([SecretName]:
+// evt.data.Password, evt.data.AccessToken, evt.data.ClientSecret) is
+// masked whole, unless it is empty, "-" or an event message insertion
+// such as "%%1843" (never a credential). A SIP header field
+// (sip.header.NAME) is masked as the value of that header, each line of a
+// repeated header on its own: the second WWW-Authenticate of a message is
+// masked like the first. Any other field goes through [Secrets].
+func Field(name, value string) string {
+	if value == "" {
+		return value
+	}
+	if h, ok := strings.CutPrefix(name, "sip.header."); ok {
+		return headerValue(h, value)
+	}
+	if SecretName(name[strings.LastIndexByte(name, '.')+1:]) {
+		return wholeValue(value)
+	}
+	return Secrets(value)
+}
+
+// headerValue masks the value of the header name; repeated headers are
+// joined by "\n".
+func headerValue(name, value string) string {
+	var one func(string) string
+	switch {
+	case isAuthHeader(name):
+		one = maskAuthValueAll
+	case isCookieHeader(name):
+		one = maskCookieValue
+	case hasSuffixFold(name, "webticket"):
+		one = func(v string) string {
+			if strings.TrimSpace(v) == "" {
+				return v
+			}
+			return Masked
+		}
+	default:
+		return Secrets(value)
+	}
+	if strings.IndexByte(value, '\n') < 0 {
+		return one(value)
+	}
+	lines := strings.Split(value, "\n")
+	for i, l := range lines {
+		lines[i] = one(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// maskAuthValueAll masks a whole authentication header value: unlike in
+// running text, a "name:" inside it does not start another header.
+func maskAuthValueAll(v string) string {
+	var b strings.Builder
+	for len(v) > 0 {
+		m, stop := maskAuthValue(v)
+		b.WriteString(m)
+		if stop >= len(v) {
+			break
+		}
+		// Copy the token that looked like a header name and go on.
+		e := stop
+		for e < len(v) && v[e] != ':' {
+			e++
+		}
+		b.WriteString(v[stop:min(e+1, len(v))])
+		v = v[min(e+1, len(v)):]
+	}
+	return b.String()
+}
+
+// wholeValue masks value whole, unless it cannot be a credential.
+func wholeValue(value string) string {
+	v := strings.TrimSpace(value)
+	if v == "" || v == "-" || v == Masked || isInsertion(v) {
+		return value
+	}
+	return maskKeepLines(value)
+}
+
+// isInsertion reports whether v is an event message insertion, "%%1843".
+func isInsertion(v string) bool {
+	if len(v) < 3 || v[0] != '%' || v[1] != '%' {
+		return false
+	}
+	for i := 2; i < len(v); i++ {
+		if !isDigit(v[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Event returns a copy of e with every secret masked: each field through
+// [Field], and the text and the other fields through [Secrets] and
+// without the values of the fields whose names say secret (an event log
+// record's text lists its data values without their names). A registry
+// value whose name says secret (Winlogon DefaultPassword) has its data
+// masked. e itself is not changed.
+func Event(e *event.Event) event.Event {
+	m := *e
+	if e.Fields != nil {
+		m.Fields = make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			m.Fields[k] = Field(k, v)
+		}
+		if SecretName(e.Fields["reg.name"]) {
+			if v, ok := m.Fields["reg.data"]; ok {
+				m.Fields["reg.data"] = wholeValue(v)
+			}
+		}
+	}
+	vals := secretValues(e)
+	m.Text = removeValues(Secrets(e.Text), vals)
+	if len(vals) > 0 {
+		for k, v := range m.Fields {
+			m.Fields[k] = removeValues(v, vals)
+		}
+	}
+	return m
+}
+
+// EventText masks s, a text rendered from e (an excerpt of e.Text):
+// [Secrets], and the values of e's fields whose names say secret are
+// removed.
+func EventText(e *event.Event, s string) string {
+	return removeValues(Secrets(s), secretValues(e))
+}
+
+// secretValues returns the values of e's fields whose names say secret,
+// as written and with their white space collapsed (as an event log
+// record's text shows them), longest first.
+func secretValues(e *event.Event) []string {
+	var vals []string
+	for k, v := range e.Fields {
+		if strings.HasPrefix(k, "sip.header.") {
+			continue
+		}
+		secret := SecretName(k[strings.LastIndexByte(k, '.')+1:]) ||
+			k == "reg.data" && SecretName(e.Fields["reg.name"])
+		if !secret || wholeValue(v) == v {
+			continue
+		}
+		vals = append(vals, strings.TrimSpace(v))
+		if one := strings.Join(strings.Fields(v), " "); one != vals[len(vals)-1] {
+			vals = append(vals, one)
+		}
+	}
+	slices.SortFunc(vals, func(a, b string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(a, b)
+	})
+	return slices.Compact(vals)
+}
+
+// removeValues replaces every occurrence of the values in s that is not
+// part of a longer word with Masked.
+func removeValues(s string, vals []string) string {
+	for _, v := range vals {
+		if v == "" || !strings.Contains(s, v) {
+			continue
+		}
+		var b strings.Builder
+		for {
+			i := strings.Index(s, v)
+			if i < 0 {
+				break
+			}
+			end := i + len(v)
+			if (i > 0 && isAlnum(s[i-1]) && isAlnum(v[0])) || (end < len(s) && isAlnum(s[end]) && isAlnum(v[len(v)-1])) {
+				b.WriteString(s[:i+1])
+				s = s[i+1:]
+				continue
+			}
+			b.WriteString(s[:i])
+			b.WriteString(maskKeepLines(v))
+			s = s[end:]
+		}
+		b.WriteString(s)
+		s = b.String()
+	}
+	return s
+}

@@ -1,0 +1,98 @@
+package mask
+
+import "strings"
+
+// isSecretElement reports whether the local name of an XML element (any
+// namespace prefix) says that its content is a credential. ps:BinaryVersion
+// of an IDCRL request is a version number and stays; ps:Cookies can carry
+// the Passport cookies.
+func isSecretElement(local string) bool {
+	switch strings.ToLower(local) {
+	case "password", "binarysecuritytoken", "assertion", "ciphervalue", "usertoken",
+		"webticket", "devicedatoken", "binarysecret", "requestedprooftoken",
+		"requestedsecuritytoken", "cookies":
+		return true
+	}
+	return false
+}
+
+// element handles the '<' at i: when it opens a secret element, the
+// element's content is masked (its line breaks kept) and the scan goes on
+// after the closing tag.
+func (sc *scanner) element(i int) int {
+	s := sc.s
+	k := i + 1
+	e := k
+	for e < len(s) && e-k <= maxName && (isAlnum(s[e]) || strings.IndexByte("_.-:", s[e]) >= 0) {
+		e++
+	}
+	if e == k || e == len(s) {
+		return i + 1
+	}
+	qn := s[k:e]
+	local := qn[strings.LastIndexByte(qn, ':')+1:]
+	secret := isSecretElement(local)
+	if !secret && !equalFold(local, "data") {
+		return i + 1
+	}
+	if c := s[e]; c != '>' && c != '/' && !isBlank(c) {
+		return i + 1
+	}
+	gt := strings.IndexAny(s[e:], "<>")
+	if gt < 0 || s[e+gt] != '>' {
+		return i + 1
+	}
+	openEnd := e + gt + 1
+	if !secret && !secretDataName(s[e:openEnd]) {
+		return i + 1
+	}
+	if s[openEnd-2] == '/' { // <Password/>
+		return openEnd
+	}
+	contentEnd, next := closingTag(s, openEnd, qn)
+	content := s[openEnd:contentEnd]
+	if strings.TrimSpace(content) != "" {
+		sc.replace(openEnd, contentEnd, maskKeepLines(content))
+	}
+	return next
+}
+
+// secretDataName reports whether the attributes of an event log's <Data>
+// element hold a Name that says secret: <Data Name="Password">.
+func secretDataName(attrs string) bool {
+	i := indexFold(attrs, "name=")
+	if i < 0 || (i > 0 && !isBlank(attrs[i-1])) {
+		return false
+	}
+	v := attrs[i+len("name="):]
+	if v == "" || (v[0] != '"' && v[0] != '\'') {
+		return false
+	}
+	end := strings.IndexByte(v[1:], v[0])
+	return end > 0 && SecretName(v[1:1+end])
+}
+
+// closingTag finds "</qname>" (any case, optional spaces before '>') after
+// from. It returns where the content ends and where scanning goes on. When
+// the element is not closed, the content runs to the end of the line.
+func closingTag(s string, from int, qname string) (contentEnd, next int) {
+	for i := from; ; {
+		j := strings.Index(s[i:], "</")
+		if j < 0 {
+			break
+		}
+		k := i + j + 2
+		if hasPrefixFold(s[k:], qname) {
+			e := k + len(qname)
+			for e < len(s) && isSpace(s[e]) {
+				e++
+			}
+			if e < len(s) && s[e] == '>' {
+				return i + j, e + 1
+			}
+		}
+		i = k
+	}
+	end := lineEnd(s, from)
+	return end, end
+}
