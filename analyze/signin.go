@@ -109,7 +109,7 @@ func (t *tracker) annotate(e *event.Event) {
 func (t *tracker) sip(e *event.Event) {
 	key := e.Get("sip.call_id") + "\x00" + e.Get("sip.cseq.number")
 	if e.Get("sip.type") == "request" {
-		if !strings.EqualFold(e.Get("sip.method"), "REGISTER") || e.Get("sip.direction") != "sent" {
+		if !strings.EqualFold(e.Get("sip.method"), "REGISTER") || e.Get("sip.direction") != "sent" || e.Get("pasted") == "true" {
 			return
 		}
 		r := register{
@@ -170,6 +170,15 @@ func (t *tracker) sip(e *event.Event) {
 		result = "failure"
 	}
 	e.Set(FieldResult, result)
+	if e.Get("pasted") == "true" {
+		// A response pasted into a note has no time and no dialog around
+		// it: a refusal is a failure the user reports, not an attempt.
+		if result == "failure" {
+			t.refusals++
+			t.untimed++
+		}
+		return
+	}
 	t.response(e, result)
 }
 

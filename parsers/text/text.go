@@ -17,12 +17,14 @@ import (
 const ctxEvery = 4096
 
 // Parse reads free text (a note, a pasted error message, an exported list)
-// and emits KindUIText and KindHRESULT events found on any line (Source
-// "text", Line set, no Time). Lines longer than scan.DefaultMaxLine are cut
+// and emits KindUIText and KindHRESULT events found on any line, and the
+// SIP messages and event details pasted into it as KindSIP and KindRecord
+// events marked "pasted" (see paste.go) (Source "text", Line set, no Time). Lines longer than scan.DefaultMaxLine are cut
 // and reported as problems; err is for I/O errors, an emit error and a
 // cancelled context.
 func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	var problems []event.Problem
+	pasted := &paste{path: path}
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	for lines.Scan() {
 		n := lines.Number()
@@ -35,7 +37,7 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 			problems = append(problems, event.Problem{Line: n, Msg: fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine)})
 		}
 		line := lines.Text()
-		for _, ev := range lineEvents(path, n, line) {
+		for _, ev := range append(pasted.line(n, line), lineEvents(path, n, line)...) {
 			if err := emit(ev); err != nil {
 				return problems, fmt.Errorf("text: %s: emit: %w", path, err)
 			}
@@ -43,6 +45,11 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 	}
 	if err := lines.Err(); err != nil {
 		return problems, fmt.Errorf("text: read %s: %w", path, err)
+	}
+	for _, ev := range pasted.flush(lines.Number()) {
+		if err := emit(ev); err != nil {
+			return problems, fmt.Errorf("text: %s: emit: %w", path, err)
+		}
 	}
 	return problems, nil
 }

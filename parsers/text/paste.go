@@ -1,0 +1,190 @@
+package text
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/uccapilog"
+)
+
+// Pasted evidence: a ticket note or an e-mail in which someone pasted the
+// lines of a SIP message or an event's details becomes the same events a
+// client log or an event log gives, marked with the field "pasted" and with
+// "paste.context": "full" when the paste holds the context a rule needs (a
+// CSeq naming the method; an event's provider), else "partial" (a lone
+// ms-diagnostics line is evidence of the code, not of a REGISTER).
+const (
+	FieldPasted  = "pasted"
+	FieldContext = "paste.context"
+	maxPasteRows = 60 // lines one pasted block may hold
+)
+
+var (
+	// A status or request line, possibly quoted ("> ") in an e-mail.
+	reStatusLine  = regexp.MustCompile(`^SIP/2\.0\s+\d{3}(\s|$)`)
+	reRequestLine = regexp.MustCompile(`^[A-Z]+\s+sips?:\S+\s+SIP/2\.0$`)
+	reHeaderLine  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*\s*:`)
+	reDiagLine    = regexp.MustCompile(`(?i)^ms-diagnostics(-public)?\s*:\s*\d`)
+	// The labels of an event's details as Event Viewer copies them
+	// ("Copy details as text") and as people retype them.
+	reEventLabel = regexp.MustCompile(`(?i)^(log name|source|date|event id|task category|level|keywords|user|computer|description|opcode)\s*:\s*(.*)$`)
+)
+
+// levels maps the level names of Event Viewer to the numbers of an .evtx.
+var levels = map[string]string{"critical": "1", "error": "2", "warning": "3", "information": "4", "verbose": "5"}
+
+// paste collects pasted blocks line by line.
+type paste struct {
+	path  string
+	kind  string // event.KindSIP or event.KindRecord while a block is open
+	start int
+	rows  []string
+	desc  bool // inside an event's Description
+}
+
+// unquote removes an e-mail quote marker and surrounding blanks, and
+// collapses runs of spaces (a paste through a chat window).
+func unquote(line string) string {
+	l := strings.TrimSpace(line)
+	for strings.HasPrefix(l, ">") {
+		l = strings.TrimSpace(l[1:])
+	}
+	return strings.Join(strings.Fields(l), " ")
+}
+
+// line feeds one line; it returns the events of a block the line ends.
+func (p *paste) line(n int, raw string) []event.Event {
+	l := unquote(raw)
+	switch p.kind {
+	case event.KindSIP:
+		if l != "" && reHeaderLine.MatchString(l) && len(p.rows) < maxPasteRows {
+			p.rows = append(p.rows, l)
+			return nil
+		}
+		out := p.flush(n - 1)
+		return append(out, p.line(n, raw)...)
+	case event.KindRecord:
+		if m := reEventLabel.FindStringSubmatch(l); m != nil && len(p.rows) < maxPasteRows {
+			p.rows = append(p.rows, l)
+			p.desc = strings.EqualFold(m[1], "description")
+			return nil
+		}
+		if p.desc && l != "" && !strings.EqualFold(l, "Event Xml:") && len(p.rows) < maxPasteRows {
+			p.rows = append(p.rows, l)
+			return nil
+		}
+		out := p.flush(n - 1)
+		return append(out, p.line(n, raw)...)
+	}
+	switch {
+	case reStatusLine.MatchString(l) || reRequestLine.MatchString(l) || reDiagLine.MatchString(l):
+		p.kind, p.start, p.rows = event.KindSIP, n, append(p.rows[:0], l)
+	case reEventLabel.MatchString(l):
+		p.kind, p.start, p.rows, p.desc = event.KindRecord, n, append(p.rows[:0], l), false
+		if m := reEventLabel.FindStringSubmatch(l); strings.EqualFold(m[1], "description") {
+			p.desc = true
+		}
+	}
+	return nil
+}
+
+// flush ends the open block at line end and returns its event, if it
+// holds evidence.
+func (p *paste) flush(end int) []event.Event {
+	kind, rows := p.kind, p.rows
+	p.kind, p.rows, p.desc = "", p.rows[:0], false
+	if len(rows) == 0 {
+		return nil
+	}
+	ev := event.Event{Source: event.SourceText, Kind: kind, Path: p.path, Line: p.start, Text: strings.Join(rows, "\n")}
+	if end > p.start {
+		ev.EndLine = end
+	}
+	ev.Set(FieldPasted, "true")
+	switch kind {
+	case event.KindSIP:
+		lines := rows
+		if reHeaderLine.MatchString(rows[0]) && !reStatusLine.MatchString(rows[0]) {
+			lines = append([]string{""}, rows...) // headers without a start line
+		}
+		ok := uccapilog.SIPFields(&ev, lines)
+		if !ok && ev.Get("diag.code") == "" {
+			return nil
+		}
+		switch ev.Get("sip.type") {
+		case "response":
+			ev.Set("sip.direction", "received")
+		case "request":
+			ev.Set("sip.direction", "sent")
+		}
+		ev.Set(FieldContext, contextOf(ok && ev.Get("sip.cseq.method") != ""))
+		return []event.Event{ev}
+	case event.KindRecord:
+		var desc []string
+		inDesc := false
+		for _, r := range rows {
+			m := reEventLabel.FindStringSubmatch(r)
+			if m == nil || inDesc && !isLabel(m[1]) {
+				desc = append(desc, r)
+				continue
+			}
+			label, value := strings.ToLower(m[1]), strings.TrimSpace(m[2])
+			inDesc = label == "description"
+			switch label {
+			case "source":
+				ev.Set("evt.provider", value)
+				ev.Set("evt.source", value)
+			case "event id":
+				ev.Set("evt.event_id", strings.TrimSpace(value))
+			case "level":
+				if v, ok := levels[strings.ToLower(value)]; ok {
+					ev.Set("evt.level", v)
+				}
+			case "computer":
+				ev.Set("evt.computer", value)
+			case "log name":
+				ev.Set("evt.channel", value)
+			case "description":
+				if value != "" {
+					desc = append(desc, value)
+				}
+			}
+		}
+		if !isDigits(ev.Get("evt.event_id")) {
+			return nil
+		}
+		if len(desc) > 0 {
+			msg := strings.Join(desc, "\n")
+			ev.Set("evt.message", msg)
+			ev.Set("evt.data.all", msg)
+		}
+		ev.Set(FieldContext, contextOf(ev.Get("evt.provider") != ""))
+		return []event.Event{ev}
+	}
+	return nil
+}
+
+// isLabel reports whether a matched label is a field label rather than a
+// word that starts a description line ("Source: ..." inside a message is
+// rare; "Description" never ends a description).
+func isLabel(label string) bool { return !strings.EqualFold(label, "description") }
+
+func contextOf(full bool) string {
+	if full {
+		return "full"
+	}
+	return "partial"
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

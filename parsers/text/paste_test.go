@@ -1,0 +1,111 @@
+package text
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
+)
+
+func parseNote(t *testing.T, note string) []event.Event {
+	t.Helper()
+	var got []event.Event
+	_, err := Parse(context.Background(), "note.txt", strings.NewReader(note), func(e event.Event) error {
+		got = append(got, e)
+		return nil
+	})
+	require.NoError(t, err)
+	return got
+}
+
+func kinds(es []event.Event, kind string) []event.Event {
+	var out []event.Event
+	for _, e := range es {
+		if e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func TestPastedSIP(t *testing.T) {
+	tests := []struct {
+		name   string
+		note   string
+		want   map[string]string
+		absent []string
+	}{
+		{"a response pasted from the client log, with CSeq",
+			"Hi team, the user gets this when signing in:\n\nSIP/2.0 404 Not Found\nFrom: <sip:bob@contoso.com>;tag=dec6c0e676\nCSeq: 2 REGISTER\nms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or does not exist\";source=\"sippoolbl20a05.infra.lync.com\"\n\nThanks\n",
+			map[string]string{"sip.type": "response", "sip.status": "404", "sip.cseq.method": "REGISTER", "diag.code": "4005",
+				"diag.reason": "Destination URI either not enabled for SIP or does not exist", "sip.direction": "received",
+				"pasted": "true", "paste.context": "full"}, nil},
+		{"smart quotes, collapsed spaces and an e-mail quote",
+			"> SIP/2.0   403   Forbidden\n> CSeq:  1 REGISTER\n> ms-diagnostics:  4006;reason=\u201cUser is not licensed\u201d\n",
+			map[string]string{"sip.status": "403", "sip.reason": "Forbidden", "sip.cseq.method": "REGISTER", "diag.code": "4006",
+				"diag.reason": "User is not licensed", "paste.context": "full"}, nil},
+		{"a bare ms-diagnostics line is evidence of the code, not of a REGISTER",
+			"The error said ms-diagnostics 4005, see below\nms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or does not exist\"\n",
+			map[string]string{"diag.code": "4005", "paste.context": "partial", "pasted": "true"}, []string{"sip.cseq.method", "sip.status"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sips := kinds(parseNote(t, tt.note), event.KindSIP)
+			require.Len(t, sips, 1)
+			for k, v := range tt.want {
+				assert.Equal(t, v, sips[0].Get(k), k)
+			}
+			for _, k := range tt.absent {
+				assert.Empty(t, sips[0].Get(k), k)
+			}
+		})
+	}
+}
+
+func TestPastedNearMisses(t *testing.T) {
+	for _, note := range []string{
+		"We moved the SIP/2.0 stack last week; CSeq numbers looked fine.\n",
+		"Subject: sign-in problem\nFrom: alice@contoso.com\nTo: helpdesk@contoso.com\n\nBob cannot sign in.\n",
+		"See event ID 3 in the Application log.\n",
+	} {
+		es := parseNote(t, note)
+		assert.Empty(t, kinds(es, event.KindSIP), note)
+		assert.Empty(t, kinds(es, event.KindRecord), note)
+	}
+}
+
+func TestPastedEventDetails(t *testing.T) {
+	note := "From the user's PC:\r\n\r\n" +
+		"Log Name:      Application\r\n" +
+		"Source:        Communicator\r\n" +
+		"Date:          6/15/2017 9:02:11 AM\r\n" +
+		"Event ID:      3\r\n" +
+		"Task Category: None\r\n" +
+		"Level:         Error\r\n" +
+		"Keywords:      Classic\r\n" +
+		"User:          N/A\r\n" +
+		"Computer:      PC01.contoso.com\r\n" +
+		"Description:\r\n" +
+		"Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.\r\n" +
+		"\r\nRegards\r\n"
+	recs := kinds(parseNote(t, note), event.KindRecord)
+	require.Len(t, recs, 1)
+	r := recs[0]
+	assert.Equal(t, "Communicator", r.Get("evt.provider"))
+	assert.Equal(t, "3", r.Get("evt.event_id"))
+	assert.Equal(t, "2", r.Get("evt.level"))
+	assert.Equal(t, "PC01.contoso.com", r.Get("evt.computer"))
+	assert.Equal(t, "Application", r.Get("evt.channel"))
+	assert.Contains(t, r.Get("evt.data.all"), "sip.contoso.com")
+	assert.Equal(t, "full", r.Get("paste.context"))
+	assert.Equal(t, 3, r.Line)
+
+	// "Event ID: 3" retyped without its source is only partial context.
+	recs = kinds(parseNote(t, "Event ID: 3\nDescription: unable to resolve the DNS hostname of the login server sip.contoso.com\n"), event.KindRecord)
+	require.Len(t, recs, 1)
+	assert.Equal(t, "partial", recs[0].Get("paste.context"))
+}
