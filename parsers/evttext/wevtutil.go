@@ -1,0 +1,204 @@
+package evttext
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/scan"
+)
+
+// wevtutil qe LOG /f:text writes one block per event:
+//
+//	Event[0]:
+//	  Log Name: Application
+//	  Source: WLMS
+//	  Date: 2020-12-14T17:09:08.940
+//	  Event ID: 100
+//	  Task: None
+//	  Level: Information
+//	  Opcode: Info
+//	  Keyword: Classic
+//	  User: N/A
+//	  User Name: N/A
+//	  Computer: WIN-1O0UJBNP9G7
+//	  Description:
+//	N/A
+//
+// The description follows on the "Description:" line itself or on the
+// lines after it, unindented, up to the next "Event[N]:" line; a blank
+// line separates the blocks. The Date is the local time without a zone
+// (a date that does carry a zone, "...Z", is read as UTC). Sources: the wevtutil
+// examples quoted in public write-ups (TryHackMe "Windows Event Logs",
+// log4jna README), learn.microsoft.com wevtutil ("qe Application /c:3
+// /rd:true /f:text").
+
+// blockStart matches the first line of a block.
+var blockStart = regexp.MustCompile(`^Event\[\d+\]:\s*$`)
+
+// wevtutilField matches a header line: two spaces, a name, a colon.
+var wevtutilField = regexp.MustCompile(`^  ([A-Za-z][A-Za-z ]*?):(?: (.*))?$`)
+
+// isWevtutil reports whether head starts with a wevtutil /f:text block:
+// the "Event[N]:" line, then "Log Name:" and, before any description,
+// "Event ID:".
+func isWevtutil(head []byte) bool {
+	lines := splitLines(head)
+	i := 0
+	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
+		i++
+	}
+	if i >= len(lines) || !blockStart.MatchString(lines[i]) {
+		return false
+	}
+	var logName, eventID bool
+	for _, l := range lines[i+1:] {
+		m := wevtutilField.FindStringSubmatch(l)
+		if m == nil {
+			break
+		}
+		switch m[1] {
+		case "Log Name":
+			logName = true
+		case "Event ID":
+			eventID = true
+		case "Description":
+			return logName && eventID
+		}
+	}
+	return logName && eventID
+}
+
+// splitLines splits head into lines without their line ends, dropping a
+// leading BOM.
+func splitLines(head []byte) []string {
+	head = bytes.TrimPrefix(head, []byte("\uFEFF"))
+	parts := strings.Split(string(head), "\n")
+	for i, p := range parts {
+		parts[i] = strings.TrimSuffix(p, "\r")
+	}
+	return parts
+}
+
+// wevtutilBlock collects one block.
+type wevtutilBlock struct {
+	start, end int // first and last non-blank line
+	lines      []string
+	rec        textRecord
+	date       string
+	inDesc     bool
+	desc       []string
+}
+
+// wevtutil parses the /f:text form.
+func (p *parser) wevtutil(r io.Reader) error {
+	lines := scan.NewLines(r, scan.DefaultMaxLine)
+	var b *wevtutilBlock
+	for lines.Scan() {
+		n := lines.Number()
+		if lines.Truncated() {
+			p.problem(n, "line longer than %d bytes, cut", scan.DefaultMaxLine)
+		}
+		line := lines.Text()
+		if blockStart.MatchString(line) {
+			if err := p.flushWevtutil(b); err != nil {
+				return err
+			}
+			b = &wevtutilBlock{start: n, end: n, lines: []string{line}}
+			continue
+		}
+		if b == nil {
+			if strings.TrimSpace(line) != "" {
+				p.problem(n, "text outside an Event[N]: block, skipped")
+			}
+			continue
+		}
+		b.lines = append(b.lines, line)
+		if strings.TrimSpace(line) != "" {
+			b.end = n
+		}
+		if b.inDesc {
+			b.desc = append(b.desc, line)
+			continue
+		}
+		m := wevtutilField.FindStringSubmatch(line)
+		if m == nil {
+			if strings.TrimSpace(line) != "" {
+				p.problem(n, "unexpected line in the header of the event at line %d", b.start)
+			}
+			continue
+		}
+		v := strings.TrimSpace(m[2])
+		switch m[1] {
+		case "Log Name":
+			b.rec.channel = v
+		case "Source":
+			b.rec.source = v
+		case "Date":
+			b.date = v
+		case "Event ID":
+			b.rec.eventID = v
+		case "Task":
+			b.rec.task = v
+		case "Level":
+			b.rec.level = v
+		case "Keyword":
+			b.rec.keywords = v
+		case "User":
+			b.rec.user = v
+		case "Computer":
+			b.rec.computer = v
+		case "Description":
+			b.inDesc = true
+			if v != "" {
+				b.desc = append(b.desc, m[2])
+			}
+		}
+	}
+	if err := lines.Err(); err != nil {
+		return fmt.Errorf("evttext: read %s: %w", p.path, err)
+	}
+	return p.flushWevtutil(b)
+}
+
+// flushWevtutil emits the block b (nil: nothing).
+func (p *parser) flushWevtutil(b *wevtutilBlock) error {
+	if b == nil {
+		return nil
+	}
+	if b.rec.eventID == "" || !isDigits(b.rec.eventID) {
+		p.problem(b.start, "event block without a numeric Event ID, skipped")
+		return nil
+	}
+	b.rec.message = strings.Join(b.desc, "\n")
+	ev := event.Event{Line: b.start, EndLine: b.end}
+	b.rec.set(&ev)
+	if b.date != "" {
+		t, local, err := parseWevtutilDate(b.date)
+		if err != nil {
+			p.problem(b.start, "date %q not understood", b.date)
+		} else {
+			ev.Time, ev.Local = t, local
+		}
+	}
+	// The block as written, without the blank lines that separate blocks.
+	ev.Text = strings.Join(b.lines[:b.end-b.start+1], "\n")
+	return p.send(ev)
+}
+
+// parseWevtutilDate reads "2017-06-15T09:02:11.482" (local time) or the
+// same with a zone ("...Z", "+02:00"), which is returned in UTC.
+func parseWevtutilDate(s string) (time.Time, bool, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), false, nil
+	}
+	t, err := time.Parse("2006-01-02T15:04:05.999999999", s)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	return t, true, nil
+}
