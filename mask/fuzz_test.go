@@ -25,6 +25,12 @@ func FuzzSecrets(f *testing.F) {
 		`gssapi-data= rspauth="`,
 		"Authorization: NTLM a\r\nCookie: x=y\n<Password>\r\nz</Password>",
 		`SIP/2.0 200 OK Authentication-Info: NTLM opaque="1", rspauth="2" Via: x`,
+		"Authorization: NTLM qop=\"auth\",\r\n opaque=\"1\",\r\n\tgssapi-data=\"x\"",
+		"eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ. eyJ.x.y eyJaaaaaaaaaaaaaaaaaa.b.c.d.e",
+		"-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----",
+		"the password is Hunter2. Password: \"a b\" pwd is",
+		"#access_token=a&code=b?ticket=c /cwt=d <Data Name=\"Password\">x</Data>",
+		"<wst:RequestedSecurityToken>eyJ</wst:RequestedSecurityToken><ps:Cookies/>",
 	}
 	for _, s := range seeds {
 		f.Add(s)

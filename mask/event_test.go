@@ -1,0 +1,69 @@
+package mask
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/sfblog/sfblog/event"
+)
+
+func TestEvent(t *testing.T) {
+	// An event log record as parsers/evtx renders it: the text lists the
+	// data values without their names.
+	e := &event.Event{
+		Source: event.SourceEvtx, Kind: event.KindRecord, Path: "Application.evtx", RecordID: 7,
+		Text: "Application/ContosoSync 1001 Level=2 Computer=WKS-0042.contoso.local: bob | Hunter2 | EwBgA8l6BAAU | 0x40810000",
+		Fields: map[string]string{
+			"evt.computer":           "WKS-0042.contoso.local",
+			"evt.data.UserName":      "bob",
+			"evt.data.Password":      "Hunter2",
+			"evt.data.AccessToken":   "EwBgA8l6BAAU",
+			"evt.data.TicketOptions": "0x40810000",
+			"evt.data.all":           "bob\nHunter2\nEwBgA8l6BAAU\n0x40810000",
+		},
+	}
+	m := Event(e)
+	assert.Equal(t, "Application/ContosoSync 1001 Level=2 Computer=WKS-0042.contoso.local: bob | <masked> | <masked> | 0x40810000", m.Text)
+	assert.Equal(t, Masked, m.Fields["evt.data.Password"])
+	assert.Equal(t, Masked, m.Fields["evt.data.AccessToken"])
+	assert.Equal(t, "bob\n<masked>\n<masked>\n0x40810000", m.Fields["evt.data.all"])
+	assert.Equal(t, "0x40810000", m.Fields["evt.data.TicketOptions"])
+	assert.Equal(t, "Hunter2", e.Fields["evt.data.Password"], "the event itself is not changed")
+	again := Event(&m)
+	assert.Equal(t, m, again, "idempotent")
+
+	assert.Equal(t, "Computer=WKS-0042.contoso.local: bob | <masked>", EventText(e, "Computer=WKS-0042.contoso.local: bob | Hunter2"))
+}
+
+func TestEventRegistryPassword(t *testing.T) {
+	e := &event.Event{
+		Source: event.SourceRegistry, Kind: event.KindRegistry,
+		Text: `"DefaultPassword"="Summer2018"`,
+		Fields: map[string]string{
+			"reg.key": `HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon`, "reg.name": "DefaultPassword",
+			"reg.type": "REG_SZ", "reg.data": "Summer2018",
+		},
+	}
+	m := Event(e)
+	assert.Equal(t, Masked, m.Fields["reg.data"])
+	assert.Equal(t, `"DefaultPassword"="<masked>"`, m.Text)
+	assert.Equal(t, "DefaultPassword", m.Fields["reg.name"])
+}
+
+func TestEventSIP(t *testing.T) {
+	e := &event.Event{
+		Kind: event.KindSIP,
+		Text: register,
+		Fields: map[string]string{
+			"sip.header.www-authenticate": `NTLM opaque="85185AE4", gssapi-data="TlRMTVNT", version=4` + "\n" + `Kerberos opaque="B1C2D3E4", gssapi-data="YIIGBw", version=4`,
+			"sip.from.uri":                "sip:bob@contoso.com",
+		},
+	}
+	m := Event(e)
+	for _, v := range []string{"85185AE4", "TlRMTVNT", "B1C2D3E4", "YIIGBw"} {
+		assert.NotContains(t, m.Fields["sip.header.www-authenticate"], v)
+		assert.NotContains(t, m.Text, v)
+	}
+	assert.Equal(t, "sip:bob@contoso.com", m.Fields["sip.from.uri"])
+}
