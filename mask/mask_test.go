@@ -253,4 +253,3 @@ func TestSecretsReturnsInputWhenClean(t *testing.T) {
 	got := Secrets(s)
 	assert.Equal(t, s, got)
 }
-
