@@ -1,0 +1,87 @@
+package dns
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+)
+
+// Markers of the look-up outputs, each a whole line.
+var (
+	// Lines only nslookup writes.
+	reDetNsStrong = regexp.MustCompile(`(?m)^(?:\S+\s+SRV service location:` +
+		`|\S+\s+canonical name\s*=\s*\S+` +
+		`|\*\*\*\s*.*can't find \S+:\s*(?:Non-existent domain|Server failed|Query refused|No response from server)` +
+		`|\*\*\*\s*No internal type for both IPv4 and IPv6 Addresses` +
+		`|\*\*\*\s*Request to .+ timed-out` +
+		`|Non-authoritative answer:)\s*$`)
+	// The server header: "Server:" and, on the next line, its address.
+	reDetNsHeader = regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?$`)
+	// A header followed by an answer: "Name:" and, on the next line, an
+	// address, at most a few blank or "Non-authoritative answer:" lines
+	// after the header.
+	reDetNsAnswer = regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?\n` +
+		`(?:[ \t]*\r?\n|Non-authoritative answer:[ \t]*\r?\n){0,3}` +
+		`Name:[ \t]*\S+[ \t]*\r?\nAddress(?:es)?:[ \t]*[0-9A-Fa-f:.]+[ \t]*\r?$`)
+	reDetNsOther = regexp.MustCompile(`(?m)^(?:\s*primary name server\s*=|DNS request timed out\.?\s*$|.*>\s?nslookup(?:\.exe)?(?:\s|$))`)
+	// Resolve-DnsName: a table header and its dashes, an error record, a
+	// Format-List entry of a record.
+	reDetRdTable = regexp.MustCompile(`(?m)^\s*Name\s+Type\s+TTL\s+Section\b.*\r?\n\s*----\s+----\s+---\s+-------`)
+	reDetRdError = regexp.MustCompile(`(?mi)^resolve-dnsname\s*:\s*\S+\s*:\s*\S|FullyQualifiedErrorId\s*:\s*\w+,Microsoft\.DnsClient\.Commands\.ResolveDnsName`)
+	reDetRdList  = regexp.MustCompile(`(?m)^Name +: ?\S+\s*\r?\n(?:Type|QueryType) +: ?\w+\s*\r?\nTTL +: ?\d+\s*\r?\nSection +: ?(?:Answer|Authority|Additional)\s*$`)
+	// The JSON and CSV forms carry the base properties of every DnsRecord.
+	reDetJSONKey = regexp.MustCompile(`"(?:Section|CharacterSet|DataLength|QueryType)"\s*:`)
+)
+
+// Detect reports whether head, the decoded start of a file (up to 8 KiB),
+// is the output of nslookup or Resolve-DnsName in one of the forms Parse
+// reads. It wants lines only those tools write — an SRV or CNAME answer
+// line, a "***" failure, "Non-authoritative answer:", a Resolve-DnsName
+// table header or error record — or nslookup's "Server:"/"Address:" header
+// together with an answer, a prompt line or a time-out. A note that merely
+// quotes "Name:" or "Address:" lines is not taken.
+func Detect(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\uFEFF"))
+	switch sniffData(head) {
+	case formJSON:
+		return detectJSON(head)
+	case formCSV:
+		return detectCSV(head)
+	}
+	if reDetNsStrong.Match(head) || reDetRdTable.Match(head) || reDetRdError.Match(head) || reDetRdList.Match(head) {
+		return true
+	}
+	return reDetNsAnswer.Match(head) || reDetNsHeader.Match(head) && reDetNsOther.Match(head)
+}
+
+// detectJSON wants the DnsRecord base properties in the first object.
+func detectJSON(head []byte) bool {
+	keys := map[string]bool{}
+	for _, m := range reDetJSONKey.FindAll(head, -1) {
+		k, _, _ := strings.Cut(string(m[1:]), `"`)
+		keys[k] = true
+	}
+	return bytes.Contains(head, []byte(`"Name"`)) && keys["Section"] && (keys["CharacterSet"] || keys["DataLength"] || keys["QueryType"])
+}
+
+// detectCSV wants the "#TYPE" line of a DnsClient record, or a header with
+// Name, Type and Section and one more property of a DnsRecord.
+func detectCSV(head []byte) bool {
+	lines := strings.SplitN(string(head), "\n", 3)
+	first := strings.TrimSpace(lines[0])
+	if strings.HasPrefix(first, "#TYPE ") {
+		if !strings.HasPrefix(first, "#TYPE Microsoft.DnsClient.Commands.DnsRecord") && !strings.HasPrefix(first, "#TYPE Deserialized.Microsoft.DnsClient.Commands.DnsRecord") {
+			return false
+		}
+		if len(lines) < 2 {
+			return true
+		}
+		first = strings.TrimSpace(lines[1])
+	}
+	cols := map[string]bool{}
+	for _, c := range strings.Split(first, ",") {
+		cols[strings.ToLower(strings.Trim(c, `"`))] = true
+	}
+	return cols["name"] && cols["section"] && (cols["type"] || cols["querytype"]) &&
+		(cols["ttl"] || cols["datalength"] || cols["characterset"])
+}

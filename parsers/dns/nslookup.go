@@ -1,0 +1,641 @@
+package dns
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The lines of Windows' nslookup output. Answers and the server header go
+// to standard output, "Non-authoritative answer:" and the "***" failures to
+// standard error: a file written with 2>&1 often holds the failure of a
+// look-up before its header, so the parser accepts both orders.
+var (
+	reNsServer     = regexp.MustCompile(`^(Default\s+)?Server:\s*(.*)$`)
+	reNsAddress    = regexp.MustCompile(`^Address(?:es)?:\s*(.*)$`)
+	reNsName       = regexp.MustCompile(`^Name:\s*(.*)$`)
+	reNsAliases    = regexp.MustCompile(`^Aliases:\s*(.*)$`)
+	reNsNonAuth    = regexp.MustCompile(`^Non-authoritative answer:$`)
+	reNsCont       = regexp.MustCompile(`^\s+(\S+)$`)
+	reNsSRVHead    = regexp.MustCompile(`^(\S+)\s+SRV service location:$`)
+	reNsSRVField   = regexp.MustCompile(`^\s+(priority|weight|port|svr hostname)\s*=\s*(.*)$`)
+	reNsCNAME      = regexp.MustCompile(`^(\S+)\s+canonical name\s*=\s*(\S+)$`)
+	reNsInet       = regexp.MustCompile(`^(\S+)\s+(?:internet address|AAAA IPv6 address)\s*=\s*(\S+)$`)
+	reNsOther      = regexp.MustCompile(`^(\S+)\s+(nameserver|MX preference|name|text)\s*=`)
+	reNsSOAField   = regexp.MustCompile(`^\s*(primary name server|responsible mail addr|serial|refresh|retry|expire|default TTL)\s*=\s*(.*)$`)
+	reNsBare       = regexp.MustCompile(`^(\S+)$`)
+	reNsCantFind   = regexp.MustCompile(`^\*\*\*\s*(.*?)\s*can't find\s+(\S+?):\s*(.+)$`)
+	reNsReqTimeout = regexp.MustCompile(`^\*\*\*\s*Request to (.+?) timed-out\.?$`)
+	reNsTimedOut   = regexp.MustCompile(`^DNS request timed out\.?$`)
+	reNsTimeoutWas = regexp.MustCompile(`^\s*timeout was \d+ seconds?\.?$`)
+	reNsNoRecords  = regexp.MustCompile(`^\*\*\*\s*No (.+?) records available for (\S+?)\.?$`)
+	reNsServerInfo = regexp.MustCompile(`^\*\*\*\s*(?:Can't find server|Default servers are not available|Can't find address for server)`)
+	reNsInteract   = regexp.MustCompile(`^>\s?(.*)$`)
+	reNsTXTValue   = regexp.MustCompile(`^\s+"`)
+)
+
+// nsCtx is what the previous line lets the next one continue.
+type nsCtx int
+
+const (
+	nsNone        nsCtx = iota
+	nsServerAddr        // after Server:, the server's Address:
+	nsDefaultAddr       // after Default Server:, the session server's Address:
+	nsAddrs             // Addresses: continue on indented lines
+	nsAliases           // Aliases: continue on indented lines
+	nsSRVFields         // the fields of an SRV record
+	nsSOAOwner          // a bare name that may open an SOA record
+	nsSOA               // the fields of an SOA record
+	nsTXT               // the quoted strings of a TXT record
+)
+
+// nsParser groups nslookup lines into look-ups.
+type nsParser struct {
+	p   *textParser
+	b   *nsBlock
+	ctx nsCtx
+	// The interactive session: "> set type=srv" holds for later queries.
+	sessType string
+}
+
+// nsPair is an owner name and a value (a CNAME target, an address).
+type nsPair struct{ owner, value string }
+
+// nsSRV is an SRV record as it is being read.
+type nsSRV struct {
+	owner string
+	line  int
+	srvRecord
+}
+
+// nsBlock is one look-up as it is being read.
+type nsBlock struct {
+	lines        []numLine
+	bad          bool
+	promptName   string
+	asked        string
+	promptServer string
+	server       string
+	serverAddr   string
+	nonAuth      bool
+	firstOwner   string
+	name         string
+	nameLine     int
+	addrs        []string
+	aliases      []string
+	srv          []nsSRV
+	cnames       []nsPair
+	extra        []nsPair
+	others       []string
+	soa          bool
+	errName      string
+	errReason    string
+	noData       bool
+	noDataWhat   string
+	reqTimeout   bool
+	preTimeouts  int
+	postTimeouts int
+}
+
+func (b *nsBlock) add(n int, s string) { b.lines = append(b.lines, numLine{n, s}) }
+
+func (b *nsBlock) hasAnswer() bool {
+	return b.name != "" || len(b.srv) > 0 || len(b.cnames) > 0 || len(b.others) > 0 || b.soa || len(b.extra) > 0
+}
+
+func (b *nsBlock) hasError() bool { return b.errReason != "" || b.noData || b.reqTimeout }
+
+// onlyTimeouts reports whether the block holds nothing but time-outs seen
+// before any server header: nslookup's failed reverse look-up of its own
+// server's address.
+func (b *nsBlock) onlyTimeouts() bool {
+	return b.promptName == "" && b.server == "" && !b.hasAnswer() && !b.hasError() && b.preTimeouts > 0
+}
+
+// owner notes the owner of the first answer record.
+func (b *nsBlock) owner(name string) {
+	if b.firstOwner == "" {
+		b.firstOwner = normName(name)
+	}
+}
+
+func (ns *nsParser) problem(n int, format string, args ...any) {
+	ns.p.problem(n, fmt.Sprintf(format, args...))
+	if ns.b != nil {
+		ns.b.bad = true
+	}
+}
+
+// open returns the current block, starting one at line n if there is none,
+// and adds line n to it.
+func (ns *nsParser) open(n int, s string) *nsBlock {
+	if ns.b == nil {
+		ns.b = &nsBlock{asked: ns.sessType}
+	}
+	ns.b.add(n, s)
+	if len(ns.b.lines) > maxRun {
+		ns.flush()
+		return ns.open(n, s)
+	}
+	return ns.b
+}
+
+// endSession forgets the interactive session's settings: a new shell
+// command was typed.
+func (ns *nsParser) endSession() { ns.sessType = "" }
+
+// command starts the look-up of "nslookup [-type=X] [name [server]]", or an
+// interactive session when no name is given.
+func (ns *nsParser) command(n int, s string, args []string) {
+	var name, server, qtype string
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") && a != "-" {
+			if k, v, ok := strings.Cut(a[1:], "="); ok && isTypeOption(k) {
+				qtype = strings.ToUpper(v)
+			}
+			continue
+		}
+		switch {
+		case name == "":
+			name = a
+		case server == "":
+			server = a
+		}
+	}
+	if name == "" || name == "-" {
+		ns.sessType = qtype
+		return
+	}
+	b := ns.open(n, s)
+	b.promptName = normName(name)
+	b.asked = qtype
+	b.promptServer = server
+}
+
+// isTypeOption reports whether an nslookup option name sets the query type.
+func isTypeOption(k string) bool {
+	switch strings.ToLower(k) {
+	case "type", "ty", "typ", "q", "qt", "querytype":
+		return true
+	}
+	return false
+}
+
+// interactive handles a command typed at nslookup's "> " prompt.
+func (ns *nsParser) interactive(n int, s, cmd string) {
+	ns.flush()
+	args := strings.Fields(cmd)
+	if len(args) == 0 {
+		return
+	}
+	switch strings.ToLower(args[0]) {
+	case "set":
+		if len(args) > 1 {
+			if k, v, ok := strings.Cut(args[1], "="); ok && isTypeOption(k) {
+				ns.sessType = strings.ToUpper(v)
+			}
+		}
+		return
+	case "server", "lserver", "exit", "ls", "finger", "root", "help", "?", "view":
+		return
+	}
+	if !isHost(args[0]) {
+		return
+	}
+	b := ns.open(n, s)
+	b.promptName = normName(args[0])
+	if len(args) > 1 {
+		b.promptServer = args[1]
+	}
+}
+
+// stray ends the current look-up at a line that is not nslookup's.
+func (ns *nsParser) stray() { ns.flush() }
+
+// line reads one line of nslookup output.
+func (ns *nsParser) line(n int, s string) {
+	if s == "" {
+		if ns.b != nil {
+			ns.b.add(n, s)
+		}
+		if ns.ctx != nsTXT {
+			ns.ctx = nsNone
+		}
+		return
+	}
+	if ns.ctx == nsTXT && ns.b != nil && reNsTXTValue.MatchString(s) {
+		ns.b.add(n, s)
+		return
+	}
+	if m := reNsInteract.FindStringSubmatch(s); m != nil {
+		ns.interactive(n, s, m[1])
+		return
+	}
+	if m := reNsServer.FindStringSubmatch(s); m != nil {
+		ns.server(n, s, m[1] != "", strings.TrimSpace(m[2]))
+		return
+	}
+	if m := reNsAddress.FindStringSubmatch(s); m != nil {
+		ns.address(n, s, strings.TrimSpace(m[1]))
+		return
+	}
+	if m := reNsName.FindStringSubmatch(s); m != nil {
+		if ns.b != nil && ns.b.name != "" {
+			ns.flush()
+		}
+		b := ns.open(n, s)
+		v := strings.TrimSpace(m[1])
+		if !isHost(v) {
+			ns.problem(n, "nslookup: Name: %q is not a DNS name", v)
+		}
+		b.owner(v)
+		b.name = normName(v)
+		b.nameLine = n
+		ns.ctx = nsNone
+		return
+	}
+	if m := reNsAliases.FindStringSubmatch(s); m != nil {
+		if ns.b == nil {
+			ns.stray()
+			return
+		}
+		b := ns.open(n, s)
+		if b.name == "" {
+			ns.problem(n, "nslookup: Aliases: before any Name:")
+			return
+		}
+		ns.alias(n, strings.TrimSpace(m[1]))
+		ns.ctx = nsAliases
+		return
+	}
+	if reNsNonAuth.MatchString(s) {
+		if ns.b != nil && (ns.b.hasAnswer() || ns.b.hasError()) {
+			ns.flush()
+		}
+		ns.open(n, s).nonAuth = true
+		ns.ctx = nsNone
+		return
+	}
+	if m := reNsSRVField.FindStringSubmatch(s); m != nil && ns.ctx == nsSRVFields {
+		ns.b.add(n, s)
+		ns.srvField(n, m[1], strings.TrimSpace(m[2]))
+		return
+	}
+	if m := reNsSOAField.FindStringSubmatch(s); m != nil && (ns.ctx == nsSOAOwner || ns.ctx == nsSOA) {
+		ns.b.add(n, s)
+		ns.b.soa = true
+		ns.ctx = nsSOA
+		return
+	}
+	if m := reNsCont.FindStringSubmatch(s); m != nil && (ns.ctx == nsAddrs || ns.ctx == nsAliases) {
+		ns.b.add(n, s)
+		if ns.ctx == nsAddrs {
+			ns.addr(n, m[1])
+		} else {
+			ns.alias(n, m[1])
+		}
+		return
+	}
+	if ns.record(n, s) || ns.failure(n, s) {
+		return
+	}
+	if m := reNsBare.FindStringSubmatch(s); m != nil && ns.b != nil && isHost(m[1]) {
+		ns.b.add(n, s)
+		ns.ctx = nsSOAOwner
+		return
+	}
+	ns.stray()
+}
+
+// server reads a "Server:" or "Default Server:" header line.
+func (ns *nsParser) server(n int, s string, isDefault bool, v string) {
+	if isDefault {
+		// The header of an interactive session (or of its "server"
+		// command), not of a query: time-outs before it were the reverse
+		// look-up of the server's own address.
+		if ns.b != nil && ns.b.onlyTimeouts() {
+			ns.b = nil
+		}
+		ns.flush()
+		ns.ctx = nsDefaultAddr
+		return
+	}
+	if ns.b != nil && (ns.b.server != "" || ns.b.hasAnswer()) {
+		ns.flush()
+	}
+	b := ns.open(n, s)
+	b.server = v
+	ns.ctx = nsServerAddr
+}
+
+// address reads an "Address:" or "Addresses:" line: the server's address
+// after a header, else the answer's first address.
+func (ns *nsParser) address(n int, s, v string) {
+	switch ns.ctx {
+	case nsServerAddr:
+		ns.b.add(n, s)
+		ns.b.serverAddr = serverAddress(v)
+		ns.ctx = nsNone
+		return
+	case nsDefaultAddr:
+		ns.ctx = nsNone
+		return
+	}
+	if ns.b == nil || ns.b.name == "" || len(ns.b.addrs) > 0 || len(ns.b.aliases) > 0 {
+		ns.stray()
+		return
+	}
+	ns.b.add(n, s)
+	ns.addr(n, v)
+	ns.ctx = nsAddrs
+}
+
+// serverAddress drops a "#port" from a server address.
+func serverAddress(v string) string {
+	if a, _, ok := strings.Cut(v, "#"); ok {
+		return a
+	}
+	return v
+}
+
+func (ns *nsParser) addr(n int, v string) {
+	a, ok := parseIP(v)
+	if !ok {
+		ns.problem(n, "nslookup: %q is not an IP address", v)
+		return
+	}
+	ns.b.addrs = append(ns.b.addrs, a)
+}
+
+func (ns *nsParser) alias(n int, v string) {
+	if !isHost(v) {
+		ns.problem(n, "nslookup: alias %q is not a DNS name", v)
+		return
+	}
+	ns.b.aliases = append(ns.b.aliases, normName(v))
+}
+
+// srvField reads one "key = value" line of an SRV record.
+func (ns *nsParser) srvField(n int, k, v string) {
+	rec := &ns.b.srv[len(ns.b.srv)-1]
+	if k == "svr hostname" {
+		if !isHost(v) {
+			ns.problem(n, "nslookup: svr hostname %q is not a DNS name", v)
+			return
+		}
+		rec.target = normName(v)
+		return
+	}
+	if _, err := strconv.ParseUint(v, 10, 16); err != nil {
+		ns.problem(n, "nslookup: SRV %s %q is not a number from 0 to 65535", k, v)
+		return
+	}
+	switch k {
+	case "priority":
+		rec.priority = v
+	case "weight":
+		rec.weight = v
+	case "port":
+		rec.port = v
+	}
+}
+
+// record reads a resource record line: an SRV heading, a CNAME, an address
+// of the additional section, or another type's record.
+func (ns *nsParser) record(n int, s string) bool {
+	if m := reNsSRVHead.FindStringSubmatch(s); m != nil {
+		b := ns.open(n, s)
+		if !isHost(m[1]) {
+			ns.problem(n, "nslookup: SRV owner %q is not a DNS name", m[1])
+		}
+		b.owner(m[1])
+		b.srv = append(b.srv, nsSRV{owner: normName(m[1]), line: n})
+		ns.ctx = nsSRVFields
+		return true
+	}
+	if m := reNsCNAME.FindStringSubmatch(s); m != nil {
+		b := ns.open(n, s)
+		if !isHost(m[1]) || !isHost(m[2]) {
+			ns.problem(n, "nslookup: canonical name line with a name that is not a DNS name")
+		}
+		b.owner(m[1])
+		b.cnames = append(b.cnames, nsPair{normName(m[1]), normName(m[2])})
+		ns.ctx = nsNone
+		return true
+	}
+	if m := reNsInet.FindStringSubmatch(s); m != nil {
+		b := ns.open(n, s)
+		a, ok := parseIP(m[2])
+		if !ok {
+			ns.problem(n, "nslookup: %q is not an IP address", m[2])
+			return true
+		}
+		b.extra = append(b.extra, nsPair{normName(m[1]), a})
+		ns.ctx = nsNone
+		return true
+	}
+	if m := reNsOther.FindStringSubmatch(s); m != nil {
+		b := ns.open(n, s)
+		b.owner(m[1])
+		t := map[string]string{"nameserver": "NS", "MX preference": "MX", "name": "PTR", "text": "TXT"}[m[2]]
+		b.others = append(b.others, t)
+		ns.ctx = nsNone
+		if t == "TXT" {
+			ns.ctx = nsTXT
+		}
+		return true
+	}
+	return false
+}
+
+// failure reads nslookup's failure and time-out lines.
+func (ns *nsParser) failure(n int, s string) bool {
+	answered := func() {
+		if ns.b != nil && (ns.b.hasAnswer() || ns.b.hasError()) {
+			ns.flush()
+		}
+	}
+	switch {
+	case reNsCantFind.MatchString(s):
+		m := reNsCantFind.FindStringSubmatch(s)
+		answered()
+		b := ns.open(n, s)
+		b.errName, b.errReason = m[2], m[3]
+	case reNsReqTimeout.MatchString(s):
+		answered()
+		ns.open(n, s).reqTimeout = true
+	case reNsTimedOut.MatchString(s):
+		if ns.b != nil && ns.b.hasAnswer() {
+			ns.flush()
+		}
+		b := ns.open(n, s)
+		if b.server == "" {
+			b.preTimeouts++
+		} else {
+			b.postTimeouts++
+		}
+	case reNsTimeoutWas.MatchString(s):
+		if ns.b == nil {
+			return false
+		}
+		ns.b.add(n, s)
+	case reNsNoRecords.MatchString(s):
+		m := reNsNoRecords.FindStringSubmatch(s)
+		answered()
+		b := ns.open(n, s)
+		b.noData = true
+		b.noDataWhat = m[1]
+		b.errName = m[2]
+	case reNsServerInfo.MatchString(s):
+		ns.open(n, s)
+	default:
+		return false
+	}
+	ns.ctx = nsNone
+	return true
+}
+
+// flush ends the current look-up and emits its result.
+func (ns *nsParser) flush() {
+	b := ns.b
+	ns.b = nil
+	ns.ctx = nsNone
+	if b == nil {
+		return
+	}
+	if r := ns.result(b); r != nil {
+		ns.p.out(r)
+	}
+}
+
+// result turns a complete block into its result; nil when the block is
+// malformed or says nothing about a query.
+func (ns *nsParser) result(b *nsBlock) *result {
+	if b.bad {
+		return nil
+	}
+	r := &result{tool: ToolNslookup, asked: b.asked, nonAuth: b.nonAuth}
+	r.server = b.serverAddr
+	if r.server == "" && b.server != "" && !strings.EqualFold(b.server, "UnKnown") {
+		r.server = b.server
+	}
+	if r.server == "" {
+		r.server = b.promptServer
+	}
+	if !ns.answer(b, r) {
+		return nil
+	}
+	if !r.answered && r.status == "" {
+		switch {
+		case b.errReason != "":
+			r.status = reasonStatus(b.errReason)
+		case b.noData:
+			r.status = StatusNoAnswer
+		case b.reqTimeout || b.postTimeouts > 0 || b.preTimeouts > 0:
+			r.status = StatusTimeout
+		case b.promptName != "" && b.server != "":
+			r.status = StatusError
+		default:
+			return nil
+		}
+	}
+	if r.query == "" && b.errName != "" {
+		r.query = normName(b.errName)
+	}
+	if r.query == "" {
+		r.query = b.promptName
+	}
+	lines := b.lines
+	for len(lines) > 0 && lines[len(lines)-1].text == "" {
+		lines = lines[:len(lines)-1]
+	}
+	r.first, r.last = lines[0].n, lines[len(lines)-1].n
+	r.text = joinLines(lines, r.first, r.last)
+	r.finish()
+	if r.qtype == "" && b.noData && (strings.Contains(b.noDataWhat, "(A+AAAA)") || strings.Contains(b.noDataWhat, "(A)")) {
+		r.qtype = "A" // the default query, named by the message
+	}
+	return r
+}
+
+// answer fills r from the answer records of b. It returns false when an
+// answer is incomplete (a problem is reported).
+func (ns *nsParser) answer(b *nsBlock, r *result) bool {
+	if b.name != "" {
+		if len(b.addrs) == 0 {
+			ns.p.problem(b.nameLine, "nslookup: Name: without an address")
+			return false
+		}
+		r.addrs = b.addrs
+		r.answered = true
+		switch len(b.aliases) {
+		case 0:
+			r.query = b.name
+		case 1:
+			r.query, r.cname = b.aliases[0], b.name
+		default:
+			r.query, r.cname = b.aliases[0], b.aliases[1]
+		}
+		return true
+	}
+	if b.firstOwner != "" {
+		r.query = b.firstOwner
+		r.answered = true
+	}
+	chain := map[string]bool{r.query: true}
+	for changed := true; changed; {
+		changed = false
+		for _, c := range b.cnames {
+			if chain[c.owner] && !chain[c.value] {
+				if c.owner == r.query && r.cname == "" {
+					r.cname = c.value
+				}
+				chain[c.value] = true
+				changed = true
+			}
+		}
+	}
+	targets := map[string]bool{}
+	for _, s := range b.srv {
+		if s.target == "" || s.port == "" || s.priority == "" || s.weight == "" {
+			ns.p.problem(s.line, "nslookup: SRV record without its priority, weight, port and svr hostname")
+			return false
+		}
+		r.srv = append(r.srv, s.srvRecord)
+		targets[s.target] = true
+	}
+	for _, e := range b.extra {
+		if chain[e.owner] || targets[e.owner] {
+			r.addrs = append(r.addrs, e.value)
+		}
+	}
+	r.others = b.others
+	if b.soa {
+		r.others = append(r.others, "SOA")
+		if b.asked == "SOA" {
+			r.answered = true
+		} else if !r.answered {
+			r.status = StatusNoAnswer
+		}
+	}
+	return true
+}
+
+// reasonStatus maps the reason of "*** server can't find name: reason".
+func reasonStatus(reason string) string {
+	reason = strings.ToLower(reason)
+	switch {
+	case strings.Contains(reason, "non-existent domain"):
+		return StatusNXDomain
+	case strings.Contains(reason, "server failed"):
+		return StatusServFail
+	case strings.Contains(reason, "refused"):
+		return StatusRefused
+	case strings.Contains(reason, "no response from server"), strings.Contains(reason, "timed out"), strings.Contains(reason, "timed-out"):
+		return StatusTimeout
+	case strings.Contains(reason, "no records"), strings.Contains(reason, "no data"):
+		return StatusNoAnswer
+	}
+	return StatusError
+}
