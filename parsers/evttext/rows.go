@@ -14,6 +14,7 @@ type row struct {
 	line, endLine int    // first and last line
 	text          string // the lines as written, joined by "\n"
 	problems      []event.Problem
+	unclosed      bool // a quoted field was not closed: the record is cut
 }
 
 // rowReader splits delimited text (CSV or tab-separated) into records the
@@ -85,10 +86,12 @@ func (rr *rowReader) next() (rec row, ok bool) {
 		}
 		if count >= rr.maxLines {
 			rec.problems = append(rec.problems, event.Problem{Line: rec.line, Msg: fmt.Sprintf("quoted field not closed within %d lines, cut", rr.maxLines)})
+			rec.unclosed = true
 			break
 		}
 		if !rr.lines.Scan() {
 			rec.problems = append(rec.problems, event.Problem{Line: rec.line, Msg: "quoted field not closed at the end of the input"})
+			rec.unclosed = true
 			break
 		}
 		cur.WriteByte('\n')

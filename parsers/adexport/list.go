@@ -1,0 +1,133 @@
+package adexport
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/sfblog/sfblog/parsers/scan"
+)
+
+// Get-ADUser -Properties ... | Format-List writes one block per object,
+// blocks separated by blank lines, one "Name : value" line per property
+// with the names padded to one width; a collection is written in braces,
+// "{SMTP:bob@contoso.com, smtp:bob@contoso.mail.onmicrosoft.com}", cut
+// after $FormatEnumerationLimit (4) values with "...", and a value longer
+// than the console is wrapped onto lines indented to the value column.
+// Sources: PowerShell-Docs Format-List and about_Preference_Variables
+// ($FormatEnumerationLimit).
+
+// listLine matches a property line.
+var listLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*) *: ?(.*)$`)
+
+// isFormatList reports whether lines hold a DistinguishedName property
+// line and a line of one of the user attributes.
+func isFormatList(lines []string) bool {
+	var dn, attr bool
+	for _, l := range lines {
+		m := listLine.FindStringSubmatch(l)
+		if m == nil || !strings.Contains(l, " : ") && !strings.HasSuffix(l, " :") {
+			continue
+		}
+		if strings.EqualFold(m[1], "DistinguishedName") {
+			dn = true
+		}
+		for _, a := range userAttributes {
+			if strings.EqualFold(m[1], a) {
+				attr = true
+			}
+		}
+	}
+	return dn && attr
+}
+
+// listProperty is one property of a block, its wrapped lines joined.
+type listProperty struct {
+	name, value string
+	line        int
+}
+
+// list parses the Format-List form.
+func (p *parser) list(r io.Reader) error {
+	lines := scan.NewLines(r, scan.DefaultMaxLine)
+	var (
+		props []listProperty
+		raw   []string
+		start int
+		end   int
+	)
+	flush := func() error {
+		if len(props) == 0 {
+			props, raw = nil, nil
+			return nil
+		}
+		u := user{line: start, endLine: end, text: strings.Join(raw, "\n")}
+		for _, pr := range props {
+			p.set(&u, pr.name, p.listValues(pr), pr.line)
+		}
+		props, raw = nil, nil
+		return p.send(&u)
+	}
+	for lines.Scan() {
+		n := lines.Number()
+		if lines.Truncated() {
+			p.problem(n, "line longer than %d bytes, cut", scan.DefaultMaxLine)
+		}
+		line := lines.Text()
+		switch {
+		case strings.TrimSpace(line) == "":
+			if err := flush(); err != nil {
+				return err
+			}
+			continue
+		case strings.HasPrefix(line, " ") && len(props) > 0:
+			// A wrapped value continues at the value column.
+			props[len(props)-1].value += strings.TrimLeft(line, " ")
+		default:
+			m := listLine.FindStringSubmatch(line)
+			if m == nil {
+				p.problem(n, "not a property line, ignored")
+				break
+			}
+			if len(props) == 0 {
+				start = n
+			}
+			props = append(props, listProperty{name: m[1], value: m[2], line: n})
+		}
+		if len(props) > 0 {
+			raw = append(raw, line)
+			end = n
+		}
+	}
+	if err := lines.Err(); err != nil {
+		return fmt.Errorf("adexport: read %s: %w", p.path, err)
+	}
+	return flush()
+}
+
+// listValues splits a collection written in braces into its values. A
+// collection cut by $FormatEnumerationLimit is reported, and its values
+// shown are kept.
+func (p *parser) listValues(pr listProperty) []string {
+	v := strings.TrimSpace(pr.value)
+	if !strings.HasPrefix(v, "{") || !strings.HasSuffix(v, "}") {
+		return []string{v}
+	}
+	inner := strings.TrimSpace(v[1 : len(v)-1])
+	if inner == "" {
+		return nil
+	}
+	cut := strings.HasSuffix(inner, "...")
+	if cut {
+		inner = strings.TrimSuffix(inner, "...")
+		p.problem(pr.line, "%s lists only the first values (cut by $FormatEnumerationLimit): set $FormatEnumerationLimit = -1 before Format-List to see them all", pr.name)
+	}
+	var out []string
+	for _, s := range strings.Split(inner, ", ") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
