@@ -156,8 +156,8 @@ func (f *finder) backslash(i, w int) {
 	for ds > 0 && i-ds < maxReach && (isAlnum(s[ds-1]) || s[ds-1] == '.' || s[ds-1] == '_' || s[ds-1] == '-') {
 		ds--
 	}
-	if ds > 0 && (isRun(s[ds-1]) || strings.IndexByte(`\/%$`, s[ds-1]) >= 0) {
-		return // too long, a path, %VAR%\..., or C$\...
+	if ds > 0 && (isRun(s[ds-1]) || strings.IndexByte(`\/%$@`, s[ds-1]) >= 0) {
+		return // too long, a path, %VAR%\..., C$\... or sip_bob@contoso.com\...
 	}
 	us := i + w
 	ue := us

@@ -76,6 +76,10 @@ func (f *finder) word(a, b int) int {
 		nc = s[next]
 	}
 	w := s[a:b]
+	if b < len(s) && (s[b] == '\\' || s[b] == '/') && equalUsers(w) && (a == 0 || strings.IndexByte(" \t\"'!(=:|,;<>", prev) >= 0) {
+		f.profile(b + 1) // a relative path: Users/jdoe/AppData/...
+		return b
+	}
 	switch {
 	case len(w) < 2:
 		return b
@@ -362,3 +366,6 @@ func (f *finder) contactName(a, b int) {
 		f.add(vs, ve, kindPerson, 1)
 	}
 }
+
+// equalUsers reports whether w is "Users" in any case.
+func equalUsers(w string) bool { return len(w) == 5 && hasPrefixFold(w, "users") }

@@ -61,8 +61,13 @@ type Redactor struct {
 	domains numbering // DNS organisation domains ("dns:" keys) and NetBIOS names ("nb:")
 	people  numbering
 	sids    numbering
+	phones  numbering
 	ip4     addrPool
 	ip6     addrPool
+	// known holds the single-label names learned from events (lower
+	// case): computer names and account names, replaced wherever they
+	// appear as a whole word.
+	known map[string]kind
 	// done remembers replacements: a value, once seen, always gets the
 	// same text back.
 	done map[doneKey]string
@@ -87,10 +92,12 @@ func (r *Redactor) Redact(s string) string {
 	if r == nil {
 		r = New()
 	}
-	if strings.IndexAny(s, ".@\\:=<%-/") < 0 {
-		return s // every rule needs one of these characters
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.known) == 0 && strings.IndexAny(s, ".@\\:=<%-/+") < 0 {
+		return s // every rule but the learned names needs one of these characters
 	}
-	spans := findSpans(s)
+	spans := findSpans(s, r.known)
 	if len(spans) == 0 {
 		return s
 	}
@@ -107,8 +114,6 @@ func (r *Redactor) Redact(s string) string {
 		return int(a.kind) - int(b.kind)
 	})
 
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var b strings.Builder
 	covered, written, changed := 0, 0, false
 	for _, sp := range spans {
@@ -170,6 +175,8 @@ func (r *Redactor) replace(t string, k kind) string {
 		return r.person(t)
 	case kindDC:
 		return r.dc(t)
+	case kindPhone:
+		return r.phone(t)
 	}
 	return t
 }
@@ -186,6 +193,7 @@ const (
 	kindSID                 // an account SID
 	kindPerson              // a display name
 	kindDC                  // DC=...,DC=... components
+	kindPhone               // a telephone number
 )
 
 // span is a piece of s to replace. When spans overlap, the one that
@@ -200,14 +208,15 @@ type span struct {
 
 type finder struct {
 	s     string
+	known map[string]kind // learned names; read only
 	spans []span
 }
 
 // maxReach bounds every look-around, so the scan stays linear.
 const maxReach = 512
 
-func findSpans(s string) []span {
-	f := finder{s: s}
+func findSpans(s string, known map[string]kind) []span {
+	f := finder{s: s, known: known}
 	for i := 0; i < len(s); {
 		next := f.step(i)
 		if next <= i {
@@ -262,6 +271,11 @@ func (f *finder) step(i int) int {
 	case '<':
 		f.sipDisplay(i)
 		return i + 1
+	case '+':
+		if i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') && (i == 0 || !isAlnum(s[i-1])) {
+			return f.phone(i, i+1)
+		}
+		return i + 1
 	}
 	if (isHex(c) || c == ':') && (i == 0 || !isV6Before(s[i-1])) {
 		if j, ok := f.ipv6(i); ok {
@@ -312,6 +326,13 @@ func (f *finder) run(i int) int {
 			f.add(a, b, kindHost, 2)
 		}
 		return j
+	}
+	if k, ok := f.learned(a, b); ok {
+		f.add(a, b, k, 1)
+		return j
+	}
+	if b-a == 3 && b+1 < len(s) && s[b] == ':' && isDigit(s[b+1]) && hasPrefixFold(s[a:b], "tel") {
+		return f.phone(b+1, b+1) // tel:4255550199, without the +
 	}
 	if a == i && !pct {
 		if k := f.word(a, b); k > j {

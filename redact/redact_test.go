@@ -97,7 +97,7 @@ func TestRedactSIPHeaders(t *testing.T) {
 		{
 			name: "telephone number as user part",
 			in:   `To: <sip:+14255550100@contoso.com;user=phone>`,
-			want: `To: <sip:user1@domain1.example;user=phone>`,
+			want: `To: <sip:+15550100001@domain1.example;user=phone>`,
 		},
 		{
 			name: "ms-diagnostics source in Office 365 stays",
@@ -307,7 +307,7 @@ func TestRedactKeyedValues(t *testing.T) {
 		{
 			name: "SIP URI parameter user=phone",
 			in:   `sip:+14255550100@contoso.com;user=phone`,
-			want: `sip:user1@domain1.example;user=phone`,
+			want: `sip:+15550100001@domain1.example;user=phone`,
 		},
 		{
 			name: "printf-doubled escape",
@@ -515,6 +515,8 @@ var fuzzTokens = []string{
 	"tag=dec6c0e676;epid=7174c2dba5", "Account Name:\tbob", "User=alice", "user1@domain1.example",
 	"host2.domain1.example", "1B58:1C24", "CUccPlatform::Initialize", "hr=0x800b0109", "ntuser.dat",
 	"https://", "From: ", "To: ", "Via: SIP/2.0/TLS ", "Contact: ", "sip:", "@", `\`, "%",
+	"tel:+14255550199", "+1 (425) 555-0199", "sip:+14255550199@contoso.com;user=phone", "+15550100001",
+	"Users/jdoe/AppData", "sip_bob@contoso.com\\Tracing", "+",
 }
 
 var fuzzSeparators = []string{" ", " ", ";", "\r\n", ",", " | ", "/", "=", "<", ">", `"`, ":", "(", ")", "\t"}
