@@ -12,10 +12,12 @@ import (
 
 // Redactor replaces personal data with stable pseudonyms: the same value
 // gets the same pseudonym everywhere in one report, so evidence stays
-// comparable. It is safe for concurrent use: Redact holds a mutex while it
-// hands out pseudonyms. Pseudonyms follow the order in which values are
-// first seen, so a report is deterministic when its excerpts are redacted
-// in a deterministic order.
+// comparable. It is safe for concurrent use: Learn and Redact hold a
+// mutex. Use it in two phases: Learn from every event of the bundle
+// first (in any order: what it learns is a set), then Redact the report's
+// text, paths included, in a deterministic order; pseudonyms are numbered
+// in the order Redact first meets the values, so the same input gives the
+// same bytes.
 //
 // The pseudonyms keep the shape of what they replace and are clearly fake:
 //
@@ -42,7 +44,17 @@ import (
 //     S-1-5-21-REDACTED-1, ...;
 //   - display names (SIP "Bob Smith" <sip:...>, displayName, the name of a
 //     <contact>, FederationBrandName, CN= of a directory DN): name1, name2,
-//     ...; DC= components like domains (DC=domain1,DC=example).
+//     ...; DC= components like domains (DC=domain1,DC=example);
+//   - telephone numbers (tel:+14255550199, sip:+14255550199@...;user=phone,
+//     +1 (425) 555-0199): +15550100001, +15550100002, ... whatever the
+//     separators (the NANP area code 555 is not assigned);
+//   - paths: the profile folder of C:\Users\NAME\, /Users/NAME/ and a
+//     relative Users/NAME/, and addresses in folder names
+//     (bundle-alice@fabrikam.com/..., the client's sip_bob@contoso.com
+//     folder) as above;
+//   - the computer and account names that Learn found in the events
+//     (evt.computer, ipconfig's host name, logon accounts, profile
+//     folders), wherever they appear as a whole word: WKS0042 -> HOST1.
 //
 // A value in all capitals gets its pseudonym in capitals (CONTOSO.LOCAL ->
 // DOMAIN2.EXAMPLE). Values that already look like pseudonyms (user7,
