@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,8 +27,9 @@ var schemaJSON []byte
 
 // checkSchema validates a decoded JSON value against the subset of JSON
 // Schema 2020-12 that schema.json uses: type, required, properties,
-// additionalProperties (false), items, enum, const, minimum and local
-// $ref. It returns every violation, with its JSON pointer.
+// additionalProperties (false, or a schema for the other keys' values),
+// items, enum, const, minimum, pattern and local $ref. It returns every
+// violation, with its JSON pointer.
 func checkSchema(root, schema map[string]any, v any, ptr string) []string {
 	if ref, ok := schema["$ref"].(string); ok {
 		target, err := resolveRef(root, ref)
@@ -47,6 +50,11 @@ func checkSchema(root, schema map[string]any, v any, ptr string) []string {
 	}
 	if enum, ok := schema["enum"].([]any); ok && !slices.ContainsFunc(enum, func(e any) bool { return jsonEqual(e, v) }) {
 		bad("%v not in %v", v, enum)
+	}
+	if p, ok := schema["pattern"].(string); ok {
+		if str, isStr := v.(string); isStr && !regexp.MustCompile(p).MatchString(str) {
+			bad("%q does not match %s", str, p)
+		}
 	}
 	if lo, ok := schema["minimum"].(float64); ok {
 		if n, isNum := v.(float64); isNum && n < lo {
@@ -69,8 +77,13 @@ func checkSchema(root, schema map[string]any, v any, ptr string) []string {
 		for _, k := range keys {
 			sub, known := props[k].(map[string]any)
 			if !known {
-				if schema["additionalProperties"] == false {
-					bad("unexpected key %q", k)
+				switch ap := schema["additionalProperties"].(type) {
+				case bool:
+					if !ap {
+						bad("unexpected key %q", k)
+					}
+				case map[string]any:
+					errs = append(errs, checkSchema(root, ap, obj[k], ptr+"/"+k)...)
 				}
 				continue
 			}
@@ -183,6 +196,62 @@ func TestJSONGoldenMatchesSchema(t *testing.T) {
 	}
 }
 
+// TestSchemaAllowsAddedKeys: the contract adds keys, so a reader
+// validating with the schema must accept keys it does not know, anywhere.
+func TestSchemaAllowsAddedKeys(t *testing.T) {
+	schema := loadSchema(t)
+	v := decodeAny(t, []byte(render(t, "json", findCase(t, "groups")))).(map[string]any)
+	v["added_later"] = true
+	v["signin"].(map[string]any)["added_later"] = 1.0
+	g := v["groups"].([]any)[0].(map[string]any)
+	g["added_later"] = "x"
+	f := g["findings"].([]any)[0].(map[string]any)
+	f["added_later"] = []any{}
+	f["evidence"].([]any)[0].(map[string]any)["added_later"] = "x"
+	g["inputs"].([]any)[0].(map[string]any)["added_later"] = "x"
+	g["timeline"].([]any)[0].(map[string]any)["steps"].([]any)[0].(map[string]any)["added_later"] = "x"
+	assert.Empty(t, checkSchema(schema, schema, v, ""))
+
+	// The documented keys are still checked inside groups.
+	g["signin"].(map[string]any)["outcome"] = "maybe"
+	assert.Contains(t, strings.Join(checkSchema(schema, schema, v, ""), "\n"), "/groups/0/signin/outcome: maybe not in")
+}
+
+// TestSchemaDocumentsEveryKey: every key the JSON writer emits is
+// declared in the schema where it appears (map keys of "kinds" aside).
+func TestSchemaDocumentsEveryKey(t *testing.T) {
+	schema := loadSchema(t)
+	var walk func(sch map[string]any, v any, ptr string)
+	walk = func(sch map[string]any, v any, ptr string) {
+		if ref, ok := sch["$ref"].(string); ok {
+			target, err := resolveRef(schema, ref)
+			require.NoError(t, err)
+			sch = target
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			props, _ := sch["properties"].(map[string]any)
+			if props == nil {
+				return // a map such as kinds
+			}
+			for k, sub := range v {
+				p, ok := props[k].(map[string]any)
+				if assert.True(t, ok, "%s/%s is not in the schema", ptr, k) {
+					walk(p, sub, ptr+"/"+k)
+				}
+			}
+		case []any:
+			items, _ := sch["items"].(map[string]any)
+			for i, e := range v {
+				walk(items, e, fmt.Sprintf("%s/%d", ptr, i))
+			}
+		}
+	}
+	for _, tc := range testCases {
+		walk(schema, decodeAny(t, []byte(render(t, "json", tc.report()))), tc.name+":")
+	}
+}
+
 func TestSchemaCheckerRejects(t *testing.T) {
 	schema := loadSchema(t)
 	tests := []struct {
@@ -208,7 +277,24 @@ func TestSchemaCheckerRejects(t *testing.T) {
 			m["findings"].([]any)[0].(map[string]any)["severity"] = "fatal"
 		}, "/findings/0/severity: fatal not in"},
 		{"bad schema version", func(m map[string]any) { m["schema_version"] = 2.0 }, "/schema_version: want 1, got 2"},
-		{"unknown key", func(m map[string]any) { m["extra"] = true }, `: unexpected key "extra"`},
+		{"bad outcome", func(m map[string]any) {
+			m["signin"].(map[string]any)["outcome"] = "maybe"
+		}, "/signin/outcome: maybe not in"},
+		{"bad offset", func(m map[string]any) {
+			m["clock"].(map[string]any)["client_utc_offset"] = "2h"
+		}, `/clock/client_utc_offset: "2h" does not match`},
+		{"kinds count not a number", func(m map[string]any) {
+			m["inputs"].([]any)[1].(map[string]any)["kinds"].(map[string]any)["sip"] = "many"
+		}, "/inputs/1/kinds/sip: want integer, got string"},
+		{"timeline without steps", func(m map[string]any) {
+			delete(m["timeline"].([]any)[0].(map[string]any), "steps")
+		}, `/timeline/0: missing required key "steps"`},
+		{"deciding without excerpt", func(m map[string]any) {
+			delete(m["findings"].([]any)[0].(map[string]any)["deciding"].(map[string]any), "excerpt")
+		}, `/findings/0/deciding: missing required key "excerpt"`},
+		{"ruled out without reason", func(m map[string]any) {
+			delete(m["ruled_out"].([]any)[0].(map[string]any), "reason")
+		}, `/ruled_out/0: missing required key "reason"`},
 		{"evidence without excerpt", func(m map[string]any) {
 			f := m["findings"].([]any)[0].(map[string]any)
 			delete(f["evidence"].([]any)[0].(map[string]any), "excerpt")
@@ -216,7 +302,7 @@ func TestSchemaCheckerRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := decodeAny(t, []byte(render(t, "json", findCase(t, "several"))))
+			v := decodeAny(t, []byte(render(t, "json", findCase(t, "sip"))))
 			require.Empty(t, checkSchema(schema, schema, v, ""), "the unmodified report is valid")
 			tt.mutate(v.(map[string]any))
 			errs := checkSchema(schema, schema, v, "")
@@ -265,16 +351,31 @@ func objectKeys(t *testing.T, data []byte) map[string][][]string {
 func TestJSONKeyOrder(t *testing.T) {
 	// The contract's order, with the added keys where the model puts them;
 	// optional keys are dropped from the expectation when absent.
+	body := []string{"subject", "inputs", "findings", "ruled_out", "summary", "signin", "timeline", "clock", "missing", "groups"}
 	want := map[string][]string{
-		"":                       {"schema_version", "tool", "inputs", "findings", "summary", "signin", "clock"},
+		"":                       append([]string{"schema_version", "tool"}, body...),
 		"/tool":                  {"name", "version"},
-		"/inputs/*":              {"path", "format", "events", "first_time", "last_time", "errors"},
-		"/findings/*":            {"id", "title", "severity", "confidence", "message", "cause", "remedy", "links", "collect", "evidence", "evidence_total"},
+		"/subject":               {"client", "version", "user_agent", "address", "computer", "first", "last", "first_utc", "last_utc", "key"},
+		"/inputs/*":              {"path", "format", "events", "first_time", "last_time", "errors", "kinds", "ruled_out"},
+		"/inputs/*/kinds":        nil, // a map: its keys are sorted
+		"/findings/*":            {"id", "title", "severity", "confidence", "message", "cause", "remedy", "links", "collect", "commands", "deciding", "evidence", "evidence_total"},
 		"/findings/*/evidence/*": {"path", "line", "record_id", "time", "excerpt", "count"},
+		"/findings/*/deciding":   {"path", "line", "record_id", "time", "excerpt", "count"},
+		"/ruled_out/*":           {"id", "title", "rule", "path", "line", "reason"},
 		"/summary":               {"findings", "error", "warning", "info"},
-		"/signin":                {"outcome", "address", "attempts", "failures", "last_time"},
+		"/signin":                {"outcome", "address", "attempts", "failures", "registers", "refusals", "errors", "last_time", "first_failure", "last_failure", "succeeded_at"},
+		"/timeline/*":            {"n", "start", "start_utc", "end", "address", "steps", "outcome", "decisive", "path", "line", "findings"},
+		"/timeline/*/steps/*":    {"time", "kind", "server", "detail", "path", "line"},
 		"/clock":                 {"client_utc_offset", "source"},
+		"/missing/*":             {"evidence", "why", "command"},
 	}
+	// A group holds what the report holds, without schema_version and tool.
+	for ptr, keys := range maps.Clone(want) {
+		if ptr != "" && ptr != "/tool" {
+			want["/groups/*"+ptr] = keys
+		}
+	}
+	want["/groups/*"] = body
 	for _, tc := range testCases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := objectKeys(t, []byte(render(t, "json", tc.report())))
@@ -282,6 +383,10 @@ func TestJSONKeyOrder(t *testing.T) {
 				order, ok := want[ptr]
 				require.True(t, ok, "unexpected object at %s", ptr)
 				for _, keys := range objs {
+					if order == nil {
+						assert.True(t, slices.IsSorted(keys), ptr)
+						continue
+					}
 					if len(keys) == 0 {
 						continue // an empty object: {"clock": {}} when the zone is unknown
 					}
@@ -323,14 +428,21 @@ func TestJSONRoundTrip(t *testing.T) {
 			require.NoError(t, dec.Decode(&got))
 			want := tc.report()
 			// The JSON has [] where the model may hold nil.
-			if want.Findings == nil {
-				want.Findings = []analyze.Finding{}
-			}
-			for i := range want.Inputs {
-				if want.Inputs[i].Errors == nil {
-					got.Inputs[i].Errors = nil
+			var norm func(want, got *analyze.Report)
+			norm = func(want, got *analyze.Report) {
+				if want.Findings == nil {
+					want.Findings = []analyze.Finding{}
+				}
+				for i := range want.Inputs {
+					if want.Inputs[i].Errors == nil {
+						got.Inputs[i].Errors = nil
+					}
+				}
+				for i := range want.Groups {
+					norm(&want.Groups[i], &got.Groups[i])
 				}
 			}
+			norm(want, &got)
 			assert.Equal(t, want, &got)
 		})
 	}

@@ -12,9 +12,12 @@ import (
 )
 
 // MarkdownWriter writes the report as GitHub-flavoured Markdown, ready to
-// paste into a ticket: verdict, summary table, one section per finding
-// with its evidence in fenced code blocks, the inputs, and the tool
-// version at the bottom.
+// paste into a ticket: verdict, header (client, address, computer, time
+// span, sign-in counts), missing evidence with the commands that collect
+// it, summary table, one section per finding with its deciding lines and
+// evidence in fenced code blocks, the sign-in timeline, the causes ruled
+// out, the inputs, and the tool version at the bottom. Several users are
+// one section each.
 type MarkdownWriter struct {
 	Lang string // "" or "en": English; "ja": Japanese
 }
@@ -26,42 +29,151 @@ func (m *MarkdownWriter) Write(w io.Writer, r *analyze.Report) error {
 	if r == nil {
 		return fmt.Errorf("write markdown report: %w", errNilReport)
 	}
-	l := newLang(m.Lang)
-	var b bytes.Buffer
+	md := &mdOut{l: newLang(m.Lang)}
+	l := md.l
+	b := &md.b
 	b.WriteString(l.t("# sfblog report") + "\n\n")
 	b.WriteString("**" + mdInline(l.verdict(r)) + "**\n\n")
-	if d := l.signInDetails(r); d != "" {
-		b.WriteString(mdInline(d) + "\n\n")
+	if len(r.Groups) == 0 {
+		md.body(r, 2)
+	} else {
+		md.missing(r.Missing, 2)
+	}
+	md.inputs(r, 2)
+	for i := range r.Groups {
+		g := &r.Groups[i]
+		b.WriteString("## " + mdInline(l.groupTitle(i, len(r.Groups), g)) + "\n\n")
+		b.WriteString("**" + mdInline(l.verdict(g)) + "**\n\n")
+		md.body(g, 3)
+		if len(g.Inputs) > 0 {
+			b.WriteString("### " + l.t("Inputs of this user") + "\n\n")
+			for _, in := range g.Inputs {
+				b.WriteString("- " + codeSpan(clean(in.Path)) + "\n")
+			}
+			b.WriteString("\n")
+		}
 	}
 
-	if len(r.Findings) == 0 {
-		b.WriteString(l.f("No known sign-in problem was found in %s (%s).",
-			l.plural(len(r.Inputs), "input"), l.plural(totalInputEvents(r), "event")) + "\n\n")
-	} else {
-		b.WriteString(l.t("| Severity | ID | Confidence | Title | Evidence |") + "\n")
-		b.WriteString("|---|---|---|---|---:|\n")
-		for i := range r.Findings {
-			f := &r.Findings[i]
-			mdRow(&b, f.Severity, f.ID, f.Confidence, mdInline(f.Title), strconv.Itoa(totalEvents(f)))
+	b.WriteString("---\n\n")
+	b.WriteString("_" + mdInline(l.toolLine(r.Tool)) + "_\n")
+	return flush(w, b, "markdown")
+}
+
+// mdOut renders one Markdown report.
+type mdOut struct {
+	b bytes.Buffer
+	l lang
+}
+
+// heading writes a heading of level h.
+func (m *mdOut) heading(h int, text string) {
+	m.b.WriteString(strings.Repeat("#", h) + " " + text + "\n\n")
+}
+
+// body renders one user's part: header, missing evidence, findings,
+// timeline, ruled-out causes; h is the level of its section headings.
+func (m *mdOut) body(r *analyze.Report, h int) {
+	l, b := m.l, &m.b
+	if fs := l.headerFields(r); len(fs) > 0 {
+		for _, f := range fs {
+			v := mdInline(f.Value)
+			if f.Code {
+				v = codeSpan(clean(f.Value))
+			}
+			b.WriteString("- **" + mdInline(f.Label) + l.t(":") + "** " + v + "\n")
 		}
 		b.WriteString("\n")
 	}
-
-	for i := range r.Findings {
-		mdFinding(&b, &r.Findings[i], l)
+	if bad := problemInputs(r); len(bad) > 0 && len(r.Groups) == 0 {
+		b.WriteString(mdInline(l.inputsHeadline(len(bad), len(r.Inputs))+l.t(" (see Inputs below)")) + l.t(".") + "\n\n")
 	}
+	m.missing(r.Missing, h)
 
-	mdInputs(&b, r, l)
-
-	b.WriteString("---\n\n")
-	b.WriteString("_" + mdInline(toolLine(r.Tool)) + "_\n")
-	return flush(w, &b, "markdown")
+	if len(r.Findings) == 0 {
+		b.WriteString(mdInline(l.noFindings(r)) + "\n\n")
+	} else {
+		b.WriteString(l.t("| Severity | ID | Confidence | Title | Deciding evidence | Events |") + "\n")
+		b.WriteString("|---|---|---|---|---|---:|\n")
+		for i := range r.Findings {
+			f := &r.Findings[i]
+			at := ""
+			if d, ok := deciding(f); ok {
+				at = codeSpan(clean(location(d)))
+			}
+			mdRow(b, mdInline(l.severityName(f.Severity)), mdInline(f.ID), mdInline(l.confidenceName(f.Confidence)),
+				mdInline(f.Title), at, strconv.Itoa(totalEvents(f)))
+		}
+		b.WriteString("\n")
+	}
+	for i := range r.Findings {
+		m.finding(&r.Findings[i], h)
+	}
+	m.timeline(r, h)
+	if len(r.RuledOut) > 0 {
+		m.heading(h, l.t("Ruled out by the evidence"))
+		for _, ro := range r.RuledOut {
+			s := l.f("%s ruled out by %s", codeSpan(clean(ro.ID)), codeSpan(clean(ruledOutWhere(ro))))
+			if ro.Title != "" {
+				s += " (" + mdInline(ro.Title) + ")"
+			}
+			if ro.Reason != "" {
+				s += l.t(": ") + mdInline(ro.Reason)
+			}
+			b.WriteString("- " + s + "\n")
+		}
+		b.WriteString("\n")
+	}
 }
 
-// mdFinding renders one finding's section.
-func mdFinding(b *bytes.Buffer, f *analyze.Finding, l lang) {
-	fmt.Fprintf(b, "## %s — %s\n\n", mdInline(f.ID), mdInline(f.Title))
-	b.WriteString(l.f("**Severity:** %s · **Confidence:** %s", mdInline(f.Severity), mdInline(f.Confidence)) + "\n\n")
+// missing renders the evidence the inputs lack, with the commands that
+// collect it in code blocks.
+func (m *mdOut) missing(as []analyze.Advice, h int) {
+	if len(as) == 0 {
+		return
+	}
+	l, b := m.l, &m.b
+	m.heading(h, l.t("Missing evidence: collect it and run sfblog again"))
+	for _, a := range as {
+		s := "- **" + mdInline(l.evidenceName(a.Evidence)) + "**"
+		if a.Why != "" {
+			s += l.t(": ") + mdInline(a.Why)
+		}
+		b.WriteString(s + "\n")
+		if c := strings.TrimSpace(clean(a.Command)); c != "" {
+			b.WriteString("\n")
+			mdFence(b, c, "  ")
+		}
+	}
+	b.WriteString("\n")
+}
+
+// mdFence writes text in a fenced code block whose fence is longer than
+// any backtick run inside, every line after indent.
+func mdFence(b *bytes.Buffer, text, indent string) {
+	fence := strings.Repeat("`", max(3, longestRun(text, '`')+1))
+	b.WriteString(indent + fence + "text\n")
+	for line := range strings.SplitSeq(text, "\n") {
+		b.WriteString(indent + line + "\n")
+	}
+	b.WriteString(indent + fence + "\n")
+}
+
+// finding renders one finding's section.
+func (m *mdOut) finding(f *analyze.Finding, h int) {
+	l, b := m.l, &m.b
+	m.heading(h, mdInline(f.ID)+" — "+mdInline(f.Title))
+	b.WriteString(l.f("**Severity:** %s · **Confidence:** %s", mdInline(l.severityName(f.Severity)), mdInline(l.confidenceName(f.Confidence))) + "\n\n")
+	if d, ok := deciding(f); ok {
+		head := l.t("**Deciding evidence:**") + " " + codeSpan(clean(location(d)))
+		if d.Time != "" {
+			head += " · " + mdInline(d.Time)
+		}
+		b.WriteString(head + "\n\n")
+		if dl := decidingLines(d.Excerpt); len(dl) > 0 {
+			mdFence(b, strings.Join(dl, "\n"), "")
+			b.WriteString("\n")
+		}
+	}
 	if f.Message != "" {
 		b.WriteString(l.t("The user saw:") + "\n\n")
 		for line := range strings.SplitSeq(clean(f.Message), "\n") {
@@ -70,10 +182,14 @@ func mdFinding(b *bytes.Buffer, f *analyze.Finding, l lang) {
 		b.WriteString("\n")
 	}
 	if f.Cause != "" {
-		b.WriteString(l.t("**Cause:** ") + mdBlock(f.Cause) + "\n\n")
+		b.WriteString(l.t("**Cause:**") + " " + mdBlock(f.Cause) + "\n\n")
 	}
-	if f.Collect != "" {
-		b.WriteString(l.t("**What to collect to decide:** ") + mdBlock(f.Collect) + "\n\n")
+	if f.Collect != "" || len(f.Commands) > 0 {
+		b.WriteString(l.t("**What to collect to decide:**") + " " + mdBlock(f.Collect) + "\n\n")
+		if len(f.Commands) > 0 {
+			mdFence(b, clean(strings.Join(f.Commands, "\n")), "")
+			b.WriteString("\n")
+		}
 	}
 	if len(f.Remedy) > 0 {
 		b.WriteString(l.t("**Remedy:**") + "\n\n")
@@ -86,22 +202,23 @@ func mdFinding(b *bytes.Buffer, f *analyze.Finding, l lang) {
 	}
 	if len(f.Links) > 0 {
 		b.WriteString(l.t("**Links:**") + "\n\n")
-		for _, l := range f.Links {
-			b.WriteString("- " + mdLink(l) + "\n")
+		for _, link := range f.Links {
+			b.WriteString("- " + mdLink(link) + "\n")
 		}
 		b.WriteString("\n")
 	}
-	mdEvidence(b, f, l)
+	m.evidence(f)
 }
 
-// mdEvidence renders a finding's excerpts, each preceded by where and when
+// evidence renders a finding's excerpts, each preceded by where and when
 // it was seen, and says how many matching events are not shown.
-func mdEvidence(b *bytes.Buffer, f *analyze.Finding, l lang) {
+func (m *mdOut) evidence(f *analyze.Finding) {
+	l, b := m.l, &m.b
 	total := totalEvents(f)
 	if len(f.Evidence) == 0 {
 		return
 	}
-	b.WriteString(l.f("**Evidence** (%s):", l.plural(total, "event")) + "\n\n")
+	b.WriteString(l.f("**Evidence** (%s):", l.count(total, "%d event", "%d events")) + "\n\n")
 	for _, e := range f.Evidence {
 		head := codeSpan(clean(location(e)))
 		if e.Time != "" {
@@ -111,33 +228,74 @@ func mdEvidence(b *bytes.Buffer, f *analyze.Finding, l lang) {
 			head += " · (×" + strconv.Itoa(e.Count) + ")"
 		}
 		b.WriteString(head + "\n\n")
-		text := trimExcerpt(e.Excerpt)
-		fence := strings.Repeat("`", max(3, longestRun(text, '`')+1))
-		b.WriteString(fence + "text\n" + text + "\n" + fence + "\n\n")
+		mdFence(b, trimExcerpt(e.Excerpt), "")
+		b.WriteString("\n")
 	}
 	if more := total - shownEvents(f); more > 0 {
 		b.WriteString(l.f("… and %d more", more) + "\n\n")
 	}
 }
 
-// mdInputs renders the inputs table, errors included.
-func mdInputs(b *bytes.Buffer, r *analyze.Report, l lang) {
-	b.WriteString(l.t("## Inputs") + "\n\n")
+// timeline renders the sign-in attempts as a table.
+func (m *mdOut) timeline(r *analyze.Report, h int) {
+	if len(r.Attempts) == 0 {
+		return
+	}
+	l, b := m.l, &m.b
+	m.heading(h, l.t("Sign-in timeline"))
+	b.WriteString(l.t("| # | Start | Outcome | Servers | Authentication | Decisive response | Supports |") + "\n")
+	b.WriteString("|---:|---|---|---|---|---|---|\n")
+	for _, e := range timeline(r.Attempts, " · ") {
+		resp := ""
+		if e.Decisive != "" {
+			resp = "**" + mdInline(e.Short) + "** " + codeSpan(clean(e.Decisive))
+		}
+		if e.Path != "" {
+			resp += " " + l.f("at %s", codeSpan(clean(location(analyze.Evidence{Path: e.Path, Line: e.Line}))))
+		}
+		if e.Count() > 1 {
+			resp = mdInline(l.f("%d alike attempts: ", e.Count())) + resp
+		}
+		servers := make([]string, 0, len(e.Servers))
+		for _, s := range e.Servers {
+			servers = append(servers, codeSpan(clean(s)))
+		}
+		ids := make([]string, 0, len(e.Findings))
+		for _, id := range e.Findings {
+			ids = append(ids, mdInline(id))
+		}
+		mdRow(b, entryNumber(e, "–"), mdInline(l.entryTime(e)), mdInline(l.outcomeName(e.Outcome)),
+			strings.Join(servers, ", "), mdInline(strings.Join(e.Auth, "; ")), resp, strings.Join(ids, ", "))
+	}
+	b.WriteString("\n")
+}
+
+// inputs renders the inputs table, what each held and errors included.
+func (m *mdOut) inputs(r *analyze.Report, h int) {
+	l, b := m.l, &m.b
+	m.heading(h, l.t("Inputs"))
 	if len(r.Inputs) == 0 {
 		b.WriteString(l.t("No inputs.") + "\n\n")
 		return
 	}
 	if bad := problemInputs(r); len(bad) > 0 {
-		b.WriteString(l.inputsHeadline(len(bad), len(r.Inputs)) + l.t(".") + "\n\n")
+		b.WriteString(mdInline(l.inputsHeadline(len(bad), len(r.Inputs))) + l.t(".") + "\n\n")
 	}
-	b.WriteString(l.t("| Path | Format | Events | First | Last | Errors |") + "\n")
-	b.WriteString("|---|---|---:|---|---|---|\n")
+	b.WriteString(l.t("| Path | Format | Events | Held | First | Last | Errors |") + "\n")
+	b.WriteString("|---|---|---:|---|---|---|---|\n")
 	for _, in := range r.Inputs {
 		errs := make([]string, 0, len(in.Errors))
 		for _, e := range in.Errors {
 			errs = append(errs, mdInline(e))
 		}
-		mdRow(b, codeSpan(clean(in.Path)), mdInline(in.Format), strconv.Itoa(in.Events),
+		if in.Format == "unrecognized" && len(in.Errors) == 0 {
+			errs = append(errs, mdInline(l.inputProblem(in)))
+		}
+		held := l.kindsPhrase(in.Kinds)
+		if len(in.RuledOut) > 0 {
+			held = strings.TrimPrefix(held+l.t("; ")+l.f("rules out %s", strings.Join(in.RuledOut, l.t(", "))), l.t("; "))
+		}
+		mdRow(b, codeSpan(clean(in.Path)), mdInline(in.Format), strconv.Itoa(in.Events), mdInline(held),
 			mdInline(in.FirstTime), mdInline(in.LastTime), strings.Join(errs, "<br>"))
 	}
 	b.WriteString("\n")
@@ -320,13 +478,13 @@ func longestRun(s string, c byte) int {
 }
 
 // toolLine renders "Generated by sfblog 1.2.3".
-func toolLine(t analyze.Tool) string {
-	s := "Generated by " + t.Name
-	if t.Name == "" {
-		s = "Generated by sfblog"
+func (l lang) toolLine(t analyze.Tool) string {
+	name := t.Name
+	if name == "" {
+		name = "sfblog"
 	}
 	if t.Version != "" {
-		s += " " + t.Version
+		name += " " + t.Version
 	}
-	return s
+	return l.f("Generated by %s", name)
 }

@@ -1,11 +1,9 @@
 package report
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -14,11 +12,13 @@ import (
 
 func renderTableOpt(t *testing.T, r *analyze.Report, color bool) string {
 	t.Helper()
-	w, err := New("table", Options{Color: color})
-	require.NoError(t, err)
-	var buf bytes.Buffer
-	require.NoError(t, w.Write(&buf, r))
-	return buf.String()
+	return renderOpt(t, "table", r, Options{Color: color})
+}
+
+// renderWidth renders the table report of a test case at a width.
+func renderWidth(t *testing.T, name string, width int) string {
+	t.Helper()
+	return renderOpt(t, "table", findCase(t, name), Options{Width: width, Lang: findLang(name)})
 }
 
 func TestTableColor(t *testing.T) {
@@ -31,10 +31,8 @@ func TestTableColor(t *testing.T) {
 	assert.Contains(t, colored, ansiYellow+"warning"+ansiReset)
 	assert.True(t, strings.HasPrefix(colored, ansiRed+"Sign-in failed for bob@contoso.com"))
 
-	// Colour changes nothing but the escape sequences, and the table's
-	// borders stay aligned because widths ignore them.
-	stripped := twwidth.Filter().ReplaceAllString(colored, "")
-	assert.Equal(t, plain, stripped)
+	// Colour changes nothing but the escape sequences.
+	assert.Equal(t, plain, stripANSI(colored))
 
 	info := renderTableOpt(t, findCase(t, "special"), true)
 	assert.Contains(t, info, ansiCyan+"info"+ansiReset)
@@ -42,58 +40,130 @@ func TestTableColor(t *testing.T) {
 
 	ok := renderTableOpt(t, findCase(t, "none"), true)
 	assert.True(t, strings.HasPrefix(ok, ansiGreen+"Sign-in succeeded"))
+
+	rec := renderTableOpt(t, findCase(t, "sip"), true)
+	assert.True(t, strings.HasPrefix(rec, ansiYellow+"Sign-in for sip:bob@contoso.com failed 4 times"))
+	assert.Equal(t, renderTableOpt(t, findCase(t, "sip"), false), stripANSI(rec))
 }
 
-// TestTableAligned checks that every line of each drawn table has the same
-// display width, with wide (CJK) and escaped control characters in cells.
-func TestTableAligned(t *testing.T) {
+// TestTableFitsWidth: no line of any report, in any language, is wider
+// than the width it was given, measured in display columns (a CJK
+// character takes two), with or without colour.
+func TestTableFitsWidth(t *testing.T) {
 	for _, tc := range testCases {
-		t.Run(tc.name, func(t *testing.T) {
-			width := 0
-			for _, line := range lines(renderTableOpt(t, tc.report(), true)) {
-				if !strings.ContainsAny(line[:min(len(line), 3)], "┌│├└") {
-					width = 0
-					continue
+		for _, w := range []int{40, 60, 80, 100, 119, 120, 160} {
+			for _, color := range []bool{false, true} {
+				out := renderOpt(t, "table", tc.report(), Options{Width: w, Lang: tc.lang, Color: color})
+				for _, line := range lines(stripANSI(out)) {
+					assert.LessOrEqual(t, textWidth(line), w, "%s at %d: %q", tc.name, w, line)
 				}
-				w := twwidth.Width(line)
-				if width == 0 {
-					width = w
-				}
-				assert.Equal(t, width, w, "%q", line)
 			}
-		})
+		}
 	}
+	// Width 0 is the default width; below the minimum is the minimum.
+	assert.Equal(t, renderWidth(t, "sip", DefaultWidth), renderWidth(t, "sip", 0))
+	assert.Equal(t, renderWidth(t, "sip", MinWidth), renderWidth(t, "sip", 10))
 }
 
-func TestTableContent(t *testing.T) {
-	out := renderTableOpt(t, findCase(t, "several"), false)
+// TestTable80 checks what a tester reads at an 80-column terminal: the
+// deciding lines (status and ms-diagnostics with code and reason) with
+// file and line, the header, the timeline and the ruled-out cause.
+func TestTable80(t *testing.T) {
+	out := renderWidth(t, "sip", 80)
 	ls := lines(out)
-	assert.Equal(t, "Sign-in failed for bob@contoso.com: 3 findings (1 error, 2 warnings)", ls[0])
-	for _, col := range []string{"SEVERITY", "ID", "CONFIDENCE", "TITLE", "EVIDENCE", "FIRST EVIDENCE"} {
-		assert.Contains(t, ls[4], " "+col+" ")
-	}
-	assert.Contains(t, out, "bundle.zip!/EventLogs/Application.evtx#4711")
-	assert.Contains(t, out, "bundle.zip!/Tracing/Lync-UccApi-0.UccApilog:2044")
-	assert.Contains(t, out, "Time-Service 36: The time service has not synchronized the…")
-	assert.Contains(t, out, "│ 6        │", "EVIDENCE counts every matching event")
-	assert.Contains(t, out, "\n2 of 4 inputs could not be fully read:\n")
-	assert.Contains(t, out, "format not recognized")
-	assert.NotContains(t, out, "Lync-UccApi-1.UccApilog", "inputs read without problems are not listed")
-	// Under the table, each finding's message, cause, what to collect,
-	// numbered remedy steps and links.
-	assert.Contains(t, out, "\nSFB-CLOCK-SKEW (error, confirmed) The computer clock is not in sync with the server clock\n")
-	assert.Contains(t, out, "\n  The user saw: \u201cCannot sign in to Lync because your computer clock is not set correctly.\u201d\n")
-	assert.Contains(t, out, "\n  Remedy:\n    1. Make sure the domain controller")
-	assert.Contains(t, out, "\n  To decide, collect: The user's licenses in the admin center.\n")
-	assert.Contains(t, out, "\n  Links:\n    https://support.office.com/")
-	assert.Contains(t, out, "\n    http://go.microsoft.com/fwlink/?linkid=3052&kbid=816042\n")
+	assert.Equal(t, "Sign-in for sip:bob@contoso.com failed 4 times between 2017-06-15T09:02:10.482", ls[0])
+	assert.Equal(t, "and 2017-06-15T09:07:55.482, then succeeded at 2017-06-15T09:14:01.655: 1", ls[1])
+	assert.Contains(t, out, "\nClient:               Lync 2013 15.0.4420.1017\n")
+	assert.Contains(t, out, "\nUser agent:           UCCAPI/15.0.4420.1017 OC/15.0.4420.1017 (Microsoft Lync)\n")
+	assert.Contains(t, out, "\nComputer:             pc-bob-01\n")
+	assert.Contains(t, out, "\nEvidence from (UTC):  2017-06-15T07:01:58.004Z to 2017-06-15T07:15:30.870Z\n")
+	assert.Contains(t, out, "Sign-in:              5 attempts (4 failed), 15 REGISTER requests, 4 refused by\n")
+
+	// The finding block: no wide table at 80 columns.
+	assert.NotContains(t, out, "DECIDING EVIDENCE")
+	assert.Contains(t, out, "\nerror  SFB-SIP-NOT-ENABLED  confirmed  5 events\n"+
+		"The user is not enabled for SIP (msRTCSIP-UserEnabled is FALSE)\n"+
+		"  Evidence: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234  2017-06-15T09:02:10.482\n"+
+		"    (x4)\n"+
+		"    SIP/2.0 404 Not Found\n"+
+		"    ms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or\n"+
+		"      does not exist\";source=\"sippoolbl20a05.infra.lync.com\"\n")
+	assert.Contains(t, out, "\n  Also: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1262  Cannot sign in to Lync...\n")
+
+	// The timeline, attempt by attempt.
+	assert.Contains(t, out, "\nSign-in timeline (5 attempts):\n"+
+		"  1. 2017-06-15T09:02:10.112  failed  404/4005\n"+
+		"     Servers: sipdir.online.lync.com, sippoolbl20a05.infra.lync.com\n"+
+		"     Authentication: 401 Unauthorized (TLS-DSK challenge); REGISTER\n")
+	assert.Contains(t, out, "\n  5. 2017-06-15T09:14:01.020  succeeded  200\n")
+	assert.Contains(t, out, "\n     at bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234; supports\n     SFB-SIP-NOT-ENABLED\n")
+
+	assert.Contains(t, out, "\nRuled out by the evidence:\n"+
+		"  - SFB-SERVER-UNAVAILABLE-DNS ruled out by bob-bundle.zip!/dns-sip.txt:5:\n"+
+		"    sip.contoso.com is a CNAME to sipdir.online.lync.com\n")
+	assert.Contains(t, out, "\n    dns, 2 events: 2 DNS look-ups; rules out SFB-SERVER-UNAVAILABLE-DNS\n")
+	assert.Contains(t, out, "\n    uccapilog, 1523 events: 412 SIP messages, 4 error texts shown to the user, 37\n")
+}
+
+// TestTable160 checks the wide layout: overview tables that fit.
+func TestTable160(t *testing.T) {
+	out := renderWidth(t, "sip", 160)
+	assert.Contains(t, out, "\nSEVERITY  ID                   CONFIDENCE  EVENTS  DECIDING EVIDENCE")
+	assert.Contains(t, out, "error     SFB-SIP-NOT-ENABLED  confirmed   5       404/4005  ")
+	assert.Contains(t, out, "\n#  START                    OUTCOME    SERVERS")
+	// The blocks are there too, with the deciding lines unbroken.
+	assert.Contains(t, out, "\n    "+diag4005+"\n")
+}
+
+// TestTableEvtxOnly: event logs only: the advice to collect the client
+// logs, with the exact setting and folder, comes right after the header;
+// possible causes show the commands that decide them.
+func TestTableEvtxOnly(t *testing.T) {
+	out := renderWidth(t, "evtx", 80)
+	assert.Contains(t, out, "\nMissing evidence: collect it and run sfblog again\n"+
+		"  - Client logs (UccApilog): the client logs show each REGISTER and the server's\n")
+	assert.Contains(t, out, "\n      Skype for Business: Options > General > Logging in Skype for Business: Full;\n")
+	assert.Less(t, strings.Index(out, "Missing evidence"), strings.Index(out, "SFB-SERVER-UNAVAILABLE-ADFS-CERT"))
+	assert.Contains(t, out, "\n  To decide, collect: The DNS answers for the sign-in domain.\n"+
+		"      nslookup -type=CNAME sip.contoso.com\n"+
+		"      nslookup -type=SRV _sip._tls.contoso.com\n")
+	assert.Contains(t, out, "\n1 of 2 inputs could not be fully read (see Inputs below)\n")
+	assert.Contains(t, out, "\n1 of 2 inputs could not be fully read:\n  - carol-logs.zip!/System.evtx (evtx)\n    record 311: bad record size 0x0\n")
+	assert.Contains(t, out, "\n  Also: (x3) carol-logs.zip!/System.evtx#88121  Microsoft-Windows-DNS-Client 1...\n")
+}
+
+func TestTableGroups(t *testing.T) {
+	out := renderWidth(t, "groups", 80)
+	assert.True(t, strings.HasPrefix(out, "2 users in these inputs: each is analysed on its own: 1 finding (1 error)\n"))
+	rule := strings.Repeat("=", 80)
+	assert.Contains(t, out, "\n"+rule+"\nUser 1 of 2: bob@contoso.com\n"+rule+"\nSign-in failed for sip:bob@contoso.com: 1 finding (1 error)\n")
+	assert.Contains(t, out, "\n"+rule+"\nUser 2 of 2: carol@contoso.com\n"+rule+"\nSign-in succeeded for sip:carol@contoso.com: no findings\n")
+	assert.Contains(t, out, "Client:             Skype for Business 2016 16.0.4849.1000\n")
+	assert.Equal(t, 2, strings.Count(out, "Sign-in timeline ("))
+	assert.Less(t, strings.Index(out, "Missing evidence"), strings.Index(out, "User 1 of 2"))
+}
+
+func TestTableJapanese(t *testing.T) {
+	out := renderWidth(t, "sip-ja", 80)
+	assert.True(t, strings.HasPrefix(out, "sip:bob@contoso.com のサインインは 2017-06-15T09:02:10.482 から"))
+	assert.Contains(t, out, "\nエラー  SFB-SIP-NOT-ENABLED  確定  5 件のイベント\n")
+	assert.Contains(t, out, "\n  証拠: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234  2017-06-15T09:02:10.482\n")
+	assert.Contains(t, out, "\n    SIP/2.0 404 Not Found\n")
+	assert.Contains(t, out, "解決方法:\n    1. オンプレミスの Active Directory で、")
+	assert.Contains(t, out, "サインインのタイムライン (5 回の試行):")
 }
 
 func TestTableNoFindings(t *testing.T) {
 	out := renderTableOpt(t, findCase(t, "none"), false)
-	assert.Equal(t, "Sign-in succeeded for alice@contoso.com: no findings\n"+
-		"REGISTER requests: 2, failures: 1, deciding event at 2013-04-16T03:17:31.555.\n\n"+
-		"No known sign-in problem was found in 2 inputs (449 events).\n", out)
+	assert.Equal(t, "Sign-in succeeded for alice@contoso.com: no findings\n\n"+
+		"Sign-in:  2 attempts (1 failed), 0 REGISTER requests, 0 refused by the server, 0\n"+
+		"          errors shown to the user; deciding event at 2013-04-16T03:17:31.555\n\n"+
+		"No known sign-in problem was found in 2 inputs (449 events).\n\n"+
+		"Inputs (2):\n"+
+		"  - alice.zip!/Tracing/Lync-UccApi-0.UccApilog\n"+
+		"    uccapilog, 412 events\n"+
+		"  - alice.zip!/EventLogs/Lync.evtx\n"+
+		"    evtx, 37 events\n", out)
 
 	empty := renderTableOpt(t, &analyze.Report{}, false)
 	assert.Equal(t, "No sign-in attempt in the inputs: no findings\n\n"+
@@ -109,33 +179,86 @@ func TestTableEvidenceWithoutExcerpt(t *testing.T) {
 		},
 		Summary: analyze.Summary{Findings: 2, Error: 2},
 	}
-	out := renderTableOpt(t, r, false)
-	assert.Contains(t, out, "│ -              │", "no evidence: a dash")
-	assert.Contains(t, out, "│ x.evtx#9       │")
-	assert.NotContains(t, out, "Links:", "no links, no links list")
+	for _, w := range []int{80, 160} {
+		out := renderOpt(t, "table", r, Options{Width: w})
+		assert.Contains(t, out, "\nerror  SFB-A  confirmed  0 events\n\n")
+		assert.Contains(t, out, "\n  Evidence: x.evtx#9\n")
+		assert.NotContains(t, out, "Links:", "no links, no links list")
+	}
 }
 
 func TestTableWrapsLongInputErrors(t *testing.T) {
 	long := "record 12: " + strings.Repeat("damaged ", 20) + "end"
 	r := &analyze.Report{Inputs: []analyze.Input{{Path: "a.evtx", Format: "evtx", Errors: []string{long, "second"}}}}
-	out := renderTableOpt(t, r, false)
+	out := renderOpt(t, "table", r, Options{Width: 80})
 	assert.Contains(t, out, "\n1 of 1 input could not be fully read:\n")
 	for _, line := range lines(out) {
-		assert.LessOrEqual(t, twwidth.Width(line), 90, "%q", line) // unwrapped it would be ~190
+		assert.LessOrEqual(t, textWidth(line), 80, "%q", line)
 	}
-	assert.Contains(t, out, "│ record 12: damaged")
-	assert.Contains(t, out, "damaged end")
-	assert.Contains(t, out, "│ second")
+	assert.Contains(t, out, "\n    record 12: damaged")
+	assert.Contains(t, out, "damaged end\n")
+	assert.Contains(t, out, "\n    second\n")
 }
 
-func TestWrapWordsBreaksJapanese(t *testing.T) {
-	text := "組織で以前 Office Communications Server または Lync Server 2010 を使用していて、廃止する前にユーザーをそこから削除しなかったため、msRTCSIP-UserEnabled が FALSE のままです。"
-	out := wrapWords(text, 40)
-	lines := strings.Split(out, "\n")
-	assert.Greater(t, len(lines), 2)
-	for _, l := range lines {
-		assert.LessOrEqual(t, displayWidth(l), 40, l)
+// TestTableEscapesInput: text from the inputs never reaches the terminal
+// as a control character, in any place the table writer shows it.
+func TestTableEscapesInput(t *testing.T) {
+	evil := "x\x1b]0;pwned\x07\r\x1b[2Jy\u009b31m"
+	r := findCase(t, "sip")
+	r.Subject.Computer = evil
+	r.Subject.UserAgent = evil
+	r.Inputs[0].Path = evil
+	r.Inputs[0].Errors = []string{evil}
+	r.Findings[0].Title = evil
+	r.Findings[0].Deciding.Excerpt = evil + "\n" + "ms-diagnostics: " + evil
+	r.Findings[0].Commands = []string{evil}
+	r.Attempts[0].Decisive = evil
+	r.Attempts[0].Steps[1].Server = evil
+	r.RuledOut[0].Reason = evil
+	r.Missing = []analyze.Advice{{Evidence: evil, Why: evil, Command: evil}}
+	r.Groups = nil
+	for _, w := range []int{80, 160} {
+		out := renderOpt(t, "table", r, Options{Width: w})
+		for i := 0; i < len(out); i++ {
+			c := out[i]
+			require.False(t, (c < 0x20 && c != '\n') || c == 0x7f, "control byte %#x at %d", c, i)
+		}
+		assert.NotContains(t, out, "\u009b")
+		assert.Contains(t, out, `x\x1b]0;pwned\x07\r\x1b[2Jy\u009b31m`)
 	}
-	assert.Equal(t, strings.ReplaceAll(text, " ", ""), strings.ReplaceAll(strings.ReplaceAll(out, "\n", ""), " ", ""), "nothing lost")
-	assert.Equal(t, "a b\nc", wrapWords("a b c", 3), "latin text still breaks at spaces")
+}
+
+// TestTableLongTimeline: a long run of alike attempts collapses into one
+// entry; the listing stays short.
+func TestTableLongTimeline(t *testing.T) {
+	r := reportLong()
+	out := renderOpt(t, "table", r, Options{Width: 80})
+	assert.Contains(t, out, "\nSign-in timeline (40 attempts):\n")
+	assert.Contains(t, out, "  1-39. 2017-06-15T08:00:10.112 to 2017-06-15T10:22:10.112  failed  404/4005\n")
+	assert.Contains(t, out, "(39 alike attempts)")
+	assert.Contains(t, out, "  40. 2017-06-15T09:14:01.020  succeeded  200\n")
+	assert.Less(t, strings.Count(out, "\n"), 80)
+}
+
+// reportLong is reportSIP with 39 refused attempts before the success.
+func reportLong() *analyze.Report {
+	r := reportSIP()
+	var as []analyze.Attempt
+	for i := range 39 {
+		a := attempt404(i+1, 0, 10, 1000+100*i)
+		m := i * 70 / 39 // 08:00 to 09:08
+		a.Start = strings.Replace(a.Start, "09:00:", fmtClock(8+m/60, m%60), 1)
+		a.StartUTC = strings.Replace(a.StartUTC, "07:00:", fmtClock(6+m/60, m%60), 1)
+		a.End = a.Start
+		as = append(as, a)
+	}
+	ok := attemptOK(40)
+	as = append(as, ok)
+	r.Attempts = as
+	r.SignIn.Attempts, r.SignIn.Failures = 40, 39
+	return r
+}
+
+func fmtClock(h, m int) string {
+	return string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10), ':'})
 }

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -32,7 +33,31 @@ type Options struct {
 	// Lang is the language of the writers' own words: "" or "en", or one
 	// of Languages. JSON and JUnit are always English.
 	Lang string
+	// Width is the terminal's width in columns for the table format: pass
+	// the terminal's width when standard output is a terminal, 0 otherwise
+	// (then DefaultWidth). No line of the table report is wider, measured
+	// in display columns (a CJK character takes two). Widths below
+	// MinWidth are taken as MinWidth.
+	Width int
+	// FailOn is the --fail-on threshold: "", "none", "info", "warning" or
+	// "error". JUnit marks a finding at or above it as a failure; a finding
+	// below it is a passing test case with its details in system-out.
+	FailOn string
 }
+
+// Table widths: DefaultWidth when the caller does not know the terminal's
+// width; below WideWidth the table report lays each finding out as a
+// block, from WideWidth on it adds column tables; MinWidth is the
+// narrowest layout.
+const (
+	DefaultWidth = 100
+	WideWidth    = 120
+	MinWidth     = 40
+)
+
+// FailOnLevels lists the values Options.FailOn accepts, as --fail-on
+// documents them.
+func FailOnLevels() []string { return []string{"none", "info", "warning", "error"} }
 
 // Formats lists the format names New accepts, in help order: table,
 // markdown, json, junit, html.
@@ -46,19 +71,30 @@ func New(format string, opt Options) (Writer, error) {
 	if !validLang(opt.Lang) {
 		return nil, fmt.Errorf("unknown language %q (valid: en, %s)", opt.Lang, strings.Join(Languages, ", "))
 	}
+	if opt.FailOn != "" && !slices.Contains(FailOnLevels(), opt.FailOn) {
+		return nil, fmt.Errorf("unknown --fail-on level %q (valid: %s)", opt.FailOn, strings.Join(FailOnLevels(), ", "))
+	}
 	switch strings.ToLower(strings.TrimSpace(format)) {
 	case "table":
-		return &TableWriter{Color: opt.Color, Lang: opt.Lang}, nil
+		return &TableWriter{Color: opt.Color, Lang: opt.Lang, Width: opt.Width}, nil
 	case "markdown":
 		return &MarkdownWriter{Lang: opt.Lang}, nil
 	case "json":
 		return &JSONWriter{}, nil
 	case "junit":
-		return &JUnitWriter{}, nil
+		return &JUnitWriter{FailOn: opt.FailOn}, nil
 	case "html":
 		return &HTMLWriter{Lang: opt.Lang}, nil
 	}
 	return nil, fmt.Errorf("unknown report format %q (valid: %s)", format, strings.Join(Formats(), ", "))
+}
+
+// AtOrAbove reports whether a finding of severity sev reaches the
+// --fail-on threshold failOn ("" and "none" are never reached).
+func AtOrAbove(sev, failOn string) bool {
+	rank := map[string]int{analyze.SeverityInfo: 1, analyze.SeverityWarning: 2, analyze.SeverityError: 3}
+	t, ok := rank[failOn]
+	return ok && rank[sev] >= t
 }
 
 // errNilReport is returned by every writer given a nil report.
@@ -74,21 +110,52 @@ func flush(w io.Writer, buf *bytes.Buffer, format string) error {
 }
 
 // verdict is the one-line answer to "did the user sign in, and why not":
-// "Sign-in failed for bob@contoso.com: 2 findings (1 error, 1 warning)".
+// "Sign-in failed for bob@contoso.com: 2 findings (1 error, 1 warning)",
+// "Sign-in for bob@contoso.com failed 4 times between T1 and T2, then
+// succeeded at T3: 1 finding (1 error)".
 func (l lang) verdict(r *analyze.Report) string {
+	if len(r.Groups) > 0 {
+		return l.groupsHeadline(len(r.Groups)) + l.t(": ") + l.findingsPhrase(r.Summary)
+	}
+	s := r.SignIn
+	addr := s.Address
+	if addr == "" {
+		addr = r.Subject.Address
+	}
 	var head string
-	switch r.SignIn.Outcome {
+	switch s.Outcome {
 	case analyze.OutcomeFailed:
 		head = l.t("Sign-in failed")
+		if addr != "" {
+			head = l.f("Sign-in failed for %s", addr)
+		}
 	case analyze.OutcomeSucceeded:
 		head = l.t("Sign-in succeeded")
+		if addr != "" {
+			head = l.f("Sign-in succeeded for %s", addr)
+		}
+	case analyze.OutcomeRecovered:
+		head = l.recovered(s, addr)
 	default:
-		return l.t("No sign-in attempt in the inputs") + l.t(": ") + l.findingsPhrase(r.Summary)
-	}
-	if r.SignIn.Address != "" {
-		head = l.f("%s for %s", head, r.SignIn.Address)
+		head = l.t("No sign-in attempt in the inputs")
 	}
 	return head + l.t(": ") + l.findingsPhrase(r.Summary)
+}
+
+// recovered renders the verdict of a sign-in that failed, then succeeded.
+func (l lang) recovered(s analyze.SignIn, addr string) string {
+	times := l.count(s.Failures, "once", "%d times")
+	switch {
+	case addr != "" && s.FirstFailure != "" && s.SucceededAt != "":
+		return l.f("Sign-in for %[1]s failed %[2]s between %[3]s and %[4]s, then succeeded at %[5]s",
+			addr, times, s.FirstFailure, orDash(s.LastFailure), s.SucceededAt)
+	case s.FirstFailure != "" && s.SucceededAt != "":
+		return l.f("Sign-in failed %[1]s between %[2]s and %[3]s, then succeeded at %[4]s",
+			times, s.FirstFailure, orDash(s.LastFailure), s.SucceededAt)
+	case addr != "":
+		return l.f("Sign-in for %[1]s failed %[2]s, then succeeded", addr, times)
+	}
+	return l.f("Sign-in failed %s, then succeeded", times)
 }
 
 // findingsPhrase renders a summary as "2 findings (1 error, 1 warning)" or
@@ -98,55 +165,35 @@ func (l lang) findingsPhrase(s analyze.Summary) string {
 		return l.t("no findings")
 	}
 	var parts []string
-	for _, c := range []struct {
-		n    int
-		word string
-	}{{s.Error, "error"}, {s.Warning, "warning"}, {s.Info, "info"}} {
-		if c.n > 0 {
-			parts = append(parts, l.plural(c.n, c.word))
-		}
+	if s.Error > 0 {
+		parts = append(parts, l.count(s.Error, "%d error", "%d errors"))
 	}
-	p := l.plural(s.Findings, "finding")
+	if s.Warning > 0 {
+		parts = append(parts, l.count(s.Warning, "%d warning", "%d warnings"))
+	}
+	if s.Info > 0 {
+		parts = append(parts, l.count(s.Info, "%d info", "%d info"))
+	}
+	p := l.count(s.Findings, "%d finding", "%d findings")
 	if len(parts) > 0 {
 		p += l.t(" (") + strings.Join(parts, l.t(", ")) + l.t(")")
 	}
 	return p
 }
 
-// plural renders "1 error", "2 errors"; "info" has no plural.
-func (l lang) plural(n int, word string) string {
-	if l.ja {
-		return strconv.Itoa(n) + " " + l.t(word)
-	}
-	if n != 1 && word != "info" {
-		word += "s"
-	}
-	return strconv.Itoa(n) + " " + word
+// noFindings says that nothing known was found, and in how much.
+func (l lang) noFindings(r *analyze.Report) string {
+	return l.f("No known sign-in problem was found in %s (%s).",
+		l.count(len(r.Inputs), "%d input", "%d inputs"), l.count(totalInputEvents(r), "%d event", "%d events"))
 }
 
-// signInDetails renders the sign-in counters and the client's UTC offset
-// as sentences, or "" when the inputs show neither.
-func (l lang) signInDetails(r *analyze.Report) string {
-	s := r.SignIn
-	var d string
-	if s.Attempts != 0 || s.Failures != 0 || s.LastTime != "" {
-		d = l.f("REGISTER requests: %d, failures: %d", s.Attempts, s.Failures)
-		if s.LastTime != "" {
-			d += l.f(", deciding event at %s", s.LastTime)
-		}
-		d += l.t(".")
+// totalInputEvents sums the events read from all inputs.
+func totalInputEvents(r *analyze.Report) int {
+	n := 0
+	for _, in := range r.Inputs {
+		n += in.Events
 	}
-	if c := r.Clock; c.ClientUTCOffset != "" {
-		how := l.t("from the server Date headers")
-		if c.Source == "flag" {
-			how = l.t("as given")
-		}
-		if d != "" && !l.ja {
-			d += " "
-		}
-		d += l.f("Client log times are local, UTC%s (%s).", c.ClientUTCOffset, how)
-	}
-	return d
+	return n
 }
 
 // location renders where an excerpt comes from: "path:line" for text
@@ -190,23 +237,19 @@ func problemInputs(r *analyze.Report) []analyze.Input {
 }
 
 // inputProblem describes what went wrong with an input in one string.
-func inputProblem(in analyze.Input) string {
+func (l lang) inputProblem(in analyze.Input) string {
 	if len(in.Errors) == 0 {
-		return "format not recognized"
+		return l.t("format not recognized")
 	}
 	return strings.Join(in.Errors, "; ")
 }
 
 // inputsHeadline renders "3 of 7 inputs could not be fully read".
 func (l lang) inputsHeadline(bad, all int) string {
-	if l.ja {
-		return l.f("%d of %d inputs could not be fully read", bad, all)
-	}
-	verb := "inputs could"
 	if all == 1 {
-		verb = "input could"
+		return l.f("%[1]d of %[2]d input could not be fully read", bad, all)
 	}
-	return fmt.Sprintf("%d of %d %s not be fully read", bad, all, verb)
+	return l.f("%[1]d of %[2]d inputs could not be fully read", bad, all)
 }
 
 // clean makes text from the inputs safe to show: CRLF becomes LF, and
@@ -269,13 +312,4 @@ func firstLine(s string) string {
 		}
 	}
 	return ""
-}
-
-// shorten cuts s to at most n runes, ending a cut string with "…".
-func shorten(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	rs := []rune(s)
-	return strings.TrimRight(string(rs[:n-1]), " ") + "…"
 }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
-	"github.com/olekukonko/tablewriter/pkg/twwidth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,14 +17,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "update golden files")
-
-func TestMain(m *testing.M) {
-	// tablewriter measures ambiguous-width characters (…, ×, box lines)
-	// by the terminal's locale; fix narrow widths so goldens do not
-	// depend on the environment the tests run in.
-	twwidth.SetEastAsian(false)
-	os.Exit(m.Run())
-}
 
 // goldenExt is the golden file extension of each format.
 var goldenExt = map[string]string{
@@ -33,28 +26,62 @@ var goldenExt = map[string]string{
 // render renders r in format with default options.
 func render(t *testing.T, format string, r *analyze.Report) string {
 	t.Helper()
-	w, err := New(format, Options{})
+	return renderOpt(t, format, r, Options{})
+}
+
+// renderOpt renders r in format with opt.
+func renderOpt(t *testing.T, format string, r *analyze.Report, opt Options) string {
+	t.Helper()
+	w, err := New(format, opt)
 	require.NoError(t, err)
 	var buf bytes.Buffer
 	require.NoError(t, w.Write(&buf, r))
 	return buf.String()
 }
 
-func TestGolden(t *testing.T) {
+// goldenWidths are the terminal widths of the table goldens: a narrow
+// terminal and a wide one.
+var goldenWidths = []int{80, 160}
+
+// golden is one golden file: a case rendered in a format (at a width).
+type golden struct {
+	name   string // file name
+	tc     testCase
+	format string
+	opt    Options
+}
+
+func goldens() []golden {
+	var out []golden
 	for _, tc := range testCases {
 		for _, format := range Formats() {
-			t.Run(tc.name+"/"+format, func(t *testing.T) {
-				got := render(t, format, tc.report())
-				path := filepath.Join("testdata", "golden", tc.name+"."+goldenExt[format]+".golden")
-				if *update {
-					require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-					require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-				}
-				want, err := os.ReadFile(path)
-				require.NoError(t, err, "run go test ./report -update to create the golden files")
-				assert.Equal(t, string(want), got)
-			})
+			opt := Options{Lang: tc.lang, FailOn: "warning"}
+			if format != "table" {
+				out = append(out, golden{tc.name + "." + goldenExt[format] + ".golden", tc, format, opt})
+				continue
+			}
+			for _, w := range goldenWidths {
+				opt.Width = w
+				out = append(out, golden{fmt.Sprintf("%s.%d.%s.golden", tc.name, w, goldenExt[format]), tc, format, opt})
+			}
 		}
+	}
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	for _, g := range goldens() {
+		t.Run(g.name, func(t *testing.T) {
+			got := renderOpt(t, g.format, g.tc.report(), g.opt)
+			path := filepath.Join("testdata", "golden", g.name)
+			if *update {
+				require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+				require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test ./report -update to create the golden files")
+			assert.Equal(t, string(want), got)
+		})
 	}
 }
 
@@ -110,9 +137,19 @@ func TestNew(t *testing.T) {
 		})
 	}
 
-	w, err := New("table", Options{Color: true})
+	w, err := New("table", Options{Color: true, Width: 132})
 	require.NoError(t, err)
-	assert.Equal(t, &TableWriter{Color: true}, w)
+	assert.Equal(t, &TableWriter{Color: true, Width: 132}, w)
+
+	w, err = New("junit", Options{FailOn: "warning"})
+	require.NoError(t, err)
+	assert.Equal(t, &JUnitWriter{FailOn: "warning"}, w)
+
+	_, err = New("junit", Options{FailOn: "fatal"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "none, info, warning, error")
+	_, err = New("table", Options{Lang: "fr"})
+	require.Error(t, err)
 
 	for _, bad := range []string{"", "xml", "sarif", "md"} {
 		_, err := New(bad, Options{})
@@ -171,6 +208,15 @@ func TestVerdict(t *testing.T) {
 			analyze.Summary{}, "No sign-in attempt in the inputs: no findings"},
 		{"empty outcome", analyze.SignIn{},
 			analyze.Summary{Findings: 2, Warning: 2}, "No sign-in attempt in the inputs: 2 findings (2 warnings)"},
+		{"recovered", analyze.SignIn{Outcome: analyze.OutcomeRecovered, Address: "bob@contoso.com", Failures: 4,
+			FirstFailure: "T1", LastFailure: "T2", SucceededAt: "T3"},
+			analyze.Summary{Findings: 1, Error: 1},
+			"Sign-in for bob@contoso.com failed 4 times between T1 and T2, then succeeded at T3: 1 finding (1 error)"},
+		{"recovered once, no address", analyze.SignIn{Outcome: analyze.OutcomeRecovered, Failures: 1,
+			FirstFailure: "T1", LastFailure: "T1", SucceededAt: "T3"},
+			analyze.Summary{}, "Sign-in failed once between T1 and T1, then succeeded at T3: no findings"},
+		{"recovered without times", analyze.SignIn{Outcome: analyze.OutcomeRecovered, Address: "a@b.c", Failures: 2},
+			analyze.Summary{}, "Sign-in for a@b.c failed 2 times, then succeeded: no findings"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,11 +264,37 @@ func TestClean(t *testing.T) {
 	}
 }
 
-func TestShortenAndFirstLine(t *testing.T) {
-	assert.Equal(t, "abc", shorten("abc", 3))
-	assert.Equal(t, "ab…", shorten("abcd", 3))
-	assert.Equal(t, "日本…", shorten("日本語です", 3))
-	assert.Equal(t, "a…", shorten("a  bcd", 3), "no blank before the ellipsis")
+func TestVerdictJapanese(t *testing.T) {
+	ja := newLang("ja")
+	r := &analyze.Report{
+		SignIn: analyze.SignIn{Outcome: analyze.OutcomeRecovered, Address: "bob@contoso.com", Failures: 4,
+			FirstFailure: "T1", LastFailure: "T2", SucceededAt: "T3"},
+		Summary: analyze.Summary{Findings: 3, Error: 1, Warning: 2},
+	}
+	assert.Equal(t, "bob@contoso.com のサインインは T1 から T2 までに 4 回失敗し、その後 T3 に成功しました: 3 件の検出結果 (エラー 1 件、警告 2 件)", ja.verdict(r))
+	// The damaged-inputs headline keeps "bad of all" the right way round.
+	assert.Equal(t, "4 個中 3 個の入力ファイルを完全には読み取れませんでした", ja.inputsHeadline(3, 4))
+	assert.Equal(t, "3 of 4 inputs could not be fully read", lang{}.inputsHeadline(3, 4))
+	assert.Equal(t, "1 of 1 input could not be fully read", lang{}.inputsHeadline(1, 1))
+}
+
+func TestAtOrAbove(t *testing.T) {
+	tests := []struct {
+		sev, failOn string
+		want        bool
+	}{
+		{"error", "", false}, {"error", "none", false},
+		{"info", "info", true}, {"warning", "info", true}, {"error", "info", true},
+		{"info", "warning", false}, {"warning", "warning", true}, {"error", "warning", true},
+		{"warning", "error", false}, {"error", "error", true},
+		{"fatal", "info", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, AtOrAbove(tt.sev, tt.failOn), "%s at --fail-on %s", tt.sev, tt.failOn)
+	}
+}
+
+func TestFirstLine(t *testing.T) {
 	assert.Equal(t, "second", firstLine("\n  \n  second \nthird"))
 	assert.Equal(t, "", firstLine(" \n"))
 }
@@ -243,10 +315,8 @@ func TestGoldenFilesAreOnlyTheExpectedOnes(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join("testdata", "golden"))
 	require.NoError(t, err)
 	want := map[string]bool{}
-	for _, tc := range testCases {
-		for _, format := range Formats() {
-			want[tc.name+"."+goldenExt[format]+".golden"] = true
-		}
+	for _, g := range goldens() {
+		want[g.name] = true
 	}
 	for _, e := range entries {
 		assert.True(t, want[e.Name()], "stale golden file %s", e.Name())
@@ -255,7 +325,7 @@ func TestGoldenFilesAreOnlyTheExpectedOnes(t *testing.T) {
 	assert.Empty(t, want, "missing golden files")
 }
 
-func TestWrapWords(t *testing.T) {
+func TestWrap(t *testing.T) {
 	tests := []struct {
 		in    string
 		width int
@@ -264,11 +334,53 @@ func TestWrapWords(t *testing.T) {
 		{"short title", 40, "short title"},
 		{"The computer clock is not in sync with the server clock", 20,
 			"The computer clock\nis not in sync with\nthe server clock"},
-		{"averyveryverylongword and more", 10, "averyveryverylongword\nand more"},
+		{"averyveryverylongword and more", 10, "averyveryv\nerylongwor\nd and more"},
+		{"ab averyveryverylongword", 10, "ab averyve\nryverylong\nword"},
 		{"  spaces   collapse ", 40, "spaces collapse"},
 		{"", 10, ""},
+		{"日本語のテキスト", 6, "日本語\nのテキ\nスト"},
+		{"a 日本", 4, "a 日\n本"},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, wrapWords(tt.in, tt.width), tt.in)
+		assert.Equal(t, tt.want, strings.Join(wrap(tt.in, tt.width), "\n"), tt.in)
+		for _, line := range wrap(tt.in, tt.width) {
+			assert.LessOrEqual(t, textWidth(line), tt.width, "%q", line)
+		}
+	}
+}
+
+func TestCutAndShortPath(t *testing.T) {
+	assert.Equal(t, "abc", cut("abc", 3, "..."))
+	assert.Equal(t, "ab...", cut("abcdefg", 5, "..."))
+	assert.Equal(t, "日...", cut("日本語です", 6, "..."), "cut by display width, not characters")
+	assert.Equal(t, "a...", cut("a  bcdefg", 6, "..."), "no blank before the tail")
+
+	p := "bob-bundle.zip!/Users/bob/AppData/Local/Microsoft/Office/15.0/Lync/Tracing/Lync-UccApi-0.UccApilog"
+	assert.Equal(t, p, shortPath(p, 200))
+	assert.Equal(t, "bob-bundle.zip!/.../Lync-UccApi-0.UccApilog", shortPath(p, 60))
+	assert.Equal(t, ".../Lync-UccApi-0.UccApilog", shortPath(p, 30))
+	assert.Equal(t, "...Api-0.UccApilog", shortPath(p, 18))
+	assert.Equal(t, "C:/.../Lync-UccApi-0.UccApilog", shortPath("C:/Users/bob/AppData/Local/Microsoft/Office/Lync-UccApi-0.UccApilog", 32))
+	assert.Equal(t, "...ンのログ.txt", shortPath("ユーザー/サインインのログ.txt", 14))
+}
+
+func TestDecidingLines(t *testing.T) {
+	assert.Equal(t, []string{"SIP/2.0 404 Not Found", diag4005}, decidingLines(sip404))
+	assert.Equal(t, []string{"Cannot sign in."}, decidingLines("06/15/2017|09:02:11.030 1F68:C14 ERROR :: Cannot sign in.\nmore"))
+	assert.Equal(t, []string{"Time-Service 36: no sync"}, decidingLines("\r\n Time-Service 36: no sync\r\n"))
+	assert.Empty(t, decidingLines(" \n"))
+}
+
+func TestShortResponse(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"404 Not Found; " + diag4005, "404 · 4005"},
+		{"SIP/2.0 404 Not Found\n" + diag4005, "404 · 4005"},
+		{"200 OK", "200"},
+		{"403 Forbidden; ms-diagnostics-public: 1000;reason=\"x\"", "403 · 1000"},
+		{"Lync event 1014 in System", "event 1014"},
+		{"The server is temporarily unavailable.", "The server is..."},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, shortResponse(tt.in, " · "), tt.in)
 	}
 }
