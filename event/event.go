@@ -138,7 +138,7 @@ const (
 //	  cert.error.text    its text (CERT_E_CHAINING, "A certificate chain could not be built ...")
 //	  cert.result        ok or error, on verification results
 //	Directory user (Kind "directory"):
-//	  ad.tool            ldifde, csvde, export-csv
+//	  ad.tool            ldifde, csvde, export-csv, format-list
 //	  ad.dn, ad.upn, ad.sam, ad.mail
 //	  ad.sip_enabled     msRTCSIP-UserEnabled lower-case ("true", "false"); absent when not exported
 //	  ad.sip_address     msRTCSIP-PrimaryUserAddress ("sip:bob@contoso.com")

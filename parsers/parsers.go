@@ -1,8 +1,10 @@
 // Package parsers recognises the format of an input from its content and
 // hands it to the parser of that format. Each format has its own package:
-// uccapilog (client UccApi logs), evtx (exported Windows event logs) and text
-// (free text: notes and pasted error messages). All of them emit the
-// normalized events of package event.
+// uccapilog (client UccApi logs), evtx (exported Windows event logs),
+// evttext (event logs saved as text, CSV or XML), adexport (directory
+// exports), and text (free text: notes, pasted error messages and pasted
+// SIP lines or event details). All of them emit the normalized events of
+// package event.
 package parsers
 
 import (
@@ -13,6 +15,8 @@ import (
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/textenc"
+	"github.com/sfblog/sfblog/parsers/adexport"
+	"github.com/sfblog/sfblog/parsers/evttext"
 	"github.com/sfblog/sfblog/parsers/evtx"
 	"github.com/sfblog/sfblog/parsers/scan"
 	"github.com/sfblog/sfblog/parsers/text"
@@ -59,24 +63,47 @@ func Sniff(head []byte) string {
 	if err != nil {
 		return Unrecognized
 	}
-	if uccapilog.Detect(decoded) {
-		return UccApilog
+	for _, f := range textFormats {
+		if f.detect(decoded) {
+			return f.name
+		}
 	}
 	return Text
 }
 
-// ParseText parses a text input (format UccApilog or Text) read from r in
+// textFormat is a text format recognised by content.
+type textFormat struct {
+	name   string
+	detect func(head []byte) bool
+	parse  func(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error)
+}
+
+// textFormats are tried in order; the first whose detector accepts the
+// head wins, and any other text is free text. The detectors are strict
+// (each wants the structure of its tool's real output), so a note that
+// quotes a line of one is still a note.
+var textFormats = []textFormat{
+	{UccApilog, uccapilog.Detect, uccapilog.Parse},
+	{EvtText, evttext.Detect, func(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
+		return evttext.Parse(ctx, path, r, evtxEnricher(emit))
+	}},
+	{Directory, adexport.Detect, adexport.Parse},
+}
+
+// ParseText parses a text input (any format but Evtx and Unrecognized) read from r in
 // any supported encoding, emitting events with path as their origin.
 func ParseText(ctx context.Context, format, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	dec, _, err := textenc.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("decode text: %w", err)
 	}
-	switch format {
-	case UccApilog:
-		return uccapilog.Parse(ctx, path, dec, emit)
-	case Text:
+	if format == Text {
 		return text.Parse(ctx, path, dec, emit)
+	}
+	for _, f := range textFormats {
+		if f.name == format {
+			return f.parse(ctx, path, dec, emit)
+		}
 	}
 	return nil, fmt.Errorf("parse %s: not a text format", format)
 }
@@ -101,7 +128,7 @@ func evtxEnricher(emit event.Sink) event.Sink {
 			return nil
 		}
 		derived := func(kind string, fields ...string) error {
-			d := event.Event{Source: e.Source, Kind: kind, Path: e.Path, RecordID: e.RecordID,
+			d := event.Event{Source: e.Source, Kind: kind, Path: e.Path, Line: e.Line, RecordID: e.RecordID,
 				Time: e.Time, Local: e.Local, Text: e.Text}
 			for i := 0; i+1 < len(fields); i += 2 {
 				d.Set(fields[i], fields[i+1])
