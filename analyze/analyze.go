@@ -202,11 +202,18 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
 			in.Errors = append(in.Errors, err.Error())
 		}
 	}
-	for _, p := range problems {
+	for i, p := range problems {
+		if i == maxProblems {
+			in.Errors = append(in.Errors, fmt.Sprintf("and %d more problems", len(problems)-maxProblems))
+			break
+		}
 		in.Errors = append(in.Errors, p.String())
 	}
 	return in
 }
+
+// maxProblems bounds the problems listed per input; the rest are counted.
+const maxProblems = 50
 
 func (a *Analyzer) newInput(path string) *input {
 	return &input{Input: Input{Path: path}, col: a.m.NewCollector(), tr: newTracker(), facts: newFacts()}
