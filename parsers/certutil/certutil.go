@@ -558,9 +558,15 @@ func readLeaf(lines []string) (lf, header leaf) {
 	return lf, header
 }
 
-// host returns the host name the run is about: the leaf's first DNS name,
-// else its subject's CN when that is a host name.
+// host returns the host name the run is about: the leaf's first DNS name
+// that is not a wildcard, else its first DNS name, else its subject's CN
+// when that is a host name.
 func host(lf leaf) string {
+	for _, name := range lf.dnsNames {
+		if !strings.HasPrefix(name, "*") {
+			return strings.ToLower(name)
+		}
+	}
 	if len(lf.dnsNames) > 0 {
 		return strings.ToLower(lf.dnsNames[0])
 	}

@@ -325,3 +325,26 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+func TestVerifyLocalized(t *testing.T) {
+	// Shape of a zh-CN "certutil -urlfetch -verify" (a public blog post):
+	// the header and the verdict lines are translated, the chain dump and
+	// the codes are not.
+	in := "颁发者:\n    CN=E6\n    O=Let's Encrypt\n    C=US\n  名称哈希(sha1): d47a388041e8e98d07387cecf6b6d8f20fa56431\n" +
+		"使用者:\n    CN=gofile.io\n" +
+		"CertContext[0][0]: dwInfoStatus=102 dwErrorStatus=1000040\n" +
+		"  Issuer: CN=E6, O=Let's Encrypt, C=US\n  NotBefore: 2025-05-26 02:32\n  NotAfter: 2025-08-24 02:32\n" +
+		"  Subject: CN=gofile.io\n  Serial: 059aaba7647317e84d630d869c611fc7acaa\n" +
+		"  SubjectAltName: DNS Name=*.gofile.io, DNS Name=gofile.io\n  Cert: 529a16f685face3d0845db74184a950544fb2e25\n\n" +
+		"由于吊销服务器已脱机，吊销功能无法检查吊销。 0x80092013 (-2146885613 CRYPT_E_REVOCATION_OFFLINE)\n" +
+		"------------------------------------\n跳过了吊销检查 -- 服务器脱机\n证书是一个最终实体证书\n\n" +
+		"CertUtil: -verify 命令成功完成。\n"
+	evs, problems := parse(t, []byte(in))
+	assert.Empty(t, problems)
+	require.Len(t, evs, 1)
+	assert.Equal(t, map[string]string{"cert.tool": "certutil-verify", "cert.result": "error", "cert.error": "0x80092013",
+		"cert.error.text": "CRYPT_E_REVOCATION_OFFLINE: 由于吊销服务器已脱机，吊销功能无法检查吊销。",
+		"cert.subject":    "CN=gofile.io", "cert.issuer": "CN=E6, O=Let's Encrypt, C=US", "cert.self_signed": "false",
+		"cert.serial": "059aaba7647317e84d630d869c611fc7acaa", "cert.thumbprint": "529a16f685face3d0845db74184a950544fb2e25",
+		"cert.not_before": "2025-05-26T02:32:00Z", "cert.not_after": "2025-08-24T02:32:00Z", "cert.host": "gofile.io"}, evs[0].Fields)
+}
