@@ -12,8 +12,8 @@
 //     event describes the verified (leaf) certificate and the outcome:
 //     cert.result "ok" or "error", cert.error and cert.error.text for the
 //     deciding error, cert.host (the first DNS Name of the leaf's subject
-//     alternative names, else the CN of its subject when it is a host name)
-//     and cert.self_signed. The other certificates of the chain are not
+//     alternative names, wildcards last, else the CN of its subject when it
+//     is a host name) and cert.self_signed. The other certificates of the chain are not
 //     emitted: a chain's root is self-signed by nature, and an event per
 //     chain element would read as evidence about certificates the user never
 //     asked about.
