@@ -1,10 +1,13 @@
 # sfblog - see README.md.
 GO       ?= go
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS  := -X main.version=$(VERSION)
+# VERSION: the release tag (git describe); without a tag, empty, and the
+# binary reports the version Go records (a pseudo-version with the commit).
+VERSION  ?= $(shell git describe --tags --dirty 2>/dev/null)
+LDFLAGS  := $(if $(VERSION),-X main.version=$(VERSION))
 PKGS     := ./...
+FUZZTIME ?= 5s
 
-.PHONY: all build test race lint fmt vet bench cover golden samples samples-check tools clean
+.PHONY: all build test lint fmt vet bench cover golden samples samples-check tools fuzz-short clean
 
 all: lint test build
 
@@ -12,9 +15,28 @@ all: lint test build
 build:
 	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/sfblog ./cmd/sfblog
 
-## test: every test, with the race detector; sample zips must be up to date
+## test: every test, with the race detector when a C compiler is there (the
+## race detector needs cgo); sample zips must be up to date
 test: samples-check
-	$(GO) test -race -count=1 $(PKGS)
+	@set -- $$($(GO) env CC); \
+	if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$1" >/dev/null 2>&1; then \
+		echo "$(GO) test -race -count=1 $(PKGS)"; \
+		$(GO) test -race -count=1 $(PKGS); \
+	else \
+		echo "make test: no C compiler, running without the race detector"; \
+		echo "$(GO) test -count=1 $(PKGS)"; \
+		$(GO) test -count=1 $(PKGS); \
+	fi
+
+## fuzz-short: every fuzz target for FUZZTIME (5s) each, from its seed corpus on
+fuzz-short:
+	@set -e; \
+	for dir in $$(grep -l '^func Fuzz' $$(git ls-files '*_test.go' 2>/dev/null || find . -name '*_test.go') | xargs -n1 dirname | sort -u); do \
+		for f in $$($(GO) test -list '^Fuzz' ./$${dir#./} | grep '^Fuzz'); do \
+			echo "$(GO) test -run '^$$' -fuzz '^$$f$$' -fuzztime $(FUZZTIME) ./$${dir#./}"; \
+			$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) ./$${dir#./}; \
+		done; \
+	done
 
 ## lint: gofmt and go vet must be clean
 lint: fmt vet

@@ -10,11 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/report"
 	"github.com/sfblog/sfblog/signatures"
 )
-
-// failLevels are the values of --fail-on, least strict first.
-var failLevels = []string{"none", "info", "warning", "error"}
 
 type analyzeFlags struct {
 	format      string
@@ -59,7 +57,7 @@ space left on device"); 130/143 interrupted by SIGINT/SIGTERM.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.format, "format", "f", "", "report format: "+formatHelp()+" (default table, or from the -o file's extension)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding has this severity or higher: "+strings.Join(failLevels, "|"))
+	fl.StringVar(&f.failOn, "fail-on", "none", "exit 1 when a finding has this severity or higher: "+strings.Join(report.FailOnLevels(), "|")+" (JUnit output fails the same findings)")
 	fl.StringArrayVar(&f.sigDirs, "signatures", nil, "also load the signature files in `DIR` (repeatable)")
 	fl.StringVar(&f.since, "since", "", "only consider evidence at or after `TIME` (RFC 3339; client log times are compared as wall-clock times unless --client-utc-offset is given)")
 	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
@@ -70,7 +68,7 @@ space left on device"); 130/143 interrupted by SIGINT/SIGTERM.`,
 	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
 	completeInputs(cmd)
 	completeReportFlags(cmd)
-	completeValues(cmd, "fail-on", failLevels...)
+	completeValues(cmd, "fail-on", report.FailOnLevels()...)
 	completeValues(cmd, "since")
 	completeValues(cmd, "until")
 	completeValues(cmd, "max-evidence")
@@ -80,13 +78,13 @@ space left on device"); 130/143 interrupted by SIGINT/SIGTERM.`,
 }
 
 func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) error {
-	if !slices.Contains(failLevels, f.failOn) {
-		return usageErr("--fail-on %q: want one of %s", f.failOn, strings.Join(failLevels, ", "))
+	if !slices.Contains(report.FailOnLevels(), f.failOn) {
+		return usageErr("--fail-on %q: want one of %s", f.failOn, strings.Join(report.FailOnLevels(), ", "))
 	}
 	if f.maxEvidence < 1 {
 		return usageErr("--max-evidence must be at least 1")
 	}
-	var opt analyze.Options
+	opt := s.analyzeOptions()
 	var err error
 	if opt.Since, err = parseTime("--since", f.since); err != nil {
 		return err
@@ -105,7 +103,7 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	if err != nil {
 		return err
 	}
-	out, err := newOutput(s, f.format, f.output, f.lang, f.noColor)
+	out, err := newOutput(s, outputSpec{format: f.format, path: f.output, lang: f.lang, failOn: f.failOn, noColor: f.noColor})
 	if err != nil {
 		return err
 	}
@@ -113,8 +111,6 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	if f.lang == "en" {
 		f.lang = ""
 	}
-	opt.Version = s.build.Version
-	opt.Stdin = s.in
 	opt.MaxEvidence = f.maxEvidence
 	opt.Lang = f.lang
 	opt.Redact = f.redact
@@ -136,12 +132,9 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	if err := missingErr(missing); err != nil {
 		return err
 	}
-	if f.failOn != "none" {
-		min := signatures.SeverityRank(f.failOn)
-		for _, fd := range r.Findings {
-			if signatures.SeverityRank(fd.Severity) >= min {
-				return &exitError{code: exitFindings}
-			}
+	for _, fd := range allFindings(r) {
+		if report.AtOrAbove(fd.Severity, f.failOn) {
+			return &exitError{code: exitFindings}
 		}
 	}
 	return nil

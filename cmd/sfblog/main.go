@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/internal/termesc"
 )
 
@@ -96,7 +97,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			code = exitInternal
 		}
 	}()
-	cmd := newRootCmd(newStdin(ctx, stdin), stdout, stderr)
+	// Temporary files of the inputs (standard input, nested zips that do
+	// not fit in memory) are removed on every way out of run.
+	temps := new(bundle.Temps)
+	defer temps.Close()
+	cmd := newRootCmd(&streams{in: newStdin(ctx, stdin), out: stdout, err: stderr, temps: temps})
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	var sig interrupted

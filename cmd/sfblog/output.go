@@ -56,11 +56,21 @@ func formatHelp() string {
 	return strings.Join(names, "|")
 }
 
-// newOutput picks the writer for format (or, when format is "", from the
-// extension of path) and opens path, so that a bad format or an unwritable
-// file is a usage error before any work. path "" or "-" is standard output,
-// where colour is used on a terminal unless noColor.
-func newOutput(s *streams, format, path, lang string, noColor bool) (*output, error) {
+// outputSpec says where a report goes and how: the flags of the command.
+type outputSpec struct {
+	format  string // --format; "" means from the extension of path
+	path    string // -o; "" or "-" means standard output
+	lang    string // --lang
+	failOn  string // --fail-on, for JUnit
+	noColor bool   // --no-color
+}
+
+// newOutput picks the writer for the format and opens the output file, so
+// that a bad format or an unwritable file is a usage error before any
+// work. On a terminal, the table uses colour (unless noColor or NO_COLOR)
+// and the terminal's width.
+func newOutput(s *streams, spec outputSpec) (*output, error) {
+	format, path, lang := spec.format, spec.path, spec.lang
 	if format == "" {
 		format = formatFromOutput(path)
 	}
@@ -68,7 +78,12 @@ func newOutput(s *streams, format, path, lang string, noColor bool) (*output, er
 		lang = ""
 	}
 	toStdout := path == "" || path == "-"
-	w, err := report.New(canonicalFormat(format), report.Options{Color: toStdout && !noColor && isColorTerminal(s.out), Lang: lang})
+	opt := report.Options{Lang: lang, FailOn: spec.failOn}
+	if toStdout {
+		opt.Color = !spec.noColor && isColorTerminal(s.out)
+		opt.Width = terminalWidth(s.out)
+	}
+	w, err := report.New(canonicalFormat(format), opt)
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}

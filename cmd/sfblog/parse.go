@@ -39,7 +39,7 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 			if err != nil {
 				return err
 			}
-			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Stdin: s.in, Version: s.build.Version})
+			a := analyze.New(signatures.NewMatcher(cat), s.analyzeOptions())
 			out := &errWriter{w: bufio.NewWriter(s.out)}
 			var rows [][]string
 			var line bytes.Buffer

@@ -39,8 +39,8 @@ func startProgress(s *streams, paths []string) *progress {
 	return newProgress(s.err, func() int64 { return inputSize(paths) }, read, progressDelay)
 }
 
-// newProgress draws on w after delay: read returns the bytes read so far,
-// total (called once, after delay) the bytes to read or -1 when unknown.
+// newProgress draws on w from delay on: read returns the bytes read so
+// far, total the bytes to read or -1 when unknown.
 func newProgress(w io.Writer, total, read func() int64, delay time.Duration) *progress {
 	p := &progress{stopc: make(chan struct{}), done: make(chan struct{})}
 	go p.draw(w, total, read, delay)
@@ -50,16 +50,12 @@ func newProgress(w io.Writer, total, read func() int64, delay time.Duration) *pr
 func (p *progress) draw(w io.Writer, total, read func() int64, delay time.Duration) {
 	defer close(p.done)
 	start := read()
-	t := time.NewTimer(delay)
-	defer t.Stop()
-	select {
-	case <-p.stopc:
-		return
-	case <-t.C:
-	}
 	max := total()
+	// The bar counts from the start, so that its rate is right when it
+	// shows; the gate keeps it off the terminal until delay.
+	gate := &gate{w: w}
 	bar := progressbar.NewOptions64(max,
-		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWriter(gate),
 		progressbar.OptionSetDescription("reading"),
 		progressbar.OptionShowBytes(true),
 		progressbar.OptionShowTotalBytes(true),
@@ -70,6 +66,8 @@ func (p *progress) draw(w io.Writer, total, read func() int64, delay time.Durati
 		progressbar.OptionSetSpinnerChangeInterval(0), // redrawn here, not by a goroutine of its own
 		progressbar.OptionClearOnFinish(),
 	)
+	show := time.NewTimer(delay)
+	defer show.Stop()
 	tick := time.NewTicker(progressTick)
 	defer tick.Stop()
 	for {
@@ -84,9 +82,24 @@ func (p *progress) draw(w io.Writer, total, read func() int64, delay time.Durati
 		case <-p.stopc:
 			bar.Finish() // clears the line (OptionClearOnFinish)
 			return
+		case <-show.C:
+			gate.open = true
 		case <-tick.C:
 		}
 	}
+}
+
+// gate passes writes to w once open, and drops them before.
+type gate struct {
+	w    io.Writer
+	open bool
+}
+
+func (g *gate) Write(b []byte) (int, error) {
+	if !g.open {
+		return len(b), nil
+	}
+	return g.w.Write(b)
 }
 
 // stop clears the display and returns when it is gone, so that the next

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/sfblog/sfblog/analyze"
 	"github.com/sfblog/sfblog/internal/termesc"
+	"github.com/sfblog/sfblog/report"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -62,7 +62,7 @@ testsuites element holding one testsuite, one testcase per case.`,
 			if err != nil {
 				return usageErr("%v", err)
 			}
-			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: s.build.Version})
+			a := analyze.New(signatures.NewMatcher(cat), s.analyzeOptions())
 			var results []caseResult
 			var out bytes.Buffer
 			for _, c := range cases {
@@ -226,79 +226,19 @@ func writeJUnitFile(path string, results []caseResult) error {
 	return nil
 }
 
-// writeRegressJUnit writes the results as one suite "sfblog regress" with
-// a test case per case folder (class name "regress", name = the folder).
+// writeRegressJUnit writes the results in the JUnit shape of "analyze -f
+// junit" (report.WriteJUnit): one suite "sfblog regress" with a test case
+// per case folder (class name "regress", name = the folder).
 func writeRegressJUnit(w io.Writer, results []caseResult) error {
-	suite := junitSuite{Name: "sfblog regress"}
+	suite := report.JUnitSuite{Name: "sfblog regress"}
 	for _, r := range results {
-		tc := junitCase{ClassName: "regress", Name: r.Name}
-		if !r.Pass {
-			tc.Failure = &junitFailure{Message: r.Msg, Type: "regress", Text: r.Msg}
+		tc := report.JUnitCase{ClassName: "regress", Name: r.Name}
+		if r.Pass {
+			tc.SystemOut = r.Msg
+		} else {
+			tc.Failure = &report.JUnitFailure{Message: r.Msg, Type: "regress", Text: r.Msg}
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}
-	return writeJUnit(w, suite)
-}
-
-// The JUnit document "analyze -f junit" writes (report/junit.go): a
-// testsuites element, its testsuite elements, their test cases. These types
-// and writeJUnit stand in for a shared report API until it exists.
-type (
-	junitSuites struct {
-		XMLName  xml.Name     `xml:"testsuites"`
-		Name     string       `xml:"name,attr"`
-		Tests    int          `xml:"tests,attr"`
-		Failures int          `xml:"failures,attr"`
-		Errors   int          `xml:"errors,attr"`
-		Suites   []junitSuite `xml:"testsuite"`
-	}
-	junitSuite struct {
-		Name     string      `xml:"name,attr"`
-		Tests    int         `xml:"tests,attr"`
-		Failures int         `xml:"failures,attr"`
-		Errors   int         `xml:"errors,attr"`
-		Skipped  int         `xml:"skipped,attr"`
-		Cases    []junitCase `xml:"testcase"`
-	}
-	junitCase struct {
-		ClassName string        `xml:"classname,attr"`
-		Name      string        `xml:"name,attr"`
-		Failure   *junitFailure `xml:"failure,omitempty"`
-	}
-	junitFailure struct {
-		Message string `xml:"message,attr"`
-		Type    string `xml:"type,attr"`
-		Text    string `xml:",cdata"`
-	}
-)
-
-// writeJUnit counts the suite's tests and failures and writes it, as the
-// only suite of a testsuites document, to w. XML 1.0 cannot carry most
-// control characters: the texts are escaped with termesc.String first.
-func writeJUnit(w io.Writer, suite junitSuite) error {
-	suite.Name = termesc.Line(suite.Name)
-	suite.Tests, suite.Failures = len(suite.Cases), 0
-	for i := range suite.Cases {
-		c := &suite.Cases[i]
-		c.ClassName, c.Name = termesc.Line(c.ClassName), termesc.Line(c.Name)
-		if f := c.Failure; f != nil {
-			suite.Failures++
-			f.Message, f.Type = termesc.Line(f.Message), termesc.Line(f.Type)
-			f.Text = termesc.String(f.Text) // the encoder splits "]]>"
-		}
-	}
-	doc := junitSuites{Name: suite.Name, Tests: suite.Tests, Failures: suite.Failures, Suites: []junitSuite{suite}}
-	var buf bytes.Buffer
-	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("encode junit: %w", err)
-	}
-	if err := enc.Close(); err != nil {
-		return fmt.Errorf("encode junit: %w", err)
-	}
-	buf.WriteString("\n")
-	_, err := w.Write(buf.Bytes())
-	return err
+	return report.WriteJUnit(w, "sfblog regress", []report.JUnitSuite{suite})
 }

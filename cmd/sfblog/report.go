@@ -44,7 +44,7 @@ sfblog does not leak a credential through this command.`,
 				return usageErr("%s: %v", args[0], err)
 			}
 			maskReport(r)
-			out, err := newOutput(s, format, output, lang, false)
+			out, err := newOutput(s, outputSpec{format: format, path: output, lang: lang})
 			if err != nil {
 				return err
 			}

@@ -6,7 +6,10 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
+	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/internal/termesc"
 	"github.com/sfblog/sfblog/signatures"
 )
@@ -16,8 +19,18 @@ import (
 type streams struct {
 	in       *stdin
 	out, err io.Writer
+	temps    *bundle.Temps // the temporary files of every analysis; run removes them
 	build    buildInfo
 	quiet    bool // --quiet: no notes and no progress on stderr; errors still
+}
+
+// analyzeOptions are the analyzer options every command starts from.
+func (s *streams) analyzeOptions() analyze.Options {
+	var opt analyze.Options
+	opt.Version = s.build.Version
+	opt.Stdin = s.in
+	opt.Bundle.Temps = s.temps
+	return opt
 }
 
 // note prints one line on standard error unless --quiet. Text that came
@@ -33,8 +46,9 @@ func (s *streams) warn(format string, a ...any) {
 	fmt.Fprintf(s.err, "sfblog: "+format+"\n", a...)
 }
 
-func newRootCmd(in *stdin, stdout, stderr io.Writer) *cobra.Command {
-	s := &streams{in: in, out: stdout, err: stderr, build: readBuildInfo()}
+// newRootCmd returns the sfblog command over s (its in, out, err and temps).
+func newRootCmd(s *streams) *cobra.Command {
+	s.build = readBuildInfo()
 	root := &cobra.Command{
 		Use:   "sfblog",
 		Short: "Diagnose Skype for Business Online sign-in failures from client and event logs",
@@ -52,9 +66,9 @@ line could not be read; 3 internal error, or the report could not be written;
 		SilenceUsage:  true,
 	}
 	root.SetVersionTemplate(s.build.String())
-	root.SetIn(in)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetIn(s.in)
+	root.SetOut(s.out)
+	root.SetErr(s.err)
 	root.PersistentFlags().BoolVarP(&s.quiet, "quiet", "q", false, "no notes and no progress on standard error (errors are still printed)")
 	root.AddCommand(newAnalyzeCmd(s), newParseCmd(s), newReportCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
 	return root
@@ -88,6 +102,20 @@ func isTerminal(w io.Writer) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// terminalWidth returns the width in columns of the terminal w, or 0 when
+// w is not a terminal.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(w) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
 }
 
 // isColorTerminal reports whether w is a terminal that takes colour.

@@ -63,7 +63,7 @@ examples are run. Exit 1 if any example failed.`,
 					}
 				}
 			}
-			a := analyze.New(signatures.NewMatcher(cat), analyze.Options{Version: s.build.Version})
+			a := analyze.New(signatures.NewMatcher(cat), s.analyzeOptions())
 			passed, failed := 0, 0
 			var out strings.Builder
 			for _, r := range a.RunExamples(cmd.Context(), sigs) {
