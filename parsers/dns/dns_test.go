@@ -250,6 +250,12 @@ func TestParseCases(t *testing.T) {
 			"Name:    webdir0e.online.lync.com\nAddress:  52.113.64.141\nAliases:  lyncdiscover.contoso.com\n          webdir.online.lync.com\n",
 			[]got{{1, 8, f(join(ns, []string{"query", "lyncdiscover.contoso.com", "type", "A", "status", "ok", "server", "8.8.8.8",
 				"cname", "webdir.online.lync.com", "addresses", "52.113.64.141"})...)}}, nil},
+		{"input piped from a file: output follows the prompt", "Default Server:  dc01\nAddress:  10.0.0.10\n\n> Server:  dc01\nAddress:  10.0.0.10\n\n" +
+			"Name:    sip.contoso.com\nAddress:  10.1.1.1\n\n> *** dc01 can't find lyncdiscover.contoso.com: Non-existent domain\n> > ",
+			[]got{
+				{4, 8, f(join(ns, []string{"query", "sip.contoso.com", "type", "A", "status", "ok", "server", "10.0.0.10", "addresses", "10.1.1.1"})...)},
+				{10, 0, f(join(ns, []string{"query", "lyncdiscover.contoso.com", "status", "nxdomain"})...)},
+			}, nil},
 		{"IPv6 only", "Server:  dc01\nAddress:  10.0.0.10\n\nName:    sip.contoso.com\nAddress:  2603:1027::e\n",
 			[]got{{1, 5, f(join(ns, []string{"query", "sip.contoso.com", "type", "AAAA", "status", "ok", "server", "10.0.0.10", "addresses", "2603:1027::e"})...)}}, nil},
 		{"other command output ends a look-up", "C:\\>nslookup sip.contoso.com\nServer:  dc01\nAddress:  10.0.0.10\n\nName:    sip.contoso.com\nAddress:  10.1.1.1\n" +

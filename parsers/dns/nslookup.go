@@ -229,6 +229,16 @@ func (ns *nsParser) line(n int, s string) {
 		return
 	}
 	if m := reNsInteract.FindStringSubmatch(s); m != nil {
+		// With its input piped from a file, nslookup prints its "> "
+		// prompt without the command or a line end, so output follows it
+		// on the same line ("> Server:  dc01").
+		if rest := strings.TrimLeft(m[1], "> "); isOutput(rest) {
+			ns.line(n, rest)
+			if ns.b != nil && ns.b.lines[len(ns.b.lines)-1].n == n {
+				ns.b.lines[len(ns.b.lines)-1].text = s
+			}
+			return
+		}
 		ns.interactive(n, s, m[1])
 		return
 	}
@@ -306,6 +316,16 @@ func (ns *nsParser) line(n int, s string) {
 		return
 	}
 	ns.stray()
+}
+
+// isOutput reports whether s starts nslookup output rather than a command.
+func isOutput(s string) bool {
+	for _, re := range []*regexp.Regexp{reNsServer, reNsNonAuth, reNsName, reNsCantFind, reNsReqTimeout, reNsTimedOut, reNsNoRecords, reNsSRVHead, reNsCNAME} {
+		if re.MatchString(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // server reads a "Server:" or "Default Server:" header line.
