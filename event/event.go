@@ -104,7 +104,8 @@ const (
 //	  dns.srv.target, dns.srv.port, dns.srv.priority, dns.srv.weight   SRV answers
 //	Clock (Kind "clock"):
 //	  clock.tool         w32tm-status, w32tm-stripchart, w32tm-config
-//	  clock.offset       the computer clock minus the reference, seconds ("-462.13")
+//	  clock.offset       the computer clock minus the reference, seconds ("-462.13");
+//	                     absent on a stripchart sample that failed (error: 0x800705B4)
 //	  clock.peer         the reference (stripchart /computer:, status Source)
 //	  clock.source       the time source named by w32tm /query /status
 //	  clock.last_sync    Last Successful Sync Time as written
@@ -116,7 +117,8 @@ const (
 //	  reg.hive           HKLM, HKCU, HKU, HKCR, HKCC
 //	  reg.path           the key below the hive, lower-case (software\policies\microsoft\communicator)
 //	  reg.name           the value name; "" for the default value (@)
-//	  reg.type           REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE
+//	  reg.type           REG_SZ, REG_EXPAND_SZ, REG_MULTI_SZ, REG_DWORD, REG_QWORD, REG_BINARY, REG_NONE,
+//	                     other Windows type names (REG_LINK, ...) or hex(N); none on a deleted value
 //	  reg.data           the data: strings as text, MULTI_SZ joined by "\n", DWORD/QWORD in decimal,
 //	                     binary as lower-case hex; reg.deleted "true" for a "-" value
 //	Proxy (Kind "proxy"):
@@ -130,7 +132,8 @@ const (
 //	Certificate (Kind "cert"):
 //	  cert.tool          certutil-store, certutil-verify, certutil-urlfetch
 //	  cert.subject, cert.issuer, cert.serial, cert.thumbprint (lower-case hex, no spaces)
-//	  cert.not_before, cert.not_after   RFC 3339 UTC when parseable, else as written
+//	  cert.not_before, cert.not_after   the computer's local time as certutil prints it, in
+//	                     RFC 3339 form when parseable (the Z is nominal: the zone is unknown), else as written
 //	  cert.self_signed   "true" when subject equals issuer
 //	  cert.store         the store name (My, Root, ...)
 //	  cert.host          a host name the verification is about (a URL or CN)

@@ -2,7 +2,8 @@
 // hands it to the parser of that format. Each format has its own package:
 // uccapilog (client UccApi logs), evtx (exported Windows event logs),
 // evttext (event logs saved as text, CSV or XML), adexport (directory
-// exports), and text (free text: notes, pasted error messages and pasted
+// exports), regfile (registry exports), w32tm and certutil (those tools'
+// output), and text (free text: notes, pasted error messages and pasted
 // SIP lines or event details). All of them emit the normalized events of
 // package event.
 package parsers
@@ -16,11 +17,14 @@ import (
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/textenc"
 	"github.com/sfblog/sfblog/parsers/adexport"
+	"github.com/sfblog/sfblog/parsers/certutil"
 	"github.com/sfblog/sfblog/parsers/evttext"
 	"github.com/sfblog/sfblog/parsers/evtx"
+	"github.com/sfblog/sfblog/parsers/regfile"
 	"github.com/sfblog/sfblog/parsers/scan"
 	"github.com/sfblog/sfblog/parsers/text"
 	"github.com/sfblog/sfblog/parsers/uccapilog"
+	"github.com/sfblog/sfblog/parsers/w32tm"
 )
 
 // Formats a file can be recognised as.
@@ -83,7 +87,10 @@ type textFormat struct {
 // (each wants the structure of its tool's real output), so a note that
 // quotes a line of one is still a note.
 var textFormats = []textFormat{
+	{Reg, regfile.Detect, regfile.Parse},
 	{UccApilog, uccapilog.Detect, uccapilog.Parse},
+	{Certutil, certutil.Detect, certutil.Parse},
+	{W32tm, w32tm.Detect, w32tm.Parse},
 	{EvtText, evttext.Detect, func(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 		return evttext.Parse(ctx, path, r, evtxEnricher(emit))
 	}},
