@@ -89,10 +89,10 @@ func TestHTMLEscapesText(t *testing.T) {
 	for _, n := range nodes {
 		switch n.Name {
 		case "code":
-			if pre == "" && strings.Contains(n.Text, "Fehler") {
+			if pre == "" && strings.Contains(n.Text, "サインインできません") {
 				pre = n.Text
 			}
-		case "h2":
+		case "h3":
 			if title == "" {
 				title = n.Text
 			}
@@ -107,6 +107,7 @@ func TestHTMLContent(t *testing.T) {
 	assert.Contains(t, page, `<p class="verdict failed">Sign-in failed for bob@contoso.com: 3 findings (1 error, 2 warnings)</p>`)
 	assert.Contains(t, page, `<a href="#finding-1">SFB-CLOCK-SKEW</a>`)
 	assert.Contains(t, page, `<section id="finding-1">`)
+	assert.Contains(t, page, "<p>2 of 4 inputs could not be fully read (see Inputs below).</p>")
 	assert.Contains(t, page, "· (×3)</p>")
 	assert.Contains(t, page, "<p>… and 2 more</p>")
 	assert.Contains(t, page, "<li class=\"text\">Resync the client: <code>w32tm /resync</code>.</li>")
@@ -117,6 +118,99 @@ func TestHTMLContent(t *testing.T) {
 	none := render(t, "html", findCase(t, "none"))
 	assert.Contains(t, none, "<p>No known sign-in problem was found in 2 inputs (449 events).</p>")
 	assert.NotContains(t, none, "<th>Severity</th>")
+}
+
+// TestHTMLTimelinePicture: the sign-in timeline is an inline SVG that
+// needs nothing outside the page and can be read without colour: a
+// title and description, a marker per attempt with its own title, text
+// labels with the decisive response, shapes and a legend.
+func TestHTMLTimelinePicture(t *testing.T) {
+	page := render(t, "html", findCase(t, "sip"))
+	nodes := htmlElements(t, page)
+	var svg, titles, texts []htmlNode
+	inSVG := false
+	for _, n := range nodes {
+		switch n.Name {
+		case "svg":
+			svg = append(svg, n)
+			inSVG = true
+		case "title":
+			if inSVG {
+				titles = append(titles, n)
+			}
+		case "text":
+			texts = append(texts, n)
+		}
+	}
+	require.Len(t, svg, 1)
+	assert.Equal(t, "img", svg[0].Attr["role"])
+	assert.Equal(t, "timeline-title timeline-desc", svg[0].Attr["aria-labelledby"])
+	require.Len(t, titles, 6, "the picture's title and one per marker")
+	assert.Equal(t, "Sign-in timeline (5 attempts)", titles[0].Text)
+	assert.Equal(t, `Attempt 5: succeeded, 200 OK (2017-06-15T09:14:01.020)`, titles[5].Text)
+	var labels []string
+	for _, n := range texts {
+		labels = append(labels, n.Text)
+	}
+	assert.Equal(t, []string{"2017-06-15T07:02:10.112Z", "2017-06-15T07:14:01.020Z",
+		"1", "404 · 4005", "2", "404 · 4005", "3", "404 · 4005", "4", "404 · 4005", "5", "200",
+		"failed", "succeeded", "unknown"}, labels)
+	assert.Contains(t, page, `<desc id="timeline-desc">Sign-in for sip:bob@contoso.com failed 4 times`)
+	assert.Equal(t, 4, strings.Count(page, `<polygon class="failed"`)-1, "four failed markers and the legend's")
+	assert.Equal(t, 1, strings.Count(page, `<circle class="succeeded"`)-1)
+	// The table under the picture lists every attempt.
+	assert.Contains(t, page, `<td class="num">4</td><td>2017-06-15T09:07:55.112</td><td><span class="outcome failed">failed</span></td>`)
+	assert.Contains(t, page, "<li>SFB-SERVER-UNAVAILABLE-DNS ruled out by bob-bundle.zip!/dns-sip.txt:5: sip.contoso.com is a CNAME to sipdir.online.lync.com (The sip DNS record of the custom domain is missing or wrong)</li>")
+	assert.Contains(t, page, `<pre class="deciding"><code>SIP/2.0 404 Not Found`+"\n"+`ms-diagnostics: 4005;reason=&#34;Destination URI either not enabled for SIP or does not exist&#34;;source=&#34;sippoolbl20a05.infra.lync.com&#34;</code></pre>`)
+}
+
+// TestHTMLLongTimeline: many attempts close together become few markers
+// with counts, and the labels stay readable.
+func TestHTMLLongTimeline(t *testing.T) {
+	v := newSVGView(reportLong(), lang{}, "t")
+	require.NotNil(t, v)
+	assert.Less(t, len(v.Marks), 40)
+	total := 0
+	for i, m := range v.Marks {
+		n := 1
+		if a, b, ok := strings.Cut(m.Number, "–"); ok {
+			n = atoi(t, b) - atoi(t, a) + 1
+		}
+		total += n
+		if m.Label != "" && i > 0 && v.Marks[i-1].Label != "" && v.Marks[i-1].LabelY == m.LabelY {
+			w := func(s string) int { return len([]rune(s)) * svgCharW }
+			assert.Greater(t, m.TextX-w(m.Label)/2, v.Marks[i-1].TextX+w(v.Marks[i-1].Label)/2, "labels on a row do not overlap")
+		}
+	}
+	assert.Equal(t, 40, total, "every attempt is in a marker")
+	assert.Contains(t, v.Marks[0].Label, "404 · 4005 ×")
+}
+
+func atoi(t *testing.T, s string) int {
+	t.Helper()
+	n := 0
+	for _, c := range s {
+		require.True(t, c >= '0' && c <= '9', s)
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func TestHTMLJapaneseAndGroups(t *testing.T) {
+	ja := renderOpt(t, "html", findCase(t, "sip-ja"), Options{Lang: "ja"})
+	assert.Contains(t, ja, `<html lang="ja">`)
+	assert.Contains(t, ja, "<title>sfblog レポート</title>")
+	assert.Contains(t, ja, "<th>重大度</th><th>ID</th><th>信頼度</th>")
+	assert.Contains(t, ja, `<span class="sev error">エラー</span>`)
+
+	g := render(t, "html", findCase(t, "groups"))
+	assert.Contains(t, g, `<section id="user-1">`+"\n<h2>User 1 of 2: bob@contoso.com</h2>\n"+`<p class="verdict failed">Sign-in failed for sip:bob@contoso.com: 1 finding (1 error)</p>`)
+	assert.Contains(t, g, `<section id="user-2">`+"\n<h2>User 2 of 2: carol@contoso.com</h2>\n"+`<p class="verdict succeeded">`)
+	assert.Contains(t, g, `<p class="verdict unknown">2 users in these inputs: each is analysed on its own: 1 finding (1 error)</p>`)
+	assert.Contains(t, g, `aria-labelledby="u1-timeline-title u1-timeline-desc"`)
+	assert.Contains(t, g, `aria-labelledby="u2-timeline-title u2-timeline-desc"`)
+	assert.Contains(t, g, `<section id="u1-finding-1">`)
+	htmlElements(t, g) // well-formed
 }
 
 func TestCodeSpans(t *testing.T) {

@@ -73,14 +73,18 @@ type junitSuites struct {
 }
 
 type junitSuite struct {
-	Name       string          `xml:"name,attr"`
-	Tests      int             `xml:"tests,attr"`
-	Failures   int             `xml:"failures,attr"`
-	Errors     int             `xml:"errors,attr"`
-	Skipped    int             `xml:"skipped,attr"`
-	Properties []junitProperty `xml:"properties>property,omitempty"`
-	Cases      []junitCase     `xml:"testcase"`
-	SystemOut  *junitText      `xml:"system-out,omitempty"`
+	Name       string           `xml:"name,attr"`
+	Tests      int              `xml:"tests,attr"`
+	Failures   int              `xml:"failures,attr"`
+	Errors     int              `xml:"errors,attr"`
+	Skipped    int              `xml:"skipped,attr"`
+	Properties *junitProperties `xml:"properties,omitempty"`
+	Cases      []junitCase      `xml:"testcase"`
+	SystemOut  *junitText       `xml:"system-out,omitempty"`
+}
+
+type junitProperties struct {
+	Items []junitProperty `xml:"property"`
 }
 
 type junitProperty struct {
@@ -120,8 +124,11 @@ func WriteJUnit(w io.Writer, name string, suites []JUnitSuite) error {
 	doc := junitSuites{Name: clean(name)}
 	for _, s := range suites {
 		js := junitSuite{Name: clean(s.Name), SystemOut: text(s.SystemOut)}
-		for _, p := range s.Properties {
-			js.Properties = append(js.Properties, junitProperty{Name: clean(p.Name), Value: clean(p.Value)})
+		if len(s.Properties) > 0 {
+			js.Properties = &junitProperties{}
+			for _, p := range s.Properties {
+				js.Properties.Items = append(js.Properties.Items, junitProperty{Name: clean(p.Name), Value: clean(p.Value)})
+			}
 		}
 		for _, c := range s.Cases {
 			jc := junitCase{ClassName: clean(c.ClassName), Name: clean(c.Name), SystemOut: text(c.SystemOut)}

@@ -199,7 +199,7 @@ func newSVGView(r *analyze.Report, l lang, id string) *svgView {
 				if from > rowEnd[row]+6 {
 					m.Label = label
 					m.LabelY = svgLabelY + row*svgRowStep
-					m.TextX = m.X
+					m.TextX = min(max(m.X, w/2+4), svgWidth-w/2-4)
 					rowEnd[row] = from + w
 					labels++
 					break

@@ -149,7 +149,8 @@ func (o *tableOut) fit(plain, painted, rest string) {
 		o.buf.WriteString(strings.TrimRight(painted, " ") + "\n")
 		return
 	}
-	o.text("", rest, plain)
+	t := strings.TrimLeft(plain, " ")
+	o.text(plain[:len(plain)-len(t)], rest, t)
 }
 
 // lines writes each line of an escaped multi-line text wrapped, first line
@@ -268,14 +269,23 @@ func (o *tableOut) finding(f *analyze.Finding) {
 
 	if d, ok := deciding(f); ok {
 		others, count := otherEvidence(f)
-		loc := where(d, o.w-textWidth(l.t("Evidence:"))-4)
+		pre := "  " + l.t("Evidence:") + " "
+		loc := where(d, o.w-textWidth(pre))
+		var when []string
 		if d.Time != "" {
-			loc += "  " + termesc.Line(d.Time)
+			when = append(when, termesc.Line(d.Time))
 		}
 		if count > 1 {
-			loc += "  " + l.f("(seen %d times)", count)
+			when = append(when, l.f("(seen %d times)", count))
 		}
-		o.text("  "+l.t("Evidence:")+" ", "    ", loc)
+		if w := strings.Join(when, "  "); w != "" && textWidth(pre+loc+"  "+w) <= o.w {
+			o.buf.WriteString(pre + loc + "  " + w + "\n")
+		} else {
+			o.buf.WriteString(pre + loc + "\n")
+			if w != "" {
+				o.text("    ", "    ", w)
+			}
+		}
 		var dl []string
 		for _, line := range decidingLines(d.Excerpt) {
 			dl = append(dl, termesc.Line(line))
@@ -449,18 +459,17 @@ func (o *tableOut) inputs(r *analyze.Report) {
 func (o *tableOut) columns(header []string, rows [][]string) {
 	n := len(header)
 	ws := make([]int, n)
-	minW := make([]int, n)
+	minW := make([]int, n) // a column gives way down to this
 	for i, h := range header {
 		ws[i] = textWidth(h)
-		minW[i] = max(textWidth(h), 4)
 	}
 	for _, row := range rows {
 		for i, c := range row {
 			ws[i] = max(ws[i], textWidth(stripANSI(c)))
 		}
 	}
-	for i := range ws {
-		ws[i] = max(ws[i], minW[i])
+	for i, h := range header {
+		minW[i] = min(ws[i], max(textWidth(h), 6))
 	}
 	total := func() int {
 		t := 2 * (n - 1)
@@ -485,7 +494,11 @@ func (o *tableOut) columns(header []string, rows [][]string) {
 		cols := make([][]string, n)
 		height := 1
 		for i, c := range cells {
-			cols[i] = wrap(c, ws[i])
+			if textWidth(c) <= ws[i] {
+				cols[i] = []string{c}
+			} else {
+				cols[i] = wrap(c, ws[i])
+			}
 			height = max(height, len(cols[i]))
 		}
 		for k := 0; k < height; k++ {

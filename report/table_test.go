@@ -77,18 +77,20 @@ func TestTable80(t *testing.T) {
 	assert.Contains(t, out, "\nUser agent:           UCCAPI/15.0.4420.1017 OC/15.0.4420.1017 (Microsoft Lync)\n")
 	assert.Contains(t, out, "\nComputer:             pc-bob-01\n")
 	assert.Contains(t, out, "\nEvidence from (UTC):  2017-06-15T07:01:58.004Z to 2017-06-15T07:15:30.870Z\n")
-	assert.Contains(t, out, "Sign-in:              5 attempts (4 failed), 15 REGISTER requests, 4 refused by\n")
+	assert.Contains(t, out, "\nSign-in:              5 attempts (4 failed), 15 REGISTER requests, 4 refusals by\n"+
+		"                      the server, 4 errors shown to the user; deciding event at\n")
 
 	// The finding block: no wide table at 80 columns.
 	assert.NotContains(t, out, "DECIDING EVIDENCE")
 	assert.Contains(t, out, "\nerror  SFB-SIP-NOT-ENABLED  confirmed  5 events\n"+
 		"The user is not enabled for SIP (msRTCSIP-UserEnabled is FALSE)\n"+
-		"  Evidence: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234  2017-06-15T09:02:10.482\n"+
-		"    (x4)\n"+
+		"  Evidence: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234\n"+
+		"    2017-06-15T09:02:10.482 (seen 4 times)\n"+
 		"    SIP/2.0 404 Not Found\n"+
 		"    ms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or\n"+
 		"      does not exist\";source=\"sippoolbl20a05.infra.lync.com\"\n")
-	assert.Contains(t, out, "\n  Also: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1262  Cannot sign in to Lync...\n")
+	assert.Contains(t, out, "\n  Also: .../Lync-UccApi-0.UccApilog:1262  Cannot sign in to Lync because this...\n")
+	assert.NotContains(t, out, "more", "the deciding excerpt stands for 4 events, the other for 1: all 5 are shown")
 
 	// The timeline, attempt by attempt.
 	assert.Contains(t, out, "\nSign-in timeline (5 attempts):\n"+
@@ -96,13 +98,16 @@ func TestTable80(t *testing.T) {
 		"     Servers: sipdir.online.lync.com, sippoolbl20a05.infra.lync.com\n"+
 		"     Authentication: 401 Unauthorized (TLS-DSK challenge); REGISTER\n")
 	assert.Contains(t, out, "\n  5. 2017-06-15T09:14:01.020  succeeded  200\n")
-	assert.Contains(t, out, "\n     at bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234; supports\n     SFB-SIP-NOT-ENABLED\n")
+	assert.Contains(t, out, "\n     at bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234; supports\n       SFB-SIP-NOT-ENABLED\n")
+	assert.Contains(t, out, "\n  2. 2017-06-15T09:03:40.112  failed  404/4005\n"+
+		"     Servers, authentication and response as in attempt 1.\n")
 
 	assert.Contains(t, out, "\nRuled out by the evidence:\n"+
 		"  - SFB-SERVER-UNAVAILABLE-DNS ruled out by bob-bundle.zip!/dns-sip.txt:5:\n"+
 		"    sip.contoso.com is a CNAME to sipdir.online.lync.com\n")
 	assert.Contains(t, out, "\n    dns, 2 events: 2 DNS look-ups; rules out SFB-SERVER-UNAVAILABLE-DNS\n")
-	assert.Contains(t, out, "\n    uccapilog, 1523 events: 412 SIP messages, 4 error texts shown to the user, 37\n")
+	assert.Contains(t, out, "\n    uccapilog, 1523 events: 412 SIP messages, 4 error texts shown to the user,\n"+
+		"    37 log warnings and errors, 5 HRESULT codes\n")
 }
 
 // TestTable160 checks the wide layout: overview tables that fit.
@@ -122,14 +127,15 @@ func TestTableEvtxOnly(t *testing.T) {
 	out := renderWidth(t, "evtx", 80)
 	assert.Contains(t, out, "\nMissing evidence: collect it and run sfblog again\n"+
 		"  - Client logs (UccApilog): the client logs show each REGISTER and the server's\n")
-	assert.Contains(t, out, "\n      Skype for Business: Options > General > Logging in Skype for Business: Full;\n")
+	assert.Contains(t, out, "\n      Skype for Business: Options > General > Logging in Skype for Business:\n"+
+		"        Full; sign in again, then zip\n")
 	assert.Less(t, strings.Index(out, "Missing evidence"), strings.Index(out, "SFB-SERVER-UNAVAILABLE-ADFS-CERT"))
 	assert.Contains(t, out, "\n  To decide, collect: The DNS answers for the sign-in domain.\n"+
 		"      nslookup -type=CNAME sip.contoso.com\n"+
 		"      nslookup -type=SRV _sip._tls.contoso.com\n")
 	assert.Contains(t, out, "\n1 of 2 inputs could not be fully read (see Inputs below)\n")
 	assert.Contains(t, out, "\n1 of 2 inputs could not be fully read:\n  - carol-logs.zip!/System.evtx (evtx)\n    record 311: bad record size 0x0\n")
-	assert.Contains(t, out, "\n  Also: (x3) carol-logs.zip!/System.evtx#88121  Microsoft-Windows-DNS-Client 1...\n")
+	assert.Contains(t, out, "\n  Also: (x3) carol-logs.zip!/System.evtx#88121  Microsoft-Windows-DNS-Client...\n")
 }
 
 func TestTableGroups(t *testing.T) {
@@ -138,7 +144,7 @@ func TestTableGroups(t *testing.T) {
 	rule := strings.Repeat("=", 80)
 	assert.Contains(t, out, "\n"+rule+"\nUser 1 of 2: bob@contoso.com\n"+rule+"\nSign-in failed for sip:bob@contoso.com: 1 finding (1 error)\n")
 	assert.Contains(t, out, "\n"+rule+"\nUser 2 of 2: carol@contoso.com\n"+rule+"\nSign-in succeeded for sip:carol@contoso.com: no findings\n")
-	assert.Contains(t, out, "Client:             Skype for Business 2016 16.0.4849.1000\n")
+	assert.Contains(t, out, "\nClient:           Skype for Business 2016 16.0.4849.1000\n")
 	assert.Equal(t, 2, strings.Count(out, "Sign-in timeline ("))
 	assert.Less(t, strings.Index(out, "Missing evidence"), strings.Index(out, "User 1 of 2"))
 }
@@ -147,17 +153,19 @@ func TestTableJapanese(t *testing.T) {
 	out := renderWidth(t, "sip-ja", 80)
 	assert.True(t, strings.HasPrefix(out, "sip:bob@contoso.com のサインインは 2017-06-15T09:02:10.482 から"))
 	assert.Contains(t, out, "\nエラー  SFB-SIP-NOT-ENABLED  確定  5 件のイベント\n")
-	assert.Contains(t, out, "\n  証拠: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234  2017-06-15T09:02:10.482\n")
+	assert.Contains(t, out, "\n  証拠: bob-bundle.zip!/.../Lync-UccApi-0.UccApilog:1234\n    2017-06-15T09:02:10.482 (4 回出現)\n")
 	assert.Contains(t, out, "\n    SIP/2.0 404 Not Found\n")
 	assert.Contains(t, out, "解決方法:\n    1. オンプレミスの Active Directory で、")
-	assert.Contains(t, out, "サインインのタイムライン (5 回の試行):")
+	assert.Contains(t, out, "\nサインインのタイムライン (試行 5 回):\n")
+	assert.Contains(t, out, "\n  2. 2017-06-15T09:03:40.112  失敗  404/4005\n     サーバー、認証、応答は試行 1 と同じです。\n")
 }
 
 func TestTableNoFindings(t *testing.T) {
 	out := renderTableOpt(t, findCase(t, "none"), false)
 	assert.Equal(t, "Sign-in succeeded for alice@contoso.com: no findings\n\n"+
-		"Sign-in:  2 attempts (1 failed), 0 REGISTER requests, 0 refused by the server, 0\n"+
-		"          errors shown to the user; deciding event at 2013-04-16T03:17:31.555\n\n"+
+		"Sign-in address:  alice@contoso.com\n"+
+		"Sign-in:          2 attempts (1 failed), 0 REGISTER requests, 0 refusals by the server, 0 errors\n"+
+		"                  shown to the user; deciding event at 2013-04-16T03:17:31.555\n\n"+
 		"No known sign-in problem was found in 2 inputs (449 events).\n\n"+
 		"Inputs (2):\n"+
 		"  - alice.zip!/Tracing/Lync-UccApi-0.UccApilog\n"+
@@ -234,8 +242,8 @@ func TestTableLongTimeline(t *testing.T) {
 	r := reportLong()
 	out := renderOpt(t, "table", r, Options{Width: 80})
 	assert.Contains(t, out, "\nSign-in timeline (40 attempts):\n")
-	assert.Contains(t, out, "  1-39. 2017-06-15T08:00:10.112 to 2017-06-15T10:22:10.112  failed  404/4005\n")
-	assert.Contains(t, out, "(39 alike attempts)")
+	assert.Contains(t, out, "\n  1-39. 2017-06-15T08:00:10.112 to 2017-06-15T09:08:10.112 failed 404/4005 (39\n"+
+		"       alike attempts)\n")
 	assert.Contains(t, out, "  40. 2017-06-15T09:14:01.020  succeeded  200\n")
 	assert.Less(t, strings.Count(out, "\n"), 80)
 }
