@@ -76,9 +76,10 @@ type input struct {
 	zone      zoneVotes
 	first     *event.Event
 	last      *event.Event
-	computers map[string]int // computer names the events name, with counts
-	facts     *facts         // what derived checks need
-	readErr   bool           // nothing of it could be read
+	computers map[string]int   // computer names the events name, with counts
+	facts     *facts           // what derived checks need
+	red       *redact.Redactor // learns personal names, with --redact
+	readErr   bool             // nothing of it could be read
 }
 
 // Run analyses the files under paths (zips, folders, single files, "-").
@@ -100,6 +101,12 @@ func (a *Analyzer) Run(ctx context.Context, paths []string) (*Report, error) {
 		sem     = make(chan struct{}, a.opt.Jobs)
 	)
 	opt.Settle = wg.Wait
+	var red *redact.Redactor
+	if a.opt.Redact {
+		// Learns names from every event (computers, accounts) so that it
+		// can replace them wherever they appear in the report.
+		red = redact.New()
+	}
 	err := bundle.Walk(ctx, paths, opt, func(e *bundle.Entry) error {
 		mu.Lock()
 		i := len(results)
@@ -110,7 +117,7 @@ func (a *Analyzer) Run(ctx context.Context, paths []string) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			in := a.readEntry(ctx, e)
+			in := a.readEntry(ctx, e, red)
 			mu.Lock()
 			results[i] = in
 			mu.Unlock()
@@ -125,6 +132,9 @@ func (a *Analyzer) Run(ctx context.Context, paths []string) (*Report, error) {
 		return nil, err
 	}
 	r := a.finish(results)
+	if red != nil {
+		redactReport(r, red)
+	}
 	for _, in := range results {
 		if !in.readErr {
 			return r, nil
@@ -149,8 +159,9 @@ func (a *Analyzer) Events(ctx context.Context, paths []string, fn func(*event.Ev
 
 // readEntry parses one bundle entry, whatever its state: a damaged or
 // unrecognised file becomes an Input with errors, never a failed run.
-func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry) (in *input) {
+func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.Redactor) (in *input) {
 	in = a.newInput(e.Path)
+	in.red = red
 	defer func() {
 		if p := recover(); p != nil {
 			in.Errors = append(in.Errors, fmt.Sprintf("internal error while reading: %v", p))
@@ -239,6 +250,9 @@ func (in *input) sink(a *Analyzer) event.Sink {
 			in.computers[c]++
 		}
 		in.facts.observe(e)
+		if in.red != nil {
+			in.red.Learn(e)
+		}
 		if !e.Time.IsZero() {
 			if in.first == nil || e.Time.Before(in.first.Time) {
 				in.first = e
@@ -361,13 +375,9 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 		all.Observe(e)
 	}
 	hits := a.m.Evaluate(all, order)
-	var red *redact.Redactor
-	if a.opt.Redact {
-		red = redact.New()
-	}
 	kept := a.keep(hits, r.SignIn.Outcome, lastSuccess(attempts), order)
 	for _, h := range kept {
-		r.Findings = append(r.Findings, a.finding(h, red))
+		r.Findings = append(r.Findings, a.finding(h))
 	}
 	sortFindings(r.Findings)
 	ruledOut := map[string][]string{}
@@ -383,15 +393,9 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 		in.RuledOut = ruledOut[in.Path]
 		r.Inputs = append(r.Inputs, in.listed())
 	}
-	r.Attempts = timelineOf(attempts, kept, order, red)
+	r.Attempts = timelineOf(attempts, kept, order)
 	r.Subject = subjectOf(results, trs, order, key)
 	r.Missing = missingOf(results, r.Findings)
-	if red != nil {
-		r.SignIn.Address = red.Redact(r.SignIn.Address)
-		r.Subject.Address = red.Redact(r.Subject.Address)
-		r.Subject.Computer = red.Redact(r.Subject.Computer)
-		r.Subject.Key = red.Redact(r.Subject.Key)
-	}
 	for _, f := range r.Findings {
 		r.Summary.count(f.Severity)
 	}
@@ -496,7 +500,7 @@ func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
 
 // finding renders a hit: message, deciding line, masked and grouped
 // evidence.
-func (a *Analyzer) finding(h *signatures.Hit, red *redact.Redactor) Finding {
+func (a *Analyzer) finding(h *signatures.Hit) Finding {
 	s := h.Sig
 	text := s.In(a.opt.Lang)
 	f := Finding{
@@ -524,15 +528,6 @@ func (a *Analyzer) finding(h *signatures.Hit, red *redact.Redactor) Finding {
 	if h.Deciding != nil {
 		d := evidenceOf(h.Deciding)
 		f.Deciding = &d
-	}
-	if red != nil {
-		f.Message = red.Redact(f.Message)
-		for i := range f.Evidence {
-			f.Evidence[i].Excerpt = red.Redact(f.Evidence[i].Excerpt)
-		}
-		if f.Deciding != nil {
-			f.Deciding.Excerpt = red.Redact(f.Deciding.Excerpt)
-		}
 	}
 	f.EvidenceTotal = h.Total
 	if f.EvidenceTotal < len(h.Events) {

@@ -266,8 +266,12 @@ func (f *facts) dnsChecks(d string) []*event.Event {
 	cname("lyncdiscover."+d, "dns.lyncdiscover", lyncdiscoverTargets)
 	name := "_sip._tls." + d
 	if e := f.lookup(name, "SRV"); e != nil {
-		target := strings.TrimSuffix(strings.ToLower(e.Get("dns.srv.target")), ".")
-		port := e.Get("dns.srv.port")
+		// Several records come joined by ",": the first (answer order)
+		// is the one the client tries first.
+		target, _, _ := strings.Cut(e.Get("dns.srv.target"), ",")
+		target = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(target)), ".")
+		port, _, _ := strings.Cut(e.Get("dns.srv.port"), ",")
+		port = strings.TrimSpace(port)
 		switch {
 		case e.Get("dns.status") == "nxdomain" || (e.Get("dns.status") == "noanswer" && target == ""):
 			out = append(out, check(e, "dns.sip_tls", CheckFail, name, name+" has no SRV record"))

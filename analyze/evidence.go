@@ -106,7 +106,7 @@ func Excerpt(e *event.Event) string {
 	if e.Kind == event.KindSIP {
 		text = sipExcerpt(e)
 	}
-	return mask.Secrets(bound(text))
+	return mask.EventText(e, bound(text))
 }
 
 func sipExcerpt(e *event.Event) string {

@@ -5,7 +5,6 @@ import (
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers"
-	"github.com/sfblog/sfblog/redact"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -125,7 +124,7 @@ func missingOf(results []*input, findings []Finding) []Advice {
 
 // timelineOf renders the attempts for the report, each linked to the
 // findings whose evidence lies within it.
-func timelineOf(all []*attempt, kept []*signatures.Hit, o signatures.Order, red *redact.Redactor) []Attempt {
+func timelineOf(all []*attempt, kept []*signatures.Hit, o signatures.Order) []Attempt {
 	out := make([]Attempt, 0, len(all))
 	for _, a := range all {
 		ids := map[string]bool{}
@@ -143,14 +142,6 @@ func timelineOf(all []*attempt, kept []*signatures.Hit, o signatures.Order, red 
 			r.StartUTC = event.FormatTime(a.at.Add(-o.Zone), false)
 		}
 		r.Steps = append([]Step(nil), a.Steps...)
-		if red != nil {
-			r.Address = red.Redact(r.Address)
-			r.Decisive = red.Redact(r.Decisive)
-			for i := range r.Steps {
-				r.Steps[i].Server = red.Redact(r.Steps[i].Server)
-				r.Steps[i].Detail = red.Redact(r.Steps[i].Detail)
-			}
-		}
 		out = append(out, r)
 	}
 	return out

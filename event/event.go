@@ -95,13 +95,15 @@ const (
 //	DNS look-up (Kind "dns"):
 //	  dns.tool           "nslookup" or "resolve-dnsname"
 //	  dns.query          the name asked for, lower-case, no trailing dot
-//	  dns.type           the record type asked for or answered: A, AAAA, CNAME, SRV, ...
+//	  dns.type           the record type asked for or answered: A (also the default query), AAAA, CNAME, SRV, ...
 //	  dns.status         ok, nxdomain, timeout, servfail, refused, noanswer or error
 //	  dns.server         the DNS server that answered, when shown
-//	  dns.authoritative  "false" for "Non-authoritative answer", else "true" when known
-//	  dns.cname          the canonical name (CNAME target), lower-case, no trailing dot
+//	  dns.authoritative  "false" for "Non-authoritative answer"; never "true" (the line goes to
+//	                     stderr, often not captured, so its absence proves nothing)
+//	  dns.cname          the queried name's own CNAME target (the first hop of a chain), lower-case
 //	  dns.addresses      the A/AAAA addresses, joined by ","
-//	  dns.srv.target, dns.srv.port, dns.srv.priority, dns.srv.weight   SRV answers
+//	  dns.srv.target, dns.srv.port, dns.srv.priority, dns.srv.weight   SRV answers; several
+//	                     records are joined by "," in answer order, the Nth values together
 //	Clock (Kind "clock"):
 //	  clock.tool         w32tm-status, w32tm-stripchart, w32tm-config
 //	  clock.offset       the computer clock minus the reference, seconds ("-462.13");
@@ -123,9 +125,9 @@ const (
 //	                     binary as lower-case hex; reg.deleted "true" for a "-" value
 //	Proxy (Kind "proxy"):
 //	  proxy.scope        winhttp or wininet
-//	  proxy.direct       "true" for direct access (no proxy server)
+//	  proxy.direct       "true" for direct access (no proxy server), "false" when a server is set
 //	  proxy.server       the proxy server(s) as written
-//	  proxy.bypass       the bypass list as written
+//	  proxy.bypass       the bypass list as written; absent for "(none)"
 //	Network configuration (Kind "netcfg"):
 //	  net.host           host name; net.primary_suffix; net.suffixes (DNS suffix search list, ",")
 //	  net.adapter        the adapter's heading; net.dns_servers (","); net.addresses (IPv4/IPv6, ",")

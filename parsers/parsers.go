@@ -2,8 +2,9 @@
 // hands it to the parser of that format. Each format has its own package:
 // uccapilog (client UccApi logs), evtx (exported Windows event logs),
 // evttext (event logs saved as text, CSV or XML), adexport (directory
-// exports), regfile (registry exports), w32tm and certutil (those tools'
-// output), and text (free text: notes, pasted error messages and pasted
+// exports), regfile (registry exports), w32tm, certutil, dns (nslookup,
+// Resolve-DnsName) and netcfg (netsh winhttp, ipconfig): those tools'
+// output, and text (free text: notes, pasted error messages and pasted
 // SIP lines or event details). All of them emit the normalized events of
 // package event.
 package parsers
@@ -18,8 +19,10 @@ import (
 	"github.com/sfblog/sfblog/internal/textenc"
 	"github.com/sfblog/sfblog/parsers/adexport"
 	"github.com/sfblog/sfblog/parsers/certutil"
+	"github.com/sfblog/sfblog/parsers/dns"
 	"github.com/sfblog/sfblog/parsers/evttext"
 	"github.com/sfblog/sfblog/parsers/evtx"
+	"github.com/sfblog/sfblog/parsers/netcfg"
 	"github.com/sfblog/sfblog/parsers/regfile"
 	"github.com/sfblog/sfblog/parsers/scan"
 	"github.com/sfblog/sfblog/parsers/text"
@@ -91,6 +94,9 @@ var textFormats = []textFormat{
 	{UccApilog, uccapilog.Detect, uccapilog.Parse},
 	{Certutil, certutil.Detect, certutil.Parse},
 	{W32tm, w32tm.Detect, w32tm.Parse},
+	{DNS, dns.Detect, dns.Parse},
+	{Proxy, netcfg.DetectProxy, netcfg.ParseProxy},
+	{IPConfig, netcfg.DetectIPConfig, netcfg.ParseIPConfig},
 	{EvtText, evttext.Detect, func(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 		return evttext.Parse(ctx, path, r, evtxEnricher(emit))
 	}},
