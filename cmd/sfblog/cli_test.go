@@ -157,6 +157,8 @@ func TestWriteErrors(t *testing.T) {
 		{"parse", "-f", "table", zip},
 		{"version"},
 		{"signatures", "test"},
+		{"signatures", "list"},
+		{"signatures", "list", "-f", "json"},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var errb bytes.Buffer

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -71,7 +72,28 @@ line could not be read; 3 internal error, or the report could not be written;
 	root.SetErr(s.err)
 	root.PersistentFlags().BoolVarP(&s.quiet, "quiet", "q", false, "no notes and no progress on standard error (errors are still printed)")
 	root.AddCommand(newAnalyzeCmd(s), newParseCmd(s), newReportCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
+	internalErrors(root)
 	return root
+}
+
+// internalErrors makes every error that a command's RunE returns without
+// an exit code an internal error (exit 3): exit 2 stays for what cobra
+// rejects before RunE (flags, arguments) and for the usage errors the
+// commands name.
+func internalErrors(c *cobra.Command) {
+	if runE := c.RunE; runE != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			err := runE(cmd, args)
+			var ee *exitError
+			if err != nil && !errors.As(err, &ee) {
+				return &exitError{exitInternal, err}
+			}
+			return err
+		}
+	}
+	for _, sub := range c.Commands() {
+		internalErrors(sub)
+	}
 }
 
 // loadCatalog returns the shipped catalog plus the signature files of dirs.

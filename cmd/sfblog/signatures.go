@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -32,11 +33,16 @@ func newSignaturesCmd(s *streams) *cobra.Command {
 			}
 			switch strings.ToLower(format) {
 			case "json":
-				return listJSON(s, cat)
+				err = listJSON(s, cat)
 			case "table":
-				return listTable(s, cat)
+				err = listTable(s, cat)
+			default:
+				return usageErr("--format %q: want table or json", format)
 			}
-			return usageErr("--format %q: want table or json", format)
+			if err != nil {
+				return writeErr("standard output", err)
+			}
+			return nil
 		},
 	}
 	list.Flags().StringVarP(&format, "format", "f", "table", "output format: table|json")
@@ -137,12 +143,18 @@ func listJSON(s *streams, cat *signatures.Catalog) error {
 }
 
 func listTable(s *streams, cat *signatures.Catalog) error {
-	t := tablewriter.NewWriter(s.out)
+	// Rendered in memory: the table writer does not report write errors.
+	var buf strings.Builder
+	t := tablewriter.NewWriter(&buf)
 	t.Header("ID", "SEVERITY", "TITLE", "SOURCES")
 	for _, sg := range cat.All() {
 		if err := t.Append([]string{safe(sg.ID), safe(sg.Severity), safe(sg.Title), safe(strings.Join(sg.Sources, ", "))}); err != nil {
 			return err
 		}
 	}
-	return t.Render()
+	if err := t.Render(); err != nil {
+		return err
+	}
+	_, err := io.WriteString(s.out, buf.String())
+	return err
 }
