@@ -35,9 +35,12 @@ const maxFacts = 256
 // DNS answers, the clock offsets, the registry values and directory users
 // that decide or rule out a cause, each with the event that shows it.
 type facts struct {
-	dns       map[string]*event.Event // by query name and type
-	clock     *event.Event            // the clock sample with the largest offset
-	clockAbs  float64
+	dns      map[string]*event.Event // by query name and type
+	clock    *event.Event            // the clock sample with the largest offset
+	clockAbs float64
+	// tolerance is the clock skew the Sign-in Assistant accepts, from the
+	// MSOIdentityCRL ClockSkew value (seconds, KB 2581291), when exported.
+	tolerance *event.Event
 	trust     []*event.Event // TrustModelData values
 	policyKey *event.Event   // any value under the Communicator policies key
 	proxies   []*event.Event // proxy settings in effect
@@ -86,6 +89,14 @@ func (f *facts) observe(e *event.Event) {
 			}
 			if name == "trustmodeldata" && e.Get("reg.deleted") != "true" && len(f.trust) < maxFacts {
 				f.trust = append(f.trust, e)
+			}
+		}
+		// The Sign-in Assistant writes the skew it measured against the
+		// Online service as the ClockSkew DWORD, in seconds; present, it
+		// is "most likely the cause" (KB 2581291; 300 is 5 minutes).
+		if strings.HasSuffix(path, `\msoidentitycrl`) && name == "clockskew" && e.Get("reg.type") == "REG_DWORD" {
+			if v, err := strconv.ParseFloat(e.Get("reg.data"), 64); err == nil && (f.clock == nil || v > f.clockAbs) {
+				f.clock, f.clockAbs = e, v
 			}
 		}
 		if strings.HasSuffix(path, `\internet settings`) && (name == "proxyserver" || name == "proxyenable") && len(f.proxies) < maxFacts {
@@ -289,12 +300,21 @@ func (f *facts) dnsChecks(d string) []*event.Event {
 	return out
 }
 
-// clockCheck compares the largest measured clock offset with the 5-minute
-// tolerance of Kerberos and the Online sign-in service.
+// clockCheck compares the largest clock offset measured (w32tm) or
+// recorded by the Sign-in Assistant (MSOIdentityCRL ClockSkew) with the
+// 5-minute tolerance of Kerberos and the Online sign-in service.
 func (f *facts) clockCheck() *event.Event {
 	e := f.clock
 	if e == nil {
 		return nil
+	}
+	if e.Kind == event.KindRegistry {
+		const peer = "the Microsoft Online sign-in service"
+		detail := "the Sign-in Assistant recorded a clock skew of " + e.Get("reg.data") + " s (MSOIdentityCRL ClockSkew)"
+		if f.clockAbs >= 300 {
+			return check(e, "clock.offset", CheckFail, peer, detail+", 5 minutes or more")
+		}
+		return nil // a smaller recorded skew neither decides nor rules out
 	}
 	peer := e.Get("clock.peer")
 	if peer == "" {

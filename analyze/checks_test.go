@@ -62,6 +62,12 @@ func TestChecks(t *testing.T) {
 			ev(event.KindClock, "w32tm.txt", 5, "clock.offset", "-0.01", "clock.peer", "time.windows.com"),
 			ev(event.KindClock, "w32tm.txt", 6, "clock.offset", "-462.13", "clock.peer", "time.windows.com")},
 			[]string{"clock.offset time.windows.com fail"}},
+		{"the Sign-in Assistant recorded a 7-minute skew", "", []*event.Event{
+			ev(event.KindClock, "w32tm.txt", 6, "clock.offset", "0.01", "clock.peer", "time.windows.com"),
+			ev(event.KindRegistry, "crl.reg", 3, "reg.path", `.default\software\microsoft\msoidentitycrl`, "reg.name", "ClockSkew", "reg.type", "REG_DWORD", "reg.data", "462")},
+			[]string{"clock.offset the Microsoft Online sign-in service fail"}},
+		{"a ClockSkew under 5 minutes decides nothing", "", []*event.Event{
+			ev(event.KindRegistry, "crl.reg", 3, "reg.path", `.default\software\microsoft\msoidentitycrl`, "reg.name", "ClockSkew", "reg.type", "REG_DWORD", "reg.data", "120")}, nil},
 		{"clock in sync", "", []*event.Event{ev(event.KindClock, "w32tm.txt", 5, "clock.offset", "0.0123512", "clock.peer", "time.windows.com")},
 			[]string{"clock.offset time.windows.com pass"}},
 		{"domain missing from TrustModelData", addr, []*event.Event{

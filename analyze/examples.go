@@ -81,7 +81,7 @@ func (a *Analyzer) Example(ctx context.Context, x signatures.Example) (*Report, 
 	sink := in.sink(a)
 	if x.Input != "" {
 		in.Format = parsers.Sniff([]byte(x.Input))
-		if !slices.Contains([]string{parsers.UccApilog, parsers.Text}, in.Format) {
+		if slices.Contains([]string{parsers.Evtx, parsers.Unrecognized}, in.Format) {
 			return nil, fmt.Errorf("example %q: input is not text sfblog reads (%s)", x.Name, in.Format)
 		}
 		problems, err := parsers.ParseText(ctx, in.Format, name, strings.NewReader(x.Input), sink)
