@@ -49,7 +49,7 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 			enc.SetEscapeHTML(false)
 			bar := startProgress(s, args)
 			inputs, err := a.Events(cmd.Context(), args, func(e *event.Event) error {
-				m := masked(e)
+				m := mask.Event(e)
 				if format == "jsonl" {
 					line.Reset()
 					if err := enc.Encode(m); err != nil {
@@ -95,26 +95,6 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 	completeValues(cmd, "format", "jsonl", "table")
 	completeInputs(cmd)
 	return cmd
-}
-
-// masked returns a copy of e with every secret masked in its text and fields.
-func masked(e *event.Event) event.Event {
-	m := *e
-	m.Text = mask.Secrets(e.Text)
-	m.Fields = make(map[string]string, len(e.Fields))
-	for k, v := range e.Fields {
-		m.Fields[k] = mask.Secrets(v)
-	}
-	// A header value alone lacks its name; mask it as the header line.
-	for k, v := range m.Fields {
-		if name, ok := strings.CutPrefix(k, "sip.header."); ok {
-			line := mask.Secrets(name + ": " + v)
-			if _, val, ok := strings.Cut(line, ": "); ok {
-				m.Fields[k] = val
-			}
-		}
-	}
-	return m
 }
 
 // tableRow is one row of "parse -f table". Every cell is escaped: paths and
