@@ -206,7 +206,7 @@ func (o *tableOut) missing(as []analyze.Advice) {
 		if a.Why != "" {
 			s += l.t(": ") + a.Why
 		}
-		o.text("  - ", "    ", termesc.Line(s))
+		o.text("  - ", "    ", termesc.String(s))
 		for _, c := range strings.Split(termesc.String(strings.TrimSpace(a.Command)), "\n") {
 			if strings.TrimSpace(c) != "" {
 				o.text("      ", "        ", expandTabs(c))
@@ -316,13 +316,13 @@ func (o *tableOut) finding(f *analyze.Finding) {
 		}
 	}
 	if f.Message != "" {
-		o.text("  "+l.t("The user saw:")+" ", "    ", l.f("\"%s\"", termesc.Line(f.Message)))
+		o.text("  "+l.t("The user saw:")+" ", "    ", l.f("\"%s\"", termesc.String(f.Message)))
 	}
 	if f.Cause != "" {
-		o.text("  "+l.t("Cause:")+" ", "    ", termesc.Line(f.Cause))
+		o.text("  "+l.t("Cause:")+" ", "    ", termesc.String(f.Cause))
 	}
 	if f.Collect != "" || len(f.Commands) > 0 {
-		o.text("  "+l.t("To decide, collect:")+" ", "    ", termesc.Line(f.Collect))
+		o.text("  "+l.t("To decide, collect:")+" ", "    ", termesc.String(f.Collect))
 		for _, c := range f.Commands {
 			o.text("      ", "        ", termesc.Line(c))
 		}
@@ -331,7 +331,7 @@ func (o *tableOut) finding(f *analyze.Finding) {
 		o.buf.WriteString("  " + l.t("Remedy:") + "\n")
 		for j, step := range f.Remedy {
 			marker := strconv.Itoa(j+1) + ". "
-			o.text("    "+marker, "    "+strings.Repeat(" ", len(marker)), termesc.Line(step))
+			o.text("    "+marker, "    "+strings.Repeat(" ", len(marker)), termesc.String(step))
 		}
 	}
 	if len(f.Links) > 0 {

@@ -227,9 +227,11 @@ func shortResponse(decisive, sep string) string {
 }
 
 // shortPath shortens a path to at most w columns, keeping the file name:
-// "bundle.zip!/Tracing/Lync-UccApi-0.UccApilog" becomes
-// "bundle.zip!/.../Lync-UccApi-0.UccApilog", then
-// ".../Lync-UccApi-0.UccApilog", then the file name cut at its start.
+// "logs/bundle.zip!/Tracing/Lync-UccApi-0.UccApilog" becomes
+// ".../bundle.zip!/.../Lync-UccApi-0.UccApilog" (the bundle's name and the
+// file's), then ".../Lync-UccApi-0.UccApilog", then the file name cut at
+// its start. A path outside a zip keeps its first folder:
+// "C:/.../Lync-UccApi-0.UccApilog".
 func shortPath(p string, w int) string {
 	if textWidth(p) <= w {
 		return p
@@ -239,7 +241,11 @@ func shortPath(p string, w int) string {
 		return "..." + cutLeft(p, w-3)
 	}
 	name := p[sep+1:]
-	if top, _, ok := strings.Cut(p, "!/"); ok && !strings.ContainsAny(top, `/\`) {
+	if top, _, ok := strings.Cut(p, "!/"); ok {
+		// Keep the bundle's name: the zip, without its folders.
+		if i := strings.LastIndexAny(top, `/\`); i >= 0 {
+			top = "..." + top[i:]
+		}
 		if s := top + "!/.../" + name; textWidth(s) <= w {
 			return s
 		}

@@ -360,6 +360,7 @@ func TestCutAndShortPath(t *testing.T) {
 	assert.Equal(t, "bob-bundle.zip!/.../Lync-UccApi-0.UccApilog", shortPath(p, 60))
 	assert.Equal(t, ".../Lync-UccApi-0.UccApilog", shortPath(p, 30))
 	assert.Equal(t, "...Api-0.UccApilog", shortPath(p, 18))
+	assert.Equal(t, ".../sip-not-enabled.zip!/.../Lync-UccApi-0.UccApilog", shortPath("testdata/logs/sip-not-enabled.zip!/Tracing/Lync-UccApi-0.UccApilog", 60))
 	assert.Equal(t, "C:/.../Lync-UccApi-0.UccApilog", shortPath("C:/Users/bob/AppData/Local/Microsoft/Office/Lync-UccApi-0.UccApilog", 32))
 	assert.Equal(t, "...のログ.txt", shortPath("ユーザー/サインインのログ.txt", 14))
 }
