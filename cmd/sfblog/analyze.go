@@ -39,7 +39,8 @@ file's format from its content, and reports the documented sign-in errors it
 finds, with their evidence, cause, remedy steps and links.
 
 Damaged or unrecognised files are listed in the report's inputs; the rest of
-the bundle is still analysed.
+the bundle is still analysed. When standard error is a terminal, a run longer
+than a second shows the bytes read so far there (not with --quiet).
 
 Exit codes: 0 success; 1 a finding at or above --fail-on; 2 usage error,
 invalid signature file, no input could be read, or a PATH named here does not
