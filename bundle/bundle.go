@@ -140,10 +140,13 @@ type Options struct {
 	// are not yielded: one Entry per archive left tells so. Plain files and
 	// standard input do not count. Zero or less means DefaultMaxBytes.
 	MaxBytes int64
-	// MaxEntries is how many entries one Walk yields. The entry past it is
-	// yielded with ErrTooManyEntries and the walk ends there (Walk returns
-	// nil); an archive that lists more entries than MaxEntries is refused
-	// as a whole. Zero or less means DefaultMaxEntries.
+	// MaxEntries is how many archive entries one Walk goes through, nested
+	// archives and their entries included. Past it, the archive entries
+	// still to come are not yielded: one Entry per archive left tells so
+	// (ErrTooManyEntries). An archive that lists more entries than
+	// MaxEntries is refused as a whole before its directory is read.
+	// Plain files and standard input do not count. Zero or less means
+	// DefaultMaxEntries.
 	MaxEntries int
 	// MaxRatio refuses compressed entries larger than RatioFloor whose
 	// uncompressed size is more than MaxRatio times their compressed size:
@@ -216,7 +219,7 @@ func (o Options) withDefaults() Options {
 // walk goes on; a caller learns that nothing could be read by counting the
 // entries with a nil Err. Walk returns early only when ctx is done
 // (returning ctx.Err()) or when fn returns an error, which Walk then
-// returns unchanged; it ends without an error at Options.MaxEntries.
+// returns unchanged.
 func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) error) error {
 	opt = opt.withDefaults()
 	w := &walker{ctx: ctx, opt: opt, fn: fn, budget: newBudget(opt), temps: opt.Temps}
@@ -235,9 +238,6 @@ func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) erro
 		} else {
 			err = w.topPath(p)
 		}
-		if errors.Is(err, errEntryLimit) {
-			return nil
-		}
 		if err != nil {
 			return err
 		}
@@ -245,19 +245,16 @@ func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) erro
 	return nil
 }
 
-// errEntryLimit unwinds the walk once Options.MaxEntries is reached.
-var errEntryLimit = errors.New("entry limit reached")
-
 // walker holds the state of one Walk. Its methods return an error only to
-// stop the walk (cancelled context, an error of fn, errEntryLimit);
-// problems with an input become entries with Err.
+// stop the walk (cancelled context or an error of fn); problems with an
+// input become entries with Err.
 type walker struct {
 	ctx     context.Context
 	opt     Options
 	fn      func(*Entry) error
 	budget  *budget
 	temps   *Temps
-	entries int // entries yielded
+	entries int // archive entries walked
 }
 
 // settle lets the caller finish with the entries of an archive before it is
@@ -268,23 +265,11 @@ func (w *walker) settle() {
 	}
 }
 
-// yield hands e to fn unless the context is done. Past
-// Options.MaxEntries it yields e with ErrTooManyEntries instead, and ends
-// the walk.
+// yield hands e to fn unless the context is done.
 func (w *walker) yield(e *Entry) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	if w.entries >= w.opt.MaxEntries {
-		last := &Entry{Path: e.Path, Size: e.Size, ModTime: e.ModTime, Err: fmt.Errorf(
-			"%w: the limit of %d entries per run is reached; this input and the ones after it are not read",
-			ErrTooManyEntries, w.opt.MaxEntries)}
-		if err := w.fn(last); err != nil {
-			return err
-		}
-		return errEntryLimit
-	}
-	w.entries++
 	return w.fn(e)
 }
 

@@ -223,9 +223,9 @@ func (w *walker) spill(r io.Reader, hint int64) (buffer, error) {
 		for {
 			size := int64(maxChunk)
 			switch {
-			case hint >= 0 && hint-mem.size < maxChunk:
-				size = hint - mem.size + 1 // one byte more tells that the content does not end there
-			case hint < 0 && mem.size < maxChunk:
+			case hint >= mem.size && hint-mem.size < maxChunk:
+				size = hint - mem.size + 1 // one byte more tells whether the content ends there
+			case mem.size < maxChunk: // size unknown, or longer than it said
 				size = max(minChunk, mem.size)
 			}
 			if !w.budget.reserve(size) {
