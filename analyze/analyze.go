@@ -377,7 +377,7 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 	hits := a.m.Evaluate(all, order)
 	kept := a.keep(hits, r.SignIn.Outcome, lastSuccess(attempts), order)
 	for _, h := range kept {
-		r.Findings = append(r.Findings, a.finding(h))
+		r.Findings = append(r.Findings, a.finding(h, signin.Address))
 	}
 	sortFindings(r.Findings)
 	ruledOut := map[string][]string{}
@@ -500,7 +500,7 @@ func sharesAny(es []*event.Event, set map[*event.Event]bool) bool {
 
 // finding renders a hit: message, deciding line, masked and grouped
 // evidence.
-func (a *Analyzer) finding(h *signatures.Hit) Finding {
+func (a *Analyzer) finding(h *signatures.Hit, address string) Finding {
 	s := h.Sig
 	text := s.In(a.opt.Lang)
 	f := Finding{
@@ -517,7 +517,7 @@ func (a *Analyzer) finding(h *signatures.Hit) Finding {
 		f.Confidence = Confirmed
 	} else {
 		f.Collect = strings.TrimSpace(text.Collect)
-		f.Commands = append([]string(nil), s.Commands...)
+		f.Commands = commands(s.Commands, address)
 	}
 	for _, e := range h.Events {
 		if e.Kind == event.KindUIText && f.Message == "" {
@@ -534,6 +534,24 @@ func (a *Analyzer) finding(h *signatures.Hit) Finding {
 		f.EvidenceTotal = len(h.Events)
 	}
 	return f
+}
+
+// commands fills the commands' <user> and <domain> with the sign-in
+// address when it is known.
+func commands(cmds []string, address string) []string {
+	if len(cmds) == 0 {
+		return nil
+	}
+	user := strings.TrimPrefix(strings.TrimPrefix(address, "sip:"), "SIP:")
+	out := make([]string, len(cmds))
+	for i, c := range cmds {
+		if user != "" {
+			c = strings.ReplaceAll(c, "<user>", user)
+			c = strings.ReplaceAll(c, "<domain>", domainOf(address))
+		}
+		out[i] = c
+	}
+	return out
 }
 
 // FormatOffset renders a UTC offset as "+02:00".

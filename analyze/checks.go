@@ -353,8 +353,14 @@ func (f *facts) trustChecks(address string) []*event.Event {
 		want[d] = true
 	}
 	for _, e := range f.trustText {
-		for _, h := range reHost.FindAllString(e.Get("ui.text"), -1) {
-			want[registrable(strings.ToLower(h))] = true
+		// The dialog names the server ("Lync is attempting to connect to:
+		// <FQDN>", KB 2531068); the log line around the text may too.
+		for _, h := range reHost.FindAllString(e.Text+"\n"+e.Get("ui.text"), -1) {
+			h = strings.ToLower(h)
+			if tld := h[strings.LastIndexByte(h, '.')+1:]; len(tld) > 6 {
+				continue // a file name (Lync-UccApi-0.UccApilog), not a host
+			}
+			want[registrable(h)] = true
 		}
 	}
 	listed := map[string]bool{}
