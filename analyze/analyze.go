@@ -395,7 +395,7 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 	}
 	r.Attempts = timelineOf(attempts, kept, order)
 	r.Subject = subjectOf(results, trs, order, key)
-	r.Missing = missingOf(results, r.Findings)
+	r.Missing = missingOf(results, a.opt.Lang)
 	for _, f := range r.Findings {
 		r.Summary.count(f.Severity)
 	}

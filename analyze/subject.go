@@ -97,17 +97,29 @@ func mostNamed(counts map[string]int) string {
 }
 
 // missingOf says which kinds of evidence the inputs lack, and how to
-// collect them.
-func missingOf(results []*input, findings []Finding) []Advice {
+// collect them, in the report's language.
+func missingOf(results []*input, lang string) []Advice {
 	has := map[string]bool{}
 	for _, in := range results {
 		has[in.Format] = true
+	}
+	why := map[string][2]string{
+		"client-logs": {"the client logs show each REGISTER and the server's answer with its ms-diagnostics code: most causes are decided there",
+			"クライアント ログには各 REGISTER 要求とサーバーの応答 (ms-diagnostics コード付き) が記録されます。ほとんどの原因はここで判定できます"},
+		"event-logs": {"the Application and System event logs hold the client's own error events, DNS-Client time-outs, Time-Service and Schannel errors",
+			"アプリケーションとシステムのイベント ログには、クライアント自身のエラー イベント、DNS クライアントのタイムアウト、Time-Service と Schannel のエラーが記録されます"},
+	}
+	text := func(kind string) string {
+		if lang == "ja" {
+			return why[kind][1]
+		}
+		return why[kind][0]
 	}
 	var out []Advice
 	if !has[parsers.UccApilog] {
 		out = append(out, Advice{
 			Evidence: "client-logs",
-			Why:      "the client logs show each REGISTER and the server's answer with its ms-diagnostics code: most causes are decided there",
+			Why:      text("client-logs"),
 			Command: `Skype for Business: Options > General > Logging in Skype for Business: Full; sign in again, then zip ` +
 				`%LOCALAPPDATA%\Microsoft\Office\16.0\Lync\Tracing (Lync 2013: 15.0; Lync 2010 and Communicator: %USERPROFILE%\Tracing)`,
 		})
@@ -115,7 +127,7 @@ func missingOf(results []*input, findings []Finding) []Advice {
 	if !has[parsers.Evtx] && !has[parsers.EvtText] {
 		out = append(out, Advice{
 			Evidence: "event-logs",
-			Why:      "the Application and System event logs hold the client's own error events, DNS-Client time-outs, Time-Service and Schannel errors",
+			Why:      text("event-logs"),
 			Command:  `wevtutil epl Application Application.evtx & wevtutil epl System System.evtx`,
 		})
 	}
@@ -152,7 +164,8 @@ func ruledOutOf(h *signatures.Hit, lang string) RuledOut {
 	e := h.RuledOutBy.Event
 	reason := e.Get("check.detail")
 	if reason == "" {
-		reason = firstLine(Excerpt(e))
+		// A rule over a log line: name the rule and show the line.
+		reason = strings.ReplaceAll(h.RuledOutBy.Rule, "-", " ") + ": " + firstLine(Excerpt(e))
 	}
 	return RuledOut{ID: h.Sig.ID, Title: h.Sig.In(lang).Title, Rule: h.RuledOutBy.Rule, Path: e.Path, Line: e.Line, Reason: reason}
 }
