@@ -11,9 +11,9 @@ FUZZTIME ?= 5s
 
 all: lint test build
 
-## build: the sfblog binary in ./bin
+## build: the sfblog binary in ./bin, with the commit it was built from
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/sfblog ./cmd/sfblog
+	$(GO) build -trimpath -buildvcs=auto -ldflags "$(LDFLAGS)" -o bin/sfblog ./cmd/sfblog
 
 ## test: every test, with the race detector when a C compiler is there (the
 ## race detector needs cgo); sample zips must be up to date
