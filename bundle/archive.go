@@ -141,12 +141,12 @@ func (w *walker) zip(s *source, depth int) error {
 		}
 		if w.budget.spent() {
 			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
-				"%w (%s): %d of the archive's %d entries are not read",
+				"%w (%s): %d of its %d entries not read",
 				ErrBudget, sizeText(w.budget.maxBytes), len(zr.File)-i, len(zr.File)))
 		}
 		if w.entries >= w.opt.MaxEntries {
 			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
-				"%w: the limit of %d archive entries per run is reached; %d of the archive's %d entries are not read",
+				"%w: the limit of %d archive entries per run is reached; %d of its %d entries not read",
 				ErrTooManyEntries, w.opt.MaxEntries, len(zr.File)-i, len(zr.File)))
 		}
 		w.entries++

@@ -1,7 +1,10 @@
 // Package bundle walks the inputs of an analysis — files, folders, zip
 // archives (nested ones too), gzip files and standard input — and yields
 // one Entry per file to analyse. It reads archives in place and never
-// extracts them to disk; it knows nothing about log formats.
+// extracts them to disk; it knows nothing about log formats. Hostile
+// archives (zip bombs, overlapping entries, endless nesting, huge
+// directories) are bounded by the limits of Options and reported as
+// entries with an error, never by running out of memory.
 package bundle
 
 import (
@@ -20,7 +23,7 @@ const (
 	DefaultMaxEntrySize = 4 << 30   // 4 GiB
 	DefaultMaxMemory    = 256 << 20 // 256 MiB
 	DefaultMaxBytes     = 4 << 30   // 4 GiB
-	DefaultMaxEntries   = 100_000
+	DefaultMaxEntries   = 10_000
 	DefaultMaxRatio     = 100
 )
 
@@ -210,7 +213,8 @@ func (o Options) withDefaults() Options {
 // "PK\x05\x06" for an empty one) or by a .zip name, gzip files by their
 // magic bytes. Archives are read in place, a nested one from memory when
 // it fits Options.MaxMemory and from a temporary file otherwise; temporary
-// files are removed before Walk returns. Directories inside zips are
+// files are removed before Walk returns, and closed and removed as soon as
+// ctx is cancelled, even while fn runs (see Temps). Directories inside zips are
 // skipped. Symbolic links inside folders are not followed; a path given in
 // paths is. The path "-" reads Options.Stdin once.
 //

@@ -358,3 +358,20 @@ func TestSpillLongerThanHint(t *testing.T) {
 		assert.Zero(t, w.budget.memHeld.Load(), "memory given back")
 	}
 }
+
+// TestSamplesWithinLimits walks the sample bundles with the default
+// limits: not one entry is refused by a limit.
+func TestSamplesWithinLimits(t *testing.T) {
+	samples, err := filepath.Glob("../testdata/logs/*.zip")
+	require.NoError(t, err)
+	require.NotEmpty(t, samples)
+	limits := []error{ErrTooLarge, ErrBudget, ErrTooManyEntries, ErrRatio, ErrOverlap, ErrTooDeep}
+	got := walkAll(t, samples, Options{})
+	require.NotEmpty(t, got)
+	for _, g := range got {
+		for _, l := range limits {
+			assert.NotErrorIs(t, g.err, l, g.path)
+			assert.NotErrorIs(t, g.readErr, l, g.path)
+		}
+	}
+}

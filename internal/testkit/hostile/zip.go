@@ -199,11 +199,11 @@ func (z *zipWriter) bytes() []byte {
 	return z.buf.Bytes()
 }
 
-// ErrorTextBomb is a zip with a short note and one client log of size
-// bytes (rounded down to whole MiB of repeated ErrorText lines, at least
-// one), deflated about 250 times (the most deflate does with a text line
-// of this length): 200 MiB take about 800 KiB. It is the
-// bomb that ran an analysis out of memory: every line is a finding.
+// ErrorTextBomb is a zip with a short note, one client log of about size
+// bytes (whole units of about 1 MiB of repeated ErrorText lines, at least
+// one) and a last note. The log is deflated about 250 times, the most
+// deflate does with a line of this length: 200 MiB take about 800 KiB. It
+// is the bomb that ran an analysis out of memory: every line is a finding.
 func ErrorTextBomb(size int64) []byte {
 	unit := textUnit()
 	stream, crc, n := repeated(unit, max(1, size/int64(len(unit))))
