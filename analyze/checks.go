@@ -355,7 +355,7 @@ func (f *facts) trustChecks(address string) []*event.Event {
 	for _, e := range f.trustText {
 		// The dialog names the server ("Lync is attempting to connect to:
 		// <FQDN>", KB 2531068); the log line around the text may too.
-		for _, h := range reHost.FindAllString(e.Text+"\n"+e.Get("ui.text"), -1) {
+		for _, h := range reHost.FindAllString(e.Get("ui.context")+"\n"+e.Text, -1) {
 			h = strings.ToLower(h)
 			if tld := h[strings.LastIndexByte(h, '.')+1:]; len(tld) > 6 {
 				continue // a file name (Lync-UccApi-0.UccApilog), not a host

@@ -85,6 +85,7 @@ const (
 //	User-visible text (Kind "uitext"):
 //	  ui.key             stable key of the known text (see parsers/scan)
 //	  ui.text            the text as it appears in the input
+//	  ui.context         in a note, the two lines before the text (a dialog names its server there)
 //	Event log record (Kind "record"):
 //	  evt.provider, evt.source (legacy event source), evt.event_id, evt.qualifiers,
 //	  evt.level, evt.channel, evt.computer, evt.user_sid, evt.task, evt.keywords,

@@ -27,6 +27,11 @@ type expectation struct {
 	// confidence "confirmed"; Possible when one is reported "confirmed".
 	Confirmed []string `json:"confirmed"`
 	Possible  []string `json:"possible"`
+	// Outcome is the sign-in verdict (signin.outcome): failed, succeeded,
+	// recovered or unknown. Groups is how many users or computers the
+	// inputs hold when more than one (each analysed on its own).
+	Outcome string `json:"outcome"`
+	Groups  int    `json:"groups"`
 }
 
 // caseResult is the outcome of one regression case.
@@ -195,6 +200,12 @@ func judge(res caseResult, want expectation, r *analyze.Report) caseResult {
 		if slices.Contains(want.Possible, id) && confidence[id] == analyze.Confirmed {
 			problems = append(problems, id+" confirmed, want possible")
 		}
+	}
+	if want.Outcome != "" && r.SignIn.Outcome != want.Outcome {
+		problems = append(problems, "outcome "+r.SignIn.Outcome+", want "+want.Outcome)
+	}
+	if want.Groups != 0 && len(r.Groups) != want.Groups {
+		problems = append(problems, fmt.Sprintf("%d groups, want %d", len(r.Groups), want.Groups))
 	}
 	res.Pass = len(problems) == 0
 	res.Msg = "got [" + strings.Join(got, ", ") + "]"

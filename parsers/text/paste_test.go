@@ -109,3 +109,20 @@ func TestPastedEventDetails(t *testing.T) {
 	require.Len(t, recs, 1)
 	assert.Equal(t, "partial", recs[0].Get("paste.context"))
 }
+
+func TestWrappedTextAndContext(t *testing.T) {
+	note := "The dialog said:\n" +
+		"Skype for Business is attempting to connect to:\n" +
+		"lyncweb.contoso.com\n" +
+		"Skype for Business cannot verify that the server is trusted for your\n" +
+		"sign-in address. Connect anyway?\n" +
+		"and then nothing.\n"
+	texts := kinds(parseNote(t, note), event.KindUIText)
+	require.Len(t, texts, 1, "a text wrapped over two lines is found once")
+	assert.Equal(t, "trust-prompt", texts[0].Get("ui.key"))
+	assert.Equal(t, 4, texts[0].Line, "reported at the line where it starts")
+	assert.Contains(t, texts[0].Get("ui.context"), "lyncweb.contoso.com", "the lines above are its context")
+
+	one := kinds(parseNote(t, "Sign-in address was not found.\nSign-in address was not found.\n"), event.KindUIText)
+	assert.Len(t, one, 2, "a text repeated on two lines is two pieces of evidence")
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers/scan"
@@ -25,6 +26,7 @@ const ctxEvery = 4096
 func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	var problems []event.Problem
 	pasted := &paste{path: path}
+	win := &window{}
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	for lines.Scan() {
 		n := lines.Number()
@@ -37,7 +39,10 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 			problems = append(problems, event.Problem{Line: n, Msg: fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine)})
 		}
 		line := lines.Text()
-		for _, ev := range append(pasted.line(n, line), lineEvents(path, n, line)...) {
+		evs := pasted.line(n, line)
+		evs = append(evs, win.texts(path, n, line)...)
+		evs = append(evs, hresultEvents(path, n, line)...)
+		for _, ev := range evs {
 			if err := emit(ev); err != nil {
 				return problems, fmt.Errorf("text: %s: emit: %w", path, err)
 			}
@@ -54,16 +59,57 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 	return problems, nil
 }
 
-// lineEvents returns the events of one line: its user-visible texts first,
-// then its HRESULTs.
-func lineEvents(path string, n int, line string) []event.Event {
+// window finds the client's error texts in a note line by line, and also
+// where a pasted dialog wraps a text over two lines; it keeps the lines
+// before each text as its context (a dialog names its server on the line
+// above: "Lync is attempting to connect to: <FQDN>").
+type window struct {
+	prev, prev2 string
+	prevKeys    map[string]bool // keys found on the previous line
+}
+
+// texts returns the uitext events of line n.
+func (w *window) texts(path string, n int, line string) []event.Event {
 	var evs []event.Event
-	for _, u := range scan.UITexts(line) {
-		ev := event.Event{Source: event.SourceText, Kind: event.KindUIText, Path: path, Line: n, Text: line}
+	keys := map[string]bool{}
+	context := strings.TrimSpace(w.prev2 + "\n" + w.prev)
+	add := func(at int, text string, u scan.UIText) {
+		keys[u.Key] = true
+		ev := event.Event{Source: event.SourceText, Kind: event.KindUIText, Path: path, Line: at, Text: text}
 		ev.Set("ui.key", u.Key)
 		ev.Set("ui.text", u.Text)
+		if context != "" {
+			ev.Set("ui.context", bounded(context))
+		}
 		evs = append(evs, ev)
 	}
+	for _, u := range scan.UITexts(line) {
+		add(n, line, u)
+	}
+	if w.prev != "" {
+		joined := w.prev + "\n" + line
+		for _, u := range scan.UITexts(joined) {
+			if !keys[u.Key] && !w.prevKeys[u.Key] {
+				add(n-1, joined, u)
+			}
+		}
+	}
+	w.prev2, w.prev, w.prevKeys = w.prev, line, keys
+	return evs
+}
+
+// bounded cuts a context to 400 bytes on a rune boundary.
+func bounded(s string) string {
+	if len(s) <= 400 {
+		return s
+	}
+	s = s[len(s)-400:]
+	return strings.ToValidUTF8(s, "")
+}
+
+// hresultEvents returns the HRESULT events of one line.
+func hresultEvents(path string, n int, line string) []event.Event {
+	var evs []event.Event
 	for _, h := range scan.HRESULTs(line) {
 		ev := event.Event{Source: event.SourceText, Kind: event.KindHRESULT, Path: path, Line: n, Text: line}
 		ev.Set("hresult", h.Code)

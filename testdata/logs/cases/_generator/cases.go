@@ -14,8 +14,14 @@ type caseSpec struct {
 	client   string   // client version, for the README table
 	shows    string   // one line for the README table
 	expected []string // signature ids sfblog must report, exactly
-	readme   string   // the case README paragraph
-	build    func(g *gen) (bundle, extra []file)
+	// confirmed and possible are the ids that must be reported with that
+	// confidence; outcome is the sign-in verdict (signin.outcome, or each
+	// group's when the inputs hold several users).
+	confirmed, possible []string
+	outcome             string
+	groups              int
+	readme              string // the case README paragraph
+	build               func(g *gen) (bundle, extra []file)
 }
 
 // Paths of the client logs inside a bundle.
@@ -90,7 +96,8 @@ func pickContacts(g *gen, n int) []contact {
 
 // ---------------------------------------------------------------------------
 
-func cases() []caseSpec {
+// clientLogCases are the cases built from client logs alone.
+func clientLogCases() []caseSpec {
 	return []caseSpec{
 		{
 			id: "healthy-signin", client: "Skype for Business 2016", expected: nil,
@@ -590,13 +597,19 @@ func buildNotLicensed(g *gen) ([]file, []file) {
 // buildSipNotEnabledLog is the log of sip-not-enabled, also the main log of
 // damaged-bundle.
 func buildSipNotEnabledLog(g *gen) []byte {
+	return sipNotEnabledLog(g, "bob@contoso.com", 2, false)
+}
+
+// sipNotEnabledLog is a Lync 2013 log of attempts sign-in attempts by user,
+// each answered 404 with ms-diagnostics 4005; with fixed, the administrator
+// then sets msRTCSIP-UserEnabled and a last attempt signs in.
+func sipNotEnabledLog(g *gen, user string, attempts int, fixed bool) []byte {
 	l := newLog(g, at(2014, time.June, 3, 9, 44, 12, 205), hours(2), 0, "1B58", "1C24", startRaw)
 	l.endNoSpace = true
-	user := "bob@contoso.com"
 	l.start(lync2013, user)
 	cl := onlineClient(l, lync2013, user)
 	l.autodiscover(user, "contoso.com", webdirFQDN)
-	for attempt := range 2 {
+	for attempt := range attempts {
 		if attempt > 0 {
 			l.wait(35 * time.Second)
 			l.info("CUccServerEndpoint::Enable - Retrying sign-in for sip:%s", user)
@@ -617,6 +630,16 @@ func buildSipNotEnabledLog(g *gen) []byte {
 		l.step(4)
 		l.uiError("Sign-in address was not found.")
 		l.info("CSIPAsyncSocket::Close - Closing connection to %s", cl.c.remote)
+	}
+	if fixed {
+		// The administrator fixed the account; the user signs in again an
+		// hour later.
+		l.wait(time.Hour)
+		l.info("CUccServerEndpoint::Enable - Retrying sign-in for sip:%s", user)
+		cl.newDialog()
+		cl.reconnect(conn{remote: sipdirIP + ":443", local: clientIP + ":" + g.port()}, server{})
+		toPool(cl, "RTC/5.0")
+		cl.signInTLSDSK(func() { l.provisionOK(userOf(cl.uri), webPool) })
 	}
 	return l.bytes(encCRLF)
 }

@@ -124,9 +124,13 @@ func expectedJSON(c caseSpec) ([]byte, error) {
 		ids = []string{}
 	}
 	data, err := json.MarshalIndent(struct {
-		Findings []string `json:"findings"`
-		Exact    bool     `json:"exact"`
-	}{ids, true}, "", "  ")
+		Findings  []string `json:"findings"`
+		Exact     bool     `json:"exact"`
+		Confirmed []string `json:"confirmed,omitempty"`
+		Possible  []string `json:"possible,omitempty"`
+		Outcome   string   `json:"outcome,omitempty"`
+		Groups    int      `json:"groups,omitempty"`
+	}{ids, true, c.confirmed, c.possible, c.outcome, c.groups}, "", "  ")
 	if err != nil {
 		return nil, err
 	}
