@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -126,18 +127,19 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-// terminalWidth returns the width in columns of the terminal w, or 0 when
-// w is not a terminal.
+// terminalWidth returns the width in columns of the terminal w, else the
+// COLUMNS environment variable (set by shells, and by hand for a report
+// that will be pasted into a narrow window), else 0 (the writer's default).
 func terminalWidth(w io.Writer) int {
-	f, ok := w.(*os.File)
-	if !ok || !isTerminal(w) {
-		return 0
+	if f, ok := w.(*os.File); ok && isTerminal(w) {
+		if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+			return width
+		}
 	}
-	width, _, err := term.GetSize(int(f.Fd()))
-	if err != nil {
-		return 0
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
 	}
-	return width
+	return 0
 }
 
 // isColorTerminal reports whether w is a terminal that takes colour.
