@@ -26,6 +26,7 @@ type analyzeFlags struct {
 	clientTZ    string
 	lang        string
 	redact      bool
+	budget      budgetFlags
 }
 
 func newAnalyzeCmd(s *streams) *cobra.Command {
@@ -66,6 +67,7 @@ space left on device"); 130/143 interrupted by SIGINT/SIGTERM.`,
 	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
 	fl.BoolVar(&f.redact, "redact", false, "also mask personal data (sign-in addresses, user and host names, IP addresses) in excerpts, consistently")
 	fl.StringVar(&f.lang, "lang", "en", "language of the report's text: en|ja (JSON keys, ids and JUnit stay English)")
+	f.budget.add(fl)
 	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
 	completeInputs(cmd)
 	completeReportFlags(cmd)
@@ -86,6 +88,9 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 		return usageErr("--max-evidence must be at least 1")
 	}
 	opt := s.analyzeOptions()
+	if err := f.budget.apply(&opt.Bundle); err != nil {
+		return err
+	}
 	var err error
 	if opt.Since, err = parseTime("--since", f.since); err != nil {
 		return err

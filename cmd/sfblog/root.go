@@ -72,7 +72,7 @@ line could not be read; 3 internal error, or the report could not be written;
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	root.PersistentFlags().BoolVarP(&s.quiet, "quiet", "q", false, "no notes and no progress on standard error (errors are still printed)")
-	root.AddCommand(newAnalyzeCmd(s), newParseCmd(s), newReportCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
+	root.AddCommand(newAnalyzeCmd(s), newBatchCmd(s), newParseCmd(s), newReportCmd(s), newSignaturesCmd(s), newRegressCmd(s), newVersionCmd(s))
 	internalErrors(root)
 	return root
 }
