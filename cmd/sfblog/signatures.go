@@ -111,8 +111,12 @@ type catalogEntry struct {
 	Messages []string `json:"messages"`
 	Links    []string `json:"links"`
 	Rules    []rule   `json:"rules"`
-	Examples int      `json:"examples"`
-	File     string   `json:"file"`
+	// DecidedBy and RuledOutBy name the inputs whose evidence can confirm
+	// the cause or exclude it.
+	DecidedBy  []string `json:"decided_by"`
+	RuledOutBy []string `json:"ruled_out_by"`
+	Examples   int      `json:"examples"`
+	File       string   `json:"file"`
 }
 
 type rule struct {
@@ -127,6 +131,8 @@ func listJSON(s *streams, cat *signatures.Catalog) error {
 		e := catalogEntry{ID: sg.ID, Severity: sg.Severity, Title: sg.Title, Sources: sg.Sources,
 			Messages: sg.Messages, Links: sg.Links, File: sg.File,
 			Examples: len(sg.Examples.Match) + len(sg.Examples.NoMatch)}
+		reads := sg.Reads()
+		e.DecidedBy, e.RuledOutBy = nonNil(reads[signatures.RoleDecides]), nonNil(reads[signatures.RoleRulesOut])
 		for _, ev := range sg.Evidence {
 			kinds := ev.Kind
 			if ev.Correlate != nil {
@@ -142,13 +148,24 @@ func listJSON(s *streams, cat *signatures.Catalog) error {
 	return enc.Encode(out)
 }
 
+// nonNil returns list, or an empty list for nil (JSON [] rather than null).
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
+}
+
 func listTable(s *streams, cat *signatures.Catalog) error {
 	// Rendered in memory: the table writer does not report write errors.
 	var buf strings.Builder
 	t := tablewriter.NewWriter(&buf)
-	t.Header("ID", "SEVERITY", "TITLE", "SOURCES")
+	t.Header("ID", "SEVERITY", "TITLE", "DECIDED BY", "RULED OUT BY")
 	for _, sg := range cat.All() {
-		if err := t.Append([]string{safe(sg.ID), safe(sg.Severity), safe(sg.Title), safe(strings.Join(sg.Sources, ", "))}); err != nil {
+		reads := sg.Reads()
+		row := []string{safe(sg.ID), safe(sg.Severity), safe(sg.Title),
+			safe(strings.Join(reads[signatures.RoleDecides], ", ")), safe(strings.Join(reads[signatures.RoleRulesOut], ", "))}
+		if err := t.Append(row); err != nil {
 			return err
 		}
 	}
