@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/internal/termesc"
 )
 
 // JSONWriter writes the report as the JSON object of the command-line
@@ -102,7 +103,9 @@ func (*JSONWriter) Write(w io.Writer, r *analyze.Report) error {
 	if err := enc.Encode(toJSON(r)); err != nil {
 		return fmt.Errorf("encode json report: %w", err)
 	}
-	return flush(w, &buf, "json")
+	// DEL and C1 controls from the inputs would reach a terminal raw.
+	safe := bytes.NewBuffer(termesc.JSON(buf.Bytes()))
+	return flush(w, safe, "json")
 }
 
 // toJSON copies r into the contract shape, turning nil slices into empty

@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/internal/termesc"
 	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/signatures"
 )
@@ -139,32 +139,5 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// jsonSafe rewrites the characters of encoded JSON that encoding/json
-// leaves raw but a terminal may act on - DEL, the C1 controls (U+0080 to
-// U+009F; xterm reads U+009B as CSI) and U+FFFE/U+FFFF - as \u escapes: the
-// same JSON value, no control byte on the terminal. encoding/json already
-// escapes the C0 controls and U+2028/U+2029. Outside strings, JSON is ASCII
-// without these, so the rewrite never changes the structure.
-func jsonSafe(b []byte) []byte {
-	clean := true
-	for i := 0; i < len(b); i++ {
-		if c := b[i]; c == 0x7f || c == 0xc2 || c == 0xef {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return b
-	}
-	out := make([]byte, 0, len(b)+16)
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff {
-			out = fmt.Appendf(out, `\u%04x`, r)
-		} else {
-			out = append(out, b[i:i+size]...)
-		}
-		i += size
-	}
-	return out
-}
+// jsonSafe escapes what encoding/json leaves raw but a terminal acts on.
+func jsonSafe(b []byte) []byte { return termesc.JSON(b) }

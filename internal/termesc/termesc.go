@@ -86,3 +86,31 @@ func cleanSlow(s string, keepNewline bool) bool {
 func isC1OrNonchar(r rune) bool {
 	return (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff
 }
+
+// JSON rewrites, in encoded JSON, the characters encoding/json leaves raw
+// although a terminal acts on them (DEL, the C1 controls U+0080-U+009F such
+// as the CSI U+009B, and U+FFFE/U+FFFF) as \uNNNN escapes. The decoded
+// values are unchanged. b is returned as it is when it holds none.
+func JSON(b []byte) []byte {
+	clean := true
+	for _, c := range b {
+		if c == 0x7f || c == 0xc2 || c == 0xef {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}

@@ -46,3 +46,10 @@ func FuzzEscape(f *testing.F) {
 		assert.Equal(t, out, Line(out), "escaping is idempotent on its output's control-free text")
 	})
 }
+
+func TestJSON(t *testing.T) {
+	in := []byte(`{"a":"x` + "\x7f\u009b31m\uffff" + `日本"}`)
+	assert.Equal(t, `{"a":"x\u007f\u009b31m\uffff日本"}`, string(JSON(in)))
+	clean := []byte(`{"a":"plain é"}`)
+	assert.Equal(t, string(clean), string(JSON(clean)))
+}
