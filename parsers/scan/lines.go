@@ -115,3 +115,7 @@ func (l *Lines) Truncated() bool { return l.truncated }
 
 // Err returns the first read error other than io.EOF.
 func (l *Lines) Err() error { return l.err }
+
+// Bytes returns the current line without its line ending. The slice is
+// only valid until the next call of Scan.
+func (l *Lines) Bytes() []byte { return l.line }

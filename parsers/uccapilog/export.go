@@ -9,5 +9,6 @@ import "github.com/sfblog/sfblog/event"
 // are set either way, so that headers pasted without their start line (a
 // lone ms-diagnostics line) are read too.
 func SIPFields(ev *event.Event, lines []string) bool {
-	return setSIPFields(ev, parseSIPMessage(lines))
+	var r sipReader
+	return setSIPFields(ev, r.parse(lines, nil))
 }

@@ -1,6 +1,7 @@
 package uccapilog
 
 import (
+	"bytes"
 	"strings"
 	"time"
 )
@@ -9,33 +10,46 @@ import (
 //
 //	MM/DD/YYYY|HH:MM:SS.mmm PID:TID LEVEL :: message
 //
-// (log-facts.md §2.2). The level may be padded ("INFO  ::") or not.
+// (log-facts.md §2.2). The level may be padded ("INFO  ::") or not. The
+// byte slices point into the line.
 type prefix struct {
 	time   time.Time // wall-clock time, in the UTC location
-	thread string    // "1F68:C14", "" when absent
-	level  string    // "INFO", "ERROR", ... as written, "" when absent
-	msg    string    // the text after "::" (or after the time when there is no "::")
+	thread []byte    // "1F68:C14", empty when absent
+	level  []byte    // "INFO", "ERROR", ... as written, empty when absent
+	msg    []byte    // the text after "::" (or after the time when there is no "::")
 	sep    bool      // the line has the "::" separator
+}
+
+// stampLen is the length of "MM/DD/YYYY|HH:MM:SS".
+const stampLen = 19
+
+// clock turns the time stamps of a log into times. Consecutive lines often
+// share their second: the last one is remembered, so that most lines cost
+// a comparison of 19 bytes instead of a validation and a time.Date.
+type clock struct {
+	stamp [stampLen]byte
+	base  time.Time // the time of stamp; zero when none yet
 }
 
 // parsePrefix parses the prefix of line. ok is false when the line does not
 // start with a valid timestamp: such a line is a SIP message line, a
 // continuation of a multi-line message, or garbage.
-func parsePrefix(line string) (p prefix, ok bool) {
-	// MM/DD/YYYY|HH:MM:SS: 19 bytes at fixed places.
-	if len(line) < 19 || line[2] != '/' || line[5] != '/' || line[10] != '|' || line[13] != ':' || line[16] != ':' {
+func (c *clock) parsePrefix(line []byte) (p prefix, ok bool) {
+	if len(line) < stampLen {
 		return p, false
 	}
-	mo, ok1 := atoiFixed(line[0:2])
-	d, ok2 := atoiFixed(line[3:5])
-	y, ok3 := atoiFixed(line[6:10])
-	h, ok4 := atoiFixed(line[11:13])
-	mi, ok5 := atoiFixed(line[14:16])
-	s, ok6 := atoiFixed(line[17:19])
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || s > 59 {
-		return p, false
+	var base time.Time
+	if !c.base.IsZero() && bytes.Equal(line[:stampLen], c.stamp[:]) {
+		base = c.base
+	} else {
+		base, ok = parseStamp(line)
+		if !ok {
+			return p, false
+		}
+		copy(c.stamp[:], line[:stampLen])
+		c.base = base
 	}
-	i := 19
+	i := stampLen
 	nanos := 0
 	if i < len(line) && line[i] == '.' {
 		i++
@@ -55,35 +69,88 @@ func parsePrefix(line string) (p prefix, ok bool) {
 	if i < len(line) && line[i] != ' ' && line[i] != '\t' {
 		return p, false
 	}
-	p.time = time.Date(y, time.Month(mo), d, h, mi, s, nanos, time.UTC)
+	p.time = base.Add(time.Duration(nanos))
 
 	rest := line[i:]
-	head := rest
-	if k := strings.Index(rest, "::"); k >= 0 {
+	var head []byte
+	if k := bytes.Index(rest, []byte("::")); k >= 0 {
 		head = rest[:k]
-		p.msg = strings.TrimLeft(rest[k+2:], " \t")
+		p.msg = bytes.TrimLeft(rest[k+2:], " \t")
 		p.sep = true
 	} else {
-		p.msg = strings.TrimLeft(rest, " \t")
-		head = ""
+		p.msg = bytes.TrimLeft(rest, " \t")
 	}
-	fields := strings.Fields(head)
+	first, last, n := fieldsEnds(head)
 	switch {
-	case len(fields) == 1 && strings.Contains(fields[0], ":"):
-		p.thread = fields[0]
-	case len(fields) == 1:
-		p.level = fields[0]
-	case len(fields) >= 2:
-		p.thread, p.level = fields[0], fields[len(fields)-1]
+	case n == 1 && bytes.IndexByte(first, ':') >= 0:
+		p.thread = first
+	case n == 1:
+		p.level = first
+	case n >= 2:
+		p.thread, p.level = first, last
 	}
 	return p, true
 }
 
-// atoiFixed parses a string made only of ASCII digits.
-func atoiFixed(s string) (int, bool) {
+// parseStamp validates and reads "MM/DD/YYYY|HH:MM:SS" at the start of line.
+func parseStamp(line []byte) (time.Time, bool) {
+	if line[2] != '/' || line[5] != '/' || line[10] != '|' || line[13] != ':' || line[16] != ':' {
+		return time.Time{}, false
+	}
+	mo, ok1 := atoiFixed(line[0:2])
+	d, ok2 := atoiFixed(line[3:5])
+	y, ok3 := atoiFixed(line[6:10])
+	h, ok4 := atoiFixed(line[11:13])
+	mi, ok5 := atoiFixed(line[14:16])
+	s, ok6 := atoiFixed(line[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > daysIn(mo, y) || h > 23 || mi > 59 || s > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(mo), d, h, mi, s, 0, time.UTC), true
+}
+
+// fieldsEnds returns the first and last of the white-space separated fields
+// of b and how many there are, as bytes.Fields would split them.
+func fieldsEnds(b []byte) (first, last []byte, n int) {
+	for i := 0; i < len(b); i++ {
+		if b[i] >= 0x80 {
+			// Unicode white space: leave it to bytes.Fields.
+			f := bytes.Fields(b)
+			if len(f) == 0 {
+				return nil, nil, 0
+			}
+			return f[0], f[len(f)-1], len(f)
+		}
+	}
+	i := 0
+	for {
+		for i < len(b) && asciiSpace(b[i]) {
+			i++
+		}
+		if i == len(b) {
+			return first, last, n
+		}
+		start := i
+		for i < len(b) && !asciiSpace(b[i]) {
+			i++
+		}
+		if n == 0 {
+			first = b[start:i]
+		}
+		last = b[start:i]
+		n++
+	}
+}
+
+// asciiSpace is the ASCII white space of unicode.IsSpace.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+}
+
+// atoiFixed parses a run of ASCII digits.
+func atoiFixed(s []byte) (int, bool) {
 	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
+	for _, c := range s {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
@@ -106,10 +173,26 @@ func daysIn(month, year int) int {
 }
 
 // isProblemLevel reports whether a level is worth a KindLog event.
-func isProblemLevel(level string) bool {
-	switch strings.ToUpper(level) {
-	case "ERROR", "WARN", "WARNING", "FATAL", "CRITICAL":
-		return true
+func isProblemLevel(level []byte) bool {
+	for _, c := range level {
+		if c >= 0x80 {
+			// Letters such as U+0131 that upper-case to ASCII.
+			switch strings.ToUpper(string(level)) {
+			case "ERROR", "WARN", "WARNING", "FATAL", "CRITICAL":
+				return true
+			}
+			return false
+		}
+	}
+	switch len(level) {
+	case 4:
+		return bytes.EqualFold(level, []byte("WARN"))
+	case 5:
+		return bytes.EqualFold(level, []byte("ERROR")) || bytes.EqualFold(level, []byte("FATAL"))
+	case 7:
+		return bytes.EqualFold(level, []byte("WARNING"))
+	case 8:
+		return bytes.EqualFold(level, []byte("CRITICAL"))
 	}
 	return false
 }
@@ -118,9 +201,9 @@ func isProblemLevel(level string) bool {
 // Received - ...").
 type marker struct {
 	direction string // "sent" or "received"
-	remote    string
-	local     string
-	rest      string // text after "bytes:" (a start line on the marker line), trimmed
+	remote    []byte
+	local     []byte
+	rest      []byte // text after "bytes:" (a start line on the marker line), trimmed
 }
 
 // Start and end markers of SIP blocks (log-facts.md §2.2).
@@ -138,8 +221,8 @@ const (
 //
 // tolerating a missing space after "-", a missing trailing colon, a missing
 // address part and a SIP start line after the colon.
-func parseMarker(msg string) (m marker, ok bool) {
-	var rest string
+func parseMarker(msg []byte) (m marker, ok bool) {
+	var rest []byte
 	switch {
 	case hasPrefixFold(msg, markSent):
 		m.direction, rest = "sent", msg[len(markSent):]
@@ -148,51 +231,112 @@ func parseMarker(msg string) (m marker, ok bool) {
 	default:
 		return m, false
 	}
-	rest = strings.TrimLeft(rest, " \t")
-	if !strings.HasPrefix(rest, "-") {
+	rest = bytes.TrimLeft(rest, " \t")
+	if len(rest) == 0 || rest[0] != '-' {
 		// "Sending Packets are queued" or the like: not a marker.
 		return m, false
 	}
-	rest = strings.TrimLeft(rest[1:], " \t")
+	rest = bytes.TrimLeft(rest[1:], " \t")
 	// remote address: up to white space or "(".
-	end := strings.IndexAny(rest, " \t(")
+	end := bytes.IndexAny(rest, " \t(")
 	if end < 0 {
 		end = len(rest)
 	}
-	m.remote = strings.TrimSuffix(rest[:end], ":")
-	rest = strings.TrimLeft(rest[end:], " \t")
-	if strings.HasPrefix(rest, "(") {
-		if k := strings.IndexByte(rest, ')'); k >= 0 {
+	m.remote = bytes.TrimSuffix(rest[:end], []byte(":"))
+	rest = bytes.TrimLeft(rest[end:], " \t")
+	if len(rest) > 0 && rest[0] == '(' {
+		if k := bytes.IndexByte(rest, ')'); k >= 0 {
 			inner := rest[1:k]
-			if c := strings.Index(inner, "Address:"); c >= 0 {
-				m.local = strings.TrimSpace(inner[c+len("Address:"):])
+			if c := bytes.Index(inner, []byte("Address:")); c >= 0 {
+				m.local = bytes.TrimSpace(inner[c+len("Address:"):])
 			}
-			rest = strings.TrimLeft(rest[k+1:], " \t")
+			rest = bytes.TrimLeft(rest[k+1:], " \t")
 		}
 	}
 	// "<n> bytes" then an optional ":" and maybe the start line.
-	if k := strings.Index(rest, "bytes"); k >= 0 && isDigits(strings.TrimSpace(rest[:k])) {
+	if k := bytes.Index(rest, []byte("bytes")); k >= 0 && isDigits(bytes.TrimSpace(rest[:k])) {
 		rest = rest[k+len("bytes"):]
-		rest = strings.TrimPrefix(rest, ":")
+		rest = bytes.TrimPrefix(rest, []byte(":"))
 	}
-	m.rest = strings.TrimSpace(rest)
+	m.rest = bytes.TrimSpace(rest)
 	return m, true
 }
 
 // isEndMarker reports whether msg ends a SIP block.
-func isEndMarker(msg string) bool {
+func isEndMarker(msg []byte) bool {
 	return hasPrefixFold(msg, markEndSent) || hasPrefixFold(msg, markEndReceived)
 }
 
-func isDigits(s string) bool {
-	if s == "" {
+func isDigits(s []byte) bool {
+	if len(s) == 0 {
 		return false
 	}
 	_, ok := atoiFixed(s)
 	return ok
 }
 
-// hasPrefixFold reports whether s starts with prefix, ignoring ASCII case.
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+// hasPrefixFold reports whether s starts with prefix, ignoring case.
+func hasPrefixFold(s []byte, prefix string) bool {
+	return len(s) >= len(prefix) && bytes.EqualFold(s[:len(prefix)], []byte(prefix))
+}
+
+// looksLikeStartLine reports whether s is a SIP request or status line.
+func looksLikeStartLine(s []byte) bool {
+	s = bytes.TrimSpace(s)
+	if bytes.HasPrefix(s, []byte("SIP/2.0 ")) {
+		return true
+	}
+	method, _, version, ok := threeFields(s)
+	return ok && string(version) == "SIP/2.0" && isToken(method) && isUpper(method)
+}
+
+// threeFields splits s into exactly three white-space separated fields, as
+// bytes.Fields would; ok is false for any other number of fields.
+func threeFields[T string | []byte](s T) (a, b, c T, ok bool) {
+	var f [3]T
+	n := 0
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		parts := strings.Fields(string(s))
+		if len(parts) != 3 {
+			return a, b, c, false
+		}
+		return T(parts[0]), T(parts[1]), T(parts[2]), true
+	}
+	i := 0
+	for {
+		for i < len(s) && asciiSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		start := i
+		for i < len(s) && !asciiSpace(s[i]) {
+			i++
+		}
+		if n == 3 {
+			return a, b, c, false
+		}
+		f[n] = s[start:i]
+		n++
+	}
+	return f[0], f[1], f[2], n == 3
+}
+
+// isUpper reports whether s has no lower-case letter (strings.ToUpper(s) ==
+// s for the ASCII tokens it is used on).
+func isUpper[T string | []byte](s T) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return false
+		}
+	}
+	return true
 }

@@ -31,87 +31,248 @@ var compactHeaders = map[string]string{
 
 // sipMessage is one SIP message as read from a block.
 type sipMessage struct {
-	start   string              // the start line
-	names   []string            // lower-case header names in order of first appearance
-	headers map[string][]string // lower-case name -> values in order
-	body    string              // bounded by Content-Length, "\n" line ends
+	start string      // the start line
+	hdrs  []sipHeader // one per name, in order of first appearance
+	body  string      // bounded by Content-Length, "\n" line ends
+}
+
+// sipHeader is one header name with its values.
+type sipHeader struct {
+	name  headerName
+	first string // the first value
+	all   string // every value, joined with "\n"
+	n     int    // how many values
+	off   int    // while grouping: where its values start in sipReader.order
+	seen  int    // while grouping: values placed
+}
+
+// headerName is a header name as the fields spell it.
+type headerName struct {
+	lower string // lower-case full name ("content-length" for "l")
+	field string // "sip.header." + lower
 }
 
 func (m *sipMessage) header(name string) string {
-	if v := m.headers[name]; len(v) > 0 {
-		return v[0]
+	for i := range m.hdrs {
+		if m.hdrs[i].name.lower == name {
+			return m.hdrs[i].first
+		}
 	}
 	return ""
 }
 
-// parseSIPMessage parses the lines of a SIP message (start line first,
+// sipReader parses SIP messages. It keeps its scratch space and the header
+// names it has seen between messages, so that reading a message allocates
+// only the values it joins.
+type sipReader struct {
+	lines  []string              // the lines of the block being read
+	names  map[string]headerName // header name as written -> its spellings
+	index  map[string]int        // lower-case name -> index in hdrs, for many headers
+	vals   []sipValue
+	pieces []string
+	order  []string
+	msg    sipMessage // the message read last, reused
+}
+
+// sipValue is one header line (with its continuation lines) of a message.
+type sipValue struct {
+	hdr   int // index in sipMessage.hdrs
+	value string
+}
+
+// maxNames bounds the names a sipReader remembers; manyHeaders is the
+// count of names from which a map finds them.
+const (
+	maxNames    = 1024
+	manyHeaders = 32
+)
+
+// name returns the spellings of the header name raw (as written, trimmed).
+func (r *sipReader) name(raw string) headerName {
+	if n, ok := r.names[raw]; ok {
+		return n
+	}
+	full := raw
+	if len(raw) == 1 {
+		if f, ok := compactHeaders[strings.ToLower(raw)]; ok {
+			full = f
+		}
+	}
+	lower := strings.ToLower(full)
+	n := headerName{lower: lower, field: "sip.header." + lower}
+	if r.names == nil || len(r.names) >= maxNames {
+		r.names = make(map[string]headerName)
+	}
+	r.names[strings.Clone(raw)] = n
+	return n
+}
+
+// parse parses the lines of a SIP message (start line first,
 // leading blank lines already removed). Folded header lines are joined to
-// the header they continue with one space.
-func parseSIPMessage(lines []string) *sipMessage {
-	m := &sipMessage{headers: make(map[string][]string)}
+// the header they continue with one space. joined returns lines[i:j]
+// joined with "\n"; nil joins them. The message is valid until the next
+// call.
+func (r *sipReader) parse(lines []string, joined func(i, j int) string) *sipMessage {
+	clear(r.msg.hdrs)
+	r.msg = sipMessage{hdrs: r.msg.hdrs[:0]}
+	m := &r.msg
 	if len(lines) == 0 {
 		return m
 	}
 	m.start = strings.TrimSpace(lines[0])
+	r.vals = r.vals[:0]
+	r.pieces = r.pieces[:0]
+	if len(r.index) > 0 {
+		if len(r.index) > manyHeaders*4 {
+			r.index = nil
+		} else {
+			clear(r.index)
+		}
+	}
+	folding := false // the last value has continuation lines in pieces
+	endFold := func() {
+		if folding {
+			v := &r.vals[len(r.vals)-1]
+			v.value = strings.TrimSpace(strings.Join(r.pieces, " "))
+			r.pieces = r.pieces[:0]
+			folding = false
+		}
+	}
 	i := 1
-	last := "" // name of the previous header, for folded lines
+	last := false // the previous line was a header, for folded lines
 	for ; i < len(lines); i++ {
 		line := lines[i]
 		if strings.TrimSpace(line) == "" {
 			i++
 			break
 		}
-		if (line[0] == ' ' || line[0] == '\t') && last != "" {
-			vals := m.headers[last]
-			vals[len(vals)-1] = strings.TrimSpace(vals[len(vals)-1] + " " + strings.TrimSpace(line))
+		if (line[0] == ' ' || line[0] == '\t') && last {
+			if !folding {
+				r.pieces = append(r.pieces, r.vals[len(r.vals)-1].value)
+				folding = true
+			}
+			r.pieces = append(r.pieces, strings.TrimSpace(line))
 			continue
 		}
+		endFold()
 		colon := strings.IndexByte(line, ':')
 		if colon <= 0 {
-			last = ""
+			last = false
 			continue
 		}
-		name := strings.TrimSpace(line[:colon])
-		if !isToken(name) {
-			last = ""
+		raw := strings.TrimSpace(line[:colon])
+		if !isToken(raw) {
+			last = false
 			continue
 		}
-		if len(name) == 1 {
-			if full, ok := compactHeaders[strings.ToLower(name)]; ok {
-				name = full
+		name := r.name(raw)
+		h := m.find(r, name.lower)
+		if h < 0 {
+			h = len(m.hdrs)
+			m.hdrs = append(m.hdrs, sipHeader{name: name})
+			if h >= manyHeaders {
+				if r.index == nil {
+					r.index = make(map[string]int)
+				}
+				if h == manyHeaders {
+					for k, hd := range m.hdrs[:h] {
+						r.index[hd.name.lower] = k
+					}
+				}
+				r.index[name.lower] = h
 			}
 		}
-		name = strings.ToLower(name)
-		if _, seen := m.headers[name]; !seen {
-			m.names = append(m.names, name)
-		}
-		m.headers[name] = append(m.headers[name], strings.TrimSpace(line[colon+1:]))
-		last = name
+		m.hdrs[h].n++
+		r.vals = append(r.vals, sipValue{hdr: h, value: strings.TrimSpace(line[colon+1:])})
+		last = true
 	}
-	m.body = boundBody(lines[min(i, len(lines)):], m.header("content-length"))
+	endFold()
+	r.group(m)
+	rest := lines[min(i, len(lines)):]
+	if joined == nil {
+		joined = func(i, j int) string { return strings.Join(rest[i:j], "\n") }
+	} else {
+		off, outer := min(i, len(lines)), joined
+		joined = func(i, j int) string { return outer(off+i, off+j) }
+	}
+	m.body = boundBody(rest, m.header("content-length"), joined)
 	return m
+}
+
+// find returns the index of the header named lower in m, or -1.
+func (m *sipMessage) find(r *sipReader, lower string) int {
+	if len(m.hdrs) > manyHeaders {
+		if h, ok := r.index[lower]; ok {
+			return h
+		}
+		return -1
+	}
+	for k := range m.hdrs {
+		if m.hdrs[k].name.lower == lower {
+			return k
+		}
+	}
+	return -1
+}
+
+// group sets the first and joined values of every header: a name with one
+// value costs nothing, one with several one string.
+func (r *sipReader) group(m *sipMessage) {
+	total := 0
+	for k := range m.hdrs {
+		if h := &m.hdrs[k]; h.n > 1 {
+			h.off = total
+			total += h.n
+		}
+	}
+	if total > 0 {
+		r.order = append(r.order[:0], make([]string, total)...)
+	}
+	for _, v := range r.vals {
+		h := &m.hdrs[v.hdr]
+		if h.seen == 0 {
+			h.first = v.value
+		}
+		if h.n > 1 {
+			r.order[h.off+h.seen] = v.value
+		}
+		h.seen++
+	}
+	for k := range m.hdrs {
+		h := &m.hdrs[k]
+		if h.n == 1 {
+			h.all = h.first
+		} else {
+			h.all = strings.Join(r.order[h.off:h.off+h.n], "\n")
+		}
+	}
+	clear(r.order)
 }
 
 // boundBody joins the body lines, keeping at most Content-Length bytes when
 // the header holds a number. The log keeps the message's CRLF line ends
 // only as line breaks, so each line end counts as the two bytes it was on
-// the wire.
-func boundBody(lines []string, contentLength string) string {
+// the wire. joined returns lines[i:j] joined with "\n".
+func boundBody(lines []string, contentLength string, joined func(i, j int) string) string {
 	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
 		lines = lines[:len(lines)-1]
 	}
+	if len(lines) == 0 {
+		return ""
+	}
+	all := joined(0, len(lines))
 	limit, err := strconv.Atoi(strings.TrimSpace(contentLength))
 	if err != nil || limit < 0 {
-		return strings.Join(lines, "\n")
+		return all
 	}
-	var b strings.Builder
-	n := 0
+	// n counts wire bytes, w the bytes of the joined text kept.
+	n, w := 0, 0
 	for k, line := range lines {
 		if n >= limit {
 			break
 		}
 		if k > 0 {
-			b.WriteByte('\n')
+			w++
 			n += 2
 			if n >= limit {
 				break
@@ -120,15 +281,15 @@ func boundBody(lines []string, contentLength string) string {
 		if room := limit - n; len(line) > room {
 			line = line[:room]
 		}
-		b.WriteString(line)
+		w += len(line)
 		n += len(line)
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return strings.TrimRight(all[:w], "\n")
 }
 
 // isToken reports whether s is a SIP header name token (RFC 3261 §25.1).
-func isToken(s string) bool {
-	if s == "" {
+func isToken[T string | []byte](s T) bool {
+	if len(s) == 0 {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -148,37 +309,38 @@ func isToken(s string) bool {
 func setSIPFields(ev *event.Event, m *sipMessage) (ok bool) {
 	switch {
 	case strings.HasPrefix(m.start, "SIP/"):
-		// SIP/2.0 401 Unauthorized
-		parts := strings.SplitN(m.start, " ", 3)
-		if len(parts) >= 2 && len(parts[1]) == 3 && isDigitsOnly(parts[1]) {
+		// SIP/2.0 401 Unauthorized: split at the first two spaces.
+		_, rest, _ := strings.Cut(m.start, " ")
+		status, reason, hasReason := strings.Cut(rest, " ")
+		if len(status) == 3 && isDigitsOnly(status) {
 			ev.Set("sip.type", "response")
-			ev.Set("sip.status", parts[1])
-			if len(parts) == 3 {
-				ev.Set("sip.reason", strings.TrimSpace(parts[2]))
+			ev.Set("sip.status", status)
+			if hasReason {
+				ev.Set("sip.reason", strings.TrimSpace(reason))
 			}
 			ok = true
 		}
 	default:
 		// REGISTER sip:contoso.com SIP/2.0
-		parts := strings.Fields(m.start)
-		if len(parts) == 3 && strings.HasPrefix(parts[2], "SIP/") && isToken(parts[0]) {
+		method, uri, version, three := threeFields(m.start)
+		if three && strings.HasPrefix(version, "SIP/") && isToken(method) {
 			ev.Set("sip.type", "request")
-			ev.Set("sip.method", parts[0])
-			ev.Set("sip.uri", parts[1])
+			ev.Set("sip.method", method)
+			ev.Set("sip.uri", uri)
 			ok = true
 		}
 	}
 
-	for _, name := range m.names {
-		ev.Set("sip.header."+name, strings.Join(m.headers[name], "\n"))
+	for _, h := range m.hdrs {
+		ev.Set(h.name.field, h.all)
 	}
 	if v := m.header("cseq"); v != "" {
-		parts := strings.Fields(v)
-		if len(parts) >= 1 {
-			ev.Set("sip.cseq.number", parts[0])
+		number, method, n := firstTwoFields(v)
+		if n >= 1 {
+			ev.Set("sip.cseq.number", number)
 		}
-		if len(parts) >= 2 {
-			ev.Set("sip.cseq.method", parts[1])
+		if n >= 2 {
+			ev.Set("sip.cseq.method", method)
 		}
 	}
 	setIf(ev, "sip.call_id", m.header("call-id"))
@@ -188,9 +350,9 @@ func setSIPFields(ev *event.Event, m *sipMessage) (ok bool) {
 	setIf(ev, "sip.server", m.header("server"))
 	setIf(ev, "sip.body", m.body)
 
-	for _, name := range m.names {
-		if name == "ms-diagnostics" || name == "ms-diagnostics-public" {
-			setDiagFields(ev, name, m.header(name))
+	for _, h := range m.hdrs {
+		if h.name.lower == "ms-diagnostics" || h.name.lower == "ms-diagnostics-public" {
+			setDiagFields(ev, h.name.lower, h.first)
 			break
 		}
 	}
@@ -255,8 +417,62 @@ func setDiagFields(ev *event.Event, header, value string) {
 		if name == "" || !isToken(name) || reservedDiag[name] {
 			continue
 		}
-		ev.Set("diag."+name, val)
+		ev.Set(diagField(name), val)
 	}
+}
+
+// diagFields spells the usual diagnostic parameters without a
+// concatenation.
+var diagFields = map[string]string{
+	"reason": "diag.reason", "source": "diag.source", "appname": "diag.appname",
+	"hresult": "diag.hresult", "winsockfailurecode": "diag.winsockfailurecode",
+	"winsockfailuredescription": "diag.winsockfailuredescription", "peer": "diag.peer",
+	"pid": "diag.pid", "ms-diagnostics-public": "diag.ms-diagnostics-public",
+}
+
+func diagField(name string) string {
+	if f, ok := diagFields[name]; ok {
+		return f
+	}
+	return "diag." + name
+}
+
+// firstTwoFields returns the first two white-space separated fields of s,
+// as strings.Fields would split them, and how many fields s has (at most
+// 2 counted).
+func firstTwoFields(s string) (a, b string, n int) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			f := strings.Fields(s)
+			switch len(f) {
+			case 0:
+				return "", "", 0
+			case 1:
+				return f[0], "", 1
+			}
+			return f[0], f[1], 2
+		}
+	}
+	i := 0
+	for n < 2 {
+		for i < len(s) && asciiSpace(s[i]) {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		start := i
+		for i < len(s) && !asciiSpace(s[i]) {
+			i++
+		}
+		if n == 0 {
+			a = s[start:i]
+		} else {
+			b = s[start:i]
+		}
+		n++
+	}
+	return a, b, n
 }
 
 // Quote characters accepted around diagnostic parameter values.

@@ -1,6 +1,7 @@
 package uccapilog
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -102,7 +103,8 @@ func TestBoundBody(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, boundBody(lines, tt.cl))
+			join := func(i, j int) string { return strings.Join(lines[i:j], "\n") }
+			assert.Equal(t, tt.want, boundBody(lines, tt.cl, join))
 		})
 	}
 }
@@ -122,62 +124,76 @@ func TestHeaderURI(t *testing.T) {
 	}
 }
 
+// wantMarker is a marker with strings for its parts.
+type wantMarker struct{ direction, remote, local, rest string }
+
 func TestParseMarker(t *testing.T) {
 	tests := []struct {
 		msg  string
 		ok   bool
-		want marker
+		want wantMarker
 	}{
 		{"Sending Packet - 192.168.100.100:5061 (From Local Address: 192.168.103.35:20323) 1503 bytes:", true,
-			marker{"sent", "192.168.100.100:5061", "192.168.103.35:20323", ""}},
+			wantMarker{"sent", "192.168.100.100:5061", "192.168.103.35:20323", ""}},
 		{"Data Received -192.168.100.100:5061 (To Local Address: 192.168.103.35:20323) 1096 bytes", true,
-			marker{"received", "192.168.100.100:5061", "192.168.103.35:20323", ""}},
+			wantMarker{"received", "192.168.100.100:5061", "192.168.103.35:20323", ""}},
 		{"Data Received - 10.0.0.1:443 (To Local Address: 10.0.0.2:5000) 12 bytes: SIP/2.0 200 OK", true,
-			marker{"received", "10.0.0.1:443", "10.0.0.2:5000", "SIP/2.0 200 OK"}},
-		{"Data Received - [2001:db8::1]:443 12 bytes:", true, marker{"received", "[2001:db8::1]:443", "", ""}},
-		{"Sending Packet -", true, marker{"sent", "", "", ""}},
-		{"Sending Packets are queued", false, marker{}},
-		{"End of Sending Packet - 1.2.3.4:5", false, marker{}},
-		{"", false, marker{}},
+			wantMarker{"received", "10.0.0.1:443", "10.0.0.2:5000", "SIP/2.0 200 OK"}},
+		{"Data Received - [2001:db8::1]:443 12 bytes:", true, wantMarker{"received", "[2001:db8::1]:443", "", ""}},
+		{"Sending Packet -", true, wantMarker{"sent", "", "", ""}},
+		{"Sending Packets are queued", false, wantMarker{}},
+		{"End of Sending Packet - 1.2.3.4:5", false, wantMarker{}},
+		{"", false, wantMarker{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.msg, func(t *testing.T) {
-			got, ok := parseMarker(tt.msg)
+			got, ok := parseMarker([]byte(tt.msg))
 			assert.Equal(t, tt.ok, ok)
 			if tt.ok {
-				assert.Equal(t, tt.want, got)
+				assert.Equal(t, tt.want, wantMarker{got.direction, string(got.remote), string(got.local), string(got.rest)})
 			}
 		})
 	}
+}
+
+// wantPrefix is a prefix with strings for its parts.
+type wantPrefix struct {
+	time               time.Time
+	thread, level, msg string
+	sep                bool
 }
 
 func TestParsePrefix(t *testing.T) {
 	tests := []struct {
 		line string
 		ok   bool
-		want prefix
+		want wantPrefix
 	}{
 		{"04/16/2013|03:17:30.168 1F68:C14 INFO  :: End of Sending Packet", true,
-			prefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "1F68:C14", "INFO", "End of Sending Packet", true}},
+			wantPrefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "1F68:C14", "INFO", "End of Sending Packet", true}},
 		{"02/29/2016|23:59:59.1234567 1:2 ERROR::x", true,
-			prefix{time.Date(2016, 2, 29, 23, 59, 59, 123456700, time.UTC), "1:2", "ERROR", "x", true}},
+			wantPrefix{time.Date(2016, 2, 29, 23, 59, 59, 123456700, time.UTC), "1:2", "ERROR", "x", true}},
 		{"04/16/2013|03:17:30.168 :: no thread", true,
-			prefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "", "", "no thread", true}},
+			wantPrefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "", "", "no thread", true}},
 		{"04/16/2013|03:17:30.168 1F68:C14 :: no level", true,
-			prefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "1F68:C14", "", "no level", true}},
-		{"04/16/2013|03:17:30.168", true, prefix{time: time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC)}},
-		{"04/16/2013|03:17:30.168X", false, prefix{}},
-		{"02/29/2013|03:17:30.168 a", false, prefix{}},
-		{"04/31/2013|03:17:30.168 a", false, prefix{}},
-		{"04/16/2013 03:17:30.168 a", false, prefix{}},
-		{"SIP/2.0 200 OK", false, prefix{}},
+			wantPrefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "1F68:C14", "", "no level", true}},
+		{"04/16/2013|03:17:30.168\u00a01F68:C14 WARN :: NBSP right after the time", false, wantPrefix{}},
+		{"04/16/2013|03:17:30.168 \u00a01F68:C14\u00a0WARN\u2003:: Unicode spaces", true,
+			wantPrefix{time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC), "1F68:C14", "WARN", "Unicode spaces", true}},
+		{"04/16/2013|03:17:30.168", true, wantPrefix{time: time.Date(2013, 4, 16, 3, 17, 30, 168e6, time.UTC)}},
+		{"04/16/2013|03:17:30.168X", false, wantPrefix{}},
+		{"02/29/2013|03:17:30.168 a", false, wantPrefix{}},
+		{"04/31/2013|03:17:30.168 a", false, wantPrefix{}},
+		{"04/16/2013 03:17:30.168 a", false, wantPrefix{}},
+		{"SIP/2.0 200 OK", false, wantPrefix{}},
 	}
+	var c clock // shared: the remembered second must not leak between lines
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			got, ok := parsePrefix(tt.line)
+			got, ok := c.parsePrefix([]byte(tt.line))
 			assert.Equal(t, tt.ok, ok)
 			if tt.ok {
-				assert.Equal(t, tt.want, got)
+				assert.Equal(t, tt.want, wantPrefix{got.time, string(got.thread), string(got.level), string(got.msg), got.sep})
 			}
 		})
 	}

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,12 +30,18 @@ import (
 const (
 	// maxLine is the longest line kept whole; longer lines are cut.
 	maxLine = scan.DefaultMaxLine
-	// maxBlockBytes bounds the text kept for one SIP block.
-	maxBlockBytes = 8 << 20
+	// maxBlockBytes bounds the text kept for one SIP block: far above any
+	// SIP message a client sends or receives, and at least one whole line.
+	maxBlockBytes = maxLine
+	// maxBlockLines bounds the lines kept for one SIP block.
+	maxBlockLines = 20000
 	// maxContinuation bounds the extra lines appended to a log line.
 	maxContinuation = 64
 	// garbageHandful is how many unparseable lines pass without a problem.
 	garbageHandful = 5
+	// maxProblems is how many problems of one kind are kept per input; the
+	// rest are counted in one more problem.
+	maxProblems = 20
 	// ctxEvery is how often (in lines) the context is checked.
 	ctxEvery = 4096
 )
@@ -43,6 +50,7 @@ const (
 // to UTF-8) is a UccApilog: one of its lines has the full log prefix with
 // the "::" separator.
 func Detect(head []byte) bool {
+	var c clock
 	for len(head) > 0 {
 		line := head
 		if i := bytes.IndexByte(head, '\n'); i >= 0 {
@@ -51,7 +59,7 @@ func Detect(head []byte) bool {
 			head = nil
 		}
 		line = bytes.TrimPrefix(line, []byte("\uFEFF"))
-		if p, ok := parsePrefix(string(bytes.TrimRight(line, "\r"))); ok && p.sep && p.level != "" {
+		if p, ok := c.parsePrefix(bytes.TrimRight(line, "\r")); ok && p.sep && len(p.level) > 0 {
 			return true
 		}
 	}
@@ -60,12 +68,19 @@ func Detect(head []byte) bool {
 
 // Parse reads a UccApilog (UTF-8 text, CRLF or LF) streaming and emits
 // events. path is the display path to put in Event.Path. Problems are
-// damaged parts it skipped or truncated blocks; err is for I/O errors and
-// an emit error. It never panics on any input.
+// damaged parts it skipped or truncated blocks, at most maxProblems of each
+// kind and then one that counts the rest; err is for I/O errors and an
+// emit error. It never panics on any input.
 //
 // Events come in line order of the lines that start them; the events found
 // inside a SIP block or a multi-line log message follow that block's or
 // message's own event.
+//
+// Lines are read as byte slices of the reader's buffer: a line that is
+// neither a warning, an error, a SIP line nor one that scan.MayMatch lets
+// through costs no allocation. Every event owns its strings (the text of
+// one SIP block, one line, one record), so that an event a consumer keeps
+// holds on to nothing else.
 func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	p := &parser{path: path, emit: emit}
 	lines := scan.NewLines(r, maxLine)
@@ -77,9 +92,9 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 			}
 		}
 		if lines.Truncated() {
-			p.problem(n, fmt.Sprintf("line longer than %d bytes, cut", maxLine))
+			p.problem(problemLong, n, fmt.Sprintf("line longer than %d bytes, cut", maxLine))
 		}
-		if err := p.line(n, lines.Text()); err != nil {
+		if err := p.line(n, lines.Bytes()); err != nil {
 			return p.result(), err
 		}
 	}
@@ -92,20 +107,45 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 	return p.result(), nil
 }
 
+// Kinds of problems, each kept up to maxProblems times.
+const (
+	problemLong         = iota // a line cut at maxLine
+	problemUnterminated        // a SIP block without its end marker
+	problemTooLong             // a SIP block over maxBlockBytes or maxBlockLines
+	problemNoStart             // a SIP block without a start line
+	problemGarbage             // lines not in the log's syntax (one problem at most)
+	problemKinds
+)
+
+// problemMore says what the problems counted beyond maxProblems were.
+var problemMore = [problemKinds]string{
+	problemLong:         fmt.Sprintf("lines longer than %d bytes, cut", maxLine),
+	problemUnterminated: "unterminated SIP blocks",
+	problemTooLong:      "SIP blocks cut at the size limit",
+	problemNoStart:      "SIP blocks without a SIP start line",
+	problemGarbage:      "runs of lines not in UccApilog syntax",
+}
+
 // parser is the state of one Parse.
 type parser struct {
 	path     string
 	emit     event.Sink
 	problems []event.Problem
+	dropped  [problemKinds]int // problems beyond maxProblems, per kind
+	firstOut [problemKinds]int // the line of the first of them
+	kept     [problemKinds]int
 
 	// queue holds events in output order while a SIP block is open or a
 	// warning/error record still collects continuation lines: such a
 	// container's own event fills the slot reserved when it started, ahead
 	// of the events found in its lines. Unfilled slots (Kind "") are
 	// dropped.
-	queue []event.Event
-	rec   *record
-	blk   *block
+	queue  []event.Event
+	rec    record
+	blk    block
+	sip    sipReader
+	clock  clock
+	intern intern
 
 	garbage      int
 	firstGarbage int
@@ -114,42 +154,75 @@ type parser struct {
 
 // record is a prefixed log line with its continuation lines.
 type record struct {
+	open    bool // there is a current record
 	slot    int
 	line    int
 	endLine int
 	time    time.Time
-	pre     prefix
-	keep    bool            // a warning or error: its text is kept
-	sealed  bool            // its event (if any) is final: the queue may flush
-	text    strings.Builder // whole line plus continuation lines
-	msg     strings.Builder // message plus continuation lines
-	extra   int             // continuation lines seen
+	level   string
+	thread  string
+	keep    bool   // a warning or error: its text is kept
+	sealed  bool   // its event (if any) is final: the queue may flush
+	text    []byte // whole line plus continuation lines
+	msgAt   int    // where the message starts in text
+	extra   int    // continuation lines seen
 }
 
-// block is a SIP block between its markers.
+// block is a SIP block between its markers. Its lines are kept in one
+// buffer, reused from block to block.
 type block struct {
-	slot  int
-	line  int
-	time  time.Time
-	mark  marker
-	lines []string // the SIP message lines, start line first
-	size  int
+	open   bool
+	slot   int
+	line   int
+	time   time.Time
+	dir    string
+	remote string
+	local  string
+	buf    []byte // the SIP message lines, start line first, each ended by '\n'
+	ends   []int  // the end of each line in buf
 }
 
-func (p *parser) problem(line int, msg string) {
+func (p *parser) problem(kind, line int, msg string) {
+	if p.kept[kind] == maxProblems {
+		if p.dropped[kind] == 0 {
+			p.firstOut[kind] = line
+		}
+		p.dropped[kind]++
+		return
+	}
+	p.kept[kind]++
 	p.problems = append(p.problems, event.Problem{Line: line, Msg: msg})
 }
 
 func (p *parser) result() []event.Problem {
-	sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Line < p.problems[j].Line })
-	return p.problems
+	out := p.problems
+	for kind, n := range p.dropped {
+		if n > 0 {
+			out = append(out, event.Problem{Line: p.firstOut[kind], Msg: fmt.Sprintf("and %s more %s", thousands(n), problemMore[kind])})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out
 }
 
-// line handles one input line.
-func (p *parser) line(n int, s string) error {
+// thousands formats n with commas between groups of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// line handles one input line. s is only valid during the call.
+func (p *parser) line(n int, s []byte) error {
 	p.lastLine = n
-	pre, ok := parsePrefix(s)
-	if p.blk != nil {
+	pre, ok := p.clock.parsePrefix(s)
+	if p.blk.open {
 		return p.blockLine(n, s, pre, ok)
 	}
 	if !ok {
@@ -169,8 +242,8 @@ func (p *parser) line(n int, s string) error {
 }
 
 // blockLine handles a line while a SIP block is open.
-func (p *parser) blockLine(n int, s string, pre prefix, prefixed bool) error {
-	b := p.blk
+func (p *parser) blockLine(n int, s []byte, pre prefix, prefixed bool) error {
+	b := &p.blk
 	if !prefixed {
 		if !b.add(s) {
 			// No end marker in sight: end the block here so that memory
@@ -197,7 +270,7 @@ func (p *parser) blockLine(n int, s string, pre prefix, prefixed bool) error {
 		}
 		p.openBlock(n, pre.time, m)
 		p.derived(n, s, pre.time)
-	case len(b.lines) == 0 && looksLikeStartLine(pre.msg):
+	case len(b.ends) == 0 && looksLikeStartLine(pre.msg):
 		// The start line on its own prefixed line.
 		b.add(pre.msg) // the first line always fits: lines are at most maxLine
 		p.derived(n, s, b.time)
@@ -212,12 +285,12 @@ func (p *parser) blockLine(n int, s string, pre prefix, prefixed bool) error {
 
 // plainLine handles a line without prefix outside SIP blocks: it continues
 // the current log record, or it is garbage.
-func (p *parser) plainLine(n int, s string) error {
-	if strings.TrimSpace(s) == "" {
+func (p *parser) plainLine(n int, s []byte) error {
+	if isBlank(s) {
 		return nil
 	}
-	r := p.rec
-	if r == nil || strings.IndexByte(s, 0) >= 0 {
+	r := &p.rec
+	if !r.open || bytes.IndexByte(s, 0) >= 0 {
 		if p.garbage == 0 {
 			p.firstGarbage = n
 		}
@@ -227,10 +300,8 @@ func (p *parser) plainLine(n int, s string) error {
 	}
 	r.extra++
 	if !r.sealed {
-		r.text.WriteByte('\n')
-		r.text.WriteString(s)
-		r.msg.WriteByte('\n')
-		r.msg.WriteString(s)
+		r.text = append(r.text, '\n')
+		r.text = append(r.text, s...)
 		r.endLine = n
 		if r.extra == maxContinuation {
 			p.seal(r)
@@ -238,6 +309,19 @@ func (p *parser) plainLine(n int, s string) error {
 	}
 	p.derived(n, s, r.time)
 	return p.flush()
+}
+
+// isBlank reports whether s is only white space (strings.TrimSpace(s) == "").
+func isBlank(s []byte) bool {
+	for _, c := range s {
+		if c >= 0x80 {
+			return len(bytes.TrimSpace(s)) == 0
+		}
+		if !asciiSpace(c) {
+			return false
+		}
+	}
+	return true
 }
 
 func (p *parser) reserve() int {
@@ -248,15 +332,17 @@ func (p *parser) reserve() int {
 // openRecord starts the record of a prefixed line. Only a warning or error
 // record has an event of its own, which must wait for its continuation
 // lines; any other record is sealed at once.
-func (p *parser) openRecord(n int, s string, pre prefix) {
-	r := &record{line: n, time: pre.time, pre: pre, keep: isProblemLevel(pre.level), sealed: true}
-	if r.keep {
+func (p *parser) openRecord(n int, s []byte, pre prefix) {
+	r := &p.rec
+	keep := isProblemLevel(pre.level)
+	*r = record{open: true, line: n, time: pre.time, keep: keep, sealed: !keep, text: r.text[:0]}
+	if keep {
 		r.slot = p.reserve()
-		r.sealed = false
-		r.text.WriteString(s)
-		r.msg.WriteString(pre.msg)
+		r.level = p.intern.string(pre.level)
+		r.thread = p.intern.string(pre.thread)
+		r.text = append(r.text, s...)
+		r.msgAt = len(s) - len(pre.msg)
 	}
-	p.rec = r
 }
 
 // seal puts the record's KindLog event in its queue slot. Continuation
@@ -267,46 +353,58 @@ func (p *parser) seal(r *record) {
 		return
 	}
 	r.sealed = true
-	ev := p.newEvent(event.KindLog, r.line, r.time, r.text.String())
+	text := string(r.text)
+	ev := p.newEvent(event.KindLog, r.line, r.time, text)
 	ev.EndLine = r.endLine
-	ev.Set("log.level", r.pre.level)
-	setIf(&ev, "log.thread", r.pre.thread)
-	ev.Set("log.message", r.msg.String())
+	ev.Fields = make(map[string]string, 3)
+	ev.Set("log.level", r.level)
+	setIf(&ev, "log.thread", r.thread)
+	ev.Set("log.message", text[r.msgAt:])
 	p.queue[r.slot] = ev
-	r.text.Reset()
-	r.msg.Reset()
+	r.text = shrink(r.text)
+}
+
+// shrink empties buf, and lets a large one go.
+func shrink(buf []byte) []byte {
+	if cap(buf) > 64<<10 {
+		return nil
+	}
+	return buf[:0]
 }
 
 func (p *parser) closeRecord() error {
-	r := p.rec
-	if r == nil {
+	r := &p.rec
+	if !r.open {
 		return nil
 	}
 	p.seal(r)
-	p.rec = nil
+	r.open = false
 	return p.flush()
 }
 
 func (p *parser) openBlock(n int, t time.Time, m marker) {
-	b := &block{slot: p.reserve(), line: n, time: t, mark: m}
+	b := &p.blk
+	*b = block{open: true, slot: p.reserve(), line: n, time: t, dir: m.direction,
+		remote: p.intern.string(m.remote), local: p.intern.string(m.local),
+		buf: b.buf[:0], ends: b.ends[:0]}
 	if looksLikeStartLine(m.rest) {
 		b.add(m.rest) // the first line always fits: lines are at most maxLine
 	}
-	p.blk = b
 }
 
 // add appends a SIP message line, skipping blank lines before the start
 // line. It returns false, adding nothing, when the line would take the
-// block over maxBlockBytes.
-func (b *block) add(s string) bool {
-	if len(b.lines) == 0 && strings.TrimSpace(s) == "" {
+// block over maxBlockBytes or maxBlockLines.
+func (b *block) add(s []byte) bool {
+	if len(b.ends) == 0 && isBlank(s) {
 		return true
 	}
-	if b.size+len(s) > maxBlockBytes {
+	if len(b.buf)+len(s) > maxBlockBytes || len(b.ends) == maxBlockLines {
 		return false
 	}
-	b.size += len(s) + 1
-	b.lines = append(b.lines, s)
+	b.buf = append(b.buf, s...)
+	b.ends = append(b.ends, len(b.buf))
+	b.buf = append(b.buf, '\n')
 	return true
 }
 
@@ -314,56 +412,92 @@ func (b *block) add(s string) bool {
 const (
 	closeEnded   = iota // its end marker
 	closeCut            // the next start marker or the end of the input
-	closeTooLong        // it grew over maxBlockBytes
+	closeTooLong        // it grew over maxBlockBytes or maxBlockLines
 )
 
 // closeBlock ends the open SIP block at line end.
 func (p *parser) closeBlock(end int, how int) error {
-	b := p.blk
-	if b == nil {
+	b := &p.blk
+	if !b.open {
 		return nil
 	}
-	p.blk = nil
+	b.open = false
 	switch how {
 	case closeCut:
-		p.problem(b.line, fmt.Sprintf("SIP block started at line %d not terminated", b.line))
+		p.problem(problemUnterminated, b.line, fmt.Sprintf("SIP block started at line %d not terminated", b.line))
 	case closeTooLong:
-		p.problem(b.line, fmt.Sprintf("SIP block started at line %d not terminated within %d bytes, cut at line %d", b.line, maxBlockBytes, end))
+		limit := fmt.Sprintf("%d bytes", maxBlockBytes)
+		if len(b.ends) == maxBlockLines {
+			limit = fmt.Sprintf("%d lines", maxBlockLines)
+		}
+		p.problem(problemTooLong, b.line, fmt.Sprintf("SIP block started at line %d not terminated within %s, cut at line %d", b.line, limit, end))
 	}
-	lines := b.lines
-	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
-		lines = lines[:len(lines)-1]
+	// Trailing blank lines are dropped; the rest is the event's text, and
+	// every field is a part of it.
+	ends := b.ends
+	for len(ends) > 0 && isBlank(b.buf[lineStart(ends, len(ends)-1):ends[len(ends)-1]]) {
+		ends = ends[:len(ends)-1]
 	}
-	msg := parseSIPMessage(lines)
-	ev := p.newEvent(event.KindSIP, b.line, b.time, strings.Join(lines, "\n"))
+	var text string
+	if len(ends) > 0 {
+		text = string(b.buf[:ends[len(ends)-1]])
+	}
+	lines := p.sip.lines[:0]
+	for k := range ends {
+		lines = append(lines, text[lineStart(ends, k):ends[k]])
+	}
+	p.sip.lines = lines
+	msg := p.sip.parse(lines, func(i, j int) string {
+		if i >= j {
+			return ""
+		}
+		return text[lineStart(ends, i):ends[j-1]]
+	})
+	clear(p.sip.lines)
+	ev := p.newEvent(event.KindSIP, b.line, b.time, text)
 	ev.EndLine = max(end, b.line)
 	// One field per header plus the derived ones: sized once.
-	ev.Fields = make(map[string]string, len(msg.names)+24)
-	ev.Set("sip.direction", b.mark.direction)
-	setIf(&ev, "sip.remote", b.mark.remote)
-	setIf(&ev, "sip.local", b.mark.local)
+	ev.Fields = make(map[string]string, len(msg.hdrs)+24)
+	ev.Set("sip.direction", b.dir)
+	setIf(&ev, "sip.remote", b.remote)
+	setIf(&ev, "sip.local", b.local)
 	if !setSIPFields(&ev, msg) {
-		p.problem(b.line, fmt.Sprintf("SIP block at line %d has no SIP start line", b.line))
+		p.problem(problemNoStart, b.line, fmt.Sprintf("SIP block at line %d has no SIP start line", b.line))
 	}
-	if b.mark.direction == "received" {
+	if b.dir == "received" {
 		if date := msg.header("date"); date != "" {
 			setClockFields(&ev, date, b.time)
 		}
 	}
 	p.queue[b.slot] = ev
+	if cap(b.buf) > 256<<10 {
+		b.buf, b.ends = nil, nil
+	}
 	return p.flush()
 }
 
+// lineStart returns where line k of a block starts in its buffer.
+func lineStart(ends []int, k int) int {
+	if k == 0 {
+		return 0
+	}
+	return ends[k-1] + 1
+}
+
 // derived queues the KindHRESULT and KindUIText events of one line.
-func (p *parser) derived(n int, s string, t time.Time) {
-	for _, h := range scan.HRESULTs(s) {
-		ev := p.newEvent(event.KindHRESULT, n, t, s)
+func (p *parser) derived(n int, s []byte, t time.Time) {
+	if !scan.MayMatch(s) {
+		return
+	}
+	line := string(s)
+	for _, h := range scan.HRESULTs(line) {
+		ev := p.newEvent(event.KindHRESULT, n, t, line)
 		ev.Set("hresult", h.Code)
 		setIf(&ev, "hresult.name", h.Name)
 		p.queue = append(p.queue, ev)
 	}
-	for _, u := range scan.UITexts(s) {
-		ev := p.newEvent(event.KindUIText, n, t, s)
+	for _, u := range scan.UITexts(line) {
+		ev := p.newEvent(event.KindUIText, n, t, line)
 		ev.Set("ui.key", u.Key)
 		ev.Set("ui.text", u.Text)
 		p.queue = append(p.queue, ev)
@@ -385,7 +519,7 @@ func (p *parser) newEvent(kind string, line int, t time.Time, text string) event
 // flush emits the queued events once no container is waiting for its
 // event: no SIP block is open and the current record is sealed.
 func (p *parser) flush() error {
-	if p.blk != nil || (p.rec != nil && !p.rec.sealed) {
+	if len(p.queue) == 0 || p.blk.open || (p.rec.open && !p.rec.sealed) {
 		return nil
 	}
 	for _, ev := range p.queue {
@@ -411,17 +545,32 @@ func (p *parser) finish() error {
 		return err
 	}
 	if p.garbage > garbageHandful {
-		p.problem(p.firstGarbage, fmt.Sprintf("%d lines not in UccApilog syntax, first at line %d", p.garbage, p.firstGarbage))
+		p.problem(problemGarbage, p.firstGarbage, fmt.Sprintf("%d lines not in UccApilog syntax, first at line %d", p.garbage, p.firstGarbage))
 	}
 	return p.flush()
 }
 
-// looksLikeStartLine reports whether s is a SIP request or status line.
-func looksLikeStartLine(s string) bool {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "SIP/2.0 ") {
-		return true
+// intern returns strings for the short values that repeat from line to
+// line (levels, threads, addresses) without allocating each time. It
+// forgets everything when it grows past maxInterned.
+type intern map[string]string
+
+const maxInterned = 4096
+
+func (in *intern) string(b []byte) string {
+	if len(b) == 0 {
+		return ""
 	}
-	parts := strings.Fields(s)
-	return len(parts) == 3 && parts[2] == "SIP/2.0" && isToken(parts[0]) && strings.ToUpper(parts[0]) == parts[0]
+	if s, ok := (*in)[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(s) > 256 {
+		return s
+	}
+	if *in == nil || len(*in) >= maxInterned {
+		*in = make(intern)
+	}
+	(*in)[s] = s
+	return s
 }

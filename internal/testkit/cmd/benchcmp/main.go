@@ -1,0 +1,373 @@
+// Command benchcmp measures sfblog on large client logs side by side with a
+// bare Go line scan and ripgrep, in one run on one machine, and prints the
+// throughput of each, its ratio to the bare scan and the peak RSS of each
+// sfblog process. With evtxexport installed (make tools) it also compares
+// "sfblog parse" with "evtxexport -f xml" on every .evtx file of the corpus.
+//
+// The client log is generated deterministically from the sample cases
+// (testdata/logs/cases): a healthy sign-in repeated with its dates moved a
+// day per copy, with a refused password and a clock skew among the copies.
+// Each measurement runs -runs times; the median time and the largest RSS
+// are printed. Run it from the repository root:
+//
+//	go run ./internal/testkit/cmd/benchcmp                          # 64 MiB, about a minute
+//	go run ./internal/testkit/cmd/benchcmp -sizes 256MiB,1GiB -evtx ''
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func main() {
+	sizes := flag.String("sizes", "64MiB", "comma-separated sizes of the generated client log (KiB, MiB, GiB)")
+	runs := flag.Int("runs", 3, "runs of each measurement; the median is printed")
+	cases := flag.String("cases", "testdata/logs/cases", "the sample cases the log is generated from")
+	corpus := flag.String("evtx", "testdata/evtx", "a folder of .evtx files to compare with evtxexport ('' to skip)")
+	keep := flag.Bool("keep", false, "keep the temporary folder (the binary and the last generated log)")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, config{sizes: *sizes, runs: *runs, cases: *cases, corpus: *corpus, keep: *keep}); err != nil {
+		fmt.Fprintf(os.Stderr, "benchcmp: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	sizes  string
+	runs   int
+	cases  string
+	corpus string
+	keep   bool
+}
+
+// Targets of issue 9, as fractions of the bare scan's throughput.
+const (
+	analyzeTarget = 1.0 / 4
+	parseTarget   = 1.0 / 8
+	rssTarget     = 64 << 20
+)
+
+func run(ctx context.Context, c config) error {
+	sizes, err := parseSizes(c.sizes)
+	if err != nil {
+		return err
+	}
+	if c.runs < 1 {
+		return errors.New("-runs must be at least 1")
+	}
+	if _, err := os.Stat("go.mod"); err != nil {
+		return errors.New("run from the repository root (no go.mod here)")
+	}
+	dir, err := os.MkdirTemp("", "benchcmp")
+	if err != nil {
+		return err
+	}
+	if c.keep {
+		fmt.Printf("temporary folder: %s\n", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+	bin := filepath.Join(dir, "sfblog")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/sfblog")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("go build: %w", err)
+	}
+	rg, rgErr := exec.LookPath("rg")
+	if rgErr != nil {
+		fmt.Println("rg: not installed (Debian package ripgrep); skipped")
+	}
+	fmt.Printf("runs: %d per measurement, median time, largest peak RSS\n\n", c.runs)
+	fmt.Printf("%-9s %-24s %9s %10s %9s %9s  %s\n", "log", "tool", "time", "MB/s", "vs scan", "peak RSS", "target")
+	for _, size := range sizes {
+		log := filepath.Join(dir, "Lync-UccApi-0.UccApilog")
+		n, err := writeLog(log, c.cases, size)
+		if err != nil {
+			return err
+		}
+		label := formatSize(size)
+		scan, err := measure(ctx, c.runs, func() (sample, error) { return bareScan(log) })
+		if err != nil {
+			return fmt.Errorf("bare scan: %w", err)
+		}
+		base := rate(n, scan.time)
+		row := func(tool string, s sample, target float64, rss bool) {
+			r := rate(n, s.time)
+			verdict := ""
+			if target > 0 {
+				verdict = fmt.Sprintf("≥ %.3f: %s", target, pass(r/base >= target))
+			}
+			mem := "-"
+			if rss {
+				mem = formatSize(s.rss)
+				if tool == "sfblog analyze" {
+					verdict += fmt.Sprintf("; RSS ≤ %s: %s", formatSize(rssTarget), pass(s.rss <= rssTarget))
+				}
+			}
+			fmt.Printf("%-9s %-24s %9s %10.1f %9.3f %9s  %s\n", label, tool, s.time.Round(time.Millisecond), r/1e6, r/base, mem, verdict)
+		}
+		row("bare Go scan", scan, 0, false)
+		for _, t := range []struct {
+			name   string
+			args   []string
+			target float64
+		}{
+			{"sfblog analyze", []string{"analyze", log}, analyzeTarget},
+			{"sfblog parse -f jsonl", []string{"parse", "-f", "jsonl", log}, parseTarget},
+		} {
+			s, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, bin, t.args, devNull) })
+			if err != nil {
+				return fmt.Errorf("%s: %w", t.name, err)
+			}
+			row(t.name, s, t.target, true)
+		}
+		if rgErr == nil {
+			// ripgrep behaves as --quiet when its output is /dev/null: give
+			// it a pipe so that it reads the whole file.
+			s, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, rg, []string{"ERROR", log}, pipe) })
+			if err != nil {
+				return fmt.Errorf("rg: %w", err)
+			}
+			row("rg ERROR", s, 0, false)
+		}
+		if !c.keep {
+			if err := os.Remove(log); err != nil {
+				return err
+			}
+		}
+	}
+	fmt.Println("\nvs scan: throughput divided by the bare scan's (bufio.Scanner + bytes.Contains \"ERROR\", in process)")
+	if c.corpus == "" {
+		return nil
+	}
+	return compareEvtx(ctx, c, bin)
+}
+
+// compareEvtx times "sfblog parse -f jsonl" and "evtxexport -f xml" on
+// every .evtx file under c.corpus.
+func compareEvtx(ctx context.Context, c config, bin string) error {
+	exp, err := exec.LookPath("evtxexport")
+	if err != nil {
+		fmt.Println("\nevtxexport: not installed (make tools); .evtx comparison skipped")
+		return nil
+	}
+	var files []string
+	err = filepath.WalkDir(c.corpus, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.EqualFold(filepath.Ext(p), ".evtx") {
+			files = append(files, p)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n%-62s %9s %11s %11s %8s\n", ".evtx file", "size", "sfblog", "evtxexport", "speed-up")
+	var below []string
+	var ratios []float64
+	for _, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			return err
+		}
+		s, err := measure(ctx, c.runs, func() (sample, error) {
+			return child(ctx, bin, []string{"parse", "-f", "jsonl", f}, devNull)
+		})
+		if err != nil {
+			return fmt.Errorf("sfblog parse %s: %w", f, err)
+		}
+		e, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, exp, []string{"-f", "xml", f}, devNull) })
+		name, _ := filepath.Rel(c.corpus, f)
+		if err != nil {
+			fmt.Printf("%-62s %9s %11s %11s %8s (%v)\n", name, formatSize(st.Size()), s.time.Round(time.Millisecond), "-", "-", err)
+			continue
+		}
+		ratio := e.time.Seconds() / s.time.Seconds()
+		ratios = append(ratios, ratio)
+		if ratio < 2 {
+			below = append(below, name)
+		}
+		fmt.Printf("%-62s %9s %11s %11s %7.2fx\n", name, formatSize(st.Size()), s.time.Round(time.Millisecond), e.time.Round(time.Millisecond), ratio)
+	}
+	slices.Sort(ratios)
+	if len(ratios) > 0 {
+		fmt.Printf("speed-up: evtxexport's time divided by sfblog's; median %.2fx, lowest %.2fx; %d of %d files below 2x\n",
+			ratios[len(ratios)/2], ratios[0], len(below), len(ratios))
+	}
+	return nil
+}
+
+// sample is one measurement.
+type sample struct {
+	time time.Duration
+	rss  int64 // peak resident set of a child process, bytes
+}
+
+// measure runs fn runs times and returns the median time and the largest RSS.
+func measure(ctx context.Context, runs int, fn func() (sample, error)) (sample, error) {
+	var times []time.Duration
+	var rss int64
+	for range runs {
+		if err := ctx.Err(); err != nil {
+			return sample{}, err
+		}
+		s, err := fn()
+		if err != nil {
+			return sample{}, err
+		}
+		times = append(times, s.time)
+		rss = max(rss, s.rss)
+	}
+	slices.Sort(times)
+	return sample{time: times[len(times)/2], rss: rss}, nil
+}
+
+// bareScan is the baseline: the plain Go loop over the lines of a file.
+func bareScan(path string) (sample, error) {
+	start := time.Now()
+	f, err := os.Open(path)
+	if err != nil {
+		return sample{}, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	n := 0
+	for sc.Scan() {
+		if bytes.Contains(sc.Bytes(), []byte("ERROR")) {
+			n++
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return sample{}, err
+	}
+	if n == 0 {
+		return sample{}, errors.New("no ERROR line in the generated log")
+	}
+	return sample{time: time.Since(start)}, nil
+}
+
+// Where a child's standard output goes.
+const (
+	devNull = iota
+	pipe
+)
+
+// child runs a program with its output discarded and returns its wall time
+// and peak RSS. sfblog exits 1 for findings only when asked to: any exit
+// status but 0 is an error.
+func child(ctx context.Context, bin string, args []string, out int) (sample, error) {
+	cmd := exec.CommandContext(ctx, bin, args...)
+	if out == devNull {
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return sample{}, err
+		}
+		defer null.Close()
+		cmd.Stdout = null
+	} else {
+		cmd.Stdout = io.Discard
+	}
+	stderr := &headWriter{max: 2048}
+	cmd.Stderr = stderr
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		return sample{}, fmt.Errorf("%s %s: %w: %s", filepath.Base(bin), strings.Join(args, " "), err, stderr.buf.String())
+	}
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = int64(ru.Maxrss) * 1024 // kilobytes on Linux
+	}
+	return sample{time: d, rss: rss}, nil
+}
+
+// headWriter keeps the first max bytes written to it.
+type headWriter struct {
+	buf bytes.Buffer
+	max int
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if room := h.max - h.buf.Len(); room > 0 {
+		h.buf.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
+}
+
+func writeLog(path, cases string, size int64) (int64, error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	n, err := generate(f, cases, size)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return 0, fmt.Errorf("generate %s: %w", path, err)
+	}
+	return n, nil
+}
+
+func rate(n int64, d time.Duration) float64 { return float64(n) / d.Seconds() }
+
+func pass(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
+
+// parseSizes reads "64MiB,1GiB".
+func parseSizes(s string) ([]int64, error) {
+	var out []int64
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		mult := int64(1)
+		for _, u := range []struct {
+			suffix string
+			mult   int64
+		}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}} {
+			if v, ok := strings.CutSuffix(f, u.suffix); ok {
+				f, mult = v, u.mult
+				break
+			}
+		}
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || n <= 0 {
+			return nil, fmt.Errorf("-sizes: %q is not a size like 256MiB", f)
+		}
+		out = append(out, n*mult)
+	}
+	return out, nil
+}
+
+func formatSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%dGiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.0fMiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0fKiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%dB", n)
+}
