@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -42,6 +44,11 @@ type Cond struct {
 	Re    *regexp.Regexp
 	Num   float64
 	Want  bool // exists
+
+	// need is the regex prefilter: every match of Re holds one of these
+	// strings, so a value holding none of them is not matched (nil: no
+	// such set is known).
+	need []needle
 }
 
 var leafOps = []string{"equals", "one_of", "contains", "regex", "exists", "lt", "lte", "gt", "gte", "abs_gt", "abs_gte"}
@@ -148,6 +155,7 @@ func (c *Cond) decodeOperand(v *yaml.Node) error {
 			return bad(fmt.Sprintf("invalid regular expression: %v", err))
 		}
 		c.Re = re
+		c.need = needles(v.Value)
 	case "exists":
 		if v.Kind != yaml.ScalarNode || v.Decode(&c.Want) != nil {
 			return bad("must be true or false")
@@ -186,9 +194,11 @@ func (c *Cond) Match(e *event.Event) bool {
 	if c.Op == "exists" {
 		return ok == c.Want
 	}
-	if !ok {
-		return false
-	}
+	return ok && c.matchValue(v)
+}
+
+// matchValue applies a leaf's operator (other than exists) to a value.
+func (c *Cond) matchValue(v string) bool {
 	switch c.Op {
 	case "equals", "one_of":
 		for _, s := range c.Str {
@@ -200,6 +210,9 @@ func (c *Cond) Match(e *event.Event) bool {
 	case "contains":
 		return containsFold(v, c.Str[0])
 	case "regex":
+		if c.need != nil && !anyNeedle(c.need, v) {
+			return false
+		}
 		return c.Re.MatchString(v)
 	}
 	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -242,4 +255,177 @@ func value(e *event.Event, name string) (string, bool) {
 // containsFold reports whether s contains the lower-case substr, ignoring case.
 func containsFold(s, lowerSubstr string) bool {
 	return strings.Contains(strings.ToLower(s), lowerSubstr)
+}
+
+// needle is a string that a regular expression's matches hold.
+type needle struct {
+	s    string // lower-case when fold
+	fold bool   // matched ignoring ASCII case
+	at   int    // the byte of s searched for first: not a letter if possible
+}
+
+// minNeedle is the shortest useful needle: shorter ones are found
+// everywhere.
+const minNeedle = 3
+
+// needles returns strings one of which every match of the regular
+// expression expr holds, or nil when there is no useful set (a needle
+// shorter than minNeedle, a part that may match anything). Case-folded
+// needles are ASCII only: see anyNeedle.
+func needles(expr string) []needle {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	set, ok := mustHold(re.Simplify())
+	if !ok {
+		return nil
+	}
+	for _, n := range set {
+		if len(n.s) < minNeedle {
+			return nil
+		}
+	}
+	return set
+}
+
+// mustHold returns strings one of which every match of re holds.
+func mustHold(re *syntax.Regexp) ([]needle, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		s := string(re.Rune)
+		fold := re.Flags&syntax.FoldCase != 0
+		if fold {
+			for _, r := range re.Rune {
+				if r >= utf8.RuneSelf {
+					return nil, false
+				}
+			}
+			s = strings.ToLower(s)
+		}
+		return []needle{newNeedle(s, fold)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return mustHold(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return mustHold(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []needle
+		for _, sub := range re.Sub {
+			set, ok := mustHold(sub)
+			if ok && (best == nil || shortest(set) > shortest(best)) {
+				best = set
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []needle
+		for _, sub := range re.Sub {
+			set, ok := mustHold(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+func shortest(set []needle) int {
+	n := -1
+	for _, s := range set {
+		if n < 0 || len(s.s) < n {
+			n = len(s.s)
+		}
+	}
+	return n
+}
+
+// newNeedle picks the byte to search for first: the first that is not a
+// letter, so that one IndexByte finds it in either case.
+func newNeedle(s string, fold bool) needle {
+	n := needle{s: s, fold: fold}
+	if fold {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 'a' || c > 'z' {
+				n.at = i
+				break
+			}
+		}
+	}
+	return n
+}
+
+// anyNeedle reports whether v holds one of the needles. A value with
+// non-ASCII bytes is not filtered: the regexp's case folding there goes
+// beyond ASCII (the Kelvin sign matches k, the long s matches s).
+func anyNeedle(set []needle, v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, n := range set {
+		if n.in(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// in reports whether v holds n.
+func (n *needle) in(v string) bool {
+	if !n.fold {
+		return strings.Contains(v, n.s)
+	}
+	c := n.s[n.at]
+	up := c
+	if c >= 'a' && c <= 'z' {
+		up = c - ('a' - 'A')
+	}
+	// Candidates are the places of c (or its upper case) at index at or
+	// later within a match; each is compared whole.
+	for i := n.at; i+len(n.s)-n.at <= len(v); i++ {
+		j := indexEither(v[i:len(v)-(len(n.s)-n.at)+1], c, up)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if equalFoldASCII(v[i-n.at:i-n.at+len(n.s)], n.s) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexEither returns the first index of a or b in s, or -1.
+func indexEither(s string, a, b byte) int {
+	i := strings.IndexByte(s, a)
+	if a == b {
+		return i
+	}
+	if i >= 0 {
+		s = s[:i]
+	}
+	if j := strings.IndexByte(s, b); j >= 0 {
+		return j
+	}
+	return i
+}
+
+// equalFoldASCII reports whether s equals the lower-case lower, ignoring
+// ASCII case.
+func equalFoldASCII(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }

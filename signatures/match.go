@@ -8,8 +8,11 @@ import (
 	"github.com/sfblog/sfblog/event"
 )
 
-// MaxKept bounds how many events one rule keeps; every match is still counted.
-const MaxKept = 500
+// MaxKept bounds how many events one rule keeps; every match is still
+// counted. A finding shows a handful of them and the count; a correlation
+// pairs a few dozen. The events kept own their strings (the parsers copy
+// what an event holds), so this bounds the memory a long log can hold.
+const MaxKept = 64
 
 // Matcher is a catalog compiled for matching: rules indexed by event kind,
 // so an event is only tested against the rules that read its kind.
