@@ -264,9 +264,9 @@ type needle struct {
 	at   int    // the byte of s searched for first: not a letter if possible
 }
 
-// minNeedle is the shortest useful needle: shorter ones are found
+// minNeedle is the shortest useful needle: single bytes are found
 // everywhere.
-const minNeedle = 3
+const minNeedle = 2
 
 // needles returns strings one of which every match of the regular
 // expression expr holds, or nil when there is no useful set (a needle

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/internal/testkit/hostile"
 )
 
 // FuzzParse checks that Parse never panics and that what it emits is well
@@ -28,6 +29,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("04/16/2013|03:17:30.168 1F68:C14 INFO  :: Data Received - 1.2.3.4:5 (To Local Address: 6.7.8.9:10) 1 bytes: SIP/2.0 400 x\nms-diagnostics: 1.;\u201c;=\u201d\nl: -1\n\n\x00"))
 	f.Add([]byte("04/16/2013|03:17:30.168 1F68:C14 ERROR :: hr=0x80048821\n\x00\n  (80048821)\nSign-in address not found"))
 	f.Add([]byte("\uFEFF\r\n\r"))
+	f.Add(hostile.FoldedHeaders(50))
+	f.Add(hostile.UnterminatedBlocks(30))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lines := bytes.Count(data, []byte("\n")) + 1
