@@ -17,10 +17,10 @@ func TestNeedles(t *testing.T) {
 		{`\bOC/[234]\.`, []string{"OC/"}},
 		{`(?i)\b407\b|proxy authentication required`, []string{"407", "proxy authentication required"}},
 		{`(?im)^0x25$`, []string{"0x25"}},
-		{`(?m)^(48|42|43)$`, nil},             // needles of one byte
+		{`(?m)^(48|42|43)$`, nil}, // needles of one byte
 		{`(?i)/adfs/|\b(sts|fs)\.[a-z]`, []string{"/adfs/", "sts", "fs"}},
-		{`(?i)a|.*`, nil},                     // may match anything
-		{`(?i)zoë`, nil},                      // non-ASCII folding
+		{`(?i)a|.*`, nil},                                                // may match anything
+		{`(?i)zoë`, nil},                                                 // non-ASCII folding
 		{`(?i)certprov|cert(ificate)?[ _-]?provision`, []string{"cert"}}, // factored: cert(prov|...)
 	}
 	for _, tt := range tests {
