@@ -40,10 +40,12 @@ func main() {
 	cases := flag.String("cases", "testdata/logs/cases", "the sample cases the log is generated from")
 	corpus := flag.String("evtx", "testdata/evtx", "a folder of .evtx files to compare with evtxexport ('' to skip)")
 	keep := flag.Bool("keep", false, "keep the temporary folder (the binary and the last generated log)")
+	bin := flag.String("bin", "", "an sfblog binary to measure instead of building ./cmd/sfblog (an older build, to compare)")
+	tools := flag.String("tools", "analyze,parse,rg", "what to measure besides the bare scan: analyze, parse, rg")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, config{sizes: *sizes, runs: *runs, cases: *cases, corpus: *corpus, keep: *keep}); err != nil {
+	if err := run(ctx, config{sizes: *sizes, runs: *runs, cases: *cases, corpus: *corpus, keep: *keep, bin: *bin, tools: *tools}); err != nil {
 		fmt.Fprintf(os.Stderr, "benchcmp: %v\n", err)
 		os.Exit(1)
 	}
@@ -55,6 +57,8 @@ type config struct {
 	cases  string
 	corpus string
 	keep   bool
+	bin    string
+	tools  string
 }
 
 // Targets of issue 9, as fractions of the bare scan's throughput.
@@ -84,14 +88,21 @@ func run(ctx context.Context, c config) error {
 	} else {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "sfblog")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/sfblog")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("go build: %w", err)
+	bin := c.bin
+	if bin == "" {
+		bin = filepath.Join(dir, "sfblog")
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/sfblog")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("go build: %w", err)
+		}
+	}
+	want := map[string]bool{}
+	for _, t := range strings.Split(c.tools, ",") {
+		want[strings.TrimSpace(t)] = true
 	}
 	rg, rgErr := exec.LookPath("rg")
-	if rgErr != nil {
+	if rgErr != nil && want["rg"] {
 		fmt.Println("rg: not installed (Debian package ripgrep); skipped")
 	}
 	fmt.Printf("runs: %d per measurement, median time, largest peak RSS\n\n", c.runs)
@@ -125,20 +136,24 @@ func run(ctx context.Context, c config) error {
 		}
 		row("bare Go scan", scan, 0, false)
 		for _, t := range []struct {
+			tool   string
 			name   string
 			args   []string
 			target float64
 		}{
-			{"sfblog analyze", []string{"analyze", log}, analyzeTarget},
-			{"sfblog parse -f jsonl", []string{"parse", "-f", "jsonl", log}, parseTarget},
+			{"analyze", "sfblog analyze", []string{"analyze", log}, analyzeTarget},
+			{"parse", "sfblog parse -f jsonl", []string{"parse", "-f", "jsonl", log}, parseTarget},
 		} {
+			if !want[t.tool] {
+				continue
+			}
 			s, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, bin, t.args, devNull) })
 			if err != nil {
 				return fmt.Errorf("%s: %w", t.name, err)
 			}
 			row(t.name, s, t.target, true)
 		}
-		if rgErr == nil {
+		if rgErr == nil && want["rg"] {
 			// ripgrep behaves as --quiet when its output is /dev/null: give
 			// it a pipe so that it reads the whole file.
 			s, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, rg, []string{"ERROR", log}, pipe) })

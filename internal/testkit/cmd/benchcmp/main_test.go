@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/uccapilog"
+)
+
+const cases = "../../../../testdata/logs/cases"
+
+// The generated log is deterministic, at least as large as asked, a valid
+// client log (no problem), and its copies move forward a day at a time.
+func TestGenerate(t *testing.T) {
+	var a, b bytes.Buffer
+	n, err := generate(&a, cases, 3<<20)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, n, int64(3<<20))
+	assert.EqualValues(t, a.Len(), n)
+	_, err = generate(&b, cases, 3<<20)
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(a.Bytes(), b.Bytes()), "two runs differ")
+
+	kinds := map[string]int{}
+	days := map[string]bool{}
+	var last event.Event
+	problems, err := uccapilog.Parse(context.Background(), "gen", bytes.NewReader(a.Bytes()), func(ev event.Event) error {
+		kinds[ev.Kind]++
+		days[ev.Time.Format("2006-01-02")] = true
+		if ev.Kind == event.KindSIP {
+			assert.False(t, ev.Time.Before(last.Time), "line %d goes back in time", ev.Line)
+			last = ev
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Empty(t, problems)
+	assert.Greater(t, kinds[event.KindSIP], 1000)
+	assert.Greater(t, kinds[event.KindLog], 10)
+	assert.GreaterOrEqual(t, len(days), 5)
+	assert.True(t, days[firstDay.Format("2006-01-02")])
+	assert.Contains(t, a.String(), "\r\nDate: Tue, 02 Jan 2024 ", "SIP Date headers move with the copies")
+}
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("64MiB, 1GiB,512KiB,1000")
+	require.NoError(t, err)
+	assert.Equal(t, []int64{64 << 20, 1 << 30, 512 << 10, 1000}, got)
+	for _, bad := range []string{"", "x", "-1MiB", "1TB"} {
+		_, err := parseSizes(bad)
+		assert.Error(t, err, bad)
+	}
+	assert.Equal(t, "256MiB", formatSize(256<<20))
+	assert.Equal(t, "1GiB", formatSize(1<<30))
+}
