@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"regexp/syntax"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -20,10 +21,12 @@ import (
 // when it returns true they may or may not. It reads each byte once, with a
 // table look-up, allocates nothing, and is a few times faster than either
 // finder's own prefilter.
-func MayMatch(line []byte) bool { return theFilter.match(line) }
+func MayMatch(line []byte) bool { return theFilter().match(line) }
 
-// theFilter is built once from the HRESULT forms and texts.yaml.
-var theFilter = newFilter(KnownTexts())
+// theFilter is built from the HRESULT forms and texts.yaml on first use
+// (about a millisecond), not at start-up: a run that reads no text does
+// not pay for it.
+var theFilter = sync.OnceValue(func() *filter { return newFilter(KnownTexts()) })
 
 // The filter slides a window of the last four bytes over the line, each byte
 // reduced to a 5-bit class, and tests the 20-bit window against a hashed
@@ -225,7 +228,7 @@ func (f *filter) add(places [][]uint8, a anchor) {
 			return
 		}
 		for _, c := range places[i] {
-			walk(i+1, w<<5|uint32(c&^leadFlag))
+			walk(i+1, w<<8|uint32(c&^leadFlag))
 		}
 	}
 	walk(0, 0)
@@ -239,7 +242,7 @@ func (f *filter) match(line []byte) bool {
 	set, class := &f.set, &f.class
 	var w uint32
 	for i, b := range line {
-		w = (w<<5 | uint32(class[b])) & windowMask
+		w = w<<8 | uint32(class[b])
 		if h := hashWindow(w); set[h/64]&(1<<(h%64)) != 0 && f.confirm(line, i-3, w) {
 			return true
 		}
@@ -247,7 +250,7 @@ func (f *filter) match(line []byte) bool {
 	// Three bytes past the end, of class other: anchors shorter than the
 	// window end there.
 	for i := len(line); i < len(line)+3; i++ {
-		w = w << 5 & windowMask
+		w <<= 8
 		if h := hashWindow(w); set[h/64]&(1<<(h%64)) != 0 && f.confirm(line, i-3, w) {
 			return true
 		}

@@ -201,16 +201,18 @@ func compareEvtx(ctx context.Context, c config, bin string) error {
 		if err != nil {
 			return err
 		}
+		name, _ := filepath.Rel(c.corpus, f)
 		s, err := measure(ctx, c.runs, func() (sample, error) {
 			return child(ctx, bin, []string{"parse", "-f", "jsonl", f}, devNull)
 		})
 		if err != nil {
-			return fmt.Errorf("sfblog parse %s: %w", f, err)
+			// An empty or unreadable file: sfblog says so and exits 2.
+			fmt.Printf("%-62s %9s %11s %11s %8s (sfblog: %s)\n", name, formatSize(st.Size()), "-", "-", "-", firstLine(err))
+			continue
 		}
 		e, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, exp, []string{"-f", "xml", f}, devNull) })
-		name, _ := filepath.Rel(c.corpus, f)
 		if err != nil {
-			fmt.Printf("%-62s %9s %11s %11s %8s (%v)\n", name, formatSize(st.Size()), s.time.Round(time.Millisecond), "-", "-", err)
+			fmt.Printf("%-62s %9s %11s %11s %8s (evtxexport: %s)\n", name, formatSize(st.Size()), s.time.Round(time.Millisecond), "-", "-", firstLine(err))
 			continue
 		}
 		ratio := e.time.Seconds() / s.time.Seconds()
@@ -226,6 +228,19 @@ func compareEvtx(ctx context.Context, c config, bin string) error {
 			ratios[len(ratios)/2], ratios[0], len(below), len(ratios))
 	}
 	return nil
+}
+
+// firstLine is the last line of an error's first line of output, for a
+// table cell.
+func firstLine(err error) string {
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i > 10 {
+		msg = msg[i+2:]
+	}
+	return msg
 }
 
 // sample is one measurement.
