@@ -51,7 +51,8 @@ type attempt struct {
 	callID    string
 	done      bool
 	succeeded bool
-	skipped   int // steps not kept
+	skipped   int  // steps not kept
+	dropped   bool // past maxAttempts: counted, not kept
 }
 
 // tracker follows the sign-in of one input: it marks each REGISTER response
@@ -59,20 +60,24 @@ type attempt struct {
 // builds the attempts of the timeline. Its memory is bounded (see the
 // constants above).
 type tracker struct {
-	pending   map[string]register // Call-ID + CSeq number
-	order     []string            // keys of pending, oldest first
-	attempts  []*attempt
-	dropped   int // attempts not kept past maxAttempts
-	cur       *attempt
-	pre       []Step // sign-in steps seen while no attempt is open
-	preAt     time.Time
-	lastOK    string // Call-ID of the last successful registration (refreshes reuse it)
-	registers int
-	refusals  int
-	errors    int
-	untimed   int // failure texts without a time (a pasted note)
-	address   string
-	userAgent string
+	pending  map[string]register // Call-ID + CSeq number
+	order    []string            // keys of pending, oldest first
+	attempts []*attempt
+	dropped  int // attempts not kept past maxAttempts
+	// droppedFailed counts the failed ones among them, and lastDropped is
+	// the last of them decided, for the outcome.
+	droppedFailed int
+	lastDropped   *attempt
+	cur           *attempt
+	pre           []Step // sign-in steps seen while no attempt is open
+	preAt         time.Time
+	lastOK        string // Call-ID of the last successful registration (refreshes reuse it)
+	registers     int
+	refusals      int
+	errors        int
+	untimed       int // failure texts without a time (a pasted note)
+	address       string
+	userAgent     string
 }
 
 func newTracker() *tracker { return &tracker{pending: map[string]register{}} }
@@ -359,6 +364,8 @@ func (t *tracker) open(e *event.Event) {
 		t.attempts = append(t.attempts, a)
 	} else {
 		t.dropped++
+		a.dropped = true
+		a.Steps = nil
 	}
 	t.cur = a
 }
@@ -380,7 +387,7 @@ func (t *tracker) step(e *event.Event, s Step) {
 }
 
 func (a *attempt) addStep(s Step) {
-	if len(a.Steps) >= maxSteps {
+	if a.dropped || len(a.Steps) >= maxSteps {
 		a.skipped++
 		return
 	}
@@ -395,6 +402,12 @@ func (t *tracker) close(e *event.Event, ok bool, decisive string) {
 		return
 	}
 	a.done, a.succeeded = true, ok
+	if a.dropped {
+		if !ok {
+			t.droppedFailed++
+		}
+		t.lastDropped = a
+	}
 	a.Outcome = OutcomeFailed
 	if ok {
 		a.Outcome = OutcomeSucceeded

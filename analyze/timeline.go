@@ -28,9 +28,17 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 	}
 	sort.SliceStable(all, func(i, j int) bool { return attemptBefore(all[i], all[j], o) })
 	var lastDone *attempt
+	for _, t := range trs {
+		// Attempts past the cap are counted, and the last of them may be
+		// the one that decides the outcome.
+		s.Failures += t.droppedFailed
+		if a := t.lastDropped; a != nil && (lastDone == nil || attemptBefore(lastDone, a, o)) {
+			lastDone = a
+		}
+	}
 	for i, a := range all {
 		a.N = i + 1
-		if a.done {
+		if a.done && (lastDone == nil || !attemptBefore(a, lastDone, o)) {
 			lastDone = a
 		}
 		if a.done && !a.succeeded {
@@ -39,6 +47,11 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 				s.FirstFailure = a.Start
 			}
 			s.LastFailure = a.End
+		}
+	}
+	for _, t := range trs {
+		if a := t.lastDropped; a != nil && !a.succeeded && (s.LastFailure == "" || a.End > s.LastFailure) {
+			s.LastFailure = a.End // times of one client, as written: they sort as text
 		}
 	}
 	switch {
