@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sfblog/sfblog/parsers/internal/delimited"
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
@@ -83,35 +84,35 @@ var multiValued = []string{"proxyaddresses", "objectclass"}
 // csv parses the csvde and Export-Csv forms.
 func (p *parser) csv(r io.Reader) error {
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
-	rows := newRowReader(lines, ',', maxRecordLines)
+	rows := delimited.NewReader(lines, ',', maxRecordLines)
 	var header []string
 	for {
-		rec, ok := rows.next()
+		rec, ok := rows.Next()
 		if !ok {
 			break
 		}
-		for _, pr := range rec.problems {
+		for _, pr := range rec.Problems {
 			p.problem(pr.Line, "%s", pr.Msg)
 		}
 		if header == nil {
-			if len(rec.fields) == 1 && strings.HasPrefix(rec.fields[0], "#TYPE ") {
+			if len(rec.Fields) == 1 && strings.HasPrefix(rec.Fields[0], "#TYPE ") {
 				continue
 			}
-			header = rec.fields
+			header = rec.Fields
 			continue
 		}
-		if len(rec.fields) == 1 && strings.TrimSpace(rec.fields[0]) == "" {
+		if len(rec.Fields) == 1 && strings.TrimSpace(rec.Fields[0]) == "" {
 			continue // a blank line
 		}
-		if rec.unclosed {
-			p.problem(rec.line, "damaged row skipped")
+		if rec.Unclosed {
+			p.problem(rec.Line, "damaged row skipped")
 			continue
 		}
-		if len(rec.fields) != len(header) {
-			p.problem(rec.line, "row has %d values for %d columns", len(rec.fields), len(header))
+		if len(rec.Fields) != len(header) {
+			p.problem(rec.Line, "row has %d values for %d columns", len(rec.Fields), len(header))
 		}
-		u := user{line: rec.line, endLine: rec.endLine, text: rec.text}
-		for i, v := range rec.fields {
+		u := user{line: rec.Line, endLine: rec.EndLine, text: rec.Text}
+		for i, v := range rec.Fields {
 			if i >= len(header) {
 				break
 			}
@@ -120,7 +121,7 @@ func (p *parser) csv(r io.Reader) error {
 			if contains(multiValued, strings.ToLower(name)) && !typeName(v) {
 				values = strings.Split(v, ";")
 			}
-			p.set(&u, name, values, rec.line)
+			p.set(&u, name, values, rec.Line)
 		}
 		if err := p.send(&u); err != nil {
 			return err

@@ -45,6 +45,7 @@ import (
 	"time"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/internal/localtime"
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
@@ -667,7 +668,7 @@ func hexID(s string) string {
 // date returns an unambiguous local date as RFC 3339 (read as UTC), else
 // the text as written.
 func date(s string) string {
-	if t, _, ok := parseLocalDateTime(s); ok {
+	if t, _, ok := localtime.Parse(s); ok {
 		return t.Format(time.RFC3339)
 	}
 	return s

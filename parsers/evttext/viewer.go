@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/internal/delimited"
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
@@ -69,7 +70,7 @@ type viewerRow struct {
 // forms.
 func (p *parser) viewer(r io.Reader, delim byte) error {
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
-	rows := newRowReader(lines, delim, maxRecordLines)
+	rows := delimited.NewReader(lines, delim, maxRecordLines)
 	dates := &dateOrder{}
 	var pending []viewerRow
 	flush := func() error {
@@ -91,37 +92,37 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 	}
 	header := true
 	for {
-		rec, ok := rows.next()
+		rec, ok := rows.Next()
 		if !ok {
 			break
 		}
-		for _, pr := range rec.problems {
+		for _, pr := range rec.Problems {
 			p.problem(pr.Line, "%s", pr.Msg)
 		}
 		if header {
 			header = false
-			if len(rec.fields) < len(viewerColumns) {
+			if len(rec.Fields) < len(viewerColumns) {
 				return fmt.Errorf("evttext: %s: no Event Viewer header row", p.path)
 			}
 			continue
 		}
-		if len(rec.fields) == 1 && strings.TrimSpace(rec.fields[0]) == "" {
+		if len(rec.Fields) == 1 && strings.TrimSpace(rec.Fields[0]) == "" {
 			continue // a blank line
 		}
-		if len(rec.fields) < 4 || !isDigits(strings.TrimSpace(rec.fields[3])) {
-			p.problem(rec.line, "row without a numeric Event ID, skipped")
+		if len(rec.Fields) < 4 || !isDigits(strings.TrimSpace(rec.Fields[3])) {
+			p.problem(rec.Line, "row without a numeric Event ID, skipped")
 			continue
 		}
 		f := func(i int) string {
-			if i < len(rec.fields) {
-				return rec.fields[i]
+			if i < len(rec.Fields) {
+				return rec.Fields[i]
 			}
 			return ""
 		}
 		desc := f(5)
-		if len(rec.fields) > 6 {
+		if len(rec.Fields) > 6 {
 			// An unquoted description holding the delimiter.
-			desc = strings.Join(rec.fields[5:], string(delim))
+			desc = strings.Join(rec.Fields[5:], string(delim))
 		}
 		tr := textRecord{
 			level:   f(0),
@@ -130,16 +131,16 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			task:    f(4),
 			message: desc,
 		}
-		ev := event.Event{Line: rec.line, EndLine: rec.endLine, Text: rec.text}
+		ev := event.Event{Line: rec.Line, EndLine: rec.EndLine, Text: rec.Text}
 		tr.set(&ev)
 		date := strings.TrimSpace(f(1))
 		if dates.observe(date) {
-			p.problem(rec.line, "dates in both day/month orders: read in the order learnt first")
+			p.problem(rec.Line, "dates in both day/month orders: read in the order learnt first")
 		}
 		pending = append(pending, viewerRow{ev: ev, date: date, ambiguous: ambiguous(date)})
 		if dates.known() || len(pending) >= maxPending {
 			if !dates.known() && anyAmbiguous(pending) {
-				dates.decideLate(p, rec.line)
+				dates.decideLate(p, rec.Line)
 			}
 			if err := flush(); err != nil {
 				return err

@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/internal/localtime"
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
@@ -454,7 +455,7 @@ func (p *parser) stripchart(n int, s string) error {
 	}
 	if m := currentRe.FindStringSubmatch(s); m != nil {
 		p.chart.started = true
-		t, hasTime, ok := parseLocalDateTime(m[1])
+		t, hasTime, ok := localtime.Parse(m[1])
 		if ok && hasTime {
 			p.chart.base, p.chart.prev, p.chart.dated = t, t, true
 		} else {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/internal/localtime"
 	"github.com/sfblog/sfblog/internal/textenc"
 )
 
@@ -334,7 +335,7 @@ func TestParseLocalDateTime(t *testing.T) {
 		{"unspecified", ""},
 	}
 	for _, tt := range tests {
-		tm, _, ok := parseLocalDateTime(tt.in)
+		tm, _, ok := localtime.Parse(tt.in)
 		if tt.want == "" {
 			assert.False(t, ok, tt.in)
 			continue

@@ -1,4 +1,7 @@
-package certutil
+// Package localtime reads dates and times as Windows tools print them in
+// the short formats of the user's locale (w32tm, certutil), when the
+// reading is unambiguous.
+package localtime
 
 import (
 	"regexp"
@@ -20,14 +23,14 @@ var months = map[string]time.Month{
 	"sep": time.September, "oct": time.October, "nov": time.November, "dec": time.December,
 }
 
-// parseLocalDateTime reads a date and time written in the user's locale
+// Parse reads a date and time written in the user's locale
 // and returns it as a wall-clock time (in time.UTC, which here only means
 // "no zone"). It succeeds only when the reading is unambiguous: a four-digit
 // first field is a year (y-m-d); dots mean day first (d.m.y); a month name
 // is its month; with slashes or dashes the field above 12 is the day, and
 // when both are 12 or less the date is ambiguous unless they are equal.
 // hasTime reports whether s carried a time of day.
-func parseLocalDateTime(s string) (t time.Time, hasTime, ok bool) {
+func Parse(s string) (t time.Time, hasTime, ok bool) {
 	m := dateTimeRe.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || m[2] != m[4] {
 		return time.Time{}, false, false
