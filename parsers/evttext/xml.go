@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/parsers/evtx"
 )
 
 // Event XML comes as a sequence of <Event> elements without a root
@@ -260,7 +261,7 @@ func (p *parser) xmlEvent(root *node, line int) (event.Event, bool) {
 		p.problem(line, "event without System/EventID, skipped")
 		return ev, false
 	}
-	var items []dataItem
+	var items []evtx.DataItem
 	for _, c := range root.children {
 		switch c.name {
 		case "System":
@@ -277,7 +278,7 @@ func (p *parser) xmlEvent(root *node, line int) (event.Event, bool) {
 			items = leaves(c, "", items)
 		}
 	}
-	setData(&ev, items)
+	evtx.SetData(&ev, items)
 	return ev, true
 }
 
@@ -326,18 +327,10 @@ func (p *parser) system(sys *node, ev *event.Event) {
 	}
 }
 
-// dataItem is one value of the data sections, in document order.
-type dataItem struct {
-	key   string // field name after "evt.data."
-	path  string // element path, used when key collides
-	value string
-	named bool // key is an EventData Name or position: never replaced by path
-}
-
 // eventData collects the values of an EventData element: named Data
 // elements by name, unnamed ones by their 1-based position among the Data
 // elements, anything else by leaf name.
-func eventData(ed *node, items []dataItem) []dataItem {
+func eventData(ed *node, items []evtx.DataItem) []evtx.DataItem {
 	pos := 0
 	for _, c := range ed.children {
 		if c.name != "Data" {
@@ -349,7 +342,7 @@ func eventData(ed *node, items []dataItem) []dataItem {
 		if v, ok := c.attr("Name"); ok && v != "" {
 			key = v
 		}
-		items = append(items, dataItem{key: key, path: key, value: c.text.String(), named: true})
+		items = append(items, evtx.DataItem{Key: key, Path: key, Value: c.text.String(), Named: true})
 		for _, cc := range c.children {
 			items = leaves(cc, key, items)
 		}
@@ -359,7 +352,7 @@ func eventData(ed *node, items []dataItem) []dataItem {
 
 // leaves appends the leaf elements and the attributes below n (n
 // included), each keyed by its name and carrying its path for collisions.
-func leaves(n *node, prefix string, items []dataItem) []dataItem {
+func leaves(n *node, prefix string, items []evtx.DataItem) []evtx.DataItem {
 	p := n.name
 	if prefix != "" {
 		p = prefix + "." + n.name
@@ -368,11 +361,11 @@ func leaves(n *node, prefix string, items []dataItem) []dataItem {
 		if a.Name.Space == "xmlns" || a.Name.Local == "xmlns" {
 			continue
 		}
-		items = append(items, dataItem{key: a.Name.Local, path: p + "." + a.Name.Local, value: a.Value})
+		items = append(items, evtx.DataItem{Key: a.Name.Local, Path: p + "." + a.Name.Local, Value: a.Value})
 	}
 	if len(n.children) == 0 {
 		if len(n.attrs) == 0 || n.text.Len() > 0 {
-			items = append(items, dataItem{key: n.name, path: p, value: n.text.String()})
+			items = append(items, evtx.DataItem{Key: n.name, Path: p, Value: n.text.String()})
 		}
 		return items
 	}
@@ -380,35 +373,4 @@ func leaves(n *node, prefix string, items []dataItem) []dataItem {
 		items = leaves(c, p, items)
 	}
 	return items
-}
-
-// setData writes evt.data.KEY for every item and evt.data.all, as the
-// .evtx parser does: a leaf name used more than once is replaced by its
-// path; a key still repeated gets "[2]", "[3]", ... in document order.
-func setData(ev *event.Event, items []dataItem) {
-	if len(items) == 0 {
-		return
-	}
-	count := make(map[string]int, len(items))
-	for _, it := range items {
-		count[it.key]++
-	}
-	seen := make(map[string]int, len(items))
-	var all strings.Builder
-	for i, it := range items {
-		key := it.key
-		if count[key] > 1 && !it.named {
-			key = it.path
-		}
-		seen[key]++
-		if n := seen[key]; n > 1 {
-			key += "[" + strconv.Itoa(n) + "]"
-		}
-		ev.Set("evt.data."+key, it.value)
-		if i > 0 {
-			all.WriteByte('\n')
-		}
-		all.WriteString(it.value)
-	}
-	ev.Set("evt.data.all", all.String())
 }

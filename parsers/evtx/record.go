@@ -20,12 +20,13 @@ type header struct {
 	time time.Time
 }
 
-// dataItem is one value of the data sections, in document order.
-type dataItem struct {
-	key   string // field name after "evt.data."
-	path  string // element path, used when key collides
-	value string
-	named bool // key is an EventData Name or position: never replaced by path
+// DataItem is one value of the data sections, in document order.
+// DataItem is one value of a record's EventData or UserData, for SetData.
+type DataItem struct {
+	Key   string // field name after "evt.data."
+	Path  string // element path, used when Key collides
+	Value string
+	Named bool // Key is an EventData Name or position: never replaced by Path
 }
 
 // toEvent turns the decoded tree of a record into a normalized event.
@@ -38,7 +39,7 @@ func (t *tree) toEvent(path string, h header) event.Event {
 		Fields:   make(map[string]string, 24),
 	}
 	root := t.root()
-	var items []dataItem
+	var items []DataItem
 	var sys sysInfo
 	for c := t.elems[root].firstChild; c >= 0; c = t.elems[c].nextSibling {
 		switch t.elems[c].name {
@@ -61,7 +62,7 @@ func (t *tree) toEvent(path string, h header) event.Event {
 	if ev.Time.IsZero() {
 		ev.Time = h.time
 	}
-	setData(&ev, items)
+	SetData(&ev, items)
 	ev.Text = text(&ev, items)
 	return ev
 }
@@ -167,7 +168,7 @@ func (t *tree) system(sys int32, ev *event.Event) sysInfo {
 // eventData collects the values of an EventData element: named Data
 // elements by name, unnamed ones by their 1-based position among the Data
 // elements, anything else (Binary, complex content) by leaf name.
-func (t *tree) eventData(ed int32, items []dataItem) []dataItem {
+func (t *tree) eventData(ed int32, items []DataItem) []DataItem {
 	pos := 0
 	for c := t.elems[ed].firstChild; c >= 0; c = t.elems[c].nextSibling {
 		e := &t.elems[c]
@@ -180,7 +181,7 @@ func (t *tree) eventData(ed int32, items []dataItem) []dataItem {
 		if a, ok := t.findAttr(c, "Name"); ok && a.value != "" {
 			key = a.value
 		}
-		items = append(items, dataItem{key: key, path: key, value: e.text, named: true})
+		items = append(items, DataItem{Key: key, Path: key, Value: e.text, Named: true})
 		if e.firstChild >= 0 {
 			// Binary XML nested in a Data value: keep its leaves too.
 			for cc := e.firstChild; cc >= 0; cc = t.elems[cc].nextSibling {
@@ -193,7 +194,7 @@ func (t *tree) eventData(ed int32, items []dataItem) []dataItem {
 
 // leaves appends the leaf elements and the attributes below e (e
 // included), each keyed by its name and carrying its path for collisions.
-func (t *tree) leaves(e int32, prefix string, items []dataItem) []dataItem {
+func (t *tree) leaves(e int32, prefix string, items []DataItem) []DataItem {
 	el := &t.elems[e]
 	p := el.name
 	if prefix != "" {
@@ -204,11 +205,11 @@ func (t *tree) leaves(e int32, prefix string, items []dataItem) []dataItem {
 		if a.dropped || a.name == "xmlns" || strings.HasPrefix(a.name, "xmlns:") {
 			continue
 		}
-		items = append(items, dataItem{key: a.name, path: p + "." + a.name, value: a.value})
+		items = append(items, DataItem{Key: a.name, Path: p + "." + a.name, Value: a.value})
 	}
 	if el.firstChild < 0 {
 		if el.attrLo == el.attrHi || el.text != "" {
-			items = append(items, dataItem{key: el.name, path: p, value: el.text})
+			items = append(items, DataItem{Key: el.name, Path: p, Value: el.text})
 		}
 		return items
 	}
@@ -218,40 +219,41 @@ func (t *tree) leaves(e int32, prefix string, items []dataItem) []dataItem {
 	return items
 }
 
-// setData writes evt.data.KEY for every item and evt.data.all. A leaf name
+// SetData writes evt.data.KEY for every item and evt.data.all. A leaf name
 // used more than once is replaced by its path; a key still repeated gets
-// "[2]", "[3]", ... in document order.
-func setData(ev *event.Event, items []dataItem) {
+// "[2]", "[3]", ... in document order. Readers of event logs saved in other
+// forms (XML) use it so that their records carry the same fields.
+func SetData(ev *event.Event, items []DataItem) {
 	if len(items) == 0 {
 		return
 	}
 	count := make(map[string]int, len(items))
 	for _, it := range items {
-		count[it.key]++
+		count[it.Key]++
 	}
 	seen := make(map[string]int, len(items))
 	var all strings.Builder
 	for i, it := range items {
-		key := it.key
-		if count[key] > 1 && !it.named {
-			key = it.path
+		key := it.Key
+		if count[key] > 1 && !it.Named {
+			key = it.Path
 		}
 		seen[key]++
 		if n := seen[key]; n > 1 {
 			key += "[" + strconv.Itoa(n) + "]"
 		}
-		ev.Set("evt.data."+key, it.value)
+		ev.Set("evt.data."+key, it.Value)
 		if i > 0 {
 			all.WriteByte('\n')
 		}
-		all.WriteString(it.value)
+		all.WriteString(it.Value)
 	}
 	ev.Set("evt.data.all", all.String())
 }
 
 // text renders the one-line excerpt of a record:
 // "Channel/Provider EventID Level=L Computer=C: value | value".
-func text(ev *event.Event, items []dataItem) string {
+func text(ev *event.Event, items []DataItem) string {
 	var sb strings.Builder
 	sb.WriteString(ev.Get("evt.channel"))
 	sb.WriteByte('/')
@@ -268,8 +270,8 @@ func text(ev *event.Event, items []dataItem) string {
 	sb.WriteString(ev.Get("evt.computer"))
 	sep := ": "
 	for _, it := range items {
-		v := oneLine(it.value)
-		if v == "" || it.key == "Binary" {
+		v := oneLine(it.Value)
+		if v == "" || it.Key == "Binary" {
 			// Binary data is kept in evt.data.Binary; as hex it is noise
 			// in an excerpt.
 			continue
