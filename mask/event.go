@@ -108,26 +108,60 @@ func isInsertion(v string) bool {
 // value whose name says secret (Winlogon DefaultPassword) has its data
 // masked. e itself is not changed.
 func Event(e *event.Event) event.Event {
-	m := *e
-	if e.Fields != nil {
-		m.Fields = make(map[string]string, len(e.Fields))
-		for k, v := range e.Fields {
-			m.Fields[k] = Field(k, v)
-		}
-		if SecretName(e.Fields["reg.name"]) {
-			if v, ok := m.Fields["reg.data"]; ok {
-				m.Fields["reg.data"] = wholeValue(v)
-			}
-		}
-	}
-	vals := secretValues(e)
-	m.Text = removeValues(Secrets(e.Text), vals)
-	if len(vals) > 0 {
-		for k, v := range m.Fields {
-			m.Fields[k] = removeValues(v, vals)
-		}
-	}
+	var m event.Event
+	EventInto(&m, e)
 	return m
+}
+
+// EventInto is [Event] into dst, whose field map is reused: a caller that
+// masks many events (sfblog parse) allocates one map, not one per event.
+// The map is cleared first; it stays empty (and nil when dst had none)
+// when e has no fields. dst must not be e.
+func EventInto(dst, e *event.Event) {
+	fields := dst.Fields
+	*dst = *e
+	dst.Fields = fields
+	clear(fields)
+	if e.Fields != nil && fields == nil {
+		dst.Fields = make(map[string]string, len(e.Fields))
+	}
+	// One pass over the fields: each is masked as Field masks it, and the
+	// values of the fields whose names say secret are kept to be removed
+	// from the text and the other fields (secretValues).
+	var vals []string
+	regSecret := len(e.Fields) > 0 && SecretName(e.Fields["reg.name"])
+	for k, v := range e.Fields {
+		if v == "" {
+			dst.Fields[k] = v
+			continue
+		}
+		if h, ok := strings.CutPrefix(k, "sip.header."); ok {
+			dst.Fields[k] = headerValue(h, v)
+			continue
+		}
+		var masked string
+		switch {
+		case SecretName(k[strings.LastIndexByte(k, '.')+1:]):
+			masked = wholeValue(v)
+			dst.Fields[k] = masked
+		case k == "reg.data" && regSecret:
+			dst.Fields[k] = wholeValue(Secrets(v))
+			masked = wholeValue(v)
+		default:
+			dst.Fields[k] = Secrets(v)
+			continue
+		}
+		if masked != v {
+			vals = appendValue(vals, v)
+		}
+	}
+	vals = sortValues(vals)
+	dst.Text = removeValues(Secrets(e.Text), vals)
+	if len(vals) > 0 {
+		for k, v := range dst.Fields {
+			dst.Fields[k] = removeValues(v, vals)
+		}
+	}
 }
 
 // EventText masks s, a text rendered from e (an excerpt of e.Text):
@@ -151,10 +185,26 @@ func secretValues(e *event.Event) []string {
 		if !secret || wholeValue(v) == v {
 			continue
 		}
-		vals = append(vals, strings.TrimSpace(v))
-		if one := strings.Join(strings.Fields(v), " "); one != vals[len(vals)-1] {
-			vals = append(vals, one)
-		}
+		vals = appendValue(vals, v)
+	}
+	return sortValues(vals)
+}
+
+// appendValue appends the secret value v as written (trimmed) and, when
+// different, with its white space collapsed.
+func appendValue(vals []string, v string) []string {
+	vals = append(vals, strings.TrimSpace(v))
+	if one := strings.Join(strings.Fields(v), " "); one != vals[len(vals)-1] {
+		vals = append(vals, one)
+	}
+	return vals
+}
+
+// sortValues sorts vals longest first (then in byte order) and drops
+// duplicates: a value inside a longer one is removed after it.
+func sortValues(vals []string) []string {
+	if len(vals) < 2 {
+		return vals
 	}
 	slices.SortFunc(vals, func(a, b string) int {
 		if len(a) != len(b) {

@@ -67,3 +67,22 @@ func TestEventSIP(t *testing.T) {
 	}
 	assert.Equal(t, "sip:bob@contoso.com", m.Fields["sip.from.uri"])
 }
+
+func TestEventInto(t *testing.T) {
+	e := &event.Event{Kind: event.KindLog, Text: "password: Hunter2", Fields: map[string]string{"log.message": "token=abc&x=1", "evt.data.Token": "abc"}}
+	dst := event.Event{Path: "old", Fields: map[string]string{"stale": "x"}}
+	reused := dst.Fields
+	EventInto(&dst, e)
+	assert.Equal(t, Event(e), dst)
+	assert.Equal(t, map[string]string{"log.message": "token=<masked>&x=1", "evt.data.Token": Masked}, dst.Fields)
+	dst.Fields["probe"] = "y"
+	assert.Equal(t, "y", reused["probe"], "the map is reused")
+
+	// No fields: Event keeps nil, EventInto leaves the reused map empty.
+	none := &event.Event{Text: "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"}
+	assert.Nil(t, Event(none).Fields)
+	EventInto(&dst, none)
+	assert.Empty(t, dst.Fields)
+	assert.NotNil(t, dst.Fields)
+	assert.Equal(t, "Authorization: Bearer <masked>", dst.Text)
+}

@@ -1,0 +1,47 @@
+package mask_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
+	"github.com/sfblog/sfblog/signatures"
+)
+
+// TestEventSamples: every field and the text of every event of the sample
+// bundles and of the event log corpus mask as the reference (the Event of
+// before EventInto) masks them, on its own and into a reused event.
+func TestEventSamples(t *testing.T) {
+	paths, err := filepath.Glob("../testdata/logs/*.zip")
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	paths = append(paths, "../testdata/evtx")
+	cat, err := signatures.Default()
+	require.NoError(t, err)
+	a := analyze.New(signatures.NewMatcher(cat), analyze.Options{})
+	var reused event.Event
+	n, changed := 0, 0
+	_, err = a.Events(context.Background(), paths, func(e *event.Event) error {
+		want := mask.RefEvent(e)
+		require.Equal(t, want, mask.Event(e), "%s:%d#%d", e.Path, e.Line, e.RecordID)
+		mask.EventInto(&reused, e)
+		require.Equal(t, len(want.Fields), len(reused.Fields))
+		for k, v := range want.Fields {
+			require.Equal(t, v, reused.Fields[k], "%s:%d#%d %s", e.Path, e.Line, e.RecordID, k)
+		}
+		require.Equal(t, want.Text, reused.Text)
+		n++
+		if want.Text != e.Text {
+			changed++
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Greater(t, n, 10000)
+	require.Greater(t, changed, 100, "the samples hold secrets")
+}
