@@ -20,6 +20,7 @@ import (
 	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers"
+	"github.com/sfblog/sfblog/parsers/uccapilog"
 	"github.com/sfblog/sfblog/redact"
 	"github.com/sfblog/sfblog/signatures"
 )
@@ -52,6 +53,7 @@ type Analyzer struct {
 	m   *signatures.Matcher
 	opt Options
 	tap func(*event.Event) error // sees every event (sfblog parse)
+	sip sipFilter                // the SIP blocks of a client log the analysis reads
 }
 
 // New returns an Analyzer for the catalog compiled in m.
@@ -62,7 +64,7 @@ func New(m *signatures.Matcher, opt Options) *Analyzer {
 	if opt.Jobs <= 0 {
 		opt.Jobs = runtime.GOMAXPROCS(0)
 	}
-	return &Analyzer{m: m, opt: opt}
+	return &Analyzer{m: m, opt: opt, sip: newSIPFilter(m)}
 }
 
 // ErrNoInput is returned when not one input could be read.
@@ -74,8 +76,11 @@ type input struct {
 	col       *signatures.Collector
 	tr        *tracker
 	zone      zoneVotes
-	first     *event.Event
-	last      *event.Event
+	first     *event.Event     // &firstAt once an event has a time
+	last      *event.Event     // &lastAt
+	firstAt   event.Event      // the time of the earliest event (Time and Local only)
+	lastAt    event.Event      // the time of the latest event
+	skipped   bool             // a SIP block was counted without its event
 	computers map[string]int   // computer names the events name, with counts
 	facts     *facts           // what derived checks need
 	red       *redact.Redactor // learns personal names, with --redact
@@ -208,7 +213,13 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 			in.Errors = append(in.Errors, err.Error())
 		}
 	default:
-		problems, err = parsers.ParseText(ctx, in.Format, e.Path, br, in.sink(a))
+		opt := parsers.TextOptions{}
+		if a.tap == nil {
+			// sfblog parse shows every event; an analysis only the SIP
+			// blocks that something reads.
+			opt.KeepSIP = in.keepSIP(a)
+		}
+		problems, err = opt.Parse(ctx, in.Format, e.Path, br, in.sink(a))
 		if err != nil {
 			in.Errors = append(in.Errors, err.Error())
 		}
@@ -238,11 +249,7 @@ func (in *input) sink(a *Analyzer) event.Sink {
 			return nil
 		}
 		e := &ev
-		in.Events++
-		if in.Kinds == nil {
-			in.Kinds = map[string]int{}
-		}
-		in.Kinds[e.Kind]++
+		in.count(e)
 		if c := computerOf(e); c != "" {
 			if in.computers == nil {
 				in.computers = map[string]int{}
@@ -252,14 +259,6 @@ func (in *input) sink(a *Analyzer) event.Sink {
 		in.facts.observe(e)
 		if in.red != nil {
 			in.red.Learn(e)
-		}
-		if !e.Time.IsZero() {
-			if in.first == nil || e.Time.Before(in.first.Time) {
-				in.first = e
-			}
-			if in.last == nil || e.Time.After(in.last.Time) {
-				in.last = e
-			}
 		}
 		in.tr.annotate(e)
 		if a.opt.ClientOffset != nil {
@@ -273,6 +272,64 @@ func (in *input) sink(a *Analyzer) event.Sink {
 		return nil
 	}
 }
+
+// count counts an event in the input's statistics: events, kinds, first
+// and last time.
+func (in *input) count(e *event.Event) {
+	in.Events++
+	if in.Kinds == nil {
+		in.Kinds = map[string]int{}
+	}
+	in.Kinds[e.Kind]++
+	if e.Time.IsZero() {
+		return
+	}
+	if in.first == nil || e.Time.Before(in.first.Time) {
+		in.firstAt = event.Event{Time: e.Time, Local: e.Local}
+		in.first = &in.firstAt
+	}
+	if in.last == nil || e.Time.After(in.last.Time) {
+		in.lastAt = event.Event{Time: e.Time, Local: e.Local}
+		in.last = &in.lastAt
+	}
+}
+
+// keepSIP returns the client-log parser's SIP block filter for the input:
+// a block the analysis does not read is counted as the event it would
+// have been, and not built.
+func (in *input) keepSIP(a *Analyzer) func(uccapilog.BlockView) bool {
+	// A log has a few dozen kinds of blocks: each is judged once.
+	judged := map[uccapilog.BlockView]bool{}
+	return func(v uccapilog.BlockView) bool {
+		kind := v
+		kind.Line, kind.Time = 0, time.Time{}
+		keep, ok := judged[kind]
+		if !ok {
+			keep = a.sip.keep(kind)
+			if len(judged) == maxJudged {
+				clear(judged)
+			}
+			judged[kind] = keep
+		}
+		if keep {
+			return true
+		}
+		e := event.Event{Source: event.SourceUccApilog, Kind: event.KindSIP, Path: in.Path, Line: v.Line,
+			Time: v.Time, Local: !v.Time.IsZero()}
+		if !a.inWindow(&e) {
+			return false
+		}
+		in.count(&e)
+		if in.red != nil && !in.skipped {
+			in.red.Learn(&e) // the profile folder of the path
+		}
+		in.skipped = true
+		return false
+	}
+}
+
+// maxJudged bounds the kinds of SIP blocks an input remembers.
+const maxJudged = 1024
 
 // inWindow applies --since/--until. A client log's local time is placed in
 // UTC with --client-utc-offset, else compared as a wall-clock time; events
@@ -610,4 +667,99 @@ func exactSkew(e *event.Event, zone time.Duration) {
 		return
 	}
 	e.Set("sip.clock_skew", strconv.FormatInt(off+int64(zone/time.Second), 10))
+}
+
+// sipFilter says which SIP blocks of a client log an analysis reads, in
+// the disjunctive form of signatures.Matcher.Needs: a block is read when
+// it meets one of the clauses. Most blocks of a healthy log (presence
+// NOTIFYs, SERVICE, SUBSCRIBE, calls) meet none: not building their events
+// is half the time of an analysis.
+type sipFilter []signatures.Clause
+
+// newSIPFilter is what the catalog compiled in m reads of SIP events,
+// and what the analyzer itself reads: REGISTER requests and responses
+// (the sign-in tracker, which adds signin.result and
+// sip.request.credentials) and received messages with a Date header (the
+// client's UTC offset, the exact clock skew).
+func newSIPFilter(m *signatures.Matcher) sipFilter {
+	var f sipFilter
+	if m != nil {
+		f = m.Needs(event.KindSIP)
+	}
+	return append(f,
+		signatures.Clause{{Field: "sip.method", Values: []string{"register"}}},
+		signatures.Clause{{Field: "sip.cseq.method", Values: []string{"register"}}},
+		signatures.Clause{{Field: "sip.date_offset"}},
+	)
+}
+
+// keep reports whether the block v may meet a clause.
+func (f sipFilter) keep(v uccapilog.BlockView) bool {
+	for _, c := range f {
+		if meetsClause(c, v) {
+			return true
+		}
+	}
+	return false
+}
+
+func meetsClause(c signatures.Clause, v uccapilog.BlockView) bool {
+	for _, n := range c {
+		if !meetsNeed(n, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// meetsNeed reports whether the event of block v may meet n once built and
+// annotated. A field the view says nothing of may: the block is kept.
+func meetsNeed(n signatures.Need, v uccapilog.BlockView) bool {
+	switch n.Field {
+	case "sip.method":
+		return oneOf(v.Method, n.Values)
+	case "sip.cseq.method":
+		return oneOf(v.CSeqMethod, n.Values)
+	case "sip.direction":
+		return oneOf(v.Direction, n.Values)
+	case "sip.status":
+		return oneOf(v.Status, n.Values)
+	case "sip.type":
+		if v.Method != "" {
+			return oneOf("request", n.Values)
+		}
+		return oneOf("response", n.Values)
+	case "sip.date_offset", "sip.clock_skew":
+		// Derived from the Date header of a received message (the parser;
+		// exactSkew).
+		return v.Date && v.Direction == "received"
+	case "sip.header.date":
+		return v.Date
+	case "sip.header.ms-diagnostics", "sip.header.ms-diagnostics-public":
+		return v.Diagnostics
+	case FieldResult, FieldCredentials:
+		// The tracker sets them on the responses to REGISTER it receives.
+		return v.Status != "" && v.Direction != "sent" && strings.EqualFold(v.CSeqMethod, "REGISTER")
+	}
+	if strings.HasPrefix(n.Field, "diag.") {
+		return v.Diagnostics
+	}
+	return true
+}
+
+// oneOf reports whether the field value s is present and one of values
+// (any value when values is nil), ignoring case as signatures compare.
+func oneOf(s string, values []string) bool {
+	if s == "" {
+		return false
+	}
+	if values == nil {
+		return true
+	}
+	for _, w := range values {
+		if strings.EqualFold(s, w) {
+			return true
+		}
+	}
+	return false
 }

@@ -52,7 +52,21 @@ type facts struct {
 
 func newFacts() *facts { return &facts{dns: map[string]*event.Event{}} }
 
+// reLoginFailure finds a failure code next to the online login endpoints.
+// Every match holds one word of each of loginWords and loginCodeWords.
 var reLoginFailure = regexp.MustCompile(`(?i)(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl).*(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b)|(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b).*(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl)`)
+
+var (
+	loginWords     = []string{"login.microsoftonline.com", "login.windows.net", "msoidsvc", "idcrl"}
+	loginCodeWords = []string{"0x8007", "0x8004", "407"}
+)
+
+// isLoginFailure is reLoginFailure.MatchString(text), cheaper on the many
+// lines that hold no login endpoint.
+func isLoginFailure(text string) bool {
+	ascii := isASCII(text)
+	return mayHold(text, ascii, loginWords) && mayHold(text, ascii, loginCodeWords) && reLoginFailure.MatchString(text)
+}
 
 // observe keeps what e contributes to the checks.
 func (f *facts) observe(e *event.Event) {
@@ -115,7 +129,7 @@ func (f *facts) observe(e *event.Event) {
 			f.certs = append(f.certs, e)
 		}
 	case event.KindHRESULT, event.KindLog:
-		if f.login == nil && e.Source == event.SourceUccApilog && reLoginFailure.MatchString(e.Text) {
+		if f.login == nil && e.Source == event.SourceUccApilog && isLoginFailure(e.Text) {
 			f.login = e
 		}
 	case event.KindUIText:

@@ -328,17 +328,106 @@ var (
 	reAuth         = regexp.MustCompile(`(?i)idcrl|msoidsvc|sign-?in assistant|logonidentity|login\.microsoftonline|certprov|0x8004882|0x800488`)
 )
 
+// Words one of which every match of reAutodiscover, reDNS and reAuth
+// holds, in lower case: most lines hold none, and looking for a few words
+// is far cheaper than running the expressions.
+var (
+	autodiscoverWords = []string{"discover"}
+	dnsWords          = []string{"_sip", "dns", "srv", "0x8007"}
+	authWords         = []string{"idcrl", "msoidsvc", "assistant", "logonidentity", "login.microsoftonline", "certprov", "0x80048"}
+)
+
 // stepKind says which sign-in step a client-log line is, or "".
 func stepKind(text string) string {
+	ascii := isASCII(text)
 	switch {
-	case reAutodiscover.MatchString(text):
+	case mayHold(text, ascii, autodiscoverWords) && reAutodiscover.MatchString(text):
 		return "autodiscover"
-	case reDNS.MatchString(text):
+	case mayHold(text, ascii, dnsWords) && reDNS.MatchString(text):
 		return "dns"
-	case reAuth.MatchString(text):
+	case mayHold(text, ascii, authWords) && reAuth.MatchString(text):
 		return "auth"
 	}
 	return ""
+}
+
+// mayHold reports whether a case-insensitive expression that needs one of
+// the lower-case ASCII words may match s. Outside ASCII it may: (?i)
+// folds the Kelvin sign to k and the long s to s.
+func mayHold(s string, ascii bool, words []string) bool {
+	if !ascii {
+		return true
+	}
+	for _, w := range words {
+		if containsFoldASCII(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldASCII reports whether s holds the lower-case ASCII word w,
+// ignoring ASCII case.
+func containsFoldASCII(s, w string) bool {
+	c := w[0]
+	up := c
+	if c >= 'a' && c <= 'z' {
+		up = c - ('a' - 'A')
+	}
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := indexEither(s[i:len(s)-len(w)+1], c, up)
+		if j < 0 {
+			return false
+		}
+		i += j
+		if hasPrefixFoldASCII(s[i:], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexEither returns the first index of a or b in s, or -1.
+func indexEither(s string, a, b byte) int {
+	i := strings.IndexByte(s, a)
+	if a == b {
+		return i
+	}
+	if i >= 0 {
+		s = s[:i]
+	}
+	if j := strings.IndexByte(s, b); j >= 0 {
+		return j
+	}
+	return i
+}
+
+// hasPrefixFoldASCII reports whether s starts with the lower-case w,
+// ignoring ASCII case.
+func hasPrefixFoldASCII(s, w string) bool {
+	if len(s) < len(w) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != w[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // open starts an attempt at e, taking the sign-in steps that led to it.

@@ -106,12 +106,27 @@ var textFormats = []textFormat{
 // ParseText parses a text input (any format but Evtx and Unrecognized) read from r in
 // any supported encoding, emitting events with path as their origin.
 func ParseText(ctx context.Context, format, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
+	return TextOptions{}.Parse(ctx, format, path, r, emit)
+}
+
+// TextOptions tune the parse of a text input.
+type TextOptions struct {
+	// KeepSIP, when set, decides which SIP blocks of a client log become
+	// events: see uccapilog.Options.Keep.
+	KeepSIP func(uccapilog.BlockView) bool
+}
+
+// Parse is ParseText with the options o.
+func (o TextOptions) Parse(ctx context.Context, format, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	dec, _, err := textenc.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("decode text: %w", err)
 	}
-	if format == Text {
+	switch format {
+	case Text:
 		return text.Parse(ctx, path, dec, emit)
+	case UccApilog:
+		return uccapilog.Options{Keep: o.KeepSIP}.Parse(ctx, path, dec, emit)
 	}
 	for _, f := range textFormats {
 		if f.name == format {

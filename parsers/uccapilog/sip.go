@@ -440,17 +440,17 @@ func diagField(name string) string {
 // firstTwoFields returns the first two white-space separated fields of s,
 // as strings.Fields would split them, and how many fields s has (at most
 // 2 counted).
-func firstTwoFields(s string) (a, b string, n int) {
+func firstTwoFields[T string | []byte](s T) (a, b T, n int) {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
-			f := strings.Fields(s)
+			f := strings.Fields(string(s))
 			switch len(f) {
 			case 0:
-				return "", "", 0
+				return a, b, 0
 			case 1:
-				return f[0], "", 1
+				return T(f[0]), b, 1
 			}
-			return f[0], f[1], 2
+			return T(f[0]), T(f[1]), 2
 		}
 	}
 	i := 0

@@ -82,7 +82,39 @@ func Detect(head []byte) bool {
 // one SIP block, one line, one record), so that an event a consumer keeps
 // holds on to nothing else.
 func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
-	p := &parser{path: path, emit: emit}
+	return Options{}.Parse(ctx, path, r, emit)
+}
+
+// Options tune a parse.
+type Options struct {
+	// Keep, when set, is asked about each SIP block before its event is
+	// built, with what the block shows at a glance. A block it refuses has
+	// no KindSIP event; the HRESULTs and error texts of its lines are
+	// emitted all the same, and so are its problems. A block without a SIP
+	// start line, or whose CSeq header is folded, is kept without asking.
+	// A caller that refuses blocks counts them itself if it must.
+	Keep func(BlockView) bool
+}
+
+// BlockView is a SIP block as Options.Keep sees it: the values its event
+// would have, read without parsing the message.
+type BlockView struct {
+	Line      int       // the line of its start marker (Event.Line)
+	Time      time.Time // the marker's wall-clock time (Event.Time; Local when not zero)
+	Direction string    // sip.direction: "sent" or "received"
+	// Method is sip.method, the method of a request ("" for a response);
+	// Status is sip.status, the code of a response ("" for a request).
+	Method, Status string
+	CSeqMethod     string // sip.cseq.method, "" when absent
+	// Date reports a Date header (which a received message's
+	// sip.date_offset and sip.clock_skew are derived from); Diagnostics an
+	// ms-diagnostics or ms-diagnostics-public header (the diag.* fields).
+	Date, Diagnostics bool
+}
+
+// Parse is Parse with the options o.
+func (o Options) Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
+	p := &parser{path: path, emit: emit, keep: o.Keep}
 	lines := scan.NewLines(r, maxLine)
 	for lines.Scan() {
 		n := lines.Number()
@@ -130,6 +162,7 @@ var problemMore = [problemKinds]string{
 type parser struct {
 	path     string
 	emit     event.Sink
+	keep     func(BlockView) bool
 	problems []event.Problem
 	dropped  [problemKinds]int // problems beyond maxProblems, per kind
 	firstOut [problemKinds]int // the line of the first of them
@@ -438,6 +471,11 @@ func (p *parser) closeBlock(end int, how int) error {
 	for len(ends) > 0 && isBlank(b.buf[lineStart(ends, len(ends)-1):ends[len(ends)-1]]) {
 		ends = ends[:len(ends)-1]
 	}
+	if p.keep != nil {
+		if v, sure := p.view(b, ends); sure && !p.keep(v) {
+			return p.skipBlock()
+		}
+	}
 	var text string
 	if len(ends) > 0 {
 		text = string(b.buf[:ends[len(ends)-1]])
@@ -472,10 +510,95 @@ func (p *parser) closeBlock(end int, how int) error {
 		}
 	}
 	p.queue[b.slot] = ev
-	if cap(b.buf) > 256<<10 {
+	return p.skipBlock()
+}
+
+// skipBlock lets the closed block's buffers go when they grew large, and
+// flushes the queue. The block's slot is left empty unless its event was
+// put there.
+func (p *parser) skipBlock() error {
+	if b := &p.blk; cap(b.buf) > 256<<10 {
 		b.buf, b.ends = nil, nil
 	}
 	return p.flush()
+}
+
+// view reads the BlockView of the block b, whose lines end at ends, the
+// way setSIPFields and setClockFields read the message: sure is false when
+// it cannot tell (no SIP start line, a folded CSeq header).
+func (p *parser) view(b *block, ends []int) (v BlockView, sure bool) {
+	v = BlockView{Line: b.line, Time: b.time, Direction: b.dir}
+	if len(ends) == 0 {
+		return v, false
+	}
+	line := func(k int) []byte { return b.buf[lineStart(ends, k):ends[k]] }
+	start := bytes.TrimSpace(line(0))
+	if bytes.HasPrefix(start, []byte("SIP/")) {
+		_, rest, _ := bytes.Cut(start, []byte(" "))
+		status, _, _ := bytes.Cut(rest, []byte(" "))
+		if len(status) != 3 || !isDigits(status) {
+			return v, false
+		}
+		v.Status = p.intern.string(status)
+	} else {
+		method, _, version, three := threeFields(start)
+		if !three || !bytes.HasPrefix(version, []byte("SIP/")) || !isToken(method) {
+			return v, false
+		}
+		v.Method = p.intern.string(method)
+	}
+	cseq, folded := false, false
+	for k := 1; k < len(ends); k++ {
+		s := line(k)
+		if isBlank(s) {
+			break // the body follows
+		}
+		if folded && (s[0] == ' ' || s[0] == '\t') {
+			return v, false // the CSeq value goes on: leave it to the parser
+		}
+		folded = false
+		colon := bytes.IndexByte(s, ':')
+		if colon <= 0 {
+			continue
+		}
+		name := bytes.TrimSpace(s[:colon])
+		switch {
+		case equalFoldASCII(name, "cseq"):
+			if s[0] == ' ' || s[0] == '\t' {
+				// A header, or a folded line of the one above: unsure.
+				return v, false
+			}
+			if !cseq {
+				cseq, folded = true, true
+				if _, method, n := firstTwoFields(bytes.TrimSpace(s[colon+1:])); n == 2 {
+					v.CSeqMethod = p.intern.string(method)
+				}
+			}
+		case equalFoldASCII(name, "date"):
+			v.Date = true
+		case equalFoldASCII(name, "ms-diagnostics"), equalFoldASCII(name, "ms-diagnostics-public"):
+			v.Diagnostics = true
+		}
+	}
+	return v, true
+}
+
+// equalFoldASCII reports whether b equals the lower-case ASCII lower,
+// ignoring ASCII case only (a header name is an ASCII token).
+func equalFoldASCII(b []byte, lower string) bool {
+	if len(b) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // lineStart returns where line k of a block starts in its buffer.
