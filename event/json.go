@@ -3,6 +3,7 @@ package event
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -48,19 +49,19 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = appendString(dst, e.Kind)
 	if len(e.Fields) > 0 {
 		dst = append(dst, `,"fields":{`...)
-		var buf [48]string
-		keys := buf[:0]
-		for k := range e.Fields {
-			keys = append(keys, k)
+		var buf [48]field
+		fields := buf[:0]
+		for k, v := range e.Fields {
+			fields = append(fields, field{k, v})
 		}
-		slices.Sort(keys)
-		for i, k := range keys {
+		slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.name, b.name) })
+		for i, f := range fields {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = appendString(dst, f.name)
 			dst = append(dst, ':')
-			dst = appendString(dst, e.Fields[k])
+			dst = appendString(dst, f.value)
 		}
 		dst = append(dst, '}')
 	}
@@ -70,6 +71,9 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	}
 	return append(dst, '}')
 }
+
+// field is one of Event.Fields.
+type field struct{ name, value string }
 
 // appendTime appends FormatTime(t, local), which needs no escaping: the
 // layouts write digits and ASCII punctuation only (a year past 9999 is
@@ -81,10 +85,10 @@ func appendTime(dst []byte, t time.Time, local bool) []byte {
 	return t.UTC().AppendFormat(dst, time.RFC3339Nano)
 }
 
-// safeASCII[c] is true for the ASCII bytes written as they are: not a
-// control character, not ", \, <, > or & (encoding/json's HTML escaping)
-// and not DEL.
-var safeASCII = func() (t [utf8.RuneSelf]bool) {
+// safeASCII[c] is true for the bytes written as they are: ASCII but not a
+// control character, ", \, <, > or & (encoding/json's HTML escaping) or
+// DEL.
+var safeASCII = func() (t [256]bool) {
 	for c := 0x20; c < 0x7f; c++ {
 		t[c] = true
 	}
@@ -102,11 +106,12 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if safeASCII[c] {
-				i++
-				continue
-			}
+		c := s[i]
+		if safeASCII[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '\\', '"':
