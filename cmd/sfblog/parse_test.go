@@ -13,9 +13,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// BenchmarkParse runs "sfblog parse -f jsonl" over the client log of the
-// healthy sign-in sample (the log benchcmp repeats) written 40 times in a
-// row, about 20 MB, output discarded.
+// BenchmarkParse runs "sfblog parse -f jsonl", output discarded, over the
+// client log of the healthy sign-in sample (the log benchcmp repeats)
+// written 40 times in a row (about 20 MB), and over an event log of 1,000
+// records.
 func BenchmarkParse(b *testing.B) {
 	zr, err := zip.OpenReader(filepath.Join(logs, "healthy-signin.zip"))
 	require.NoError(b, err)
@@ -25,12 +26,43 @@ func BenchmarkParse(b *testing.B) {
 	require.NoError(b, err)
 	one, err := io.ReadAll(rc)
 	require.NoError(b, err)
-	path := filepath.Join(b.TempDir(), "Lync-UccApi-0.UccApilog")
-	require.NoError(b, os.WriteFile(path, bytes.Repeat(one, 40), 0o644))
-	b.SetBytes(int64(40 * len(one)))
-	b.ReportAllocs()
-	for b.Loop() {
-		code := run(context.Background(), []string{"parse", path}, strings.NewReader(""), io.Discard, io.Discard)
-		require.Equal(b, 0, code)
+	client := filepath.Join(b.TempDir(), "Lync-UccApi-0.UccApilog")
+	require.NoError(b, os.WriteFile(client, bytes.Repeat(one, 40), 0o644))
+	for _, path := range []string{client, "../../testdata/evtx/omerbenamram-evtx/sample-with-irregular-bool-values.evtx"} {
+		b.Run(filepath.Ext(path)[1:], func(b *testing.B) {
+			fi, err := os.Stat(path)
+			require.NoError(b, err)
+			b.SetBytes(fi.Size())
+			b.ReportAllocs()
+			for b.Loop() {
+				code := run(context.Background(), []string{"parse", path}, strings.NewReader(""), io.Discard, io.Discard)
+				require.Equal(b, 0, code)
+			}
+		})
+	}
+}
+
+// TestParseGolden pins the output of parse byte for byte: client-log SIP
+// events with their authentication headers masked and event log records,
+// as JSON lines (HTML characters and control characters escaped as
+// encoding/json and termesc.JSON did) and as a table. The golden files
+// were written by the build before event.AppendJSON and mask.EventInto.
+func TestParseGolden(t *testing.T) {
+	for _, tc := range []struct{ zip, format string }{
+		{"bad-credentials", "jsonl"},
+		{"evtx-client-dns", "jsonl"},
+		{"sip-not-enabled", "table"},
+	} {
+		t.Run(tc.zip+"."+tc.format, func(t *testing.T) {
+			code, out, stderr := sfblog(t, "", "parse", "-f", tc.format, filepath.Join(logs, tc.zip+".zip"))
+			require.Equal(t, 0, code, stderr)
+			golden := filepath.Join("testdata", "golden", "parse-"+tc.zip+"."+tc.format)
+			if *update {
+				require.NoError(t, os.WriteFile(golden, []byte(out), 0o644))
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "run go test -update to create it")
+			require.Equal(t, string(want), out)
+		})
 	}
 }
