@@ -32,22 +32,38 @@ func Field(name, value string) string {
 // headerValue masks the value of the header name; repeated headers are
 // joined by "\n".
 func headerValue(name, value string) string {
-	var one func(string) string
-	switch {
-	case isAuthHeader(name):
-		one = maskAuthValueAll
-	case isCookieHeader(name):
-		one = maskCookieValue
-	case hasSuffixFold(name, "webticket"):
-		one = func(v string) string {
-			if strings.TrimSpace(v) == "" {
-				return v
-			}
-			return Masked
-		}
-	default:
+	one := headerLine(name)
+	if one == nil {
 		return Secrets(value)
 	}
+	return eachLine(one, value)
+}
+
+// headerLine returns how one line of the value of the header name is
+// masked: authentication and cookie headers and web tickets. It returns
+// nil for any other header, whose value goes through [Secrets] whole.
+func headerLine(name string) func(string) string {
+	switch {
+	case isAuthHeader(name):
+		return maskAuthValueAll
+	case isCookieHeader(name):
+		return maskCookieValue
+	case hasSuffixFold(name, "webticket"):
+		return maskTicketLine
+	}
+	return nil
+}
+
+// maskTicketLine masks a web ticket header's value whole, unless blank.
+func maskTicketLine(v string) string {
+	if strings.TrimSpace(v) == "" {
+		return v
+	}
+	return Masked
+}
+
+// eachLine applies one to each line of value.
+func eachLine(one func(string) string, value string) string {
 	if strings.IndexByte(value, '\n') < 0 {
 		return one(value)
 	}
@@ -129,6 +145,7 @@ func EventInto(dst, e *event.Event) {
 	// values of the fields whose names say secret are kept to be removed
 	// from the text and the other fields (secretValues).
 	var vals []string
+	var memo secretsMemo
 	regSecret := len(e.Fields) > 0 && SecretName(e.Fields["reg.name"])
 	for k, v := range e.Fields {
 		if v == "" {
@@ -136,7 +153,11 @@ func EventInto(dst, e *event.Event) {
 			continue
 		}
 		if h, ok := strings.CutPrefix(k, "sip.header."); ok {
-			dst.Fields[k] = headerValue(h, v)
+			if one := headerLine(h); one != nil {
+				dst.Fields[k] = eachLine(one, v)
+			} else {
+				dst.Fields[k] = memo.secrets(v)
+			}
 			continue
 		}
 		var masked string
@@ -148,7 +169,7 @@ func EventInto(dst, e *event.Event) {
 			dst.Fields[k] = wholeValue(Secrets(v))
 			masked = wholeValue(v)
 		default:
-			dst.Fields[k] = Secrets(v)
+			dst.Fields[k] = memo.secrets(v)
 			continue
 		}
 		if masked != v {
@@ -162,6 +183,37 @@ func EventInto(dst, e *event.Event) {
 			dst.Fields[k] = removeValues(v, vals)
 		}
 	}
+}
+
+// secretsMemo remembers what [Secrets] made of the longer values of one
+// event, which often come twice: an event log record's evt.data.all is
+// its only data value when it has one, a SIP message's Call-ID and
+// User-Agent are sip.call_id and sip.user_agent too.
+type secretsMemo struct {
+	n       int
+	in, out [16]string
+}
+
+// memoMin is the length from which a value is looked up and remembered;
+// a shorter one is masked again, which costs less.
+const memoMin = 16
+
+// secrets returns Secrets(v).
+func (m *secretsMemo) secrets(v string) string {
+	if len(v) < memoMin {
+		return Secrets(v)
+	}
+	for i := range m.n {
+		if m.in[i] == v {
+			return m.out[i]
+		}
+	}
+	masked := Secrets(v)
+	if m.n < len(m.in) {
+		m.in[m.n], m.out[m.n] = v, masked
+		m.n++
+	}
+	return masked
 }
 
 // EventText masks s, a text rendered from e (an excerpt of e.Text):

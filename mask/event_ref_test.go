@@ -43,6 +43,8 @@ func FuzzEventSameAsRef(f *testing.F) {
 	f.Add("Password: Hunter2 | x", "evt.data.Password", "Hunter2", "sip.header.authorization", `NTLM gssapi-data="TlRM", version=4`, "reg.name", "DefaultPassword", "reg.data", " Summer 2018\n")
 	f.Add("token=abc&code=x <Password>p</Password>", "sip.header.set-cookie", "a=1; Path=/\nb=2", "sip.header.x-ms-webticket", "  ", "evt.data.all", "abc\n%%1843", "evt.data.Token", "-")
 	f.Add("", "", "", "sip.header.", "x", "a.secret", "s e c", "sip.body", "password is open sesame")
+	soap := `<S:Envelope><wsse:BinarySecurityToken ValueType="x">MIIB</wsse:BinarySecurityToken></S:Envelope>`
+	f.Add(soap, "evt.data.Value", soap, "evt.data.all", soap, "sip.call_id", "36aa321ccf84d8847efe9fb59a0d9053", "sip.header.call-id", "36aa321ccf84d8847efe9fb59a0d9053")
 	f.Fuzz(func(t *testing.T, text, k1, v1, k2, v2, k3, v3, k4, v4 string) {
 		e := &event.Event{Kind: event.KindRecord, Text: text, Fields: map[string]string{k1: v1, k2: v2, k3: v3, k4: v4}}
 		before := map[string]string{k1: v1, k2: v2, k3: v3, k4: v4}

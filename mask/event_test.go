@@ -86,3 +86,18 @@ func TestEventInto(t *testing.T) {
 	assert.NotNil(t, dst.Fields)
 	assert.Equal(t, "Authorization: Bearer <masked>", dst.Text)
 }
+
+// TestEventSameValueTwice: a value that two fields hold (a record's only
+// data value and evt.data.all, sip.call_id and the Call-ID header) is
+// masked once and the same in both.
+func TestEventSameValueTwice(t *testing.T) {
+	soap := `<S:Envelope><wsse:BinarySecurityToken ValueType="x">MIIBsecret</wsse:BinarySecurityToken></S:Envelope>`
+	e := &event.Event{Kind: event.KindRecord, Fields: map[string]string{
+		"evt.data.Value": soap, "evt.data.all": soap, "sip.call_id": "36aa321ccf84d8847efe9fb59a0d9053", "sip.header.call-id": "36aa321ccf84d8847efe9fb59a0d9053",
+	}}
+	m := Event(e)
+	assert.NotContains(t, m.Fields["evt.data.Value"], "MIIBsecret")
+	assert.Equal(t, m.Fields["evt.data.Value"], m.Fields["evt.data.all"])
+	assert.Equal(t, Secrets(soap), m.Fields["evt.data.all"])
+	assert.Equal(t, "36aa321ccf84d8847efe9fb59a0d9053", m.Fields["sip.header.call-id"])
+}
