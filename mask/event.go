@@ -131,8 +131,8 @@ func Event(e *event.Event) event.Event {
 
 // EventInto is [Event] into dst, whose field map is reused: a caller that
 // masks many events (sfblog parse) allocates one map, not one per event.
-// The map is cleared first; it stays empty (and nil when dst had none)
-// when e has no fields. dst must not be e.
+// The map is cleared first; when e.Fields is nil it is left empty (or nil,
+// when dst had none). dst must not be e.
 func EventInto(dst, e *event.Event) {
 	fields := dst.Fields
 	*dst = *e
