@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sfblog/sfblog/event"
-	"github.com/sfblog/sfblog/parsers/internal/localtime"
 	"github.com/sfblog/sfblog/internal/textenc"
+	"github.com/sfblog/sfblog/parsers/internal/localtime"
 )
 
 var update = flag.Bool("update", false, "update golden files")
