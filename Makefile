@@ -53,6 +53,7 @@ vet:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime=3x ./parsers/... ./analyze/... ./mask/... ./bundle/... ./internal/testkit/evtxwriter/...
 	$(GO) run ./internal/testkit/cmd/evtxbench -runs 3
+	$(GO) run ./internal/testkit/cmd/benchcmp
 
 ## cover: test coverage summary and coverage.out
 cover:
