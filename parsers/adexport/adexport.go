@@ -89,7 +89,7 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) (prob
 		// Bad input must never take the whole run down.
 		if v := recover(); v != nil {
 			err = fmt.Errorf("adexport: %s: internal error: %v", path, v)
-			problems = p.problems
+			problems = p.problems.List()
 		}
 	}()
 	switch p.form {
@@ -102,7 +102,7 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) (prob
 	default:
 		return nil, fmt.Errorf("adexport: %s: not a directory export", path)
 	}
-	return p.problems, err
+	return p.problems.List(), err
 }
 
 // parser holds what every form's parser shares.
@@ -111,13 +111,13 @@ type parser struct {
 	path     string
 	emit     event.Sink
 	form     string
-	problems []event.Problem
+	problems event.Problems
 	reported map[string]bool // attributes already reported as not exported
 	n        int
 }
 
 func (p *parser) problem(line int, format string, args ...any) {
-	p.problems = append(p.problems, event.Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.problems.Addf(line, format, args...)
 }
 
 // user is what an export says about one object.

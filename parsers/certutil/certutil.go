@@ -59,8 +59,6 @@ const (
 const (
 	// ctxEvery is how often (in lines) the context is checked.
 	ctxEvery = 4096
-	// maxProblems bounds the problems reported for one file.
-	maxProblems = 100
 	// maxBlockLines bounds one certificate block or one -verify run.
 	maxBlockLines = 20000
 )
@@ -132,36 +130,33 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	for lines.Scan() {
 		n := lines.Number()
-		p.lastLine = n
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return p.result(), fmt.Errorf("certutil: %s: %w", path, err)
+				return p.problems.List(), fmt.Errorf("certutil: %s: %w", path, err)
 			}
 		}
 		if lines.Truncated() {
-			p.problem(n, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
+			p.problems.Add(n, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
 		}
 		s := strings.TrimRight(strings.TrimPrefix(lines.Text(), "\uFEFF"), " \t")
 		if err := p.line(n, s); err != nil {
-			return p.result(), err
+			return p.problems.List(), err
 		}
 	}
 	if err := p.end(); err != nil {
-		return p.result(), err
+		return p.problems.List(), err
 	}
 	if err := lines.Err(); err != nil {
-		return p.result(), fmt.Errorf("certutil: read %s: %w", path, err)
+		return p.problems.List(), fmt.Errorf("certutil: read %s: %w", path, err)
 	}
-	return p.result(), nil
+	return p.problems.List(), nil
 }
 
 // parser is the state of one Parse.
 type parser struct {
 	path     string
 	emit     event.Sink
-	problems []event.Problem
-	dropped  int
-	lastLine int
+	problems event.Problems
 
 	inStore bool   // inside a -store listing
 	store   string // its store name
@@ -189,21 +184,6 @@ func (b *block) add(n int, s string) {
 	}
 	b.lines = append(b.lines, s)
 	b.last = n
-}
-
-func (p *parser) problem(line int, msg string) {
-	if len(p.problems) >= maxProblems {
-		p.dropped++
-		return
-	}
-	p.problems = append(p.problems, event.Problem{Line: line, Msg: msg})
-}
-
-func (p *parser) result() []event.Problem {
-	if p.dropped > 0 {
-		return append(p.problems, event.Problem{Line: p.lastLine, Msg: fmt.Sprintf("%d more problems not listed", p.dropped)})
-	}
-	return p.problems
 }
 
 func (p *parser) send(ev event.Event) error {
@@ -258,7 +238,7 @@ func (p *parser) runLine(n int, s string) (bool, error) {
 		return false, p.closeRun()
 	}
 	if len(r.lines) >= maxBlockLines {
-		p.problem(r.first, fmt.Sprintf("certutil -verify output longer than %d lines, skipped", maxBlockLines))
+		p.problems.Add(r.first, fmt.Sprintf("certutil -verify output longer than %d lines, skipped", maxBlockLines))
 		p.run = nil
 		return true, nil
 	}
@@ -294,7 +274,7 @@ func (p *parser) storeLine(n int, s string) error {
 	}
 	if p.cert != nil {
 		if len(p.cert.lines) >= maxBlockLines {
-			p.problem(p.cert.first, fmt.Sprintf("certificate block longer than %d lines, skipped", maxBlockLines))
+			p.problems.Add(p.cert.first, fmt.Sprintf("certificate block longer than %d lines, skipped", maxBlockLines))
 			p.cert = nil
 			return nil
 		}
@@ -342,7 +322,7 @@ func (p *parser) closeCert() error {
 			if h := hexID(v); len(h) == 40 && hexRe.MatchString(h) {
 				ev.Set("cert.thumbprint", h)
 			} else {
-				p.problem(b.first, "certificate block with a malformed Cert Hash(sha1): "+clip(v))
+				p.problems.Add(b.first, "certificate block with a malformed Cert Hash(sha1): "+clip(v))
 				return nil
 			}
 		case "Root Certificate":
@@ -352,7 +332,7 @@ func (p *parser) closeCert() error {
 		}
 	}
 	if subject == "" && ev.Get("cert.thumbprint") == "" {
-		p.problem(b.first, "certificate block without a Subject or a Cert Hash(sha1) line")
+		p.problems.Add(b.first, "certificate block without a Subject or a Cert Hash(sha1) line")
 		return nil
 	}
 	setNames(&ev, subject, issuer)
@@ -426,10 +406,10 @@ func (p *parser) closeRun() error {
 	case !marked && !r.ended:
 		return nil // text that is not certutil output
 	case !marked:
-		p.problem(r.first, "certutil -verify result without the certificate it is about")
+		p.problems.Add(r.first, "certutil -verify result without the certificate it is about")
 		return nil
 	case !r.ended:
-		p.problem(r.first, `certutil -verify output without its final "CertUtil: -verify command" line (cut?)`)
+		p.problems.Add(r.first, `certutil -verify output without its final "CertUtil: -verify command" line (cut?)`)
 		return nil
 	}
 

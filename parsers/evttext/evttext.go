@@ -91,7 +91,7 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) (prob
 		// bad input must never take the whole run down with it.
 		if v := recover(); v != nil {
 			err = fmt.Errorf("evttext: %s: internal error: %v", path, v)
-			problems = p.problems
+			problems = p.problems.List()
 		}
 	}()
 	switch form {
@@ -106,7 +106,7 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) (prob
 	default:
 		return nil, fmt.Errorf("evttext: %s: not an event log saved as text", path)
 	}
-	return p.problems, err
+	return p.problems.List(), err
 }
 
 // parser holds what every form's parser shares.
@@ -114,12 +114,12 @@ type parser struct {
 	ctx      context.Context
 	path     string
 	emit     event.Sink
-	problems []event.Problem
+	problems event.Problems
 	n        int // records emitted, for the context check
 }
 
 func (p *parser) problem(line int, format string, args ...any) {
-	p.problems = append(p.problems, event.Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.problems.Addf(line, format, args...)
 }
 
 // send emits ev, checking the context every ctxEvery records.

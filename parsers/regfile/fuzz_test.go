@@ -57,7 +57,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Errorf("error on an in-memory input: %v", err)
 		}
-		if len(problems) > maxProblems+1 {
+		if len(problems) > event.DefaultMaxProblems+1 {
 			t.Errorf("%d problems", len(problems))
 		}
 		for _, p := range problems {

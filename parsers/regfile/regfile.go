@@ -46,9 +46,6 @@ const (
 const (
 	// ctxEvery is how often (in lines) the context is checked.
 	ctxEvery = 4096
-	// maxProblems bounds the problems reported for one file; the rest are
-	// counted in a last problem.
-	maxProblems = 100
 	// maxValueLines bounds the continuation lines of one value: regedit
 	// wraps hex data at 80 columns, so 64 KiB of data take about 2,800.
 	maxValueLines = 1 << 16
@@ -113,36 +110,33 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 		n := lines.Number()
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return p.result(), fmt.Errorf("regfile: %s: %w", path, err)
+				return p.problems.List(), fmt.Errorf("regfile: %s: %w", path, err)
 			}
 		}
-		p.lastLine = n
 		if lines.Truncated() {
-			p.problem(n, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
+			p.problems.Add(n, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
 		}
 		if err := p.line(n, lines.Text()); err != nil {
-			return p.result(), err
+			return p.problems.List(), err
 		}
 		if p.notReg {
-			return p.result(), nil
+			return p.problems.List(), nil
 		}
 	}
 	if err := p.flush(); err != nil {
-		return p.result(), err
+		return p.problems.List(), err
 	}
 	if err := lines.Err(); err != nil {
-		return p.result(), fmt.Errorf("regfile: read %s: %w", path, err)
+		return p.problems.List(), fmt.Errorf("regfile: read %s: %w", path, err)
 	}
-	return p.result(), nil
+	return p.problems.List(), nil
 }
 
 // parser is the state of one Parse.
 type parser struct {
 	path     string
 	emit     event.Sink
-	problems []event.Problem
-	dropped  int  // problems beyond maxProblems
-	lastLine int  // the last line read
+	problems event.Problems
 	notReg   bool // line 1 is not a header: stop
 
 	version int  // 4 or 5, from the last header line
@@ -167,30 +161,13 @@ type pending struct {
 	value string   // the logical line: continuations joined
 }
 
-func (p *parser) problem(line int, msg string) {
-	if len(p.problems) >= maxProblems {
-		p.dropped++
-		return
-	}
-	p.problems = append(p.problems, event.Problem{Line: line, Msg: msg})
-}
-
-// result returns the problems, with a last one counting those not kept.
-func (p *parser) result() []event.Problem {
-	if p.dropped > 0 {
-		return append(p.problems, event.Problem{Line: p.lastLine,
-			Msg: fmt.Sprintf("%d more problems not listed", p.dropped)})
-	}
-	return p.problems
-}
-
 // line handles one physical line.
 func (p *parser) line(n int, s string) error {
 	if n == 1 {
 		s = strings.TrimPrefix(s, "\uFEFF")
 		v, ok := version(s)
 		if !ok {
-			p.problem(1, "not a registry export: the first line is not \""+header5+"\" or \""+header4+"\"")
+			p.problems.Add(1, "not a registry export: the first line is not \""+header5+"\" or \""+header4+"\"")
 			p.notReg = true
 			return nil
 		}
@@ -208,7 +185,7 @@ func (p *parser) line(n int, s string) error {
 			return nil
 		}
 		if continues(t) {
-			p.problem(p.val.line, fmt.Sprintf("value continues over more than %d lines, cut", maxValueLines))
+			p.problems.Add(p.val.line, fmt.Sprintf("value continues over more than %d lines, cut", maxValueLines))
 		}
 		return p.flush()
 	}
@@ -233,7 +210,7 @@ func (p *parser) line(n int, s string) error {
 		p.version, p.key = v, nil
 		return nil
 	}
-	p.problem(n, "not a key, a value or a comment: "+clip(t))
+	p.problems.Add(n, "not a key, a value or a comment: "+clip(t))
 	return nil
 }
 
@@ -254,11 +231,11 @@ func (p *parser) keyLine(n int, t string) {
 	p.key = nil
 	end := strings.LastIndexByte(t, ']')
 	if end < 0 {
-		p.problem(n, "key without its closing bracket: "+clip(t))
+		p.problems.Add(n, "key without its closing bracket: "+clip(t))
 		return
 	}
 	if rest := strings.TrimSpace(t[end+1:]); rest != "" && !strings.HasPrefix(rest, ";") {
-		p.problem(n, "text after a key: "+clip(rest))
+		p.problems.Add(n, "text after a key: "+clip(rest))
 		return
 	}
 	name := t[1:end]
@@ -271,7 +248,7 @@ func (p *parser) keyLine(n int, t string) {
 	hiveName, below, _ := strings.Cut(name, `\`)
 	h, ok := hives[strings.ToUpper(hiveName)]
 	if !ok {
-		p.problem(n, "unknown hive in key: "+clip(name))
+		p.problems.Add(n, "unknown hive in key: "+clip(name))
 		return
 	}
 	k.written = h[0]
@@ -291,16 +268,16 @@ func (p *parser) flush() error {
 		return nil
 	}
 	if p.key == nil {
-		p.problem(v.line, "value outside a key (or under a key that could not be read)")
+		p.problems.Add(v.line, "value outside a key (or under a key that could not be read)")
 		return nil
 	}
 	if p.key.deleted {
-		p.problem(v.line, "value under a deleted key")
+		p.problems.Add(v.line, "value under a deleted key")
 		return nil
 	}
 	name, data, ok := splitValue(v.value)
 	if !ok {
-		p.problem(v.line, "not a value: "+clip(v.value))
+		p.problems.Add(v.line, "not a value: "+clip(v.value))
 		return nil
 	}
 	ev := event.Event{Source: event.SourceRegistry, Kind: event.KindRegistry, Path: p.path,
@@ -314,7 +291,7 @@ func (p *parser) flush() error {
 	ev.Set("reg.name", name)
 	typ, value, deleted, err := p.decode(strings.TrimSpace(data))
 	if err != nil {
-		p.problem(v.line, fmt.Sprintf("value %q: %v", name, err))
+		p.problems.Add(v.line, fmt.Sprintf("value %q: %v", name, err))
 		return nil
 	}
 	if deleted {

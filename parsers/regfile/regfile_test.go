@@ -363,11 +363,11 @@ func TestGolden(t *testing.T) {
 }
 
 func TestProblemCap(t *testing.T) {
-	garbage := "Windows Registry Editor Version 5.00\n" + strings.Repeat("garbage\n", 3*maxProblems)
+	garbage := "Windows Registry Editor Version 5.00\n" + strings.Repeat("garbage\n", 3*event.DefaultMaxProblems)
 	evs, problems := parseBytes(t, "garbage.reg", []byte(garbage))
 	assert.Empty(t, evs)
-	require.Len(t, problems, maxProblems+1)
-	last := problems[maxProblems]
-	assert.Equal(t, fmt.Sprintf("%d more problems not listed", 2*maxProblems), last.Msg)
-	assert.Equal(t, 3*maxProblems+1, last.Line)
+	require.Len(t, problems, event.DefaultMaxProblems+1)
+	last := problems[event.DefaultMaxProblems]
+	assert.Equal(t, fmt.Sprintf("%d more problems not listed", 2*event.DefaultMaxProblems), last.Msg)
+	assert.Equal(t, 3*event.DefaultMaxProblems+1, last.Line)
 }

@@ -49,8 +49,6 @@ const (
 const (
 	// ctxEvery is how often (in lines) the context is checked.
 	ctxEvery = 4096
-	// maxProblems bounds the problems reported for one file.
-	maxProblems = 100
 	// maxBlockLines bounds the lines of one status or configuration output.
 	maxBlockLines = 512
 )
@@ -165,35 +163,32 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	for lines.Scan() {
 		n := lines.Number()
-		p.lastLine = n
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return p.result(), fmt.Errorf("w32tm: %s: %w", path, err)
+				return p.problems.List(), fmt.Errorf("w32tm: %s: %w", path, err)
 			}
 		}
 		if lines.Truncated() {
-			p.problem(n, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
+			p.problems.Add(n, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
 		}
 		if err := p.line(n, strings.TrimPrefix(lines.Text(), "\uFEFF")); err != nil {
-			return p.result(), err
+			return p.problems.List(), err
 		}
 	}
 	if err := p.end(); err != nil {
-		return p.result(), err
+		return p.problems.List(), err
 	}
 	if err := lines.Err(); err != nil {
-		return p.result(), fmt.Errorf("w32tm: read %s: %w", path, err)
+		return p.problems.List(), fmt.Errorf("w32tm: read %s: %w", path, err)
 	}
-	return p.result(), nil
+	return p.problems.List(), nil
 }
 
 // parser is the state of one Parse.
 type parser struct {
 	path     string
 	emit     event.Sink
-	problems []event.Problem
-	dropped  int
-	lastLine int
+	problems event.Problems
 
 	blk   *block // an open status or configuration output
 	chart chart  // the last stripchart header seen
@@ -216,21 +211,6 @@ type chart struct {
 	dated   bool      // base is known
 	rdtsc   bool      // the /rdtsc CSV header was seen
 	started bool      // a header line was seen
-}
-
-func (p *parser) problem(line int, msg string) {
-	if len(p.problems) >= maxProblems {
-		p.dropped++
-		return
-	}
-	p.problems = append(p.problems, event.Problem{Line: line, Msg: msg})
-}
-
-func (p *parser) result() []event.Problem {
-	if p.dropped > 0 {
-		return append(p.problems, event.Problem{Line: p.lastLine, Msg: fmt.Sprintf("%d more problems not listed", p.dropped)})
-	}
-	return p.problems
 }
 
 // line handles one line.
@@ -347,14 +327,14 @@ func (p *parser) status(b *block) (event.Event, bool) {
 		found++
 		if form := statusForms[l]; form != nil {
 			if !form.MatchString(v) {
-				p.problem(lineOf[l], fmt.Sprintf("w32tm /query /status: %s is not well formed: %s", l, clip(v)))
+				p.problems.Add(lineOf[l], fmt.Sprintf("w32tm /query /status: %s is not well formed: %s", l, clip(v)))
 				return ev, false
 			}
 			numeric++
 		}
 	}
 	if found < 2 || numeric == 0 {
-		p.problem(b.first, fmt.Sprintf("w32tm /query /status output with %d of its %d fields", found, len(statusLabels)))
+		p.problems.Add(b.first, fmt.Sprintf("w32tm /query /status output with %d of its %d fields", found, len(statusLabels)))
 		return ev, false
 	}
 	ev.Set("clock.tool", ToolStatus)
@@ -424,7 +404,7 @@ func (p *parser) config(b *block) (event.Event, bool) {
 		}
 	}
 	if !haveType && !haveServers {
-		p.problem(b.first, "w32tm /query /configuration output without the NtpClient Type or NtpServer")
+		p.problems.Add(b.first, "w32tm /query /configuration output without the NtpClient Type or NtpServer")
 		return ev, false
 	}
 	ev.Set("clock.tool", ToolConfig)
@@ -479,7 +459,7 @@ func (p *parser) stripchart(n int, s string) error {
 	offset, isErr, ok := sampleValue(m[4])
 	if !ok {
 		if p.chart.started {
-			p.problem(n, "w32tm /stripchart sample without an offset: "+clip(strings.TrimSpace(s)))
+			p.problems.Add(n, "w32tm /stripchart sample without an offset: "+clip(strings.TrimSpace(s)))
 		}
 		return nil
 	}
@@ -513,13 +493,13 @@ func (p *parser) rdtscRow(n int, s string, m []string) error {
 	if !isErr {
 		parts := strings.Split(rest, ",")
 		if len(parts) != 2 {
-			p.problem(n, "w32tm /stripchart /rdtsc row without delay and offset: "+clip(strings.TrimSpace(s)))
+			p.problems.Add(n, "w32tm /stripchart /rdtsc row without delay and offset: "+clip(strings.TrimSpace(s)))
 			return nil
 		}
 		var ok bool
 		offset, ok = parseOffset(strings.TrimSpace(parts[1]), false)
 		if !ok {
-			p.problem(n, "w32tm /stripchart /rdtsc offset is not a number: "+clip(parts[1]))
+			p.problems.Add(n, "w32tm /stripchart /rdtsc offset is not a number: "+clip(parts[1]))
 			return nil
 		}
 	}
