@@ -175,7 +175,7 @@ func firstLine(s string) string {
 	return l
 }
 
-// group is the inputs of one user or computer.
+// inputGroup is the inputs of one user or computer.
 type inputGroup struct {
 	key    string
 	inputs []*input
