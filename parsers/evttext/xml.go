@@ -257,7 +257,7 @@ func (p *parser) readEvent(dec *xml.Decoder, se xml.StartElement) (*node, error)
 func (p *parser) xmlEvent(root *node, line int) (event.Event, bool) {
 	ev := event.Event{Line: line, Fields: make(map[string]string, 24)}
 	sys := root.child("System")
-	if sys == nil || sys.child("EventID") == nil {
+	if sys == nil || sys.child("EventID") == nil || strings.TrimSpace(sys.child("EventID").text.String()) == "" {
 		p.problem(line, "event without System/EventID, skipped")
 		return ev, false
 	}

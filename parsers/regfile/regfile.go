@@ -372,7 +372,9 @@ var typeNames = map[uint64]string{
 // decode reads the data after "=": its type, its value as event.go
 // describes reg.data, and whether it is a deletion ("-").
 func (p *parser) decode(data string) (typ, value string, deleted bool, err error) {
-	lower := strings.ToLower(data)
+	// ASCII only: the indexes found in lower must be those of data, which
+	// strings.ToLower does not keep for invalid UTF-8.
+	lower := asciiLower(data)
 	switch {
 	case data == "-":
 		return "", "", true, nil
@@ -523,4 +525,16 @@ func clip(s string) string {
 		}
 	}
 	return s[:max] + "..."
+}
+
+// asciiLower lower-cases the ASCII letters of s, leaving every other byte
+// as it is, so that offsets in the result are offsets in s.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
