@@ -185,17 +185,23 @@ func maskValue(val string) string {
 			return val
 		}
 		if val[len(val)-1] == q {
-			return val[:1] + maskKeepLines(val[1:len(val)-1]) + val[:1]
+			return val[:1] + maskKeepFolds(val[1:len(val)-1]) + val[:1]
 		}
-		return val[:1] + maskKeepLines(val[1:]) // an unterminated quoted value
+		return val[:1] + maskKeepFolds(val[1:]) // an unterminated quoted value
 	}
-	return maskKeepLines(val)
+	return maskKeepFolds(val)
 }
 
 // maskKeepLines replaces content with Masked followed by the line breaks of
 // content, so the line count of the text does not change. Content that is
 // already masked stays.
-func maskKeepLines(content string) string {
+func maskKeepLines(content string) string { return maskLines(content, false) }
+
+// maskKeepFolds is maskKeepLines for a header parameter's value: the blanks
+// that start a continuation line stay too.
+func maskKeepFolds(content string) string { return maskLines(content, true) }
+
+func maskLines(content string, keepFolds bool) string {
 	if !strings.ContainsAny(content, "\r\n") {
 		return Masked
 	}
@@ -207,6 +213,15 @@ func maskKeepLines(content string) string {
 	for i := 0; i < len(content); i++ {
 		if c := content[i]; c == '\r' || c == '\n' {
 			b.WriteByte(c)
+			if keepFolds {
+				// Keep the blanks that start the next line: a folded
+				// header's continuation must stay a continuation when it
+				// is masked again.
+				for i+1 < len(content) && (content[i+1] == ' ' || content[i+1] == '\t') {
+					i++
+					b.WriteByte(content[i])
+				}
+			}
 		}
 	}
 	return b.String()
