@@ -3,7 +3,6 @@ package certutil
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/textenc"
+	"github.com/sfblog/sfblog/parsers/internal/parsertest"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -304,24 +304,7 @@ func TestGolden(t *testing.T) {
 		name := filepath.Base(fixture)
 		t.Run(name, func(t *testing.T) {
 			evs, problems := parse(t, read(t, name))
-			var buf bytes.Buffer
-			for _, ev := range evs {
-				j, err := json.Marshal(ev)
-				require.NoError(t, err)
-				buf.Write(j)
-				buf.WriteByte('\n')
-			}
-			for _, p := range problems {
-				buf.WriteString("problem: " + p.String() + "\n")
-			}
-			golden := filepath.Join("testdata", "golden", name+".jsonl")
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-				require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to create it")
-			assert.Equal(t, string(want), buf.String())
+			parsertest.Golden(t, name, parsertest.Render(t, evs, problems), *update)
 		})
 	}
 }

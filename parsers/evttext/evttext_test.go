@@ -3,7 +3,6 @@ package evttext
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/textenc"
+	"github.com/sfblog/sfblog/parsers/internal/parsertest"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -124,31 +124,14 @@ func TestFormatInline(t *testing.T) {
 func goldenOutput(t *testing.T, name string) []byte {
 	t.Helper()
 	evs, problems := parseFixture(t, name)
-	var buf bytes.Buffer
-	for _, ev := range evs {
-		b, err := json.Marshal(ev)
-		require.NoError(t, err)
-		buf.Write(b)
-		buf.WriteByte('\n')
-	}
-	for _, p := range problems {
-		buf.WriteString("problem: " + p.String() + "\n")
-	}
-	return buf.Bytes()
+	return parsertest.Render(t, evs, problems)
 }
 
 func TestGolden(t *testing.T) {
 	for name := range exports {
 		t.Run(name, func(t *testing.T) {
 			got := goldenOutput(t, name)
-			golden := filepath.Join("testdata", "golden", name+".jsonl")
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-				require.NoError(t, os.WriteFile(golden, got, 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to create it")
-			assert.Equal(t, string(want), string(got))
+			parsertest.Golden(t, name, got, *update)
 		})
 	}
 }

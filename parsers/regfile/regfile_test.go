@@ -3,7 +3,6 @@ package regfile
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/textenc"
+	"github.com/sfblog/sfblog/parsers/internal/parsertest"
 )
 
 var update = flag.Bool("update", false, "update golden files")
@@ -340,24 +340,7 @@ func TestGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			b, _ := decoded(t, name)
 			evs, problems := parseBytes(t, name, b)
-			var buf bytes.Buffer
-			for _, ev := range evs {
-				j, err := json.Marshal(ev)
-				require.NoError(t, err)
-				buf.Write(j)
-				buf.WriteByte('\n')
-			}
-			for _, p := range problems {
-				buf.WriteString("problem: " + p.String() + "\n")
-			}
-			golden := filepath.Join("testdata", "golden", name+".jsonl")
-			if *update {
-				require.NoError(t, os.MkdirAll(filepath.Dir(golden), 0o755))
-				require.NoError(t, os.WriteFile(golden, buf.Bytes(), 0o644))
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test -update to create it")
-			assert.Equal(t, string(want), buf.String())
+			parsertest.Golden(t, name, parsertest.Render(t, evs, problems), *update)
 		})
 	}
 }
