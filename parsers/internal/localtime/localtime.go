@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -14,13 +15,41 @@ import (
 // the short formats of common locales: 6/15/2017 9:01:02 AM (en-US),
 // 15/06/2017 09:01:02 (en-GB, fr-FR), 15.06.2017 09:01 (de-DE),
 // 2017-06-15 9:01 (sv-SE, zh-CN), 2017/06/15 (ja-JP), 15-Jun-17 09:01:02.
-var dateTimeRe = regexp.MustCompile(`^(\d{1,4})([./-])(\d{1,2}|[A-Za-z]{3,9})([./-])(\d{2,4})\.?` +
-	`(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?\s?[Mm]\.?)?)?$`)
+// It is compiled on first use, not when the program starts.
+var dateTimeRe = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(\d{1,4})([./-])(\d{1,2}|[A-Za-z]{3,9})([./-])(\d{2,4})\.?` +
+		`(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?\s?[Mm]\.?)?)?$`)
+})
 
-var months = map[string]time.Month{
-	"jan": time.January, "feb": time.February, "mar": time.March, "apr": time.April,
-	"may": time.May, "jun": time.June, "jul": time.July, "aug": time.August,
-	"sep": time.September, "oct": time.October, "nov": time.November, "dec": time.December,
+// month returns the month whose English abbreviation is abbr (lower case).
+func month(abbr string) (time.Month, bool) {
+	switch abbr {
+	case "jan":
+		return time.January, true
+	case "feb":
+		return time.February, true
+	case "mar":
+		return time.March, true
+	case "apr":
+		return time.April, true
+	case "may":
+		return time.May, true
+	case "jun":
+		return time.June, true
+	case "jul":
+		return time.July, true
+	case "aug":
+		return time.August, true
+	case "sep":
+		return time.September, true
+	case "oct":
+		return time.October, true
+	case "nov":
+		return time.November, true
+	case "dec":
+		return time.December, true
+	}
+	return 0, false
 }
 
 // Parse reads a date and time written in the user's locale
@@ -31,14 +60,14 @@ var months = map[string]time.Month{
 // when both are 12 or less the date is ambiguous unless they are equal.
 // hasTime reports whether s carried a time of day.
 func Parse(s string) (t time.Time, hasTime, ok bool) {
-	m := dateTimeRe.FindStringSubmatch(strings.TrimSpace(s))
+	m := dateTimeRe().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil || m[2] != m[4] {
 		return time.Time{}, false, false
 	}
 	var y, mo, d int
 	a, _ := strconv.Atoi(m[1])
 	c, _ := strconv.Atoi(m[5])
-	if name, isName := months[strings.ToLower(m[3])[:min(3, len(m[3]))]]; isName || !isDigits(m[3]) {
+	if name, isName := month(strings.ToLower(m[3])[:min(3, len(m[3]))]); isName || !isDigits(m[3]) {
 		if !isName || len(m[1]) > 2 {
 			return time.Time{}, false, false
 		}
