@@ -5,6 +5,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/parsers/scan"
 )
@@ -18,15 +19,17 @@ import (
 // Sources: PowerShell-Docs Format-List and about_Preference_Variables
 // ($FormatEnumerationLimit).
 
-// listLine matches a property line.
-var listLine = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*) *: ?(.*)$`)
+// listLine matches a property line; it is compiled on first use.
+var listLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z][A-Za-z0-9_-]*) *: ?(.*)$`)
+})
 
 // isFormatList reports whether lines hold a DistinguishedName property
 // line and a line of one of the user attributes.
 func isFormatList(lines []string) bool {
 	var dn, attr bool
 	for _, l := range lines {
-		m := listLine.FindStringSubmatch(l)
+		m := listLine().FindStringSubmatch(l)
 		if m == nil || !strings.Contains(l, " : ") && !strings.HasSuffix(l, " :") {
 			continue
 		}
@@ -85,7 +88,7 @@ func (p *parser) list(r io.Reader) error {
 			// A wrapped value continues at the value column.
 			props[len(props)-1].value += strings.TrimLeft(line, " ")
 		default:
-			m := listLine.FindStringSubmatch(line)
+			m := listLine().FindStringSubmatch(line)
 			if m == nil {
 				p.problem(n, "not a property line, ignored")
 				break
