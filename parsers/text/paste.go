@@ -3,6 +3,7 @@ package text
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers/uccapilog"
@@ -20,19 +21,43 @@ const (
 	maxPasteRows = 60 // lines one pasted block may hold
 )
 
-var (
+// pastePatterns are the lines pasted evidence is recognised by.
+type pastePatterns struct {
 	// A status or request line, possibly quoted ("> ") in an e-mail.
-	reStatusLine  = regexp.MustCompile(`^SIP/2\.0\s+\d{3}(\s|$)`)
-	reRequestLine = regexp.MustCompile(`^[A-Z]+\s+sips?:\S+\s+SIP/2\.0$`)
-	reHeaderLine  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*\s*:`)
-	reDiagLine    = regexp.MustCompile(`(?i)^ms-diagnostics(-public)?\s*:\s*\d`)
+	statusLine, requestLine, headerLine, diagLine *regexp.Regexp
 	// The labels of an event's details as Event Viewer copies them
 	// ("Copy details as text") and as people retype them.
-	reEventLabel = regexp.MustCompile(`(?i)^(log name|source|date|event id|task category|level|keywords|user|computer|description|opcode)\s*:\s*(.*)$`)
-)
+	eventLabel *regexp.Regexp
+}
 
-// levels maps the level names of Event Viewer to the numbers of an .evtx.
-var levels = map[string]string{"critical": "1", "error": "2", "warning": "3", "information": "4", "verbose": "5"}
+// patterns returns the pastePatterns, compiled on first use.
+var patterns = sync.OnceValue(func() *pastePatterns {
+	return &pastePatterns{
+		statusLine:  regexp.MustCompile(`^SIP/2\.0\s+\d{3}(\s|$)`),
+		requestLine: regexp.MustCompile(`^[A-Z]+\s+sips?:\S+\s+SIP/2\.0$`),
+		headerLine:  regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*\s*:`),
+		diagLine:    regexp.MustCompile(`(?i)^ms-diagnostics(-public)?\s*:\s*\d`),
+		eventLabel:  regexp.MustCompile(`(?i)^(log name|source|date|event id|task category|level|keywords|user|computer|description|opcode)\s*:\s*(.*)$`),
+	}
+})
+
+// level returns the number an .evtx gives the Event Viewer level name
+// (in lower case).
+func level(name string) (string, bool) {
+	switch name {
+	case "critical":
+		return "1", true
+	case "error":
+		return "2", true
+	case "warning":
+		return "3", true
+	case "information":
+		return "4", true
+	case "verbose":
+		return "5", true
+	}
+	return "", false
+}
 
 // paste collects pasted blocks line by line.
 type paste struct {
@@ -55,17 +80,18 @@ func unquote(line string) string {
 
 // line feeds one line; it returns the events of a block the line ends.
 func (p *paste) line(n int, raw string) []event.Event {
+	re := patterns()
 	l := unquote(raw)
 	switch p.kind {
 	case event.KindSIP:
-		if l != "" && reHeaderLine.MatchString(l) && len(p.rows) < maxPasteRows {
+		if l != "" && re.headerLine.MatchString(l) && len(p.rows) < maxPasteRows {
 			p.rows = append(p.rows, l)
 			return nil
 		}
 		out := p.flush(n - 1)
 		return append(out, p.line(n, raw)...)
 	case event.KindRecord:
-		if m := reEventLabel.FindStringSubmatch(l); m != nil && len(p.rows) < maxPasteRows {
+		if m := re.eventLabel.FindStringSubmatch(l); m != nil && len(p.rows) < maxPasteRows {
 			p.rows = append(p.rows, l)
 			p.desc = strings.EqualFold(m[1], "description")
 			return nil
@@ -78,11 +104,11 @@ func (p *paste) line(n int, raw string) []event.Event {
 		return append(out, p.line(n, raw)...)
 	}
 	switch {
-	case reStatusLine.MatchString(l) || reRequestLine.MatchString(l) || reDiagLine.MatchString(l):
+	case re.statusLine.MatchString(l) || re.requestLine.MatchString(l) || re.diagLine.MatchString(l):
 		p.kind, p.start, p.rows = event.KindSIP, n, append(p.rows[:0], l)
-	case reEventLabel.MatchString(l):
+	case re.eventLabel.MatchString(l):
 		p.kind, p.start, p.rows, p.desc = event.KindRecord, n, append(p.rows[:0], l), false
-		if m := reEventLabel.FindStringSubmatch(l); strings.EqualFold(m[1], "description") {
+		if m := re.eventLabel.FindStringSubmatch(l); strings.EqualFold(m[1], "description") {
 			p.desc = true
 		}
 	}
@@ -102,10 +128,11 @@ func (p *paste) flush(end int) []event.Event {
 		ev.EndLine = end
 	}
 	ev.Set(FieldPasted, "true")
+	re := patterns()
 	switch kind {
 	case event.KindSIP:
 		lines := rows
-		if reHeaderLine.MatchString(rows[0]) && !reStatusLine.MatchString(rows[0]) {
+		if re.headerLine.MatchString(rows[0]) && !re.statusLine.MatchString(rows[0]) {
 			lines = append([]string{""}, rows...) // headers without a start line
 		}
 		ok := uccapilog.SIPFields(&ev, lines)
@@ -124,7 +151,7 @@ func (p *paste) flush(end int) []event.Event {
 		var desc []string
 		inDesc := false
 		for _, r := range rows {
-			m := reEventLabel.FindStringSubmatch(r)
+			m := re.eventLabel.FindStringSubmatch(r)
 			if m == nil || inDesc && !isLabel(m[1]) {
 				desc = append(desc, r)
 				continue
@@ -138,7 +165,7 @@ func (p *paste) flush(end int) []event.Event {
 			case "event id":
 				ev.Set("evt.event_id", strings.TrimSpace(value))
 			case "level":
-				if v, ok := levels[strings.ToLower(value)]; ok {
+				if v, ok := level(strings.ToLower(value)); ok {
 					ev.Set("evt.level", v)
 				}
 			case "computer":
