@@ -42,6 +42,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfblog/sfblog/event"
@@ -63,28 +64,38 @@ const (
 	maxBlockLines = 20000
 )
 
-var (
-	storeHeaderRe = regexp.MustCompile(`^(\S+) "([^"]*)"$`)
-	certHeaderRe  = regexp.MustCompile(`^=+ (\S.*?) (\d+) =+$`)
-	storeEndRe    = regexp.MustCompile(`^CertUtil: -store\b`)
-	verifyEndRe   = regexp.MustCompile(`^CertUtil: -verify\b(.*)$`)
-	certutilMsgRe = regexp.MustCompile(`^CertUtil: ([^-].*)$`)
-	promptRe      = regexp.MustCompile(`^(?:PS [^>]*>|[A-Za-z]:\\[^>]*>)`)
-	contextRe     = regexp.MustCompile(`^CertContext\[(\d+)\]\[(\d+)\]:`)
-	codeRe        = regexp.MustCompile(`(0x[0-9A-Fa-f]{8})\s*\(([^)]*)\)\s*\.?$`)
-	nameRe        = regexp.MustCompile(`\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)$`)
-	urlfetchRe    = regexp.MustCompile(`^\s*(?:-{8,}\s+(?:Certificate (?:AIA|CDP|OCSP)|Base CRL CDP|Delta CRL CDP)\s+-{8,}|(?:Verified|Failed|No URLs) "[^"]*" Time:)`)
-	hexRe         = regexp.MustCompile(`^[0-9a-f]+$`)
-)
-
-// verifyMarkers are lines that only certutil -verify prints.
-var verifyMarkers = []*regexp.Regexp{
-	contextRe,
-	regexp.MustCompile(`^Cert Serial Number: `),
-	regexp.MustCompile(`^dwFlags = CA_VERIFY_FLAGS_`),
-	regexp.MustCompile(`^ChainContext\.dw(?:Info|Error)Status = `),
-	regexp.MustCompile(`^-------- CERT_CHAIN_CONTEXT --------$`),
+// patterns are the lines of certutil output the parser recognises.
+type patterns struct {
+	storeHeader, certHeader, storeEnd, verifyEnd, certutilMsg *regexp.Regexp
+	prompt, context, code, name, urlfetch, hex                *regexp.Regexp
+	// verifyMarkers are lines that only certutil -verify prints.
+	verifyMarkers []*regexp.Regexp
 }
+
+// rx returns the patterns, compiled on first use.
+var rx = sync.OnceValue(func() *patterns {
+	p := &patterns{
+		storeHeader: regexp.MustCompile(`^(\S+) "([^"]*)"$`),
+		certHeader:  regexp.MustCompile(`^=+ (\S.*?) (\d+) =+$`),
+		storeEnd:    regexp.MustCompile(`^CertUtil: -store\b`),
+		verifyEnd:   regexp.MustCompile(`^CertUtil: -verify\b(.*)$`),
+		certutilMsg: regexp.MustCompile(`^CertUtil: ([^-].*)$`),
+		prompt:      regexp.MustCompile(`^(?:PS [^>]*>|[A-Za-z]:\\[^>]*>)`),
+		context:     regexp.MustCompile(`^CertContext\[(\d+)\]\[(\d+)\]:`),
+		code:        regexp.MustCompile(`(0x[0-9A-Fa-f]{8})\s*\(([^)]*)\)\s*\.?$`),
+		name:        regexp.MustCompile(`\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)$`),
+		urlfetch:    regexp.MustCompile(`^\s*(?:-{8,}\s+(?:Certificate (?:AIA|CDP|OCSP)|Base CRL CDP|Delta CRL CDP)\s+-{8,}|(?:Verified|Failed|No URLs) "[^"]*" Time:)`),
+		hex:         regexp.MustCompile(`^[0-9a-f]+$`),
+	}
+	p.verifyMarkers = []*regexp.Regexp{
+		p.context,
+		regexp.MustCompile(`^Cert Serial Number: `),
+		regexp.MustCompile(`^dwFlags = CA_VERIFY_FLAGS_`),
+		regexp.MustCompile(`^ChainContext\.dw(?:Info|Error)Status = `),
+		regexp.MustCompile(`^-------- CERT_CHAIN_CONTEXT --------$`),
+	}
+	return p
+})
 
 // Detect reports whether head (the first few KiB of a file, decoded to
 // UTF-8) holds certutil -store or -verify output: a "CertUtil: -store" line,
@@ -93,13 +104,14 @@ var verifyMarkers = []*regexp.Regexp{
 // Number:", the CA_VERIFY flags, the chain context). A note that quotes
 // "Issuer:" or a lone "CertUtil: -verify command FAILED" line is not enough.
 func Detect(head []byte) bool {
+	re := rx()
 	var certHeader, certField bool
 	for _, raw := range bytes.Split(head, []byte("\n")) {
 		line := strings.TrimRight(strings.TrimPrefix(string(raw), "\uFEFF"), " \t\r")
-		if storeEndRe.MatchString(line) || isVerifyMarker(line) {
+		if re.storeEnd.MatchString(line) || isVerifyMarker(line) {
 			return true
 		}
-		if certHeaderRe.MatchString(line) {
+		if re.certHeader.MatchString(line) {
 			certHeader = true
 		}
 		if strings.HasPrefix(line, "Cert Hash(") || strings.HasPrefix(line, "Serial Number: ") {
@@ -110,7 +122,7 @@ func Detect(head []byte) bool {
 }
 
 func isVerifyMarker(line string) bool {
-	for _, re := range verifyMarkers {
+	for _, re := range rx().verifyMarkers {
 		if re.MatchString(line) {
 			return true
 		}
@@ -195,6 +207,7 @@ func (p *parser) send(ev event.Event) error {
 
 // line handles one line, right-trimmed.
 func (p *parser) line(n int, s string) error {
+	re := rx()
 	if p.run != nil {
 		handled, err := p.runLine(n, s)
 		if handled || err != nil {
@@ -205,17 +218,17 @@ func (p *parser) line(n int, s string) error {
 		return p.storeLine(n, s)
 	}
 	switch {
-	case s == "", promptRe.MatchString(s), storeEndRe.MatchString(s):
+	case s == "", re.prompt.MatchString(s), re.storeEnd.MatchString(s):
 		return nil
-	case storeHeaderRe.MatchString(s):
-		p.inStore, p.store = true, storeHeaderRe.FindStringSubmatch(s)[1]
+	case re.storeHeader.MatchString(s):
+		p.inStore, p.store = true, re.storeHeader.FindStringSubmatch(s)[1]
 		return nil
-	case certHeaderRe.MatchString(s):
+	case re.certHeader.MatchString(s):
 		p.inStore, p.store = true, ""
 		return p.storeLine(n, s)
 	}
 	p.run = &block{first: n, last: n, lines: []string{s}}
-	if m := verifyEndRe.FindStringSubmatch(s); m != nil {
+	if m := re.verifyEnd.FindStringSubmatch(s); m != nil {
 		p.run.ended, p.run.failed = true, isFailed(m[1])
 	}
 	return nil
@@ -225,16 +238,17 @@ func (p *parser) line(n int, s string) error {
 // the line was taken; when not, the run has been closed and the line is
 // for the caller.
 func (p *parser) runLine(n int, s string) (bool, error) {
+	re := rx()
 	r := p.run
 	if r.ended {
 		// After FAILED, certutil prints the error's text on "CertUtil: ..." lines.
-		if r.failed && certutilMsgRe.MatchString(s) {
+		if r.failed && re.certutilMsg.MatchString(s) {
 			r.add(n, s)
 			return true, nil
 		}
 		return false, p.closeRun()
 	}
-	if storeHeaderRe.MatchString(s) || certHeaderRe.MatchString(s) || promptRe.MatchString(s) {
+	if re.storeHeader.MatchString(s) || re.certHeader.MatchString(s) || re.prompt.MatchString(s) {
 		return false, p.closeRun()
 	}
 	if len(r.lines) >= maxBlockLines {
@@ -243,7 +257,7 @@ func (p *parser) runLine(n int, s string) (bool, error) {
 		return true, nil
 	}
 	r.add(n, s)
-	if m := verifyEndRe.FindStringSubmatch(s); m != nil {
+	if m := re.verifyEnd.FindStringSubmatch(s); m != nil {
 		r.ended, r.failed = true, isFailed(m[1])
 	}
 	return true, nil
@@ -255,21 +269,22 @@ func isFailed(rest string) bool {
 
 // storeLine handles a line of a -store listing.
 func (p *parser) storeLine(n int, s string) error {
+	re := rx()
 	switch {
-	case certHeaderRe.MatchString(s):
+	case re.certHeader.MatchString(s):
 		if err := p.closeCert(); err != nil {
 			return err
 		}
 		p.cert = &block{first: n, last: n, lines: []string{s}}
 		return nil
-	case storeEndRe.MatchString(s), promptRe.MatchString(s):
+	case re.storeEnd.MatchString(s), re.prompt.MatchString(s):
 		p.inStore = false
 		return p.closeCert()
-	case storeHeaderRe.MatchString(s):
+	case re.storeHeader.MatchString(s):
 		if err := p.closeCert(); err != nil {
 			return err
 		}
-		p.store = storeHeaderRe.FindStringSubmatch(s)[1]
+		p.store = re.storeHeader.FindStringSubmatch(s)[1]
 		return nil
 	}
 	if p.cert != nil {
@@ -319,7 +334,7 @@ func (p *parser) closeCert() error {
 		case "NotAfter":
 			ev.Set("cert.not_after", date(v))
 		case "Cert Hash(sha1)":
-			if h := hexID(v); len(h) == 40 && hexRe.MatchString(h) {
+			if h := hexID(v); len(h) == 40 && rx().hex.MatchString(h) {
 				ev.Set("cert.thumbprint", h)
 			} else {
 				p.problems.Add(b.first, "certificate block with a malformed Cert Hash(sha1): "+clip(v))
@@ -426,7 +441,7 @@ func (p *parser) closeRun() error {
 	ev := newEvent(p.path, r)
 	ev.Set("cert.tool", ToolVerify)
 	for _, s := range r.lines {
-		if urlfetchRe.MatchString(s) {
+		if rx().urlfetch.MatchString(s) {
 			ev.Set("cert.tool", ToolURLFetch)
 			break
 		}
@@ -489,7 +504,7 @@ func readLeaf(lines []string) (lf, header leaf) {
 			}
 			flush()
 		}
-		if m := contextRe.FindStringSubmatch(s); m != nil {
+		if m := rx().context.FindStringSubmatch(s); m != nil {
 			inLeaf = m[1] == "0" && m[2] == "0"
 			continue
 		}
@@ -568,6 +583,7 @@ func host(lf leaf) string {
 // FAILED code is the "CertUtil: <text>" line after it (before it when none
 // follows), else the chain summary's text for the same code.
 func verdict(lines []string, failed bool) (failure, bool) {
+	re := rx()
 	var final, chain, errLine *failure
 	var before, after string // "CertUtil: <text>" lines around the final line
 	for _, s := range lines {
@@ -575,13 +591,13 @@ func verdict(lines []string, failed bool) (failure, bool) {
 			continue // chain dump details: URL retrieval, CRLs
 		}
 		switch {
-		case verifyEndRe.MatchString(s):
+		case re.verifyEnd.MatchString(s):
 			if failed && final == nil {
-				f := coded(verifyEndRe.FindStringSubmatch(s)[1])
+				f := coded(re.verifyEnd.FindStringSubmatch(s)[1])
 				final = &f
 			}
-		case certutilMsgRe.MatchString(s):
-			msg := strings.TrimSpace(certutilMsgRe.FindStringSubmatch(s)[1])
+		case re.certutilMsg.MatchString(s):
+			msg := strings.TrimSpace(re.certutilMsg.FindStringSubmatch(s)[1])
 			if final == nil {
 				before = msg
 			} else if after == "" {
@@ -592,7 +608,7 @@ func verdict(lines []string, failed bool) (failure, bool) {
 				f := coded(strings.TrimSpace(strings.TrimPrefix(s, "ERROR:")))
 				errLine = &f
 			}
-		case codeRe.MatchString(s):
+		case re.code.MatchString(s):
 			if chain == nil {
 				f := coded(s)
 				chain = &f
@@ -625,12 +641,13 @@ func verdict(lines []string, failed bool) (failure, bool) {
 // coded splits "text. 0x800b010a (-2146762486 CERT_E_CHAINING)" into the
 // code (lower-case), the symbolic name and the text before the code.
 func coded(s string) failure {
-	m := codeRe.FindStringSubmatchIndex(s)
+	re := rx()
+	m := re.code.FindStringSubmatchIndex(s)
 	if m == nil {
 		return failure{msg: strings.TrimSpace(s)}
 	}
 	f := failure{code: strings.ToLower(s[m[2]:m[3]])}
-	if n := nameRe.FindStringSubmatch(strings.TrimSpace(s[m[4]:m[5]])); n != nil {
+	if n := re.name.FindStringSubmatch(strings.TrimSpace(s[m[4]:m[5]])); n != nil {
 		f.name = n[1]
 	}
 	f.msg = strings.TrimSpace(s[:m[0]])
