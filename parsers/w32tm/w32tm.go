@@ -32,6 +32,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfblog/sfblog/event"
@@ -53,57 +54,68 @@ const (
 	maxBlockLines = 512
 )
 
-// The labels of w32tm /query /status, lower-case with single spaces.
-var statusLabels = map[string]bool{
-	"leap indicator": true, "stratum": true, "precision": true, "root delay": true,
-	"root dispersion": true, "referenceid": true, "last successful sync time": true,
-	"source": true, "poll interval": true,
+// patterns are the labels, value shapes and lines of w32tm output the
+// parser recognises.
+type patterns struct {
+	// The labels of w32tm /query /status, lower-case with single spaces.
+	statusLabels map[string]bool
+	// statusForms are the shapes of the numeric values of w32tm /query
+	// /status; a block is read only when its values have them.
+	statusForms map[string]*regexp.Regexp
+	// The extra labels of w32tm /query /status /verbose.
+	verboseLabels map[string]bool
+	// localSources are the Source values of a clock that no network peer
+	// disciplines; lower-case.
+	localSources map[string]bool
+
+	label, tracking, collecting, current, sample, rdtscHead, rdtscRow *regexp.Regexp
+	offset, errorCode, section, provider, configKey                   *regexp.Regexp
 }
 
-// statusForms are the shapes of the numeric values of w32tm /query
-// /status; a block is read only when its values have them.
-var statusForms = map[string]*regexp.Regexp{
-	"leap indicator":  regexp.MustCompile(`^[0-3]\s*(\(.*\))?$`),
-	"stratum":         regexp.MustCompile(`^\d{1,3}(\s*\(.*\))?$`),
-	"precision":       regexp.MustCompile(`^-?\d{1,3}(\s*\(.*\))?$`),
-	"root delay":      regexp.MustCompile(`^\d+[.,]\d+s$`),
-	"root dispersion": regexp.MustCompile(`^\d+[.,]\d+s$`),
-	"referenceid":     regexp.MustCompile(`^0x[0-9A-Fa-f]{8}(\s*\(.*\))?$`),
-	"poll interval":   regexp.MustCompile(`^\d{1,3}(\s*\(.*\))?$`),
-}
-
-// The extra labels of w32tm /query /status /verbose.
-var verboseLabels = map[string]bool{
-	"phase offset": true, "clockrate": true, "state machine": true, "time source flags": true,
-	"server role": true, "last sync error": true, "time since last good sync time": true,
-}
-
-// localSources are the Source values of a clock that no network peer
-// disciplines; lower-case.
-var localSources = map[string]bool{
-	"local cmos clock":          true,
-	"free-running system clock": true,
-}
-
-var (
-	labelRe      = regexp.MustCompile(`^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$`)
-	trackingRe   = regexp.MustCompile(`^\s*Tracking\s+(\S+)\s+\[([^\]]*)\]\.?\s*$`)
-	collectingRe = regexp.MustCompile(`^\s*Collecting\s+\d+\s+samples\.?\s*$`)
-	currentRe    = regexp.MustCompile(`^\s*The current time is\s+(.+?)\.?\s*$`)
-	sampleRe     = regexp.MustCompile(`^\s*(\d{1,2}):(\d{2}):(\d{2})\s*,?\s+(.*?)\s*$`)
-	rdtscHeadRe  = regexp.MustCompile(`^\s*RdtscStart,\s*RdtscEnd,\s*FileTime,\s*RoundtripDelay,\s*NtpOffset\s*$`)
-	rdtscRowRe   = regexp.MustCompile(`^\s*\d+,\s*\d+,\s*(\d+),\s*(.*?)\s*$`)
-	offsetRe     = regexp.MustCompile(`^([+-])?(\d{1,10})(?::(\d+))?(?::(\d+))?(?:\.(\d{1,9}))?s?$`)
-	errorRe      = regexp.MustCompile(`(?i)^error:\s*0x[0-9a-f]{1,8}\b`)
-	sectionRe    = regexp.MustCompile(`^\s*\[(\w+)\]\s*$`)
-	providerRe   = regexp.MustCompile(`^\s*(\w+)\s+\((\p{L}+)\)\s*$`)
-	configKeyRe  = regexp.MustCompile(`^\s*(\w+)\s*:\s*(.*?)\s*\((\p{L}+)\)\s*$`)
-)
+// rx returns the patterns, built on first use.
+var rx = sync.OnceValue(func() *patterns {
+	return &patterns{
+		statusLabels: map[string]bool{
+			"leap indicator": true, "stratum": true, "precision": true, "root delay": true,
+			"root dispersion": true, "referenceid": true, "last successful sync time": true,
+			"source": true, "poll interval": true,
+		},
+		statusForms: map[string]*regexp.Regexp{
+			"leap indicator":  regexp.MustCompile(`^[0-3]\s*(\(.*\))?$`),
+			"stratum":         regexp.MustCompile(`^\d{1,3}(\s*\(.*\))?$`),
+			"precision":       regexp.MustCompile(`^-?\d{1,3}(\s*\(.*\))?$`),
+			"root delay":      regexp.MustCompile(`^\d+[.,]\d+s$`),
+			"root dispersion": regexp.MustCompile(`^\d+[.,]\d+s$`),
+			"referenceid":     regexp.MustCompile(`^0x[0-9A-Fa-f]{8}(\s*\(.*\))?$`),
+			"poll interval":   regexp.MustCompile(`^\d{1,3}(\s*\(.*\))?$`),
+		},
+		verboseLabels: map[string]bool{
+			"phase offset": true, "clockrate": true, "state machine": true, "time source flags": true,
+			"server role": true, "last sync error": true, "time since last good sync time": true,
+		},
+		localSources: map[string]bool{
+			"local cmos clock":          true,
+			"free-running system clock": true,
+		},
+		label:      regexp.MustCompile(`^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$`),
+		tracking:   regexp.MustCompile(`^\s*Tracking\s+(\S+)\s+\[([^\]]*)\]\.?\s*$`),
+		collecting: regexp.MustCompile(`^\s*Collecting\s+\d+\s+samples\.?\s*$`),
+		current:    regexp.MustCompile(`^\s*The current time is\s+(.+?)\.?\s*$`),
+		sample:     regexp.MustCompile(`^\s*(\d{1,2}):(\d{2}):(\d{2})\s*,?\s+(.*?)\s*$`),
+		rdtscHead:  regexp.MustCompile(`^\s*RdtscStart,\s*RdtscEnd,\s*FileTime,\s*RoundtripDelay,\s*NtpOffset\s*$`),
+		rdtscRow:   regexp.MustCompile(`^\s*\d+,\s*\d+,\s*(\d+),\s*(.*?)\s*$`),
+		offset:     regexp.MustCompile(`^([+-])?(\d{1,10})(?::(\d+))?(?::(\d+))?(?:\.(\d{1,9}))?s?$`),
+		errorCode:  regexp.MustCompile(`(?i)^error:\s*0x[0-9a-f]{1,8}\b`),
+		section:    regexp.MustCompile(`^\s*\[(\w+)\]\s*$`),
+		provider:   regexp.MustCompile(`^\s*(\w+)\s+\((\p{L}+)\)\s*$`),
+		configKey:  regexp.MustCompile(`^\s*(\w+)\s*:\s*(.*?)\s*\((\p{L}+)\)\s*$`),
+	}
+})
 
 // label splits "Label: value" into the label (lower-case, single spaces)
 // and the value.
 func label(s string) (string, string, bool) {
-	m := labelRe.FindStringSubmatch(s)
+	m := rx().label.FindStringSubmatch(s)
 	if m == nil {
 		return "", "", false
 	}
@@ -117,26 +129,27 @@ func label(s string) (string, string, bool) {
 // or /query /configuration (its [TimeProviders] section, or [Configuration]
 // with a "Name: value (Local)" line).
 func Detect(head []byte) bool {
+	re := rx()
 	status := map[string]bool{}
 	var strong, samples int
 	var configuration, configKey bool
 	for _, raw := range bytes.Split(head, []byte("\n")) {
 		line := strings.TrimPrefix(strings.TrimRight(string(raw), "\r"), "\uFEFF")
-		if l, v, ok := label(line); ok && statusLabels[l] && !status[l] {
+		if l, v, ok := label(line); ok && re.statusLabels[l] && !status[l] {
 			status[l] = true
-			if (l == "leap indicator" || l == "referenceid") && statusForms[l].MatchString(v) {
+			if (l == "leap indicator" || l == "referenceid") && re.statusForms[l].MatchString(v) {
 				strong++
 			}
 		}
-		if trackingRe.MatchString(line) || rdtscHeadRe.MatchString(line) {
+		if re.tracking.MatchString(line) || re.rdtscHead.MatchString(line) {
 			return true
 		}
-		if m := sampleRe.FindStringSubmatch(line); m != nil {
+		if m := re.sample.FindStringSubmatch(line); m != nil {
 			if _, _, ok := sampleValue(m[4]); ok {
 				samples++
 			}
 		}
-		if m := sectionRe.FindStringSubmatch(line); m != nil {
+		if m := re.section.FindStringSubmatch(line); m != nil {
 			switch strings.ToLower(m[1]) {
 			case "timeproviders":
 				return true
@@ -144,7 +157,7 @@ func Detect(head []byte) bool {
 				configuration = true
 			}
 		}
-		if configKeyRe.MatchString(line) {
+		if re.configKey.MatchString(line) {
 			configKey = true
 		}
 	}
@@ -215,6 +228,7 @@ type chart struct {
 
 // line handles one line.
 func (p *parser) line(n int, s string) error {
+	re := rx()
 	if b := p.blk; b != nil {
 		if strings.TrimSpace(s) == "" {
 			b.blank++
@@ -231,11 +245,11 @@ func (p *parser) line(n int, s string) error {
 		}
 	}
 
-	if l, _, ok := label(s); ok && statusLabels[l] {
+	if l, _, ok := label(s); ok && re.statusLabels[l] {
 		p.blk = &block{tool: ToolStatus, first: n, last: n, lines: []string{s}}
 		return nil
 	}
-	if m := sectionRe.FindStringSubmatch(s); m != nil {
+	if m := re.section.FindStringSubmatch(s); m != nil {
 		switch strings.ToLower(m[1]) {
 		case "configuration", "timeproviders":
 			p.blk = &block{tool: ToolConfig, first: n, last: n, lines: []string{s}}
@@ -247,10 +261,11 @@ func (p *parser) line(n int, s string) error {
 
 // belongs reports whether s continues the open block.
 func (p *parser) belongs(b *block, s string) bool {
+	re := rx()
 	switch b.tool {
 	case ToolStatus:
 		l, _, ok := label(s)
-		if !ok || !(statusLabels[l] || verboseLabels[l]) {
+		if !ok || !(re.statusLabels[l] || re.verboseLabels[l]) {
 			return false
 		}
 		// A repeated label starts the next output.
@@ -261,10 +276,10 @@ func (p *parser) belongs(b *block, s string) bool {
 		}
 		return true
 	case ToolConfig:
-		if l, _, ok := label(s); ok && statusLabels[l] {
+		if l, _, ok := label(s); ok && re.statusLabels[l] {
 			return false
 		}
-		return sectionRe.MatchString(s) || providerRe.MatchString(s) || configKeyRe.MatchString(s)
+		return re.section.MatchString(s) || re.provider.MatchString(s) || re.configKey.MatchString(s)
 	}
 	return false
 }
@@ -309,6 +324,7 @@ func (p *parser) end() error {
 
 // status reads a /query /status output.
 func (p *parser) status(b *block) (event.Event, bool) {
+	re := rx()
 	var ev event.Event
 	values := map[string]string{}
 	lineOf := map[string]int{}
@@ -319,13 +335,13 @@ func (p *parser) status(b *block) (event.Event, bool) {
 		}
 	}
 	found, numeric := 0, 0
-	for l := range statusLabels {
+	for l := range re.statusLabels {
 		v, ok := values[l]
 		if !ok {
 			continue
 		}
 		found++
-		if form := statusForms[l]; form != nil {
+		if form := re.statusForms[l]; form != nil {
 			if !form.MatchString(v) {
 				p.problems.Add(lineOf[l], fmt.Sprintf("w32tm /query /status: %s is not well formed: %s", l, clip(v)))
 				return ev, false
@@ -334,7 +350,7 @@ func (p *parser) status(b *block) (event.Event, bool) {
 		}
 	}
 	if found < 2 || numeric == 0 {
-		p.problems.Add(b.first, fmt.Sprintf("w32tm /query /status output with %d of its %d fields", found, len(statusLabels)))
+		p.problems.Add(b.first, fmt.Sprintf("w32tm /query /status output with %d of its %d fields", found, len(re.statusLabels)))
 		return ev, false
 	}
 	ev.Set("clock.tool", ToolStatus)
@@ -346,7 +362,7 @@ func (p *parser) status(b *block) (event.Event, bool) {
 	local := false
 	if v, ok := values["source"]; ok && v != "" {
 		ev.Set("clock.source", v)
-		local = localSources[strings.ToLower(v)]
+		local = re.localSources[strings.ToLower(v)]
 		if peer := peerName(v); peer != "" {
 			ev.Set("clock.peer", peer)
 		}
@@ -379,20 +395,21 @@ func peerName(s string) string {
 // config reads a /query /configuration output: the NtpClient provider's
 // Type and NtpServer.
 func (p *parser) config(b *block) (event.Event, bool) {
+	re := rx()
 	var ev event.Event
 	var typ, servers string
 	var haveType, haveServers bool
 	provider := ""
 	for _, s := range b.lines {
-		if m := providerRe.FindStringSubmatch(s); m != nil {
+		if m := re.provider.FindStringSubmatch(s); m != nil {
 			provider = strings.ToLower(m[1])
 			continue
 		}
-		if sectionRe.MatchString(s) {
+		if re.section.MatchString(s) {
 			provider = ""
 			continue
 		}
-		m := configKeyRe.FindStringSubmatch(s)
+		m := re.configKey.FindStringSubmatch(s)
 		if m == nil || (provider != "" && provider != "ntpclient") {
 			continue
 		}
@@ -425,15 +442,16 @@ func (p *parser) config(b *block) (event.Event, bool) {
 
 // stripchart handles a line outside status and configuration outputs.
 func (p *parser) stripchart(n int, s string) error {
-	if m := trackingRe.FindStringSubmatch(s); m != nil {
+	re := rx()
+	if m := re.tracking.FindStringSubmatch(s); m != nil {
 		p.chart = chart{peer: m[1], started: true}
 		return nil
 	}
-	if collectingRe.MatchString(s) {
+	if re.collecting.MatchString(s) {
 		p.chart.started = true
 		return nil
 	}
-	if m := currentRe.FindStringSubmatch(s); m != nil {
+	if m := re.current.FindStringSubmatch(s); m != nil {
 		p.chart.started = true
 		t, hasTime, ok := localtime.Parse(m[1])
 		if ok && hasTime {
@@ -443,16 +461,16 @@ func (p *parser) stripchart(n int, s string) error {
 		}
 		return nil
 	}
-	if rdtscHeadRe.MatchString(s) {
+	if re.rdtscHead.MatchString(s) {
 		p.chart.rdtsc, p.chart.started = true, true
 		return nil
 	}
 	if p.chart.rdtsc {
-		if m := rdtscRowRe.FindStringSubmatch(s); m != nil {
+		if m := re.rdtscRow.FindStringSubmatch(s); m != nil {
 			return p.rdtscRow(n, s, m)
 		}
 	}
-	m := sampleRe.FindStringSubmatch(s)
+	m := re.sample.FindStringSubmatch(s)
 	if m == nil {
 		return nil
 	}
@@ -489,7 +507,7 @@ func (p *parser) sample(n int, s string) event.Event {
 func (p *parser) rdtscRow(n int, s string, m []string) error {
 	rest := m[2]
 	var offset int64
-	isErr := errorRe.MatchString(rest)
+	isErr := rx().errorCode.MatchString(rest)
 	if !isErr {
 		parts := strings.Split(rest, ",")
 		if len(parts) != 2 {
@@ -544,7 +562,7 @@ func (p *parser) sampleTime(hh, mm, ss string) (time.Time, bool) {
 // chart) or "error: 0x800705B4". offset is in nanoseconds, as w32tm prints
 // it (the reference minus this computer).
 func sampleValue(s string) (offset int64, isErr, ok bool) {
-	if errorRe.MatchString(s) {
+	if rx().errorCode.MatchString(s) {
 		return 0, true, true
 	}
 	fields := strings.Fields(s)
@@ -569,7 +587,7 @@ func sampleValue(s string) (offset int64, isErr, ok bool) {
 // nanoseconds. unit requires the trailing "s" (stripchart lines have it,
 // /rdtsc rows do not).
 func parseOffset(s string, unit bool) (int64, bool) {
-	m := offsetRe.FindStringSubmatch(s)
+	m := rx().offset.FindStringSubmatch(s)
 	if m == nil || (unit && !strings.HasSuffix(s, "s")) {
 		return 0, false
 	}
