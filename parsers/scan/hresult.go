@@ -3,6 +3,7 @@ package scan
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // HRESULT is one HRESULT code found in a line.
@@ -19,7 +20,8 @@ type HRESULT struct {
 //  3. a parenthesised "(80048821)" or "(0x80048821)".
 //
 // A bare 8-digit hex number (a GUID part, an epid, a tag) is never taken.
-var hresultRE = regexp.MustCompile(`(?i)\b0x(8[0-9a-f]{7})\b|\b(?:hresult|hres|hr)(?:\s*[:=]\s*|\s+)(?:0x)?([89a-f][0-9a-f]{7})\b|\((?:0x)?(8[0-9a-f]{7})\)`)
+// It is compiled on first use, not at start-up.
+var hresultRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b0x(8[0-9a-f]{7})\b|\b(?:hresult|hres|hr)(?:\s*[:=]\s*|\s+)(?:0x)?([89a-f][0-9a-f]{7})\b|\((?:0x)?(8[0-9a-f]{7})\)`) })
 
 // hresultNames holds the codes of log-facts.md §4.1 (IDCRL, the Sign-in
 // Assistant) and §4.2 (Windows). Nothing else is named.
@@ -79,7 +81,7 @@ func HRESULTs(s string) []HRESULT {
 	if !mayHoldHRESULT(s) {
 		return nil
 	}
-	matches := hresultRE.FindAllStringSubmatchIndex(s, -1)
+	matches := hresultRE().FindAllStringSubmatchIndex(s, -1)
 	if len(matches) == 0 {
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -56,13 +57,14 @@ type KnownText struct {
 //go:embed texts.yaml
 var textsYAML []byte
 
-// texts is the compiled table; it is built once and never changed.
-var texts = mustCompileTexts(textsYAML)
+// theTable is the compiled table, built on first use (a few
+// milliseconds) rather than at start-up, and never changed.
+var theTable = sync.OnceValue(func() *table { return mustCompileTexts(textsYAML) })
 
 // KnownTexts returns a copy of the documented client texts UITexts finds.
 func KnownTexts() []KnownText {
-	out := make([]KnownText, len(texts.known))
-	for i, k := range texts.known {
+	out := make([]KnownText, len(theTable().known))
+	for i, k := range theTable().known {
 		k.Clients = slices.Clone(k.Clients)
 		k.Anchors = slices.Clone(k.Anchors)
 		out[i] = k
@@ -73,7 +75,7 @@ func KnownTexts() []KnownText {
 // UIKeys returns the distinct keys of the known texts, sorted.
 func UIKeys() []string {
 	var keys []string
-	for _, k := range texts.known {
+	for _, k := range theTable().known {
 		keys = append(keys, k.Key)
 	}
 	slices.Sort(keys)
@@ -246,6 +248,7 @@ func hasPrefixFold(s, kw string) bool {
 // missing final period do not matter, and Japanese texts are found in
 // full-width or half-width forms alike.
 func UITexts(s string) []UIText {
+	texts := theTable()
 	set, wide := texts.candidates(s)
 	if set == 0 && !wide {
 		return nil
