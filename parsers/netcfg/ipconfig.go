@@ -7,41 +7,58 @@ import (
 	"net/netip"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/sfblog/sfblog/event"
 )
 
-// The lines of "ipconfig /all": a heading, then "Key . . . . : value" lines
-// (dot leaders of any length, keys indented) whose lists go on in lines
-// indented to the value column.
-var (
-	reIPHead    = regexp.MustCompile(`^\s*Windows IP Configuration$`)
-	reIPAdapter = regexp.MustCompile(`^\s*(\S[^:]*\badapter\b[^:]*?)\s*:$`)
-	reIPCont    = regexp.MustCompile(`^\s+(\S+)$`)
-	reIPKey     = regexp.MustCompile(`^\s+([^.:\s][^.:]*?)[ .]*:(?:\s(.*))?$`)
+// ipPatterns are the lines of "ipconfig /all": a heading, then "Key . . . .
+// : value" lines (dot leaders of any length, keys indented) whose lists go
+// on in lines indented to the value column.
+type ipPatterns struct {
+	head, adapter, cont, key *regexp.Regexp
+	// The same lines in the start of a file, for DetectIPConfig.
+	detHead, detKey *regexp.Regexp
+}
 
-	reDetIPHead = regexp.MustCompile(`(?m)^\s*Windows IP Configuration\s*$`)
-	reDetIPKey  = regexp.MustCompile(`(?m)^\s+[A-Za-z][^.:\r\n]*?(?: ?\.){2,} ?:`)
-)
+// ipRx returns the ipPatterns, compiled on first use.
+var ipRx = sync.OnceValue(func() *ipPatterns {
+	return &ipPatterns{
+		head:    regexp.MustCompile(`^\s*Windows IP Configuration$`),
+		adapter: regexp.MustCompile(`^\s*(\S[^:]*\badapter\b[^:]*?)\s*:$`),
+		cont:    regexp.MustCompile(`^\s+(\S+)$`),
+		key:     regexp.MustCompile(`^\s+([^.:\s][^.:]*?)[ .]*:(?:\s(.*))?$`),
+
+		detHead: regexp.MustCompile(`(?m)^\s*Windows IP Configuration\s*$`),
+		detKey:  regexp.MustCompile(`(?m)^\s+[A-Za-z][^.:\r\n]*?(?: ?\.){2,} ?:`),
+	}
+})
 
 // Keys whose values ParseIPConfig reads.
-var (
-	addressKeys = map[string]bool{
-		"IPv4 Address": true, "IP Address": true, "IPv6 Address": true, "Temporary IPv6 Address": true,
-		"Link-local IPv6 Address": true, "Autoconfiguration IPv4 Address": true, "Autoconfiguration IP Address": true,
-	}
+const (
 	dnsKey      = "DNS Servers"
 	hostKey     = "Host Name"
 	primaryKey  = "Primary Dns Suffix"
 	suffixesKey = "DNS Suffix Search List"
 )
 
+// isAddressKey reports whether key names one of an adapter's addresses.
+func isAddressKey(key string) bool {
+	switch key {
+	case "IPv4 Address", "IP Address", "IPv6 Address", "Temporary IPv6 Address",
+		"Link-local IPv6 Address", "Autoconfiguration IPv4 Address", "Autoconfiguration IP Address":
+		return true
+	}
+	return false
+}
+
 // DetectIPConfig reports whether head, the decoded start of a file (up to
 // 8 KiB), is the output of ipconfig: the "Windows IP Configuration" line
 // and a "Key . . . . : value" line with dot leaders.
 func DetectIPConfig(head []byte) bool {
-	return reDetIPHead.Match(head) && reDetIPKey.Match(head)
+	re := ipRx()
+	return re.detHead.Match(head) && re.detKey.Match(head)
 }
 
 // ParseIPConfig reads "ipconfig /all" (or plain "ipconfig") output and
@@ -96,13 +113,14 @@ func (p *ipParser) problem(n int, msg string) {
 func (p *ipParser) failed() error { return p.err }
 
 func (p *ipParser) line(n int, s string) {
-	if reIPHead.MatchString(s) {
+	re := ipRx()
+	if re.head.MatchString(s) {
 		p.flush()
 		p.sec = &ipSection{}
 		p.sec.add(n, s)
 		return
 	}
-	if m := reIPAdapter.FindStringSubmatch(s); m != nil && !strings.Contains(s, ". ") {
+	if m := re.adapter.FindStringSubmatch(s); m != nil && !strings.Contains(s, ". ") {
 		p.flush()
 		p.sec = &ipSection{adapter: m[1]}
 		p.sec.add(n, s)
@@ -122,12 +140,12 @@ func (p *ipParser) line(n int, s string) {
 		sec.add(n, s)
 		return
 	}
-	if m := reIPCont.FindStringSubmatch(s); m != nil && sec.key != "" && indent(s) >= contIndent {
+	if m := re.cont.FindStringSubmatch(s); m != nil && sec.key != "" && indent(s) >= contIndent {
 		sec.add(n, s)
 		p.value(n, sec.key, m[1])
 		return
 	}
-	if m := reIPKey.FindStringSubmatch(s); m != nil {
+	if m := re.key.FindStringSubmatch(s); m != nil {
 		sec.add(n, s)
 		sec.key = m[1]
 		if v := strings.TrimSpace(m[2]); v != "" {
@@ -188,7 +206,7 @@ func (p *ipParser) value(n int, key, v string) {
 			return
 		}
 		sec.suffixes = append(sec.suffixes, v)
-	case sec.adapter != "" && addressKeys[key]:
+	case sec.adapter != "" && isAddressKey(key):
 		a, ok := address(v)
 		if !ok {
 			bad("an IP address")

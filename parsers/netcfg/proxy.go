@@ -6,26 +6,36 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/event"
 )
 
-// The lines of "netsh winhttp show proxy".
-var (
-	reProxyHead   = regexp.MustCompile(`^\s*Current WinHTTP proxy settings:$`)
-	reProxyDirect = regexp.MustCompile(`^\s*Direct access \(no proxy server\)\.?$`)
-	reProxyServer = regexp.MustCompile(`^\s*Proxy Server\(s\)\s*:\s*(.*)$`)
-	reProxyBypass = regexp.MustCompile(`^\s*Bypass List\s*:\s*(.*)$`)
+// proxyPatterns are the lines of "netsh winhttp show proxy".
+type proxyPatterns struct {
+	head, direct, server, bypass *regexp.Regexp
+	// The same lines in the start of a file, for DetectProxy.
+	detHead, detBody *regexp.Regexp
+}
 
-	reDetProxyHead = regexp.MustCompile(`(?m)^\s*Current WinHTTP proxy settings:\s*$`)
-	reDetProxyBody = regexp.MustCompile(`(?m)^\s*(?:Direct access \(no proxy server\)\.?|Proxy Server\(s\)\s*:\s*\S.*)\s*$`)
-)
+// proxyRx returns the proxyPatterns, compiled on first use.
+var proxyRx = sync.OnceValue(func() *proxyPatterns {
+	return &proxyPatterns{
+		head:   regexp.MustCompile(`^\s*Current WinHTTP proxy settings:$`),
+		direct: regexp.MustCompile(`^\s*Direct access \(no proxy server\)\.?$`),
+		server: regexp.MustCompile(`^\s*Proxy Server\(s\)\s*:\s*(.*)$`),
+		bypass: regexp.MustCompile(`^\s*Bypass List\s*:\s*(.*)$`),
+
+		detHead: regexp.MustCompile(`(?m)^\s*Current WinHTTP proxy settings:\s*$`),
+		detBody: regexp.MustCompile(`(?m)^\s*(?:Direct access \(no proxy server\)\.?|Proxy Server\(s\)\s*:\s*\S.*)\s*$`),
+	}
+})
 
 // DetectProxy reports whether head, the decoded start of a file (up to
 // 8 KiB), is the output of "netsh winhttp show proxy": its heading line and
 // either the direct-access line or the "Proxy Server(s) :" line.
 func DetectProxy(head []byte) bool {
-	return reDetProxyHead.Match(head) && reDetProxyBody.Match(head)
+	return proxyRx().detHead.Match(head) && proxyRx().detBody.Match(head)
 }
 
 // ParseProxy reads "netsh winhttp show proxy" output and emits one
@@ -64,7 +74,8 @@ func (p *proxyParser) problem(n int, msg string) {
 func (p *proxyParser) failed() error { return p.err }
 
 func (p *proxyParser) line(n int, s string) {
-	if reProxyHead.MatchString(s) {
+	re := proxyRx()
+	if re.head.MatchString(s) {
 		p.flush()
 		p.b = &block{}
 		p.b.add(n, s)
@@ -80,13 +91,13 @@ func (p *proxyParser) line(n int, s string) {
 	}
 	switch {
 	case s == "":
-	case reProxyDirect.MatchString(s):
+	case re.direct.MatchString(s):
 		p.direct = true
-	case reProxyServer.MatchString(s):
-		v := strings.TrimSpace(reProxyServer.FindStringSubmatch(s)[1])
+	case re.server.MatchString(s):
+		v := strings.TrimSpace(re.server.FindStringSubmatch(s)[1])
 		p.server = &v
-	case reProxyBypass.MatchString(s):
-		p.bypass = strings.TrimSpace(reProxyBypass.FindStringSubmatch(s)[1])
+	case re.bypass.MatchString(s):
+		p.bypass = strings.TrimSpace(re.bypass.FindStringSubmatch(s)[1])
 	default:
 		p.flush() // another command's output
 		return
