@@ -21,7 +21,9 @@ type HRESULT struct {
 //
 // A bare 8-digit hex number (a GUID part, an epid, a tag) is never taken.
 // It is compiled on first use, not at start-up.
-var hresultRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b0x(8[0-9a-f]{7})\b|\b(?:hresult|hres|hr)(?:\s*[:=]\s*|\s+)(?:0x)?([89a-f][0-9a-f]{7})\b|\((?:0x)?(8[0-9a-f]{7})\)`) })
+var hresultRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b0x(8[0-9a-f]{7})\b|\b(?:hresult|hres|hr)(?:\s*[:=]\s*|\s+)(?:0x)?([89a-f][0-9a-f]{7})\b|\((?:0x)?(8[0-9a-f]{7})\)`)
+})
 
 // hresultNames holds the codes of log-facts.md §4.1 (IDCRL, the Sign-in
 // Assistant) and §4.2 (Windows). Nothing else is named.
