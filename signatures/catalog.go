@@ -8,8 +8,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 //go:embed catalog/*.yaml
@@ -24,7 +26,7 @@ type Catalog struct {
 // Default returns the catalog shipped with sfblog.
 func Default() (*Catalog, error) {
 	c := &Catalog{byID: map[string]*Signature{}}
-	if err := c.addFS(builtin, "catalog", "catalog"); err != nil {
+	if err := c.addFS(builtin, "catalog", "catalog", false); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -40,28 +42,61 @@ func (c *Catalog) AddDir(dir string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("signatures directory %s: not a directory", dir)
 	}
-	return c.addFS(os.DirFS(dir), ".", dir)
+	return c.addFS(os.DirFS(dir), ".", dir, true)
 }
 
-func (c *Catalog) addFS(fsys fs.FS, root, display string) error {
+func (c *Catalog) addFS(fsys fs.FS, root, display string, strict bool) error {
 	entries, err := fs.ReadDir(fsys, root)
 	if err != nil {
 		return fmt.Errorf("read signatures %s: %w", display, err)
 	}
-	var errs []error
-	n := 0
+	type file struct {
+		name string
+		data []byte
+		sig  *Signature
+		err  error
+	}
+	var files []*file
 	for _, de := range entries {
 		name := de.Name()
 		if de.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
 			continue
 		}
-		data, err := fs.ReadFile(fsys, path.Join(root, name))
+		f := &file{name: filepath.Join(display, name)}
+		f.data, err = fs.ReadFile(fsys, path.Join(root, name))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("read %s: %w", filepath.Join(display, name), err))
-			continue
+			f.err = fmt.Errorf("read %s: %w", f.name, err)
 		}
-		if err := c.Add(filepath.Join(display, name), data); err != nil {
-			errs = append(errs, err)
+		files = append(files, f)
+	}
+	// The files are parsed side by side (YAML decoding is most of a
+	// catalog's loading time) and added in name order.
+	work := make(chan *file)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range work {
+				f.sig, f.err = parseSafe(f.name, f.data, strict)
+			}
+		}()
+	}
+	for _, f := range files {
+		if f.err == nil {
+			work <- f
+		}
+	}
+	close(work)
+	wg.Wait()
+	var errs []error
+	n := 0
+	for _, f := range files {
+		if f.err == nil {
+			f.err = c.add(f.name, f.sig)
+		}
+		if f.err != nil {
+			errs = append(errs, f.err)
 			continue
 		}
 		n++
@@ -72,12 +107,27 @@ func (c *Catalog) addFS(fsys fs.FS, root, display string) error {
 	return errors.Join(errs...)
 }
 
+// parseSafe is parse, with a panic of the YAML decoder (there should be
+// none) turned into an error naming the file.
+func parseSafe(file string, data []byte, strict bool) (s *Signature, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = nil, &FieldError{File: file, Msg: fmt.Sprintf("cannot decode: %v", r)}
+		}
+	}()
+	return parse(file, data, strict)
+}
+
 // Add parses one signature file and adds it.
 func (c *Catalog) Add(file string, data []byte) error {
 	s, err := Parse(file, data)
 	if err != nil {
 		return err
 	}
+	return c.add(file, s)
+}
+
+func (c *Catalog) add(file string, s *Signature) error {
 	if old, dup := c.byID[s.ID]; dup {
 		return &FieldError{File: file, Line: s.Line, ID: s.ID, Field: "id", Msg: fmt.Sprintf("id already defined in %s", old.File)}
 	}

@@ -84,3 +84,34 @@ func TestAddDir(t *testing.T) {
 	empty := t.TempDir()
 	assert.ErrorContains(t, c.AddDir(empty), "no signature files")
 }
+
+// The shipped catalog is loaded without looking for unknown keys (see
+// parse): each of its files must pass the strict Parse, which a user's
+// signature files go through.
+func TestBuiltinStrict(t *testing.T) {
+	entries, err := builtin.ReadDir("catalog")
+	require.NoError(t, err)
+	require.NotEmpty(t, entries)
+	for _, de := range entries {
+		data, err := builtin.ReadFile("catalog/" + de.Name())
+		require.NoError(t, err)
+		_, err = Parse(de.Name(), data)
+		assert.NoError(t, err, de.Name())
+	}
+}
+
+// A key the format does not know is an error in a user's signature file,
+// and is only skipped by the non-strict read of the shipped catalog.
+func TestParseUnknownKey(t *testing.T) {
+	data, err := builtin.ReadFile("catalog/sfb-unresolved.yaml")
+	require.NoError(t, err)
+	bad := append([]byte("colour: red\n"), data...)
+	_, err = Parse("x.yaml", bad)
+	assert.ErrorContains(t, err, "colour")
+	_, err = parse("x.yaml", bad, false)
+	assert.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "x.yaml"), bad, 0o644))
+	c := &Catalog{byID: map[string]*Signature{}}
+	assert.ErrorContains(t, c.AddDir(dir), "colour")
+}
