@@ -4,34 +4,43 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"sync"
 )
 
-// Markers of the look-up outputs, each a whole line.
-var (
-	// Lines only nslookup writes.
-	reDetNsStrong = regexp.MustCompile(`(?m)^(?:\S+\s+SRV service location:` +
-		`|\S+\s+canonical name\s*=\s*\S+` +
-		`|\*\*\*\s*.*can't find \S+:\s*(?:Non-existent domain|Server failed|Query refused|No response from server)` +
-		`|\*\*\*\s*No internal type for both IPv4 and IPv6 Addresses` +
-		`|\*\*\*\s*Request to .+ timed-out` +
-		`|Non-authoritative answer:)\s*$`)
-	// The server header: "Server:" and, on the next line, its address.
-	reDetNsHeader = regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?$`)
-	// A header followed by an answer: "Name:" and, on the next line, an
-	// address, at most a few blank or "Non-authoritative answer:" lines
-	// after the header.
-	reDetNsAnswer = regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?\n` +
-		`(?:[ \t]*\r?\n|Non-authoritative answer:[ \t]*\r?\n){0,3}` +
-		`Name:[ \t]*\S+[ \t]*\r?\nAddress(?:es)?:[ \t]*[0-9A-Fa-f:.]+[ \t]*\r?$`)
-	reDetNsOther = regexp.MustCompile(`(?m)^(?:\s*primary name server\s*=|DNS request timed out\.?\s*$|.*>\s?nslookup(?:\.exe)?(?:\s|$))`)
-	// Resolve-DnsName: a table header and its dashes, an error record, a
-	// Format-List entry of a record.
-	reDetRdTable = regexp.MustCompile(`(?m)^\s*Name\s+Type\s+TTL\s+Section\b.*\r?\n\s*----\s+----\s+---\s+-------`)
-	reDetRdError = regexp.MustCompile(`(?mi)^resolve-dnsname\s*:\s*\S+\s*:\s*\S|FullyQualifiedErrorId\s*:\s*\w+,Microsoft\.DnsClient\.Commands\.ResolveDnsName`)
-	reDetRdList  = regexp.MustCompile(`(?m)^Name +: ?\S+\s*\r?\n(?:Type|QueryType) +: ?\w+\s*\r?\nTTL +: ?\d+\s*\r?\nSection +: ?(?:Answer|Authority|Additional)\s*$`)
-	// The JSON and CSV forms carry the base properties of every DnsRecord.
-	reDetJSONKey = regexp.MustCompile(`"(?:Section|CharacterSet|DataLength|QueryType)"\s*:`)
-)
+// detPatterns are markers of the look-up outputs, each a whole line.
+type detPatterns struct {
+	nsStrong, nsHeader, nsAnswer, nsOther *regexp.Regexp
+	rdTable, rdError, rdList, jsonKey     *regexp.Regexp
+}
+
+// detRx returns the detPatterns, compiled on first use.
+var detRx = sync.OnceValue(func() *detPatterns {
+	return &detPatterns{
+		// Lines only nslookup writes.
+		nsStrong: regexp.MustCompile(`(?m)^(?:\S+\s+SRV service location:` +
+			`|\S+\s+canonical name\s*=\s*\S+` +
+			`|\*\*\*\s*.*can't find \S+:\s*(?:Non-existent domain|Server failed|Query refused|No response from server)` +
+			`|\*\*\*\s*No internal type for both IPv4 and IPv6 Addresses` +
+			`|\*\*\*\s*Request to .+ timed-out` +
+			`|Non-authoritative answer:)\s*$`),
+		// The server header: "Server:" and, on the next line, its address.
+		nsHeader: regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?$`),
+		// A header followed by an answer: "Name:" and, on the next line, an
+		// address, at most a few blank or "Non-authoritative answer:" lines
+		// after the header.
+		nsAnswer: regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?\n` +
+			`(?:[ \t]*\r?\n|Non-authoritative answer:[ \t]*\r?\n){0,3}` +
+			`Name:[ \t]*\S+[ \t]*\r?\nAddress(?:es)?:[ \t]*[0-9A-Fa-f:.]+[ \t]*\r?$`),
+		nsOther: regexp.MustCompile(`(?m)^(?:\s*primary name server\s*=|DNS request timed out\.?\s*$|.*>\s?nslookup(?:\.exe)?(?:\s|$))`),
+		// Resolve-DnsName: a table header and its dashes, an error record, a
+		// Format-List entry of a record.
+		rdTable: regexp.MustCompile(`(?m)^\s*Name\s+Type\s+TTL\s+Section\b.*\r?\n\s*----\s+----\s+---\s+-------`),
+		rdError: regexp.MustCompile(`(?mi)^resolve-dnsname\s*:\s*\S+\s*:\s*\S|FullyQualifiedErrorId\s*:\s*\w+,Microsoft\.DnsClient\.Commands\.ResolveDnsName`),
+		rdList:  regexp.MustCompile(`(?m)^Name +: ?\S+\s*\r?\n(?:Type|QueryType) +: ?\w+\s*\r?\nTTL +: ?\d+\s*\r?\nSection +: ?(?:Answer|Authority|Additional)\s*$`),
+		// The JSON and CSV forms carry the base properties of every DnsRecord.
+		jsonKey: regexp.MustCompile(`"(?:Section|CharacterSet|DataLength|QueryType)"\s*:`),
+	}
+})
 
 // Detect reports whether head, the decoded start of a file (up to 8 KiB),
 // is the output of nslookup or Resolve-DnsName in one of the forms Parse
@@ -48,16 +57,17 @@ func Detect(head []byte) bool {
 	case formCSV:
 		return detectCSV(head)
 	}
-	if reDetNsStrong.Match(head) || reDetRdTable.Match(head) || reDetRdError.Match(head) || reDetRdList.Match(head) {
+	re := detRx()
+	if re.nsStrong.Match(head) || re.rdTable.Match(head) || re.rdError.Match(head) || re.rdList.Match(head) {
 		return true
 	}
-	return reDetNsAnswer.Match(head) || reDetNsHeader.Match(head) && reDetNsOther.Match(head)
+	return re.nsAnswer.Match(head) || re.nsHeader.Match(head) && re.nsOther.Match(head)
 }
 
 // detectJSON wants the DnsRecord base properties in the first object.
 func detectJSON(head []byte) bool {
 	keys := map[string]bool{}
-	for _, m := range reDetJSONKey.FindAll(head, -1) {
+	for _, m := range detRx().jsonKey.FindAll(head, -1) {
 		k, _, _ := strings.Cut(string(m[1:]), `"`)
 		keys[k] = true
 	}

@@ -5,35 +5,51 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
-// The lines of Windows' nslookup output. Answers and the server header go
-// to standard output, "Non-authoritative answer:" and the "***" failures to
-// standard error: a file written with 2>&1 often holds the failure of a
-// look-up before its header, so the parser accepts both orders.
-var (
-	reNsServer     = regexp.MustCompile(`^(Default\s+)?Server:\s*(.*)$`)
-	reNsAddress    = regexp.MustCompile(`^Address(?:es)?:\s*(.*)$`)
-	reNsName       = regexp.MustCompile(`^Name:\s*(.*)$`)
-	reNsAliases    = regexp.MustCompile(`^Aliases:\s*(.*)$`)
-	reNsNonAuth    = regexp.MustCompile(`^Non-authoritative answer:$`)
-	reNsCont       = regexp.MustCompile(`^\s+(\S+)$`)
-	reNsSRVHead    = regexp.MustCompile(`^(\S+)\s+SRV service location:$`)
-	reNsSRVField   = regexp.MustCompile(`^\s+(priority|weight|port|svr hostname)\s*=\s*(.*)$`)
-	reNsCNAME      = regexp.MustCompile(`^(\S+)\s+canonical name\s*=\s*(\S+)$`)
-	reNsInet       = regexp.MustCompile(`^(\S+)\s+(?:internet address|AAAA IPv6 address)\s*=\s*(\S+)$`)
-	reNsOther      = regexp.MustCompile(`^(\S+)\s+(nameserver|MX preference|name|text)\s*=`)
-	reNsSOAField   = regexp.MustCompile(`^\s*(primary name server|responsible mail addr|serial|refresh|retry|expire|default TTL)\s*=\s*(.*)$`)
-	reNsBare       = regexp.MustCompile(`^(\S+)$`)
-	reNsCantFind   = regexp.MustCompile(`^\*\*\*\s*(.*?)\s*can't find\s+(\S+?):\s*(.+)$`)
-	reNsReqTimeout = regexp.MustCompile(`^\*\*\*\s*Request to (.+?) timed-out\.?$`)
-	reNsTimedOut   = regexp.MustCompile(`^DNS request timed out\.?$`)
-	reNsTimeoutWas = regexp.MustCompile(`^\s*timeout was \d+ seconds?\.?$`)
-	reNsNoRecords  = regexp.MustCompile(`^\*\*\*\s*No (.+?) records available for (\S+?)\.?$`)
-	reNsServerInfo = regexp.MustCompile(`^\*\*\*\s*(?:Can't find server|Default servers are not available|Can't find address for server)`)
-	reNsInteract   = regexp.MustCompile(`^>\s?(.*)$`)
-	reNsTXTValue   = regexp.MustCompile(`^\s+"`)
-)
+// nsPatterns are the lines of Windows' nslookup output. Answers and the
+// server header go to standard output, "Non-authoritative answer:" and the
+// "***" failures to standard error: a file written with 2>&1 often holds
+// the failure of a look-up before its header, so the parser accepts both
+// orders.
+type nsPatterns struct {
+	server, address, name, aliases, nonAuth, cont         *regexp.Regexp
+	srvHead, srvField, cname, inet, other, soaField, bare *regexp.Regexp
+	cantFind, reqTimeout, timedOut, timeoutWas, noRecords *regexp.Regexp
+	serverInfo, interact, txtValue                        *regexp.Regexp
+	// starts are the lines that start nslookup output, for isOutput.
+	starts []*regexp.Regexp
+}
+
+// nsRx returns the nsPatterns, compiled on first use.
+var nsRx = sync.OnceValue(func() *nsPatterns {
+	p := &nsPatterns{
+		server:     regexp.MustCompile(`^(Default\s+)?Server:\s*(.*)$`),
+		address:    regexp.MustCompile(`^Address(?:es)?:\s*(.*)$`),
+		name:       regexp.MustCompile(`^Name:\s*(.*)$`),
+		aliases:    regexp.MustCompile(`^Aliases:\s*(.*)$`),
+		nonAuth:    regexp.MustCompile(`^Non-authoritative answer:$`),
+		cont:       regexp.MustCompile(`^\s+(\S+)$`),
+		srvHead:    regexp.MustCompile(`^(\S+)\s+SRV service location:$`),
+		srvField:   regexp.MustCompile(`^\s+(priority|weight|port|svr hostname)\s*=\s*(.*)$`),
+		cname:      regexp.MustCompile(`^(\S+)\s+canonical name\s*=\s*(\S+)$`),
+		inet:       regexp.MustCompile(`^(\S+)\s+(?:internet address|AAAA IPv6 address)\s*=\s*(\S+)$`),
+		other:      regexp.MustCompile(`^(\S+)\s+(nameserver|MX preference|name|text)\s*=`),
+		soaField:   regexp.MustCompile(`^\s*(primary name server|responsible mail addr|serial|refresh|retry|expire|default TTL)\s*=\s*(.*)$`),
+		bare:       regexp.MustCompile(`^(\S+)$`),
+		cantFind:   regexp.MustCompile(`^\*\*\*\s*(.*?)\s*can't find\s+(\S+?):\s*(.+)$`),
+		reqTimeout: regexp.MustCompile(`^\*\*\*\s*Request to (.+?) timed-out\.?$`),
+		timedOut:   regexp.MustCompile(`^DNS request timed out\.?$`),
+		timeoutWas: regexp.MustCompile(`^\s*timeout was \d+ seconds?\.?$`),
+		noRecords:  regexp.MustCompile(`^\*\*\*\s*No (.+?) records available for (\S+?)\.?$`),
+		serverInfo: regexp.MustCompile(`^\*\*\*\s*(?:Can't find server|Default servers are not available|Can't find address for server)`),
+		interact:   regexp.MustCompile(`^>\s?(.*)$`),
+		txtValue:   regexp.MustCompile(`^\s+"`),
+	}
+	p.starts = []*regexp.Regexp{p.server, p.nonAuth, p.name, p.cantFind, p.reqTimeout, p.timedOut, p.noRecords, p.srvHead, p.cname}
+	return p
+})
 
 // nsCtx is what the previous line lets the next one continue.
 type nsCtx int
@@ -215,6 +231,7 @@ func (ns *nsParser) stray() { ns.flush() }
 
 // line reads one line of nslookup output.
 func (ns *nsParser) line(n int, s string) {
+	re := nsRx()
 	if s == "" {
 		if ns.b != nil {
 			ns.b.add(n, s)
@@ -224,11 +241,11 @@ func (ns *nsParser) line(n int, s string) {
 		}
 		return
 	}
-	if ns.ctx == nsTXT && ns.b != nil && reNsTXTValue.MatchString(s) {
+	if ns.ctx == nsTXT && ns.b != nil && re.txtValue.MatchString(s) {
 		ns.b.add(n, s)
 		return
 	}
-	if m := reNsInteract.FindStringSubmatch(s); m != nil {
+	if m := re.interact.FindStringSubmatch(s); m != nil {
 		// With its input piped from a file, nslookup prints its "> "
 		// prompt without the command or a line end, so output follows it
 		// on the same line ("> Server:  dc01").
@@ -242,15 +259,15 @@ func (ns *nsParser) line(n int, s string) {
 		ns.interactive(n, s, m[1])
 		return
 	}
-	if m := reNsServer.FindStringSubmatch(s); m != nil {
+	if m := re.server.FindStringSubmatch(s); m != nil {
 		ns.server(n, s, m[1] != "", strings.TrimSpace(m[2]))
 		return
 	}
-	if m := reNsAddress.FindStringSubmatch(s); m != nil {
+	if m := re.address.FindStringSubmatch(s); m != nil {
 		ns.address(n, s, strings.TrimSpace(m[1]))
 		return
 	}
-	if m := reNsName.FindStringSubmatch(s); m != nil {
+	if m := re.name.FindStringSubmatch(s); m != nil {
 		if ns.b != nil && ns.b.name != "" {
 			ns.flush()
 		}
@@ -265,7 +282,7 @@ func (ns *nsParser) line(n int, s string) {
 		ns.ctx = nsNone
 		return
 	}
-	if m := reNsAliases.FindStringSubmatch(s); m != nil {
+	if m := re.aliases.FindStringSubmatch(s); m != nil {
 		if ns.b == nil {
 			ns.stray()
 			return
@@ -279,7 +296,7 @@ func (ns *nsParser) line(n int, s string) {
 		ns.ctx = nsAliases
 		return
 	}
-	if reNsNonAuth.MatchString(s) {
+	if re.nonAuth.MatchString(s) {
 		if ns.b != nil && (ns.b.hasAnswer() || ns.b.hasError()) {
 			ns.flush()
 		}
@@ -287,18 +304,18 @@ func (ns *nsParser) line(n int, s string) {
 		ns.ctx = nsNone
 		return
 	}
-	if m := reNsSRVField.FindStringSubmatch(s); m != nil && ns.ctx == nsSRVFields {
+	if m := re.srvField.FindStringSubmatch(s); m != nil && ns.ctx == nsSRVFields {
 		ns.b.add(n, s)
 		ns.srvField(n, m[1], strings.TrimSpace(m[2]))
 		return
 	}
-	if m := reNsSOAField.FindStringSubmatch(s); m != nil && (ns.ctx == nsSOAOwner || ns.ctx == nsSOA) {
+	if m := re.soaField.FindStringSubmatch(s); m != nil && (ns.ctx == nsSOAOwner || ns.ctx == nsSOA) {
 		ns.b.add(n, s)
 		ns.b.soa = true
 		ns.ctx = nsSOA
 		return
 	}
-	if m := reNsCont.FindStringSubmatch(s); m != nil && (ns.ctx == nsAddrs || ns.ctx == nsAliases) {
+	if m := re.cont.FindStringSubmatch(s); m != nil && (ns.ctx == nsAddrs || ns.ctx == nsAliases) {
 		ns.b.add(n, s)
 		if ns.ctx == nsAddrs {
 			ns.addr(n, m[1])
@@ -310,7 +327,7 @@ func (ns *nsParser) line(n int, s string) {
 	if ns.record(n, s) || ns.failure(n, s) {
 		return
 	}
-	if m := reNsBare.FindStringSubmatch(s); m != nil && ns.b != nil && isHost(m[1]) {
+	if m := re.bare.FindStringSubmatch(s); m != nil && ns.b != nil && isHost(m[1]) {
 		ns.b.add(n, s)
 		ns.ctx = nsSOAOwner
 		return
@@ -320,7 +337,7 @@ func (ns *nsParser) line(n int, s string) {
 
 // isOutput reports whether s starts nslookup output rather than a command.
 func isOutput(s string) bool {
-	for _, re := range []*regexp.Regexp{reNsServer, reNsNonAuth, reNsName, reNsCantFind, reNsReqTimeout, reNsTimedOut, reNsNoRecords, reNsSRVHead, reNsCNAME} {
+	for _, re := range nsRx().starts {
 		if re.MatchString(s) {
 			return true
 		}
@@ -424,7 +441,8 @@ func (ns *nsParser) srvField(n int, k, v string) {
 // record reads a resource record line: an SRV heading, a CNAME, an address
 // of the additional section, or another type's record.
 func (ns *nsParser) record(n int, s string) bool {
-	if m := reNsSRVHead.FindStringSubmatch(s); m != nil {
+	re := nsRx()
+	if m := re.srvHead.FindStringSubmatch(s); m != nil {
 		b := ns.open(n, s)
 		if !isHost(m[1]) {
 			ns.problem(n, "nslookup: SRV owner %q is not a DNS name", m[1])
@@ -434,7 +452,7 @@ func (ns *nsParser) record(n int, s string) bool {
 		ns.ctx = nsSRVFields
 		return true
 	}
-	if m := reNsCNAME.FindStringSubmatch(s); m != nil {
+	if m := re.cname.FindStringSubmatch(s); m != nil {
 		b := ns.open(n, s)
 		if !isHost(m[1]) || !isHost(m[2]) {
 			ns.problem(n, "nslookup: canonical name line with a name that is not a DNS name")
@@ -444,7 +462,7 @@ func (ns *nsParser) record(n int, s string) bool {
 		ns.ctx = nsNone
 		return true
 	}
-	if m := reNsInet.FindStringSubmatch(s); m != nil {
+	if m := re.inet.FindStringSubmatch(s); m != nil {
 		b := ns.open(n, s)
 		a, ok := parseIP(m[2])
 		if !ok {
@@ -455,7 +473,7 @@ func (ns *nsParser) record(n int, s string) bool {
 		ns.ctx = nsNone
 		return true
 	}
-	if m := reNsOther.FindStringSubmatch(s); m != nil {
+	if m := re.other.FindStringSubmatch(s); m != nil {
 		b := ns.open(n, s)
 		b.owner(m[1])
 		t := map[string]string{"nameserver": "NS", "MX preference": "MX", "name": "PTR", "text": "TXT"}[m[2]]
@@ -471,21 +489,22 @@ func (ns *nsParser) record(n int, s string) bool {
 
 // failure reads nslookup's failure and time-out lines.
 func (ns *nsParser) failure(n int, s string) bool {
+	re := nsRx()
 	answered := func() {
 		if ns.b != nil && (ns.b.hasAnswer() || ns.b.hasError()) {
 			ns.flush()
 		}
 	}
 	switch {
-	case reNsCantFind.MatchString(s):
-		m := reNsCantFind.FindStringSubmatch(s)
+	case re.cantFind.MatchString(s):
+		m := re.cantFind.FindStringSubmatch(s)
 		answered()
 		b := ns.open(n, s)
 		b.errName, b.errReason = m[2], m[3]
-	case reNsReqTimeout.MatchString(s):
+	case re.reqTimeout.MatchString(s):
 		answered()
 		ns.open(n, s).reqTimeout = true
-	case reNsTimedOut.MatchString(s):
+	case re.timedOut.MatchString(s):
 		if ns.b != nil && ns.b.hasAnswer() {
 			ns.flush()
 		}
@@ -495,19 +514,19 @@ func (ns *nsParser) failure(n int, s string) bool {
 		} else {
 			b.postTimeouts++
 		}
-	case reNsTimeoutWas.MatchString(s):
+	case re.timeoutWas.MatchString(s):
 		if ns.b == nil {
 			return false
 		}
 		ns.b.add(n, s)
-	case reNsNoRecords.MatchString(s):
-		m := reNsNoRecords.FindStringSubmatch(s)
+	case re.noRecords.MatchString(s):
+		m := re.noRecords.FindStringSubmatch(s)
 		answered()
 		b := ns.open(n, s)
 		b.noData = true
 		b.noDataWhat = m[1]
 		b.errName = m[2]
-	case reNsServerInfo.MatchString(s):
+	case re.serverInfo.MatchString(s):
 		ns.open(n, s)
 	default:
 		return false

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // record is one resource record of Resolve-DnsName output, whatever the form
@@ -34,37 +35,47 @@ type prompt struct {
 	line   int    // the prompt line, 0 when none
 }
 
-// Record types by number, for ConvertTo-Json (which writes the RecordType
-// enum as a number) and by name.
-var rrTypes = map[int]string{
-	1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA",
-	33: "SRV", 35: "NAPTR", 39: "DNAME", 43: "DS", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY",
-	50: "NSEC3", 255: "ALL",
+// rrTables are the record types and sections as Resolve-DnsName writes
+// them.
+type rrTables struct {
+	// types are the record types by number, for ConvertTo-Json (which
+	// writes the RecordType enum as a number); names are all the names
+	// of record types.
+	types map[int]string
+	names map[string]bool
+	// sections are the sections by number (ConvertTo-Json) and by name.
+	sections map[string]string
 }
 
-var rrNames = func() map[string]bool {
-	m := map[string]bool{"A_AAAA": true, "ANY": true, "WKS": true, "HINFO": true, "MINFO": true, "AFSDB": true, "X25": true, "ISDN": true, "RT": true, "OPT": true, "DHCID": true, "NULL": true, "UNKNOWN": true}
-	for _, n := range rrTypes {
-		m[n] = true
+// tables returns the rrTables, built on first use.
+var tables = sync.OnceValue(func() *rrTables {
+	t := &rrTables{
+		types: map[int]string{
+			1: "A", 2: "NS", 5: "CNAME", 6: "SOA", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA",
+			33: "SRV", 35: "NAPTR", 39: "DNAME", 43: "DS", 46: "RRSIG", 47: "NSEC", 48: "DNSKEY",
+			50: "NSEC3", 255: "ALL",
+		},
+		names: map[string]bool{"A_AAAA": true, "ANY": true, "WKS": true, "HINFO": true, "MINFO": true, "AFSDB": true, "X25": true, "ISDN": true, "RT": true, "OPT": true, "DHCID": true, "NULL": true, "UNKNOWN": true},
+		sections: map[string]string{
+			"0": "Question", "1": "Answer", "2": "Authority", "3": "Additional",
+			"question": "Question", "answer": "Answer", "authority": "Authority", "additional": "Additional",
+		},
 	}
-	return m
-}()
-
-// Sections by number (ConvertTo-Json) and by name.
-var sections = map[string]string{
-	"0": "Question", "1": "Answer", "2": "Authority", "3": "Additional",
-	"question": "Question", "answer": "Answer", "authority": "Authority", "additional": "Additional",
-}
+	for _, n := range t.types {
+		t.names[n] = true
+	}
+	return t
+})
 
 // rrType returns the record type written as a name or a number.
 func rrType(v string) (string, bool) {
 	v = strings.TrimSpace(v)
 	if n, err := strconv.Atoi(v); err == nil {
-		t, ok := rrTypes[n]
+		t, ok := tables().types[n]
 		return t, ok
 	}
 	v = strings.ToUpper(v)
-	return v, rrNames[v]
+	return v, tables().names[v]
 }
 
 // check reports what is wrong with a record, or "".
@@ -224,28 +235,35 @@ func recordName(r *record, promptName string, chain map[string]bool) (name, bad 
 	return found[0], ""
 }
 
-// The text forms of Resolve-DnsName: the default table, Format-List (and
-// the list view PowerShell falls back to for records of another type than
-// the table's), and the error record.
-var (
-	reRdHeader  = regexp.MustCompile(`^\s*Name\s+Type\s+TTL\s+Section(?:\s+\S+)*$`)
-	reRdDashes  = regexp.MustCompile(`^\s*-{2,}(?:\s+-{2,})*$`)
-	reRdError   = regexp.MustCompile(`(?i)^resolve-dnsname\s*:\s*(\S+?)\s*:\s*(.+)$`)
-	reRdErrCont = regexp.MustCompile(`^\s*(?:At line:\d+|At \S.*:\d+ char:\d+|\+|~+$|CategoryInfo\s*:|FullyQualifiedErrorId\s*:)`)
-	reRdFQEID   = regexp.MustCompile(`FullyQualifiedErrorId\s*:\s*([A-Za-z0-9_]+),Microsoft\.DnsClient`)
-	reRdListKV  = regexp.MustCompile(`^(\w+) +: ?(.*)$`)
-	reRdListCnt = regexp.MustCompile(`^\s{2,}(\S.*)$`)
-)
-
-// listKeys are the properties of DnsClient records shown by Format-List.
-var listKeys = map[string]bool{
-	"Name": true, "Type": true, "QueryType": true, "TTL": true, "Section": true, "NameHost": true,
-	"IP4Address": true, "IP6Address": true, "IPAddress": true, "Address": true, "NameTarget": true,
-	"Priority": true, "Weight": true, "Port": true, "PrimaryServer": true, "NameAdministrator": true,
-	"SerialNumber": true, "TimeToZoneRefresh": true, "TimeToZoneFailureRetry": true,
-	"TimeToExpiration": true, "DefaultTTL": true, "DataLength": true, "CharacterSet": true,
-	"Strings": true, "NameExchange": true, "Preference": true, "Server": true,
+// rdPatterns are the lines of the text forms of Resolve-DnsName: the
+// default table, Format-List (and the list view PowerShell falls back to
+// for records of another type than the table's), and the error record.
+type rdPatterns struct {
+	header, dashes, errRecord, errCont, fqeid, listKV, listCnt *regexp.Regexp
+	// listKeys are the properties of DnsClient records shown by Format-List.
+	listKeys map[string]bool
 }
+
+// rdRx returns the rdPatterns, compiled on first use.
+var rdRx = sync.OnceValue(func() *rdPatterns {
+	return &rdPatterns{
+		header:    regexp.MustCompile(`^\s*Name\s+Type\s+TTL\s+Section(?:\s+\S+)*$`),
+		dashes:    regexp.MustCompile(`^\s*-{2,}(?:\s+-{2,})*$`),
+		errRecord: regexp.MustCompile(`(?i)^resolve-dnsname\s*:\s*(\S+?)\s*:\s*(.+)$`),
+		errCont:   regexp.MustCompile(`^\s*(?:At line:\d+|At \S.*:\d+ char:\d+|\+|~+$|CategoryInfo\s*:|FullyQualifiedErrorId\s*:)`),
+		fqeid:     regexp.MustCompile(`FullyQualifiedErrorId\s*:\s*([A-Za-z0-9_]+),Microsoft\.DnsClient`),
+		listKV:    regexp.MustCompile(`^(\w+) +: ?(.*)$`),
+		listCnt:   regexp.MustCompile(`^\s{2,}(\S.*)$`),
+		listKeys: map[string]bool{
+			"Name": true, "Type": true, "QueryType": true, "TTL": true, "Section": true, "NameHost": true,
+			"IP4Address": true, "IP6Address": true, "IPAddress": true, "Address": true, "NameTarget": true,
+			"Priority": true, "Weight": true, "Port": true, "PrimaryServer": true, "NameAdministrator": true,
+			"SerialNumber": true, "TimeToZoneRefresh": true, "TimeToZoneFailureRetry": true,
+			"TimeToExpiration": true, "DefaultTTL": true, "DataLength": true, "CharacterSet": true,
+			"Strings": true, "NameExchange": true, "Preference": true, "Server": true,
+		},
+	}
+})
 
 // rdParser reads the text forms of Resolve-DnsName. A run is the output of
 // one command (or of several, when no prompt line separates them).
@@ -280,12 +298,17 @@ func (rd *rdParser) command(n int, s string, args []string) {
 	rd.lines = append(rd.lines, numLine{n, s})
 }
 
-// valued are the common parameters of a cmdlet that take a value.
-var valued = map[string]bool{
-	"erroraction": true, "ea": true, "errorvariable": true, "ev": true, "warningaction": true,
-	"wa": true, "warningvariable": true, "wv": true, "outvariable": true, "ov": true,
-	"outbuffer": true, "ob": true, "pipelinevariable": true, "pv": true,
-	"informationaction": true, "infa": true, "informationvariable": true, "iv": true,
+// isValued reports whether k (lower-case) is a common parameter of a
+// cmdlet that takes a value.
+func isValued(k string) bool {
+	switch k {
+	case "erroraction", "ea", "errorvariable", "ev", "warningaction",
+		"wa", "warningvariable", "wv", "outvariable", "ov",
+		"outbuffer", "ob", "pipelinevariable", "pv",
+		"informationaction", "infa", "informationvariable", "iv":
+		return true
+	}
+	return false
 }
 
 // parseResolveArgs reads -Name, -Type and -Server, by name or position.
@@ -297,7 +320,7 @@ func parseResolveArgs(args []string) prompt {
 		if strings.HasPrefix(a, "-") && len(a) > 1 {
 			k, v, hasV := strings.Cut(a[1:], ":")
 			k = strings.ToLower(k)
-			if k != "name" && k != "type" && k != "server" && !valued[k] {
+			if k != "name" && k != "type" && k != "server" && !isValued(k) {
 				continue // a switch
 			}
 			if !hasV && i+1 < len(args) {
@@ -350,14 +373,15 @@ const (
 
 // classify names what a non-blank line is in the current state.
 func (rd *rdParser) classify(s string) int {
+	re := rdRx()
 	switch {
-	case reRdError.MatchString(s):
+	case re.errRecord.MatchString(s):
 		return rdErrLine
-	case rd.err != nil && reRdErrCont.MatchString(s):
+	case rd.err != nil && re.errCont.MatchString(s):
 		return rdErrCont
-	case reRdHeader.MatchString(s):
+	case re.header.MatchString(s):
 		return rdHeader
-	case rd.header != nil && reRdDashes.MatchString(s):
+	case rd.header != nil && re.dashes.MatchString(s):
 		return rdDashes
 	}
 	if _, ok := rd.row(s); ok {
@@ -366,10 +390,10 @@ func (rd *rdParser) classify(s string) int {
 	if rd.rowAdj && len(strings.Fields(s)) == 1 && !strings.HasPrefix(s, " ") && len(rd.recs[len(rd.recs)-1].raw) >= rd.width {
 		return rdWrap // a name wrapped by the table width
 	}
-	if m := reRdListKV.FindStringSubmatch(s); m != nil && listKeys[m[1]] {
+	if m := re.listKV.FindStringSubmatch(s); m != nil && re.listKeys[m[1]] {
 		return rdKV
 	}
-	if rd.group != nil && rd.gKey != "" && reRdListCnt.MatchString(s) {
+	if rd.group != nil && rd.gKey != "" && re.listCnt.MatchString(s) {
 		return rdCont
 	}
 	return rdNone
@@ -392,7 +416,7 @@ func (rd *rdParser) row(s string) (record, bool) {
 	if _, err := strconv.ParseUint(f[2], 10, 32); err != nil {
 		return record{}, false
 	}
-	sec, ok := sections[strings.ToLower(f[3])]
+	sec, ok := tables().sections[strings.ToLower(f[3])]
 	if !ok {
 		return record{}, false
 	}
@@ -424,7 +448,7 @@ func (r *record) set(k, v string) {
 			r.rtype = strings.ToUpper(v)
 		}
 	case "section":
-		if s, ok := sections[strings.ToLower(v)]; ok {
+		if s, ok := tables().sections[strings.ToLower(v)]; ok {
 			r.section = s
 		} else {
 			r.section = v
@@ -446,6 +470,7 @@ func (r *record) set(k, v string) {
 
 // line reads one line of Resolve-DnsName output.
 func (rd *rdParser) line(n int, s string) {
+	re := rdRx()
 	if s == "" {
 		if len(rd.lines) > 0 {
 			rd.lines = append(rd.lines, numLine{n, s})
@@ -470,11 +495,11 @@ func (rd *rdParser) line(n int, s string) {
 	switch cls {
 	case rdErrLine:
 		rd.flushRecords()
-		m := reRdError.FindStringSubmatch(s)
+		m := re.errRecord.FindStringSubmatch(s)
 		rd.err = &rdError{name: m[1], msg: m[2], first: n, last: n}
 	case rdErrCont:
 		rd.err.last = n
-		if m := reRdFQEID.FindStringSubmatch(s); m != nil {
+		if m := re.fqeid.FindStringSubmatch(s); m != nil {
 			rd.err.fqeid = m[1]
 		}
 	case rdHeader:
@@ -498,7 +523,7 @@ func (rd *rdParser) line(n int, s string) {
 		r.last = n
 		adj = true
 	case rdKV:
-		m := reRdListKV.FindStringSubmatch(s)
+		m := re.listKV.FindStringSubmatch(s)
 		if rd.group == nil {
 			rd.group = map[string]string{}
 			rd.gFirst = n

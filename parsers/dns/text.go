@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers/scan"
@@ -108,20 +109,22 @@ func (p *textParser) command(n int, s, cmd string) {
 	}
 }
 
-var (
-	// reWinPrompt matches cmd.exe and PowerShell prompts: C:\Users\x>cmd,
-	// PS C:\> cmd, [PS] C:\Windows\system32>cmd.
-	reWinPrompt = regexp.MustCompile(`^(?:\[?PS\]?\s+)?[A-Za-z]:\\[^>]*>\s?(.*)$`)
-	rePSPrompt  = regexp.MustCompile(`^PS>\s?(.*)$`)
-)
+// prompts are the shell prompt lines: cmd.exe and PowerShell prompts
+// (C:\Users\x>cmd, PS C:\> cmd, [PS] C:\Windows\system32>cmd) and the
+// bare "PS>" prompt. They are compiled on first use.
+var prompts = sync.OnceValue(func() [2]*regexp.Regexp {
+	return [2]*regexp.Regexp{
+		regexp.MustCompile(`^(?:\[?PS\]?\s+)?[A-Za-z]:\\[^>]*>\s?(.*)$`),
+		regexp.MustCompile(`^PS>\s?(.*)$`),
+	}
+})
 
 // promptCommand returns the command typed on a shell prompt line.
 func promptCommand(s string) (string, bool) {
-	if m := reWinPrompt.FindStringSubmatch(s); m != nil {
-		return m[1], true
-	}
-	if m := rePSPrompt.FindStringSubmatch(s); m != nil {
-		return m[1], true
+	for _, re := range prompts() {
+		if m := re.FindStringSubmatch(s); m != nil {
+			return m[1], true
+		}
 	}
 	return "", false
 }
