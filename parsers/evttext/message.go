@@ -3,6 +3,7 @@ package evttext
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // A dataValue is an insertion string recovered from a rendered message,
@@ -21,9 +22,10 @@ type rule struct {
 	res []*regexp.Regexp
 }
 
-// rules recover the data values the signature catalog reads from events
-// whose export kept only the rendered message. Only events whose message
-// template is published are listed; for the others (the Communicator /
+// rules returns, compiled on first use, the rules that recover the data
+// values the signature catalog reads from events whose export kept only
+// the rendered message. Only events whose message template is published
+// are listed; for the others (the Communicator /
 // Lync client events, Time-Service, Security-Kerberos) the message itself,
 // which Parse puts in evt.data.all, is what the rules match.
 //
@@ -48,39 +50,41 @@ type rule struct {
 //     4771 "Failure Code:", EventData Status (MicrosoftDocs
 //     windows-itpro-docs auditing/event-4771.md, event-4768.md,
 //     event-4769.md).
-var rules = []rule{
-	{
-		provider: "Microsoft-Windows-DNS-Client",
-		ids:      []string{"1014"},
-		res: []*regexp.Regexp{
-			regexp.MustCompile(`(?i)\bName resolution for the name (?P<QueryName>\S+) timed out\b`),
+var rules = sync.OnceValue(func() []rule {
+	return []rule{
+		{
+			provider: "Microsoft-Windows-DNS-Client",
+			ids:      []string{"1014"},
+			res: []*regexp.Regexp{
+				regexp.MustCompile(`(?i)\bName resolution for the name (?P<QueryName>\S+) timed out\b`),
+			},
 		},
-	},
-	{
-		provider: "Schannel",
-		ids:      []string{"36884"},
-		res: []*regexp.Regexp{
-			regexp.MustCompile(`(?i)\bThe server name we were expecting is (?P<Name>\S+?)\.?\s+The (?:TLS|SSL|DTLS) connection request has failed`),
+		{
+			provider: "Schannel",
+			ids:      []string{"36884"},
+			res: []*regexp.Regexp{
+				regexp.MustCompile(`(?i)\bThe server name we were expecting is (?P<Name>\S+?)\.?\s+The (?:TLS|SSL|DTLS) connection request has failed`),
+			},
 		},
-	},
-	{
-		provider: "Schannel",
-		ids:      []string{"36887", "36888"},
-		res: []*regexp.Regexp{
-			regexp.MustCompile(`(?i)\bfatal (?:alert|error) code is (?P<AlertDesc>\d+)`),
-			regexp.MustCompile(`(?i)\bThe following fatal alert was (?:received|generated): (?P<AlertDesc>\d+)`),
-			regexp.MustCompile(`(?i)\berror state is (?P<ErrorState>\d+)`),
-			regexp.MustCompile(`(?im)^\s*Target name: (?P<TargetName>\S+?)\s*$`),
+		{
+			provider: "Schannel",
+			ids:      []string{"36887", "36888"},
+			res: []*regexp.Regexp{
+				regexp.MustCompile(`(?i)\bfatal (?:alert|error) code is (?P<AlertDesc>\d+)`),
+				regexp.MustCompile(`(?i)\bThe following fatal alert was (?:received|generated): (?P<AlertDesc>\d+)`),
+				regexp.MustCompile(`(?i)\berror state is (?P<ErrorState>\d+)`),
+				regexp.MustCompile(`(?im)^\s*Target name: (?P<TargetName>\S+?)\s*$`),
+			},
 		},
-	},
-	{
-		provider: "Microsoft-Windows-Security-Auditing",
-		ids:      []string{"4768", "4769", "4771"},
-		res: []*regexp.Regexp{
-			regexp.MustCompile(`(?im)^\s*(?:Failure|Result) Code:\s*(?P<Status>0x[0-9a-f]+)\s*$`),
+		{
+			provider: "Microsoft-Windows-Security-Auditing",
+			ids:      []string{"4768", "4769", "4771"},
+			res: []*regexp.Regexp{
+				regexp.MustCompile(`(?im)^\s*(?:Failure|Result) Code:\s*(?P<Status>0x[0-9a-f]+)\s*$`),
+			},
 		},
-	},
-}
+	}
+})
 
 // extract returns the data values recovered from msg for an event of
 // provider and id, in the order of the rule's expressions.
@@ -89,7 +93,7 @@ func extract(provider, id, msg string) []dataValue {
 		return nil
 	}
 	var out []dataValue
-	for _, r := range rules {
+	for _, r := range rules() {
 		if !strings.EqualFold(r.provider, provider) || !contains(r.ids, id) {
 			continue
 		}

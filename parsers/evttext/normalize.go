@@ -21,40 +21,6 @@ type textRecord struct {
 	message  string // Description
 }
 
-// levels maps the level names Windows renders to the numbers of the
-// System/Level element (the standard levels of winmeta.xml: 1 critical,
-// 2 error, 3 warning, 4 informational, 5 verbose).
-var levels = map[string]string{
-	"critical":    "1",
-	"error":       "2",
-	"warning":     "3",
-	"information": "4",
-	"verbose":     "5",
-}
-
-// keywordNames maps the keyword names wevtutil renders for the keywords
-// every classic and security event carries to the hex form of
-// System/Keywords: EventLogClassic (0x80000000000000), AuditSuccess
-// (0x20000000000000) and AuditFailure (0x10000000000000), the last two
-// with the classic bit as the Security log writes them.
-var keywordNames = map[string]string{
-	"classic":       "0x80000000000000",
-	"audit success": "0x8020000000000000",
-	"audit failure": "0x8010000000000000",
-}
-
-// providerAliases maps the display names Event Viewer can show in its
-// Source column to the provider names of the .evtx records, for the
-// providers the signature catalog reads.
-var providerAliases = map[string]string{
-	"dns client events":                    "Microsoft-Windows-DNS-Client",
-	"dns-client":                           "Microsoft-Windows-DNS-Client",
-	"time-service":                         "Microsoft-Windows-Time-Service",
-	"security-kerberos":                    "Microsoft-Windows-Security-Kerberos",
-	"microsoft windows security auditing.": "Microsoft-Windows-Security-Auditing",
-	"security-auditing":                    "Microsoft-Windows-Security-Auditing",
-}
-
 // notApplicable reports whether a rendered value says "nothing".
 func notApplicable(v string) bool {
 	switch strings.ToLower(v) {
@@ -64,19 +30,40 @@ func notApplicable(v string) bool {
 	return false
 }
 
-// provider returns the provider name for a Source as written.
+// provider returns the provider name for a Source as written: the display
+// names Event Viewer can show in its Source column are mapped to the
+// provider names of the .evtx records, for the providers the signature
+// catalog reads.
 func provider(source string) string {
-	if p, ok := providerAliases[strings.ToLower(source)]; ok {
-		return p
+	switch strings.ToLower(source) {
+	case "dns client events", "dns-client":
+		return "Microsoft-Windows-DNS-Client"
+	case "time-service":
+		return "Microsoft-Windows-Time-Service"
+	case "security-kerberos":
+		return "Microsoft-Windows-Security-Kerberos"
+	case "microsoft windows security auditing.", "security-auditing":
+		return "Microsoft-Windows-Security-Auditing"
 	}
 	return source
 }
 
-// level returns the number for a rendered level name, or the name as
-// written when it is not one of the standard levels (a localized export).
+// level returns the number of the System/Level element for a rendered
+// level name (the standard levels of winmeta.xml: 1 critical, 2 error,
+// 3 warning, 4 informational, 5 verbose), or the name as written when it
+// is not one of them (a localized export).
 func level(name string) string {
-	if n, ok := levels[strings.ToLower(name)]; ok {
-		return n
+	switch strings.ToLower(name) {
+	case "critical":
+		return "1"
+	case "error":
+		return "2"
+	case "warning":
+		return "3"
+	case "information":
+		return "4"
+	case "verbose":
+		return "5"
 	}
 	return name
 }
@@ -98,15 +85,23 @@ func task(name string) string {
 }
 
 // keywords returns the keywords in the hex form of System/Keywords where
-// the rendering allows: a name of keywordNames, or "(268435456)", the
-// decimal value Event Viewer shows for keywords without a name. "N/A" is
-// left out; anything else is kept as written.
+// the rendering allows: a name wevtutil renders for the keywords every
+// classic and security event carries, EventLogClassic (0x80000000000000),
+// AuditSuccess (0x20000000000000) and AuditFailure (0x10000000000000), the
+// last two with the classic bit as the Security log writes them; or
+// "(268435456)", the decimal value Event Viewer shows for keywords without
+// a name. "N/A" is left out; anything else is kept as written.
 func keywords(name string) string {
 	if notApplicable(name) {
 		return ""
 	}
-	if k, ok := keywordNames[strings.ToLower(name)]; ok {
-		return k
+	switch strings.ToLower(name) {
+	case "classic":
+		return "0x80000000000000"
+	case "audit success":
+		return "0x8020000000000000"
+	case "audit failure":
+		return "0x8010000000000000"
 	}
 	if len(name) > 2 && name[0] == '(' && name[len(name)-1] == ')' {
 		if v, err := strconv.ParseUint(name[1:len(name)-1], 10, 64); err == nil {

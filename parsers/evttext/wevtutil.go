@@ -6,6 +6,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfblog/sfblog/event"
@@ -37,27 +38,38 @@ import (
 // log4jna README), learn.microsoft.com wevtutil ("qe Application /c:3
 // /rd:true /f:text").
 
-// blockStart matches the first line of a block.
-var blockStart = regexp.MustCompile(`^Event\[\d+\]:\s*$`)
+// wevtutilPatterns are the lines of a wevtutil /f:text block.
+type wevtutilPatterns struct {
+	// blockStart matches the first line of a block.
+	blockStart *regexp.Regexp
+	// field matches a header line: two spaces, a name, a colon.
+	field *regexp.Regexp
+}
 
-// wevtutilField matches a header line: two spaces, a name, a colon.
-var wevtutilField = regexp.MustCompile(`^  ([A-Za-z][A-Za-z ]*?):(?: (.*))?$`)
+// wevtutilRx returns the wevtutilPatterns, compiled on first use.
+var wevtutilRx = sync.OnceValue(func() *wevtutilPatterns {
+	return &wevtutilPatterns{
+		blockStart: regexp.MustCompile(`^Event\[\d+\]:\s*$`),
+		field:      regexp.MustCompile(`^  ([A-Za-z][A-Za-z ]*?):(?: (.*))?$`),
+	}
+})
 
 // isWevtutil reports whether head starts with a wevtutil /f:text block:
 // the "Event[N]:" line, then "Log Name:" and, before any description,
 // "Event ID:".
 func isWevtutil(head []byte) bool {
+	re := wevtutilRx()
 	lines := splitLines(head)
 	i := 0
 	for i < len(lines) && strings.TrimSpace(lines[i]) == "" {
 		i++
 	}
-	if i >= len(lines) || !blockStart.MatchString(lines[i]) {
+	if i >= len(lines) || !re.blockStart.MatchString(lines[i]) {
 		return false
 	}
 	var logName, eventID bool
 	for _, l := range lines[i+1:] {
-		m := wevtutilField.FindStringSubmatch(l)
+		m := re.field.FindStringSubmatch(l)
 		if m == nil {
 			break
 		}
@@ -96,6 +108,7 @@ type wevtutilBlock struct {
 
 // wevtutil parses the /f:text form.
 func (p *parser) wevtutil(r io.Reader) error {
+	re := wevtutilRx()
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	var b *wevtutilBlock
 	for lines.Scan() {
@@ -104,7 +117,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 			p.problem(n, "line longer than %d bytes, cut", scan.DefaultMaxLine)
 		}
 		line := lines.Text()
-		if blockStart.MatchString(line) {
+		if re.blockStart.MatchString(line) {
 			if err := p.flushWevtutil(b); err != nil {
 				return err
 			}
@@ -125,7 +138,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 			b.desc = append(b.desc, line)
 			continue
 		}
-		m := wevtutilField.FindStringSubmatch(line)
+		m := re.field.FindStringSubmatch(line)
 		if m == nil {
 			if strings.TrimSpace(line) != "" {
 				p.problem(n, "unexpected line in the header of the event at line %d", b.start)
