@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/analyze"
 )
@@ -25,11 +26,14 @@ var _ Writer = (*HTMLWriter)(nil)
 //go:embed html.tmpl
 var htmlSource string
 
-// htmlTemplate is parsed once and never executed: each Write executes a
-// clone with the translation function of its language ("t").
-var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"t": func(s string) string { return s },
-}).Parse(htmlSource))
+// htmlTemplate returns the page template, parsed on first use and never
+// executed: each Write executes a clone with the translation function of
+// its language ("t").
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Funcs(template.FuncMap{
+		"t": func(s string) string { return s },
+	}).Parse(htmlSource))
+})
 
 // htmlView is what the template renders: the report, already turned into
 // the strings and pieces the page shows.
@@ -146,7 +150,7 @@ func (h *HTMLWriter) Write(w io.Writer, r *analyze.Report) error {
 		return fmt.Errorf("write html report: %w", errNilReport)
 	}
 	l := newLang(h.Lang)
-	tmpl, err := htmlTemplate.Clone()
+	tmpl, err := htmlTemplate().Clone()
 	if err != nil {
 		return fmt.Errorf("render html report: %w", err)
 	}

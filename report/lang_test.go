@@ -82,10 +82,10 @@ func TestTranslationsComplete(t *testing.T) {
 	used := usedPhrases(t)
 	require.Greater(t, len(used), 150, "the scan found the phrases")
 	for p, where := range used {
-		_, ok := japanese[p]
+		_, ok := japanese()[p]
 		assert.True(t, ok, "%s: no Japanese for %q", where, p)
 	}
-	for p := range japanese {
+	for p := range japanese() {
 		_, ok := used[p]
 		assert.True(t, ok, "the Japanese table has %q, which no writer uses", p)
 	}
@@ -97,7 +97,7 @@ var verb = regexp.MustCompile(`%(\[\d+\])?[sd]`)
 // TestTranslationsFormat: a translation takes the arguments of its
 // English phrase, possibly in another order, and formats them all.
 func TestTranslationsFormat(t *testing.T) {
-	for en, ja := range japanese {
+	for en, ja := range japanese() {
 		vs := verb.FindAllString(en, -1)
 		args := make([]any, len(vs))
 		for i, v := range vs {
@@ -166,7 +166,7 @@ func TestJapaneseHasNoEnglishLabels(t *testing.T) {
 			if rd.format == "html" {
 				out = htmlText(t, out)
 			}
-			for en, ja := range japanese {
+			for en, ja := range japanese() {
 				if en == ja {
 					continue
 				}

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/analyze"
 )
@@ -344,9 +345,12 @@ func mdLine(s string) string {
 // words, and escaping them breaks the autolinking of web addresses.
 const mdSpecial = "\\`*[]<>"
 
-// mdEntity matches an HTML character reference, which Markdown would
-// otherwise show as the character it names.
-var mdEntity = regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+// mdEntity returns, compiled on first use, the pattern of an HTML
+// character reference, which Markdown would otherwise show as the
+// character it names.
+var mdEntity = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+})
 
 // mdEscape backslash-escapes the characters that would let text become
 // markup: HTML (<, >), links ([, ]), code (`), emphasis (*), character
@@ -363,7 +367,7 @@ func mdEscape(s string) string {
 		s = b.String()
 	}
 	if strings.Contains(s, "&") {
-		s = mdEntity.ReplaceAllString(s, `\$0`)
+		s = mdEntity().ReplaceAllString(s, `\$0`)
 	}
 	return s
 }

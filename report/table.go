@@ -224,7 +224,7 @@ func (o *tableOut) findingsTable(fs []analyze.Finding) {
 		at := "-"
 		if d, ok := deciding(f); ok {
 			at = where(d, 40)
-			if sipStatus.MatchString(d.Excerpt) {
+			if responseRx().sipStatus.MatchString(d.Excerpt) {
 				at = shortResponse(d.Excerpt, "/") + "  " + at
 			}
 		}
@@ -297,7 +297,7 @@ func (o *tableOut) finding(f *analyze.Finding) {
 			}
 			line := where(e, 40)
 			if fl := firstLine(termesc.String(e.Excerpt)); fl != "" {
-				line += "  " + expandTabs(logLinePrefix.ReplaceAllString(fl, ""))
+				line += "  " + expandTabs(logLinePrefix().ReplaceAllString(fl, ""))
 			}
 			if e.Count > 1 {
 				line = "(x" + strconv.Itoa(e.Count) + ") " + line

@@ -3,6 +3,7 @@ package report
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/clipperhouse/displaywidth"
 )
@@ -160,10 +161,13 @@ func expandTabs(s string) string {
 	return b.String()
 }
 
-// logLinePrefix is the time and thread prefix of a UccApilog line
-// ("06/15/2017|09:02:11.482 1F68:C14 INFO  :: "): the excerpt's time is
-// shown apart, so the deciding lines are shown without it.
-var logLinePrefix = regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}\|\d{1,2}:\d{2}:\d{2}(\.\d+)?\s+[0-9A-Fa-f]+:[0-9A-Fa-f]+\s+(?:[A-Z]+\s+::\s+)?`)
+// logLinePrefix returns, compiled on first use, the pattern of the time
+// and thread prefix of a UccApilog line ("06/15/2017|09:02:11.482
+// 1F68:C14 INFO  :: "): the excerpt's time is shown apart, so the deciding
+// lines are shown without it.
+var logLinePrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}\|\d{1,2}:\d{2}:\d{2}(\.\d+)?\s+[0-9A-Fa-f]+:[0-9A-Fa-f]+\s+(?:[A-Z]+\s+::\s+)?`)
+})
 
 // decidingLines returns the lines of an excerpt that decide a finding: its
 // first line (a SIP status or request line, an event's text, a log line)
@@ -177,7 +181,7 @@ func decidingLines(excerpt string) []string {
 			continue
 		}
 		if len(out) == 0 {
-			out = append(out, logLinePrefix.ReplaceAllString(t, ""))
+			out = append(out, logLinePrefix().ReplaceAllString(t, ""))
 			continue
 		}
 		if i > 0 && isDiagnosticsHeader(t) {
@@ -198,11 +202,19 @@ func isDiagnosticsHeader(line string) bool {
 	return name == "ms-diagnostics" || name == "ms-diagnostics-public"
 }
 
-var (
-	sipStatus = regexp.MustCompile(`^\s*(?:SIP/2\.0\s+)?([1-6]\d\d)\b`)
-	diagCode  = regexp.MustCompile(`(?i)ms-diagnostics(?:-public)?\s*:\s*(\d+)`)
-	eventID   = regexp.MustCompile(`(?i)\bevent(?:\s+id)?\s*[:#]?\s*(\d+)`)
-)
+// responsePatterns are the parts of a decisive response a label shows.
+type responsePatterns struct {
+	sipStatus, diagCode, eventID *regexp.Regexp
+}
+
+// responseRx returns the responsePatterns, compiled on first use.
+var responseRx = sync.OnceValue(func() *responsePatterns {
+	return &responsePatterns{
+		sipStatus: regexp.MustCompile(`^\s*(?:SIP/2\.0\s+)?([1-6]\d\d)\b`),
+		diagCode:  regexp.MustCompile(`(?i)ms-diagnostics(?:-public)?\s*:\s*(\d+)`),
+		eventID:   regexp.MustCompile(`(?i)\bevent(?:\s+id)?\s*[:#]?\s*(\d+)`),
+	}
+})
 
 // shortResponse names a decisive response in a few characters for a
 // timeline label: "404 · 4005" for a SIP status ("SIP/2.0 404 Not Found"
@@ -210,17 +222,18 @@ var (
 // or the text cut to 16 columns. sep separates status and code.
 func shortResponse(decisive, sep string) string {
 	d := clean(decisive)
+	re := responseRx()
 	var parts []string
-	if m := sipStatus.FindStringSubmatch(d); m != nil {
+	if m := re.sipStatus.FindStringSubmatch(d); m != nil {
 		parts = append(parts, m[1])
 	}
-	if m := diagCode.FindStringSubmatch(d); m != nil {
+	if m := re.diagCode.FindStringSubmatch(d); m != nil {
 		parts = append(parts, m[1])
 	}
 	if len(parts) > 0 {
 		return strings.Join(parts, sep)
 	}
-	if m := eventID.FindStringSubmatch(d); m != nil {
+	if m := re.eventID.FindStringSubmatch(d); m != nil {
 		return "event " + m[1]
 	}
 	return cut(firstLine(d), 16, "...")
