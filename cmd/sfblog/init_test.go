@@ -30,10 +30,10 @@ var (
 	// package's init does little more than set a few pointers.
 	defaultBudget = initBudget{allocs: 200, bytes: 64 << 10}
 	// lazyBudget holds for the packages whose start-up work was made lazy:
-	// it leaves room for a few sync.OnceValue closures (2 allocations, 72
-	// bytes each) but not for one more regular expression compiled at init
-	// (`^\s+"` alone takes 20 allocations).
-	lazyBudget = initBudget{allocs: 24, bytes: 2 << 10}
+	// it leaves room for a few more sync.OnceValue closures (2 allocations,
+	// 72 bytes each) but not for one regular expression compiled at init
+	// (`^\s+"` alone takes 20 allocations, 1.7 KB).
+	lazyBudget = initBudget{allocs: 16, bytes: 1 << 10}
 )
 
 // initBudgets are the packages with a budget other than defaultBudget.
