@@ -115,28 +115,39 @@ type BlockView struct {
 // Parse is Parse with the options o.
 func (o Options) Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	p := &parser{path: path, emit: emit, keep: o.Keep}
-	lines := scan.NewLines(r, maxLine)
-	for lines.Scan() {
-		n := lines.Number()
-		if n%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return p.result(), fmt.Errorf("uccapilog: %s: %w", path, err)
+	rd := startReader(r)
+	defer rd.close()
+	for {
+		b, err := rd.next(ctx)
+		if err != nil {
+			return p.result(), fmt.Errorf("uccapilog: %s: %w", path, err)
+		}
+		for i := range b.ends {
+			n := b.first + i
+			if n%ctxEvery == 0 {
+				if err := ctx.Err(); err != nil {
+					return p.result(), fmt.Errorf("uccapilog: %s: %w", path, err)
+				}
+			}
+			if b.flags[i]&flagTruncated != 0 {
+				p.problem(problemLong, n, fmt.Sprintf("line longer than %d bytes, cut", maxLine))
+			}
+			p.may = b.flags[i]&flagMayMatch != 0
+			if err := p.line(n, b.line(i)); err != nil {
+				return p.result(), err
 			}
 		}
-		if lines.Truncated() {
-			p.problem(problemLong, n, fmt.Sprintf("line longer than %d bytes, cut", maxLine))
+		if b.last {
+			if err := p.finish(); err != nil {
+				return p.result(), err
+			}
+			if b.err != nil {
+				return p.result(), fmt.Errorf("uccapilog: read %s: %w", path, b.err)
+			}
+			return p.result(), nil
 		}
-		if err := p.line(n, lines.Bytes()); err != nil {
-			return p.result(), err
-		}
+		rd.release(b)
 	}
-	if err := p.finish(); err != nil {
-		return p.result(), err
-	}
-	if err := lines.Err(); err != nil {
-		return p.result(), fmt.Errorf("uccapilog: read %s: %w", path, err)
-	}
-	return p.result(), nil
 }
 
 // Kinds of problems, each kept up to maxProblems times.
@@ -179,6 +190,9 @@ type parser struct {
 	sip    sipReader
 	clock  clock
 	intern intern
+
+	// may is scan.MayMatch of the current line, which the reader found.
+	may bool
 
 	garbage      int
 	firstGarbage int
@@ -609,9 +623,10 @@ func lineStart(ends []int, k int) int {
 	return ends[k-1] + 1
 }
 
-// derived queues the KindHRESULT and KindUIText events of one line.
+// derived queues the KindHRESULT and KindUIText events of one line, s, the
+// current line.
 func (p *parser) derived(n int, s []byte, t time.Time) {
-	if !scan.MayMatch(s) {
+	if !p.may {
 		return
 	}
 	line := string(s)

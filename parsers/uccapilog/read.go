@@ -1,0 +1,155 @@
+package uccapilog
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/sfblog/sfblog/parsers/scan"
+)
+
+// The parser reads its input in two stages on two goroutines: a reader
+// splits the input into lines and runs scan.MayMatch over each (the one
+// pass over every byte, about a third of a parse), and the parser proper
+// reads the lines in batches. The flags are a function of each line
+// alone, so the events do not depend on how the stages interleave.
+const (
+	// batchBytes is the text a batch collects before it is handed over
+	// (a longer line makes its batch longer, up to maxLine).
+	batchBytes = 128 << 10
+	// batches is how many batches are in use at once: one being filled,
+	// one being parsed and one waiting.
+	batches = 3
+)
+
+// batch is a run of lines: their text back to back, and for each the end
+// of its text and its flags.
+type batch struct {
+	text  []byte
+	ends  []int
+	flags []uint8
+	first int   // the number of the first line
+	last  bool  // the input ends after this batch
+	err   error // the read error that ended the input, if any
+}
+
+// Line flags.
+const (
+	flagTruncated = 1 << iota // cut at maxLine
+	flagMayMatch              // scan.MayMatch(line)
+)
+
+func (b *batch) line(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = b.ends[i-1]
+	}
+	return b.text[start:b.ends[i]]
+}
+
+// reader is the first stage: it fills batches from free and sends them to
+// full until the input ends or stop is closed.
+type reader struct {
+	lines *scan.Lines
+	free  chan *batch
+	full  chan *batch
+	stop  chan struct{}
+	done  chan struct{}
+}
+
+// startReader starts the first stage over r. Its caller must call close
+// once it reads no more batches.
+func startReader(r io.Reader) *reader {
+	rd := &reader{
+		lines: scan.NewLines(r, maxLine),
+		free:  make(chan *batch, batches),
+		full:  make(chan *batch, batches),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+	}
+	for range batches {
+		rd.free <- &batch{}
+	}
+	go rd.run()
+	return rd
+}
+
+func (rd *reader) run() {
+	defer close(rd.done)
+	n := 0
+	var b *batch
+	defer func() {
+		// A panic here would be a bug: end the input with it as a read
+		// error rather than take the process down.
+		if v := recover(); v != nil {
+			if b == nil {
+				b = &batch{}
+			}
+			b.last, b.err = true, fmt.Errorf("line reader: panic: %v", v)
+			select {
+			case rd.full <- b:
+			case <-rd.stop:
+			}
+		}
+	}()
+	for {
+		select {
+		case b = <-rd.free:
+		case <-rd.stop:
+			return
+		}
+		b.text, b.ends, b.flags = b.text[:0], b.ends[:0], b.flags[:0]
+		b.first, b.last, b.err = n+1, false, nil
+		for len(b.text) < batchBytes {
+			if !rd.lines.Scan() {
+				b.last, b.err = true, rd.lines.Err()
+				break
+			}
+			n++
+			s := rd.lines.Bytes()
+			var f uint8
+			if rd.lines.Truncated() {
+				f |= flagTruncated
+			}
+			if scan.MayMatch(s) {
+				f |= flagMayMatch
+			}
+			b.text = append(b.text, s...)
+			b.ends = append(b.ends, len(b.text))
+			b.flags = append(b.flags, f)
+		}
+		if cap(b.text) > 4*batchBytes && len(b.text) <= batchBytes {
+			// A batch that held a very long line lets its buffer go.
+			b.text = nil
+		}
+		select {
+		case rd.full <- b:
+		case <-rd.stop:
+			return
+		}
+		if b.last {
+			return
+		}
+		b = nil
+	}
+}
+
+// next returns the next batch, nil when ctx is done.
+func (rd *reader) next(ctx context.Context) (*batch, error) {
+	select {
+	case b := <-rd.full:
+		return b, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// release gives a parsed batch back to the reader.
+func (rd *reader) release(b *batch) { rd.free <- b }
+
+// close stops the reader and waits for it: once close returns, nothing
+// reads the input any more.
+func (rd *reader) close() {
+	close(rd.stop)
+	<-rd.done
+}

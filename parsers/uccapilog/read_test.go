@@ -1,0 +1,133 @@
+package uccapilog
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
+)
+
+// endlessLog is an endless client log of error lines; it counts its reads.
+type endlessLog struct{ reads atomic.Int64 }
+
+func (e *endlessLog) Read(b []byte) (int, error) {
+	e.reads.Add(1)
+	const line = "01/02/2015|10:00:00.000 1A:2B ERROR :: failed hr=0x80048821\n"
+	n := 0
+	for n+len(line) <= len(b) {
+		n += copy(b[n:], line)
+	}
+	return n, nil
+}
+
+// Once Parse returns, its reading goroutine has stopped: nothing reads the
+// input any more, whether the parse stopped for the sink or the context.
+func TestParseStopsReading(t *testing.T) {
+	stop := errors.New("enough")
+	tests := []struct {
+		name string
+		run  func(r io.Reader) error
+		want error
+	}{
+		{"sink error", func(r io.Reader) error {
+			n := 0
+			_, err := Parse(context.Background(), "x", r, func(event.Event) error {
+				if n++; n == 1000 {
+					return stop
+				}
+				return nil
+			})
+			return err
+		}, stop},
+		{"context cancelled while parsing", func(r io.Reader) error {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			n := 0
+			_, err := Parse(ctx, "x", r, func(event.Event) error {
+				if n++; n == 1000 {
+					cancel()
+				}
+				return nil
+			})
+			return err
+		}, context.Canceled},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := &endlessLog{}
+			err := tt.run(in)
+			require.ErrorIs(t, err, tt.want)
+			reads := in.reads.Load()
+			// A reader still running would keep reading: give it the
+			// chance.
+			time.Sleep(50 * time.Millisecond)
+			assert.Equal(t, reads, in.reads.Load())
+		})
+	}
+}
+
+// panicReader panics on its second read.
+type panicReader struct{ n int }
+
+func (p *panicReader) Read(b []byte) (int, error) {
+	if p.n++; p.n == 2 {
+		panic("broken reader")
+	}
+	return copy(b, "01/02/2015|10:00:00.000 1A:2B ERROR :: failed hr=0x80048821\n"), nil
+}
+
+// A panic while reading (a broken io.Reader) ends the input with an error
+// after the events read so far; it does not take the process down.
+func TestParseReaderPanic(t *testing.T) {
+	var got []event.Event
+	_, err := Parse(context.Background(), "x.UccApilog", &panicReader{}, func(ev event.Event) error {
+		got = append(got, ev)
+		return nil
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "x.UccApilog")
+	assert.Contains(t, err.Error(), "broken reader")
+	assert.NotEmpty(t, got)
+}
+
+// The events do not depend on how the input is split into batches.
+func TestParseBatchBoundaries(t *testing.T) {
+	const pre = "04/16/2013|09:17:30.402 1F68:C14 INFO  :: "
+	block := pre + "Data Received - 10.0.0.20:443 (To Local Address: 192.168.103.35:50123) 1 bytes:\n" +
+		"SIP/2.0 401 Unauthorized\nCSeq: 1 REGISTER\nms-diagnostics: 1000;reason=\"x\"\n\n" +
+		pre + "End of Data Received - 10.0.0.20:443 (To Local Address: 192.168.103.35:50123) 1 bytes\n" +
+		"04/16/2013|09:17:30.402 1F68:C14 ERROR :: GetAndPublishCert failed hr=0x80048821\n continued\n"
+	in := strings.Repeat(block, 3*batchBytes/len(block)+7)
+	var whole, small []event.Event
+	_, err := Parse(context.Background(), "x", strings.NewReader(in), func(ev event.Event) error {
+		whole = append(whole, ev)
+		return nil
+	})
+	require.NoError(t, err)
+	// One byte per read: bufio's refills land anywhere in a line.
+	_, err = Parse(context.Background(), "x", &oneByte{r: strings.NewReader(in)}, func(ev event.Event) error {
+		small = append(small, ev)
+		return nil
+	})
+	require.NoError(t, err)
+	require.Equal(t, len(whole), len(small))
+	assert.Equal(t, whole, small)
+	assert.Greater(t, len(whole), 3*batchBytes/len(block))
+}
+
+type oneByte struct{ r io.Reader }
+
+func (o *oneByte) Read(b []byte) (int, error) {
+	if len(b) > 1 {
+		b = b[:1]
+	}
+	return o.r.Read(b)
+}
