@@ -100,21 +100,35 @@ func (sc *scanner) String() string {
 	return sc.b.String()
 }
 
+// run masks sc.s. It steps with step only from a keyword on (see
+// nextKeyword): every place it skips is one where step would change
+// nothing and go on to the next place it skips.
 func (sc *scanner) run() {
 	s := sc.s
+	kw := -1 // the keyword the scan is at or before
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '<':
-			i = sc.element(i)
-		case c == '-' && strings.HasPrefix(s[i:], pemBegin):
-			i = sc.pem(i)
-		case isWord(c):
-			i = sc.word(i)
-		default:
-			i++
+		if i > kw {
+			if kw = nextKeyword(s, i); kw < 0 {
+				return
+			}
+			i = resume(s, i, kw)
 		}
+		i = sc.step(i)
 	}
+}
+
+// step handles what starts at s[i] and returns where the scan goes on.
+func (sc *scanner) step(i int) int {
+	s := sc.s
+	switch c := s[i]; {
+	case c == '<':
+		return sc.element(i)
+	case c == '-' && strings.HasPrefix(s[i:], pemBegin):
+		return sc.pem(i)
+	case isWord(c):
+		return sc.word(i)
+	}
+	return i + 1
 }
 
 // word looks at the word (letters, digits, '-', '_') starting at i and at

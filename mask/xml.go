@@ -7,7 +7,11 @@ import "strings"
 // of an IDCRL request is a version number and stays; ps:Cookies can carry
 // the Passport cookies.
 func isSecretElement(local string) bool {
-	switch strings.ToLower(local) {
+	if len(local) > len("requestedsecuritytoken") {
+		return false
+	}
+	var buf [len("requestedsecuritytoken")]byte
+	switch string(lowerInto(buf[:], local)) {
 	case "password", "binarysecuritytoken", "assertion", "ciphervalue", "usertoken",
 		"webticket", "devicedatoken", "binarysecret", "requestedprooftoken",
 		"requestedsecuritytoken", "cookies":

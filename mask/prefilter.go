@@ -1,0 +1,131 @@
+package mask
+
+// The scanner of Secrets acts only on a few words: a name that says secret
+// (password, AccessToken, client_secret, SAMLResponse, gssapi-data, ...),
+// an authentication, cookie or web ticket header, a scheme that introduces
+// a token (Bearer, Negotiate, ...), a JSON Web Token (eyJ...), a secret XML
+// element or an event log's <Data>, and a PEM block (-----BEGIN). Every
+// such word holds one of a few keywords, in any letter case; anything else
+// it steps over without a change. So Secrets looks for the next keyword
+// first, 4 bytes at a time, and runs the scanner only from the word (or
+// the element tag) that holds it: on text without keywords, which is most
+// of a log, it does no more than that search.
+
+// keywords are the 4-byte prefixes, in lower case, of the keywords of
+// every form the scanner masks (see [Secrets] and the names of
+// [SecretName], isSecretElement, isAuthHeader, isCookieHeader,
+// isSchemeWord, isPasswordWord, isLabelSecret, isURLOnlyName):
+//
+//	pass    password, passwd (a name, a label, "password is")
+//	toke    token and the names ending so, usertoken, devicedatoken
+//	secr    secret, client_secret, binarysecret
+//	cook    cookie, Set-Cookie, Cookies
+//	tick    ticket, webticket, X-MS-WebTicket
+//	asse    assertion, client_assertion
+//	saml    SAMLResponse
+//	wres    wresult
+//	gssa    gssapi-data
+//	auth    Authorization, WWW-Authenticate, Authentication-Info, rspauth
+//	code    code (an OAuth authorization code in a URL)
+//	bear basi nego ntlm kerb    the schemes that introduce a token
+//	data    <Data Name="...">
+//	ciph    CipherValue
+//	----    -----BEGIN
+//
+// The three-letter keywords come with the bytes that can follow them where
+// they count (keywords3).
+var keywords = []string{
+	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
+	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
+}
+
+// keywords3 are the keywords of three letters, each with the bytes that
+// follow it when it counts: pwd and cwt are names, followed by the ':',
+// '=', '"', space or tab that makes them a label, parameter or JSON key;
+// eyJ starts a JSON Web Token, followed by more base64url.
+var keywords3 = []struct{ word, next string }{
+	{"pwd", `:="` + " \t"},
+	{"cwt", `:="` + " \t"},
+	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
+}
+
+// fold4 folds the 4 bytes of q (little endian) as the keyword table does:
+// ASCII upper-case letters become lower case. Other bytes change too
+// ('\r' becomes '-'), which only adds candidates.
+func fold4(q uint32) uint32 { return q | 0x20202020 }
+
+// hash4 maps a folded 4-byte window to a bit of keywordBits.
+func hash4(q uint32) uint32 { return (q * 0x9e3779b1) >> (32 - keywordBitsLog) }
+
+const keywordBitsLog = 16
+
+// keywordBits has the bit hash4(fold4(w)) set for every 4-byte window w
+// that begins a keyword occurrence; other windows hit a set bit about once
+// in a thousand.
+var keywordBits = func() (t [1 << keywordBitsLog / 64]uint64) {
+	set := func(w string) {
+		q := fold4(uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24)
+		h := hash4(q)
+		t[h/64] |= 1 << (h % 64)
+	}
+	for _, w := range keywords {
+		set(w)
+	}
+	for _, k := range keywords3 {
+		for i := 0; i < len(k.next); i++ {
+			set(k.word + k.next[i:i+1])
+		}
+	}
+	return t
+}()
+
+// nextKeyword returns the index of the first 4-byte window of s at or
+// after i that may begin a keyword, or -1. It never misses one; a few
+// other windows come too. A keyword in the last 3 bytes of s is not looked
+// for: none of them acts there (a name needs a byte after it, a token more
+// bytes).
+func nextKeyword(s string, i int) int {
+	for ; i+8 <= len(s); i += 5 {
+		// One load gives 5 windows.
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		x |= 0x2020202020202020
+		for k := 0; k < 5; k++ {
+			h := hash4(uint32(x >> (8 * k)))
+			if keywordBits[h/64]&(1<<(h%64)) != 0 {
+				return i + k
+			}
+		}
+	}
+	for ; i+4 <= len(s); i++ {
+		h := hash4(fold4(uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24))
+		if keywordBits[h/64]&(1<<(h%64)) != 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// resume returns where the scan goes on for a keyword at k, when it is at
+// i and nothing before k can act: the start of the word that holds the
+// keyword, or the '<' of the element tag that holds it ("<wsse:Password"),
+// never before i. The scanner visits that place too when it goes byte by
+// byte: a word is looked at from its first byte, a '<' always.
+func resume(s string, i, k int) int {
+	w := k
+	for w > i && isWord(s[w-1]) {
+		w--
+	}
+	e := w
+	for e > i && isNameByte(s[e-1]) {
+		e--
+	}
+	if e > i && s[e-1] == '<' {
+		return e - 1
+	}
+	return w
+}
+
+// isNameByte reports whether c may be part of an XML name as the scanner
+// reads it (element).
+func isNameByte(c byte) bool { return isAlnum(c) || c == '_' || c == '.' || c == '-' || c == ':' }

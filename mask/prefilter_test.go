@@ -1,0 +1,111 @@
+package mask
+
+import (
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// refSecrets is Secrets without the keyword search: the scanner steps over
+// every byte, as it did before nextKeyword. Secrets must give the same
+// result on every text.
+func refSecrets(s string) string {
+	sc := scanner{s: s}
+	for i := 0; i < len(s); {
+		i = sc.step(i)
+	}
+	return sc.String()
+}
+
+// FuzzSecretsSameAsRef: Secrets with the keyword search masks every text
+// as the byte-by-byte scan does.
+func FuzzSecretsSameAsRef(f *testing.F) {
+	for _, s := range []string{
+		register,
+		cleanLog[:2000],
+		`<wsse:Password>p</wsse:Password> <a.b:BinarySecret>x</a.b:BinarySecret>`,
+		`<Data Name="ClientSecret">s</Data><EventData><Data Name='x'>1</Data>`,
+		"x-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n-----BEGIN PRIVATE KEY-----\nAB",
+		"eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ. EYJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ.",
+		`pwd=x PWD: y "cwt":"z" cwt =w pwd is q xpwd="v" ?code=1&Token=2#ticket=3`,
+		"Retrying with Bearer abcdefghijklmnopqrstuvwxyz0123456789== NTLM TlRMTVNTUAACAAAA",
+		"Proxy-Authorization: Negotiate YIIG==\r\nSet-Cookie: a=b\r\nX-MS-WebTicket: t",
+		"auth:: code:: <sip:bob@contoso.com>;tag=x;epid=y, password  is  open",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Secrets(s), refSecrets(s); got != want {
+			t.Fatalf("Secrets(%q)\n got: %q\nwant: %q", s, got, want)
+		}
+	})
+}
+
+// TestSecretsSameAsRefOnSamples compares Secrets with the byte-by-byte scan
+// on every sample client log and on each of them cut at every keyword.
+func TestSecretsSameAsRefOnSamples(t *testing.T) {
+	logs := sampleLogs(t)
+	require.NotEmpty(t, logs)
+	for name, s := range logs {
+		assert.Equal(t, refSecrets(s), Secrets(s), name)
+		for i := 0; i < len(s); {
+			k := nextKeyword(s, i)
+			if k < 0 {
+				break
+			}
+			for _, part := range []string{s[k:min(len(s), k+300)], s[max(0, k-5):min(len(s), k+40)]} {
+				if got, want := Secrets(part), refSecrets(part); got != want {
+					t.Fatalf("%s at %d: Secrets(%q)\n got: %q\nwant: %q", name, k, part, got, want)
+				}
+			}
+			i = k + 1
+		}
+	}
+}
+
+// TestNextKeywordFindsEveryKeyword: every keyword, in any letter case and
+// at any offset, is found where it starts.
+func TestNextKeywordFindsEveryKeyword(t *testing.T) {
+	var words []string
+	for _, w := range keywords {
+		words = append(words, w)
+	}
+	for _, k := range keywords3 {
+		for i := 0; i < len(k.next); i++ {
+			words = append(words, k.word+k.next[i:i+1])
+		}
+	}
+	words = append(words, "-----BEGIN ", "eyJ_", "PWD\t", "Cwt=")
+	for _, w := range words {
+		for _, v := range []string{w, strings.ToUpper(w), strings.ToLower(w)} {
+			for pad := 0; pad < 12; pad++ {
+				s := strings.Repeat(" ", pad) + v + " "
+				assert.Equal(t, pad, nextKeyword(s, 0), "%q", s)
+			}
+		}
+	}
+	assert.Equal(t, -1, nextKeyword(strings.Repeat("10/09/2017|14:14:27.866 INFO  :: ", 4), 0))
+	assert.Equal(t, -1, nextKeyword("pwd", 0), "too short to act")
+}
+
+// sampleLogs returns the text of every file of the sample bundles, by
+// path.
+func sampleLogs(t *testing.T) map[string]string {
+	t.Helper()
+	logs := map[string]string{}
+	err := filepath.WalkDir(casesDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.Contains(filepath.ToSlash(p), "/bundle/") {
+			logs[p] = readText(t, p)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	return logs
+}
