@@ -154,11 +154,7 @@ func spacedAnchor(k KnownText) (string, bool) {
 	if k.Lang != "en" {
 		return "", false
 	}
-	re, err := compilePhrase(k.Pattern, false)
-	if err != nil {
-		return "", false
-	}
-	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	tree, err := syntax.Parse(expandPhrase(k.Pattern, false), syntax.Perl)
 	if err != nil {
 		return "", false
 	}

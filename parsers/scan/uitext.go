@@ -57,9 +57,19 @@ type KnownText struct {
 //go:embed texts.yaml
 var textsYAML []byte
 
-// theTable is the compiled table, built on first use (a few
-// milliseconds) rather than at start-up, and never changed.
-var theTable = sync.OnceValue(func() *table { return mustCompileTexts(textsYAML) })
+//go:generate go run ./internal/gentexts -o texts_gen.go
+
+// theTable is the compiled table, built on first use rather than at
+// start-up, and never changed. It is built from shippedTexts, texts.yaml
+// as Go values (texts_gen.go, which TestGeneratedTexts keeps equal to it):
+// decoding the YAML took longer than reading a small event log.
+var theTable = sync.OnceValue(func() *table {
+	t, err := buildTable(shippedTexts, false)
+	if err != nil {
+		panic(fmt.Sprintf("scan: texts.yaml: %v", err))
+	}
+	return t
+})
 
 // KnownTexts returns a copy of the documented client texts UITexts finds.
 func KnownTexts() []KnownText {
@@ -97,22 +107,16 @@ type table struct {
 }
 
 type pattern struct {
-	key     string
-	ja      bool // matched on the width-folded line
-	re      *regexp.Regexp
+	key string
+	ja  bool // matched on the width-folded line
+	// re is the pattern's expression, compiled the first time a line
+	// holds one of its anchors: most runs need few of them, or none.
+	re      func() *regexp.Regexp
 	anchors []string
 }
 
-func mustCompileTexts(data []byte) *table {
-	t, err := compileTexts(data)
-	if err != nil {
-		panic(fmt.Sprintf("scan: texts.yaml: %v", err))
-	}
-	return t
-}
-
-// compileTexts parses and checks texts.yaml and builds the prefilter.
-func compileTexts(data []byte) (*table, error) {
+// DecodeTexts decodes a texts.yaml document: its texts, in order.
+func DecodeTexts(data []byte) ([]KnownText, error) {
 	var doc struct {
 		Texts []KnownText `yaml:"texts"`
 	}
@@ -121,6 +125,25 @@ func compileTexts(data []byte) (*table, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, err
 	}
+	return doc.Texts, nil
+}
+
+// compileTexts parses and checks a texts.yaml document and builds the
+// table, compiling every expression.
+func compileTexts(data []byte, eager bool) (*table, error) {
+	texts, err := DecodeTexts(data)
+	if err != nil {
+		return nil, err
+	}
+	return buildTable(texts, eager)
+}
+
+// buildTable checks the texts and builds the table and its prefilter.
+// Unless eager, each expression is compiled on first use instead (and a
+// bad one panics then): the shipped texts are read so, and a test reads
+// them eagerly.
+func buildTable(texts []KnownText, eager bool) (*table, error) {
+	doc := struct{ Texts []KnownText }{texts}
 	if len(doc.Texts) > maxPatterns {
 		return nil, fmt.Errorf("%d texts, at most %d", len(doc.Texts), maxPatterns)
 	}
@@ -132,11 +155,17 @@ func compileTexts(data []byte) (*table, error) {
 		if k.Lang != "en" && k.Lang != "ja" {
 			return nil, fmt.Errorf("text %d (%q): lang %q, want en or ja", i, k.Text, k.Lang)
 		}
-		re, err := compilePhrase(k.Pattern, k.Lang == "ja")
-		if err != nil {
-			return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
+		src := expandPhrase(k.Pattern, k.Lang == "ja")
+		p := pattern{key: k.Key, ja: k.Lang == "ja"}
+		if eager {
+			re, err := regexp.Compile(src)
+			if err != nil {
+				return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
+			}
+			p.re = func() *regexp.Regexp { return re }
+		} else {
+			p.re = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(src) })
 		}
-		p := pattern{key: k.Key, ja: k.Lang == "ja", re: re}
 		for _, a := range k.Anchors {
 			switch {
 			case isASCIIWord(a):
@@ -179,8 +208,9 @@ const (
 	phraseDomain  = `[a-z0-9_-]+(?:\.[a-z0-9_-]+)*`
 )
 
-// compilePhrase expands the phrase notation described in texts.yaml.
-func compilePhrase(p string, ja bool) (*regexp.Regexp, error) {
+// expandPhrase turns the phrase notation described in texts.yaml into
+// the source of a regular expression.
+func expandPhrase(p string, ja bool) string {
 	// Placeholders first: their expansions contain spaces of their own.
 	p = strings.NewReplacer("{P}", phraseProduct, "{D}", phraseDomain).Replace(p)
 	if ja {
@@ -189,7 +219,7 @@ func compilePhrase(p string, ja bool) (*regexp.Regexp, error) {
 	} else {
 		p = strings.NewReplacer(" ", phraseSpace, "'", phraseApos).Replace(p)
 	}
-	return regexp.Compile("(?i)" + p)
+	return "(?i)" + p
 }
 
 // candidates is the prefilter: one pass over s that returns the bit set of
@@ -274,7 +304,7 @@ func UITexts(s string) []UIText {
 		if set&(1<<i) == 0 || p.ja {
 			continue
 		}
-		if m := p.re.FindStringIndex(s); m != nil {
+		if m := p.re().FindStringIndex(s); m != nil {
 			add(p.key, m[0], m[1])
 		}
 	}
@@ -284,7 +314,7 @@ func UITexts(s string) []UIText {
 			if texts.wide&(1<<i) == 0 || !containsAny(norm, p.anchors) {
 				continue
 			}
-			if m := p.re.FindStringIndex(norm); m != nil {
+			if m := p.re().FindStringIndex(norm); m != nil {
 				add(p.key, at(m[0]), at(m[1]))
 			}
 		}

@@ -198,7 +198,7 @@ func TestKnownTextsHaveSourcesAndKeys(t *testing.T) {
 
 func TestCompileTextsRejects(t *testing.T) {
 	ok := "texts:\n  - {key: clock, lang: en, clients: [Lync], text: clock wrong, pattern: clock wrong, anchors: [clock], source: 'https://example.com/kb'}\n"
-	_, err := compileTexts([]byte(ok))
+	_, err := compileTexts([]byte(ok), true)
 	require.NoError(t, err)
 	for name, doc := range map[string]string{
 		"no source":         strings.Replace(ok, ", source: 'https://example.com/kb'", "", 1),
@@ -209,7 +209,7 @@ func TestCompileTextsRejects(t *testing.T) {
 		"not yaml":          "texts: [",
 	} {
 		t.Run(name, func(t *testing.T) {
-			_, err := compileTexts([]byte(doc))
+			_, err := compileTexts([]byte(doc), true)
 			assert.Error(t, err)
 		})
 	}
@@ -218,7 +218,7 @@ func TestCompileTextsRejects(t *testing.T) {
 	for range maxPatterns + 1 {
 		many.WriteString(ok[len("texts:\n"):])
 	}
-	_, err = compileTexts([]byte(many.String()))
+	_, err = compileTexts([]byte(many.String()), true)
 	assert.ErrorContains(t, err, "at most")
 }
 
@@ -304,4 +304,26 @@ func BenchmarkHRESULTsNoMatch(b *testing.B) {
 			b.Fatal("unexpected match")
 		}
 	}
+}
+
+// The shipped table compiles its expressions on first use: each of them
+// must compile, and the lazy table must find what the eager one finds.
+func TestShippedTextsCompile(t *testing.T) {
+	eager, err := compileTexts(textsYAML, true)
+	require.NoError(t, err)
+	lazy, err := compileTexts(textsYAML, false)
+	require.NoError(t, err)
+	require.Len(t, lazy.pats, len(eager.pats))
+	for i, k := range eager.known {
+		assert.Equal(t, eager.pats[i].re().String(), lazy.pats[i].re().String(), k.Key)
+		assert.True(t, lazy.pats[i].re().MatchString(k.Text), k.Key)
+	}
+}
+
+// texts_gen.go is texts.yaml as Go values: after editing texts.yaml, run
+// go generate in parsers/scan.
+func TestGeneratedTexts(t *testing.T) {
+	texts, err := DecodeTexts(textsYAML)
+	require.NoError(t, err)
+	assert.Equal(t, texts, shippedTexts, "texts_gen.go is out of date: run go generate ./parsers/scan")
 }
