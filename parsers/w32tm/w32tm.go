@@ -328,18 +328,19 @@ func (p *parser) status(b *block) (event.Event, bool) {
 	var ev event.Event
 	values := map[string]string{}
 	lineOf := map[string]int{}
+	var order []string // the status labels in the order of their lines
 	for i, s := range b.lines {
 		if l, v, ok := label(s); ok {
+			if _, seen := values[l]; !seen && re.statusLabels[l] {
+				order = append(order, l)
+			}
 			values[l] = v
 			lineOf[l] = b.first + i
 		}
 	}
 	found, numeric := 0, 0
-	for l := range re.statusLabels {
-		v, ok := values[l]
-		if !ok {
-			continue
-		}
+	for _, l := range order {
+		v := values[l]
 		found++
 		if form := re.statusForms[l]; form != nil {
 			if !form.MatchString(v) {

@@ -333,3 +333,15 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// With several malformed status fields, the problem names the first one
+// in the output, every time (it once depended on map order).
+func TestProblemsDeterministic(t *testing.T) {
+	in := []byte("Leap Indicator: 0(no warning)\nStratum: many\nPrecision: often\nRoot Delay: x\nSource: time.windows.com\n")
+	for range 20 {
+		_, problems := parse(t, in)
+		require.Len(t, problems, 1)
+		assert.Equal(t, 2, problems[0].Line)
+		assert.Contains(t, problems[0].Msg, "stratum is not well formed")
+	}
+}
