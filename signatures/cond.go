@@ -171,33 +171,55 @@ func (c *Cond) decodeOperand(v *yaml.Node) error {
 }
 
 // Match reports whether the condition holds for e.
-func (c *Cond) Match(e *event.Event) bool {
+func (c *Cond) Match(e *event.Event) bool { return c.match(e, nil) }
+
+// memo remembers, for each regex condition, the last value it was tested
+// on and the result: the events of one log repeat the same values (the
+// user's address, the client's User-Agent) thousands of times.
+type memo map[*Cond]memoEntry
+
+type memoEntry struct {
+	v  string
+	ok bool
+}
+
+func (c *Cond) match(e *event.Event, m memo) bool {
 	switch {
 	case c.All != nil:
 		for _, s := range c.All {
-			if !s.Match(e) {
+			if !s.match(e, m) {
 				return false
 			}
 		}
 		return true
 	case c.Any != nil:
 		for _, s := range c.Any {
-			if s.Match(e) {
+			if s.match(e, m) {
 				return true
 			}
 		}
 		return false
 	case c.Not != nil:
-		return !c.Not.Match(e)
+		return !c.Not.match(e, m)
 	}
 	v, ok := value(e, c.Field)
 	if c.Op == "exists" {
 		return ok == c.Want
 	}
-	return ok && c.matchValue(v)
+	if !ok {
+		return false
+	}
+	if c.Op == "regex" && m != nil {
+		if last, seen := m[c]; seen && last.v == v {
+			return last.ok
+		}
+		r := c.matchValue(v)
+		m[c] = memoEntry{v, r}
+		return r
+	}
+	return c.matchValue(v)
 }
 
-// matchValue applies a leaf's operator (other than exists) to a value.
 func (c *Cond) matchValue(v string) bool {
 	switch c.Op {
 	case "equals", "one_of":

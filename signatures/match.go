@@ -67,11 +67,12 @@ type bucket struct {
 type Collector struct {
 	m       *Matcher
 	buckets []bucket
+	memo    memo
 }
 
 // NewCollector returns an empty collector.
 func (m *Matcher) NewCollector() *Collector {
-	return &Collector{m: m, buckets: make([]bucket, m.slots)}
+	return &Collector{m: m, buckets: make([]bucket, m.slots), memo: memo{}}
 }
 
 // Observe tests e against every rule that reads its kind and keeps it where
@@ -79,7 +80,7 @@ func (m *Matcher) NewCollector() *Collector {
 func (c *Collector) Observe(e *event.Event) bool {
 	kept := false
 	for _, r := range c.m.byKind[e.Kind] {
-		if !r.cond.Match(e) {
+		if !r.cond.match(e, c.memo) {
 			continue
 		}
 		b := &c.buckets[r.slot]

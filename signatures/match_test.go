@@ -154,3 +154,30 @@ func TestOrderBefore(t *testing.T) {
 	assert.True(t, ok)
 	assert.True(t, before)
 }
+
+// A collector remembers the last value each regex condition saw: the
+// result for a sequence of events is the one of testing each alone, when
+// values repeat, change, and come back.
+func TestCondMemo(t *testing.T) {
+	c := cond(t, `{all: [{field: sip.from.uri, regex: '(?i)^sips?:[a-z.]+@[a-z]+\.[a-z]{2,}$'}, {not: {field: sip.user_agent, regex: 'OC/[234]\.'}}]}`)
+	values := []struct{ uri, ua string }{
+		{"sip:bob@contoso.com", "UCCAPI/16.0 OC/16.0"},
+		{"sip:bob@contoso.com", "UCCAPI/16.0 OC/16.0"},
+		{"sip:bob@contoso", "UCCAPI/16.0 OC/16.0"}, // near miss: no top-level domain
+		{"sip:bob@contoso.com", "OC/3.5.6907"},     // near miss: an old client
+		{"sip:bob@contoso.com", "UCCAPI/16.0 OC/16.0"},
+		{"sip:bob@contoso", "OC/3.5.6907"},
+	}
+	m := memo{}
+	for i, v := range values {
+		e := &event.Event{Kind: "sip", Fields: map[string]string{"sip.from.uri": v.uri, "sip.user_agent": v.ua}}
+		assert.Equal(t, c.Match(e), c.match(e, m), "event %d", i)
+	}
+	assert.Equal(t, []bool{true, true, false, false, true, false}, func() []bool {
+		var got []bool
+		for _, v := range values {
+			got = append(got, c.match(&event.Event{Fields: map[string]string{"sip.from.uri": v.uri, "sip.user_agent": v.ua}}, m))
+		}
+		return got
+	}())
+}
