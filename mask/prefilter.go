@@ -54,19 +54,17 @@ var keywords3 = []struct{ word, next string }{
 // ('\r' becomes '-'), which only adds candidates.
 func fold4(q uint32) uint32 { return q | 0x20202020 }
 
-// hash4 maps a folded 4-byte window to a bit of keywordBits.
-func hash4(q uint32) uint32 { return (q * 0x9e3779b1) >> (32 - keywordBitsLog) }
+// hash4 maps a folded 4-byte window to an entry of keywordTable.
+func hash4(q uint32) uint32 { return (q * 0x9e3779b1) >> (32 - keywordTableLog) }
 
-const keywordBitsLog = 16
+const keywordTableLog = 15
 
-// keywordBits has the bit hash4(fold4(w)) set for every 4-byte window w
-// that begins a keyword occurrence; other windows hit a set bit about once
-// in a thousand.
-var keywordBits = func() (t [1 << keywordBitsLog / 64]uint64) {
+// keywordTable is 1 at hash4(fold4(w)) for every 4-byte window w that
+// begins a keyword occurrence; other windows hit a 1 about once in 500. It
+// has bytes rather than bits: one load and no shift per window.
+var keywordTable = func() (t [1 << keywordTableLog]uint8) {
 	set := func(w string) {
-		q := fold4(uint32(w[0]) | uint32(w[1])<<8 | uint32(w[2])<<16 | uint32(w[3])<<24)
-		h := hash4(q)
-		t[h/64] |= 1 << (h % 64)
+		t[hash4(fold4(uint32(w[0])|uint32(w[1])<<8|uint32(w[2])<<16|uint32(w[3])<<24))] = 1
 	}
 	for _, w := range keywords {
 		set(w)
@@ -85,21 +83,33 @@ var keywordBits = func() (t [1 << keywordBitsLog / 64]uint64) {
 // for: none of them acts there (a name needs a byte after it, a token more
 // bytes).
 func nextKeyword(s string, i int) int {
+	t := &keywordTable
 	for ; i+8 <= len(s); i += 5 {
 		// One load gives 5 windows.
 		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 		x |= 0x2020202020202020
-		for k := 0; k < 5; k++ {
-			h := hash4(uint32(x >> (8 * k)))
-			if keywordBits[h/64]&(1<<(h%64)) != 0 {
-				return i + k
+		a := t[hash4(uint32(x))]
+		b := t[hash4(uint32(x>>8))]
+		c := t[hash4(uint32(x>>16))]
+		d := t[hash4(uint32(x>>24))]
+		e := t[hash4(uint32(x>>32))]
+		if a|b|c|d|e != 0 {
+			switch {
+			case a != 0:
+				return i
+			case b != 0:
+				return i + 1
+			case c != 0:
+				return i + 2
+			case d != 0:
+				return i + 3
 			}
+			return i + 4
 		}
 	}
 	for ; i+4 <= len(s); i++ {
-		h := hash4(fold4(uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24))
-		if keywordBits[h/64]&(1<<(h%64)) != 0 {
+		if t[hash4(fold4(uint32(s[i])|uint32(s[i+1])<<8|uint32(s[i+2])<<16|uint32(s[i+3])<<24))] != 0 {
 			return i
 		}
 	}
