@@ -47,27 +47,80 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = appendString(dst, e.Source)
 	dst = append(dst, `,"kind":`...)
 	dst = appendString(dst, e.Kind)
-	if len(e.Fields) > 0 {
-		dst = append(dst, `,"fields":{`...)
-		var buf [48]field
-		fields := buf[:0]
+	if n := len(e.Fields); n > maxSorted {
+		dst = appendFieldsSlice(dst, e.Fields)
+	} else if n > 0 {
+		// The names and values, in map order, stay on the stack; only
+		// their indexes are sorted, which moves no pointers (a pointer
+		// written to memory costs a write barrier while the collector
+		// runs, and parse allocates enough to keep it running).
+		var names, values [maxSorted]string
+		var order [maxSorted]uint8
+		i := 0
 		for k, v := range e.Fields {
-			fields = append(fields, field{k, v})
+			names[i], values[i] = k, v
+			i++
 		}
-		slices.SortFunc(fields, func(a, b field) int { return strings.Compare(a.name, b.name) })
-		for i, f := range fields {
+		sortIndexes(&names, order[:n])
+		dst = append(dst, `,"fields":{`...)
+		for i, x := range order[:n] {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, f.name)
+			dst = appendString(dst, names[x])
 			dst = append(dst, ':')
-			dst = appendString(dst, f.value)
+			dst = appendString(dst, values[x])
 		}
 		dst = append(dst, '}')
 	}
 	if e.Text != "" {
 		dst = append(dst, `,"text":`...)
 		dst = appendString(dst, e.Text)
+	}
+	return append(dst, '}')
+}
+
+// maxSorted is the largest number of fields AppendJSON sorts on the
+// stack; an event with more (an event log record with many data values)
+// is sorted on the heap.
+const maxSorted = 64
+
+// sortIndexes sets order to the indexes 0 to len(order)-1 of names in the
+// order of the names (binary insertion sort: few comparisons for the 10 to
+// 40 fields of an event).
+func sortIndexes(names *[maxSorted]string, order []uint8) {
+	for i := range order {
+		key := names[i]
+		lo, hi := 0, i
+		for lo < hi {
+			m := int(uint(lo+hi) >> 1)
+			if names[order[m]] < key {
+				lo = m + 1
+			} else {
+				hi = m
+			}
+		}
+		copy(order[lo+1:i+1], order[lo:i])
+		order[lo] = uint8(i)
+	}
+}
+
+// appendFieldsSlice appends the "fields" member of an event with more than
+// maxSorted fields.
+func appendFieldsSlice(dst []byte, fields map[string]string) []byte {
+	sorted := make([]field, 0, len(fields))
+	for k, v := range fields {
+		sorted = append(sorted, field{k, v})
+	}
+	slices.SortFunc(sorted, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	dst = append(dst, `,"fields":{`...)
+	for i, f := range sorted {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, f.name)
+		dst = append(dst, ':')
+		dst = appendString(dst, f.value)
 	}
 	return append(dst, '}')
 }

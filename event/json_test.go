@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -93,6 +94,38 @@ func TestAppendJSON(t *testing.T) {
 
 // FuzzAppendJSON: any event, any bytes in its strings, encodes as the old
 // path did, and decodes to the same values as MarshalJSON's output.
+// TestAppendJSONEveryByte: a text of bytes written as they are, with any
+// one byte at any place, is written as encoding/json writes it.
+func TestAppendJSONEveryByte(t *testing.T) {
+	for _, bg := range []string{"abcdefghijklmnopqrstuvw", "                       ", "~~~~~~~~~~~~~~~~~~~~~~~", "!#$%'()*+,-./0123456789", "=?@[]^_`{|}~;:ABCZ`az{|"} {
+		for c := range 256 {
+			for i := range len(bg) {
+				b := []byte(bg)
+				b[i] = byte(c)
+				e := event.Event{Text: string(b)}
+				if want, got := oldJSON(t, &e), e.AppendJSON(nil); !bytes.Equal(want, got) {
+					require.Equal(t, string(want), string(got), "byte %#x at %d", c, i)
+				}
+			}
+		}
+	}
+}
+
+// TestAppendJSONManyFields: the fields of an event are sorted by name on
+// the stack up to 64 of them and on the heap beyond; both give what
+// encoding/json gives.
+func TestAppendJSONManyFields(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 17, 63, 64, 65, 200} {
+		e := event.Event{Path: "System.evtx", Source: "evtx", Kind: "record", Fields: map[string]string{}}
+		for i := range n {
+			// Names that share long prefixes and sort apart from their
+			// numbers: evt.data.Param10 before evt.data.Param2.
+			e.Fields[fmt.Sprintf("evt.data.Param%d", (i*7919)%n)] = fmt.Sprint(i)
+		}
+		assert.Equal(t, string(oldJSON(t, &e)), string(e.AppendJSON(nil)), "%d fields", n)
+	}
+}
+
 func FuzzAppendJSON(f *testing.F) {
 	f.Add("a.zip!/x.log", "uccapilog", "sip", "REGISTER sip:x SIP/2.0\r\n", 1, 2, uint64(0), int64(1523523483962000000), true, "sip.header.to", "<sip:a@b>", "k", "v")
 	f.Add("Sys\x7f.evtx", "evtx", "record", "\u009b\x1b]0;t\x07\u2028\u2029\ufffe\uffff", -1, 0, uint64(1<<63), int64(-6213559680000000000), false, "a\xffb", "\xc2\x9b", "", "\"\\&<>")
