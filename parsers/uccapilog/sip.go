@@ -2,6 +2,7 @@ package uccapilog
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -557,6 +558,50 @@ func setClockFields(ev *event.Event, date string, logTime time.Time) {
 	ev.Set("sip.clock_skew", strconv.FormatInt(offset-zone, 10))
 }
 
+// parseRFC1123GMT parses the form every server writes, "Thu, 12 Apr 2018
+// 15:58:04 GMT", without time.Parse, which took a fifth of the time of
+// building a received SIP event. It accepts exactly what time.Parse with
+// time.RFC1123 accepts of that shape (names in any case, the day within
+// its month, no leap second); anything else is left to time.Parse.
+func parseRFC1123GMT(v string) (time.Time, bool) {
+	const n = len("Mon, 02 Jan 2006 15:04:05 GMT")
+	if len(v) != n || v[3] != ',' || v[4] != ' ' || v[7] != ' ' || v[11] != ' ' || v[16] != ' ' ||
+		v[19] != ':' || v[22] != ':' || v[25] != ' ' || v[26:] != "GMT" {
+		return time.Time{}, false
+	}
+	if !slices.ContainsFunc(weekdays, func(d string) bool { return strings.EqualFold(d, v[:3]) }) {
+		return time.Time{}, false
+	}
+	month := slices.IndexFunc(months, func(m string) bool { return strings.EqualFold(m, v[8:11]) }) + 1
+	day, ok1 := digits(v[5:7])
+	year, ok2 := digits(v[12:16])
+	hour, ok3 := digits(v[17:19])
+	minute, ok4 := digits(v[20:22])
+	sec, ok5 := digits(v[23:25])
+	if month == 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || hour > 23 || minute > 59 || sec > 59 ||
+		day < 1 || day > daysIn(month, year) {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, 0, time.UTC), true
+}
+
+var (
+	weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	months   = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+)
+
+// digits parses s, ASCII digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
+	}
+	return n, true
+}
+
 // dateLayouts are the RFC 1123 forms of the SIP Date header (RFC 3261
 // §20.17), plus forms with a one-digit day or without the weekday.
 var dateLayouts = []string{
@@ -572,6 +617,14 @@ var dateLayouts = []string{
 // offset) is accepted: any other zone name has an unknown offset.
 func parseHTTPDate(v string) (time.Time, bool) {
 	v = strings.TrimSpace(v)
+	if t, ok := parseRFC1123GMT(v); ok {
+		return t, true
+	}
+	return parseHTTPDateLayouts(v)
+}
+
+// parseHTTPDateLayouts is parseHTTPDate with time.Parse alone.
+func parseHTTPDateLayouts(v string) (time.Time, bool) {
 	for _, layout := range dateLayouts {
 		t, err := time.ParseInLocation(layout, v, time.UTC)
 		if err != nil {
