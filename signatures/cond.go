@@ -334,10 +334,31 @@ func mustHold(re *syntax.Regexp) ([]needle, bool) {
 		}
 	case syntax.OpConcat:
 		var best []needle
-		for _, sub := range re.Sub {
-			set, ok := mustHold(sub)
-			if ok && (best == nil || shortest(set) > shortest(best)) {
+		consider := func(set []needle) {
+			if best == nil || shortest(set) > shortest(best) {
 				best = set
+			}
+		}
+		for i := 0; i < len(re.Sub); i++ {
+			// A run of parts each matching a few exact strings holds one
+			// of their concatenations: the parser factors "fs|federation"
+			// into "f(?:s|ederation)", whose parts alone are one letter.
+			if strs, fold, ok := exact(re.Sub[i]); ok {
+				for j := i + 1; j < len(re.Sub); j++ {
+					next, f, ok := exact(re.Sub[j])
+					if !ok || f != fold || len(strs)*len(next) > maxExact {
+						break
+					}
+					strs = product(strs, next)
+				}
+				set := make([]needle, len(strs))
+				for k, s := range strs {
+					set[k] = newNeedle(s, fold)
+				}
+				consider(set)
+			}
+			if set, ok := mustHold(re.Sub[i]); ok {
+				consider(set)
 			}
 		}
 		return best, best != nil
@@ -353,6 +374,61 @@ func mustHold(re *syntax.Regexp) ([]needle, bool) {
 		return all, true
 	}
 	return nil, false
+}
+
+// maxExact bounds the strings exact and product build.
+const maxExact = 32
+
+// exact returns the strings re matches when they are few (lower-cased when
+// it ignores case, which fold reports; ASCII only).
+func exact(re *syntax.Regexp) (strs []string, fold, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		fold = re.Flags&syntax.FoldCase != 0
+		for _, r := range re.Rune {
+			if r >= utf8.RuneSelf {
+				return nil, false, false
+			}
+		}
+		s := string(re.Rune)
+		if fold {
+			s = strings.ToLower(s)
+		}
+		return []string{s}, fold, true
+	case syntax.OpCapture:
+		return exact(re.Sub[0])
+	case syntax.OpAlternate:
+		for i, sub := range re.Sub {
+			set, f, ok := exact(sub)
+			if !ok || i > 0 && f != fold || len(strs)+len(set) > maxExact {
+				return nil, false, false
+			}
+			strs, fold = append(strs, set...), f
+		}
+		return strs, fold, true
+	case syntax.OpConcat:
+		strs = []string{""}
+		for i, sub := range re.Sub {
+			set, f, ok := exact(sub)
+			if !ok || i > 0 && f != fold || len(strs)*len(set) > maxExact {
+				return nil, false, false
+			}
+			strs, fold = product(strs, set), f
+		}
+		return strs, fold, true
+	}
+	return nil, false, false
+}
+
+// product returns every string of a followed by every string of b.
+func product(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return out
 }
 
 func shortest(set []needle) int {

@@ -18,10 +18,15 @@ func TestNeedles(t *testing.T) {
 		{`(?i)\b407\b|proxy authentication required`, []string{"407", "proxy authentication required"}},
 		{`(?im)^0x25$`, []string{"0x25"}},
 		{`(?m)^(48|42|43)$`, nil}, // needles of one byte
-		{`(?i)/adfs/|\b(sts|fs)\.[a-z]`, []string{"/adfs/", "sts", "fs"}},
+		{`(?i)/adfs/|\b(sts|fs)\.[a-z]`, []string{"/adfs/", "sts.", "fs."}},
 		{`(?i)a|.*`, nil},                                                // may match anything
 		{`(?i)zoë`, nil},                                                 // non-ASCII folding
 		{`(?i)certprov|cert(ificate)?[ _-]?provision`, []string{"cert"}}, // factored: cert(prov|...)
+		// factored: s(?:ts)|adfs|f(?:s|ederation)
+		{`(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\.[a-z0-9-]+\.[a-z]`, []string{"/adfs/", "sts", "adfs", "fs", "federation"}},
+		{`(?i)x(ab|cd)(ef|gh)y`, []string{"xabefy", "xabghy", "xcdefy", "xcdghy"}},
+		{`(?i)x(a|b)y`, nil}, // (a|b) is a character class: one-byte needles only
+		{`abc(?i:de)`, []string{"abc"}}, // folding changes mid-way: the runs are not joined
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -46,8 +51,11 @@ func TestNeedlesKeepMatches(t *testing.T) {
 		`(?i)certprov|cert(ificate)?[ _-]?provision|getandpublishcert|authwebservices`,
 		`\bOC/[234]\.`,
 		`(?i)\b407\b|proxy authentication required`,
+		`(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\.[a-z0-9-]+\.[a-z]`,
 	}
 	values := []string{
+		"https://STS.contoso.com/adfs/ls", "fs1.contoso.com", "Federation.contoso.com", "xfs.contoso.com", "f s.contoso.com",
+		"FEDERATIO.contoso.com", "fs.contoso", "sts-2.contoso.com",
 		"", "IDCRL", "xMsoIdSvcx", "Sign-In Assistant", "signin assistant", "login.Windows.NET", "LOGIN.WINDOWS.NE",
 		"OUTLOOK.EXE started", "Microsoft Teams", "microsoft\tteams", "CertProv", "Certificate-Provisioning", "cert provision",
 		"User-Agent: OC/3.5", "oc/3.5", "HTTP 407", "Proxy Authentication Required", "ProxyAuthentication",
@@ -66,10 +74,13 @@ func TestNeedlesKeepMatches(t *testing.T) {
 
 func FuzzNeedles(f *testing.F) {
 	f.Add("Sign-In Assistant login.windows.net", "x")
+	f.Add("https://fs1.contoso.com/", "FEDERATION.x.y")
 	f.Fuzz(func(t *testing.T, v, w string) {
 		for _, expr := range []string{
 			`(?i)idcrl|msoidsvc|msoidcli|logonidentity|login\.microsoftonline\.com|login\.windows\.net|sign-?in assistant|rst2\.srf`,
 			`(?i)certprov|cert(ificate)?[ _-]?provision|getandpublishcert|authwebservices`,
+			`(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\.[a-z0-9-]+\.[a-z]`,
+			`(?i)x(ab|cd)(ef|gh)y`,
 		} {
 			re := regexp.MustCompile(expr)
 			c := &Cond{Op: "regex", Re: re, need: needles(expr)}
