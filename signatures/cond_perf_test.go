@@ -25,7 +25,7 @@ func TestNeedles(t *testing.T) {
 		// factored: s(?:ts)|adfs|f(?:s|ederation)
 		{`(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\.[a-z0-9-]+\.[a-z]`, []string{"/adfs/", "sts", "adfs", "fs", "federation"}},
 		{`(?i)x(ab|cd)(ef|gh)y`, []string{"xabefy", "xabghy", "xcdefy", "xcdghy"}},
-		{`(?i)x(a|b)y`, nil}, // (a|b) is a character class: one-byte needles only
+		{`(?i)x(a|b)y`, nil},            // (a|b) is a character class: one-byte needles only
 		{`abc(?i:de)`, []string{"abc"}}, // folding changes mid-way: the runs are not joined
 	}
 	for _, tt := range tests {
