@@ -587,18 +587,44 @@ func hasCredentials(h string) bool {
 	if h == "" {
 		return false
 	}
-	l := strings.ToLower(h)
 	for _, p := range []string{"gssapi-data=", "response="} {
-		i := strings.Index(l, p)
+		i := indexFoldASCII(h, p)
 		if i < 0 {
 			continue
 		}
-		v := strings.TrimLeft(l[i+len(p):], `"`)
+		v := strings.TrimLeft(h[i+len(p):], `"`)
 		if v != "" && v[0] != '"' && v[0] != ',' {
 			return true
 		}
 	}
 	return false
+}
+
+// indexFoldASCII is strings.Index(strings.ToLower(s), lower) for an
+// ASCII lower-case needle, without copying s (an Authorization header
+// carries kilobytes of token).
+func indexFoldASCII(s, lower string) int {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		if equalFoldASCII(s[i:i+len(lower)], lower) {
+			return i
+		}
+	}
+	return -1
+}
+
+// equalFoldASCII reports whether s equals the lower-case ASCII lower,
+// ignoring the case of ASCII letters only.
+func equalFoldASCII(s, lower string) bool {
+	for i := 0; i < len(lower); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // expiresZero reports whether a REGISTER (or its response) removes the

@@ -218,3 +218,22 @@ func TestWindow(t *testing.T) {
 	a = New(nil, Options{Since: since, ClientOffset: &plus2})
 	assert.False(t, a.inWindow(local), "10:30 at UTC+2 is 08:30Z, before 09:00Z")
 }
+
+func TestHasCredentials(t *testing.T) {
+	tests := []struct {
+		header string
+		want   bool
+	}{
+		{`NTLM qop="auth", realm="SIP Communications Service", targetname="pool.contoso.com", version=4`, false},
+		{`TLS-DSK qop="auth", realm="SIP Communications Service", targetname="pool.contoso.com", gssapi-data="FgMDAHc/0Uw7", version=4`, true},
+		{`TLS-DSK GSSAPI-DATA="FgMDAHc/0Uw7", version=4`, true},
+		{`Kerberos qop="auth", gssapi-data="", version=4`, false}, // an empty token: the first leg
+		{`Digest username="bob", Response="6629fae49393a05397450978507c4ef1"`, true},
+		{`Digest username="bob", response=""`, false},
+		{`gssapi-data=`, false},
+		{``, false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, hasCredentials(tt.header), tt.header)
+	}
+}
