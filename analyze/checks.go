@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/event"
 )
@@ -54,18 +55,20 @@ func newFacts() *facts { return &facts{dns: map[string]*event.Event{}} }
 
 // reLoginFailure finds a failure code next to the online login endpoints.
 // Every match holds one word of each of loginWords and loginCodeWords.
-var reLoginFailure = regexp.MustCompile(`(?i)(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl).*(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b)|(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b).*(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl)`)
+var reLoginFailure = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl).*(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b)|(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b).*(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl)`)
+})
 
 var (
 	loginWords     = []string{"login.microsoftonline.com", "login.windows.net", "msoidsvc", "idcrl"}
 	loginCodeWords = []string{"0x8007", "0x8004", "407"}
 )
 
-// isLoginFailure is reLoginFailure.MatchString(text), cheaper on the many
+// isLoginFailure is reLoginFailure().MatchString(text), cheaper on the many
 // lines that hold no login endpoint.
 func isLoginFailure(text string) bool {
 	ascii := isASCII(text)
-	return mayHold(text, ascii, loginWords) && mayHold(text, ascii, loginCodeWords) && reLoginFailure.MatchString(text)
+	return mayHold(text, ascii, loginWords) && mayHold(text, ascii, loginCodeWords) && reLoginFailure().MatchString(text)
 }
 
 // observe keeps what e contributes to the checks.
@@ -369,7 +372,7 @@ func (f *facts) trustChecks(address string) []*event.Event {
 	for _, e := range f.trustText {
 		// The dialog names the server ("Lync is attempting to connect to:
 		// <FQDN>", KB 2531068); the log line around the text may too.
-		for _, h := range reHost.FindAllString(e.Get("ui.context")+"\n"+e.Text, -1) {
+		for _, h := range reHost().FindAllString(e.Get("ui.context")+"\n"+e.Text, -1) {
 			h = strings.ToLower(h)
 			if tld := h[strings.LastIndexByte(h, '.')+1:]; len(tld) > 6 {
 				continue // a file name (Lync-UccApi-0.UccApilog), not a host
@@ -404,7 +407,7 @@ func (f *facts) trustChecks(address string) []*event.Event {
 	return out
 }
 
-var reHost = regexp.MustCompile(`(?i)\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b`)
+var reHost = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b`) })
 
 // trusted reports whether d or a parent domain of d is listed.
 func trusted(listed map[string]bool, d string) bool {
@@ -515,11 +518,11 @@ func (f *facts) certChecks() []*event.Event {
 	return out
 }
 
-var reADFS = regexp.MustCompile(`(?i)(^|[.-])(adfs|sts|fs)\d*[.-]|federation`)
+var reADFS = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)(^|[.-])(adfs|sts|fs)\d*[.-]|federation`) })
 
 // isADFSHost reports whether a host name looks like an AD FS endpoint
 // (adfs.contoso.com, sts.contoso.com, fs.contoso.com).
-func isADFSHost(h string) bool { return h != "" && reADFS.MatchString(h) }
+func isADFSHost(h string) bool { return h != "" && reADFS().MatchString(h) }
 
 // cnOf returns the CN of a distinguished name.
 func cnOf(dn string) string {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/mask"
@@ -78,7 +79,9 @@ func evidenceOf(e *event.Event) Evidence {
 }
 
 // logPrefix is the timestamp and thread prefix of a UccApilog line.
-var logPrefix = regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}\|\d{1,2}:\d{2}:\d{2}(\.\d+)?\s+[0-9A-Fa-f]+:[0-9A-Fa-f]+\s+`)
+var logPrefix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\d{1,2}/\d{1,2}/\d{4}\|\d{1,2}:\d{2}:\d{2}(\.\d+)?\s+[0-9A-Fa-f]+:[0-9A-Fa-f]+\s+`)
+})
 
 // groupKey identifies evidence that repeats: the same message, code or
 // record, whatever its time, tags and call ids.
@@ -95,7 +98,7 @@ func groupKey(e *event.Event) string {
 	case event.KindLog:
 		return e.Kind + "\x00" + f("log.message")
 	}
-	return e.Kind + "\x00" + f("hresult") + "\x00" + logPrefix.ReplaceAllString(e.Text, "")
+	return e.Kind + "\x00" + f("hresult") + "\x00" + logPrefix().ReplaceAllString(e.Text, "")
 }
 
 // Excerpt renders an event for a report: a SIP message reduced to its start

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sfblog/sfblog/event"
@@ -323,9 +324,13 @@ func (t *tracker) logStep(e *event.Event) {
 }
 
 var (
-	reAutodiscover = regexp.MustCompile(`(?i)lyncdiscover|autodiscover`)
-	reDNS          = regexp.MustCompile(`(?i)_sip\._tls|_sipinternaltls|\bdns\b|\bsrv\b|0x80072ee7|0x8007232b|0x80072efd`)
-	reAuth         = regexp.MustCompile(`(?i)idcrl|msoidsvc|sign-?in assistant|logonidentity|login\.microsoftonline|certprov|0x8004882|0x800488`)
+	reAutodiscover = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)lyncdiscover|autodiscover`) })
+	reDNS          = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)_sip\._tls|_sipinternaltls|\bdns\b|\bsrv\b|0x80072ee7|0x8007232b|0x80072efd`)
+	})
+	reAuth = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)idcrl|msoidsvc|sign-?in assistant|logonidentity|login\.microsoftonline|certprov|0x8004882|0x800488`)
+	})
 )
 
 // Words one of which every match of reAutodiscover, reDNS and reAuth
@@ -341,11 +346,11 @@ var (
 func stepKind(text string) string {
 	ascii := isASCII(text)
 	switch {
-	case mayHold(text, ascii, autodiscoverWords) && reAutodiscover.MatchString(text):
+	case mayHold(text, ascii, autodiscoverWords) && reAutodiscover().MatchString(text):
 		return "autodiscover"
-	case mayHold(text, ascii, dnsWords) && reDNS.MatchString(text):
+	case mayHold(text, ascii, dnsWords) && reDNS().MatchString(text):
 		return "dns"
-	case mayHold(text, ascii, authWords) && reAuth.MatchString(text):
+	case mayHold(text, ascii, authWords) && reAuth().MatchString(text):
 		return "auth"
 	}
 	return ""
@@ -556,11 +561,11 @@ func host(addr string) string {
 	return addr
 }
 
-var reContactHost = regexp.MustCompile(`(?i)sips?:([a-z0-9.\-]+)`)
+var reContactHost = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)sips?:([a-z0-9.\-]+)`) })
 
 // contactHost returns the host a redirect's Contact points at.
 func contactHost(contact string) string {
-	if m := reContactHost.FindStringSubmatch(contact); m != nil {
+	if m := reContactHost().FindStringSubmatch(contact); m != nil {
 		return m[1]
 	}
 	return ""

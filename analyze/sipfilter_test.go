@@ -182,7 +182,7 @@ func TestPrefilteredExpressions(t *testing.T) {
 		for _, k := range []struct {
 			re   *regexp.Regexp
 			kind string
-		}{{reAutodiscover, "autodiscover"}, {reDNS, "dns"}, {reAuth, "auth"}} {
+		}{{reAutodiscover(), "autodiscover"}, {reDNS(), "dns"}, {reAuth(), "auth"}} {
 			if k.re.MatchString(text) {
 				return k.kind
 			}
@@ -193,11 +193,11 @@ func TestPrefilteredExpressions(t *testing.T) {
 	for _, l := range lines {
 		want := plain(l)
 		assert.Equal(t, want, stepKind(l), l)
-		assert.Equal(t, reLoginFailure.MatchString(l), isLoginFailure(l), l)
+		assert.Equal(t, reLoginFailure().MatchString(l), isLoginFailure(l), l)
 		if want != "" {
 			steps++
 		}
-		if reLoginFailure.MatchString(l) {
+		if reLoginFailure().MatchString(l) {
 			logins++
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -237,8 +238,8 @@ func (e *FieldError) Error() string {
 }
 
 var (
-	idPattern   = regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`)
-	namePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	idPattern   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$`) })
+	namePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`) })
 	validKinds  = []string{event.KindSIP, event.KindLog, event.KindHRESULT, event.KindUIText, event.KindRecord,
 		event.KindDNS, event.KindClock, event.KindRegistry, event.KindProxy, event.KindNetCfg, event.KindCert,
 		event.KindDirectory, event.KindCheck}
@@ -373,7 +374,7 @@ func (s *Signature) validate(lines map[string]int) error {
 	}
 	for _, err := range []error{
 		req("schema_version", s.SchemaVersion == SchemaVersion, fmt.Sprintf("must be %d", SchemaVersion)),
-		req("id", idPattern.MatchString(s.ID), "must look like SFB-WORD-WORD (upper case, hyphens)"),
+		req("id", idPattern().MatchString(s.ID), "must look like SFB-WORD-WORD (upper case, hyphens)"),
 		req("severity", slices.Contains(severities, s.Severity), "must be one of "+strings.Join(severities, ", ")),
 		req("title", strings.TrimSpace(s.Title) != "", "is required"),
 		req("cause", strings.TrimSpace(s.Cause) != "", "is required"),
@@ -463,7 +464,7 @@ func (ev *Evidence) validate(seen map[string]bool) error {
 	bad := func(field, msg string) error {
 		return &FieldError{Line: ev.Line, Field: field, Msg: fmt.Sprintf("rule %q: %s", ev.Name, msg)}
 	}
-	if !namePattern.MatchString(ev.Name) {
+	if !namePattern().MatchString(ev.Name) {
 		return bad("name", "must be lower-case words joined by hyphens")
 	}
 	if seen[ev.Name] {
