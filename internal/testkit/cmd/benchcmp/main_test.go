@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os/exec"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,4 +58,13 @@ func TestParseSizes(t *testing.T) {
 	}
 	assert.Equal(t, "256MiB", formatSize(256<<20))
 	assert.Equal(t, "1GiB", formatSize(1<<30))
+}
+
+// The start-up floor is a real Go program that runs and prints its line.
+func TestBuildHello(t *testing.T) {
+	bin, err := buildHello(context.Background(), t.TempDir())
+	require.NoError(t, err)
+	out, err := exec.Command(bin).Output()
+	require.NoError(t, err)
+	assert.Equal(t, "hello\n", string(out))
 }
