@@ -163,6 +163,18 @@ func TestSecretsForms(t *testing.T) {
 			keep:    []string{"assertion: <masked>"},
 		},
 		{
+			name:    "JWT followed by more dotted text",
+			in:      `redirect to eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJl.apps.contoso.com now`,
+			secrets: []string{"eyJhbGciOiJSUzI1NiJ9", "eyJzdWIiOiJib2IifQ", "c2lnbmF0dXJl"},
+			keep:    []string{"redirect to <masked>.apps.contoso.com now"},
+		},
+		{
+			name:    "two tokens in one dotted run", // FuzzSecrets: masking twice gave more
+			in:      `eyJ0000000.000000000000.eyJ0000000000000.0.0.0.0`,
+			secrets: []string{"eyJ0000000.000000000000"},
+			keep:    []string{"<masked>.0.0.0.0"},
+		},
+		{
 			name: "PEM private key",
 			in: "note.txt: the key was exported by mistake\r\n-----BEGIN RSA PRIVATE KEY-----\r\n" +
 				"MIIEowIBAAKCAQEAv1d2h8Hh3Q0zJ6c7Qd0Fv6dA5y\r\nq3e9pGQ0p1T1bS8Y2b3Yz1Kx4w==\r\n" +

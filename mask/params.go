@@ -94,8 +94,8 @@ func (sc *scanner) json(k int, w string) int {
 	start := q + 1
 	end := start
 	for end < len(s) && s[end] != '"' && s[end] != '\r' && s[end] != '\n' {
-		if s[end] == '\\' && end+1 < len(s) {
-			end++
+		if s[end] == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
+			end++ // an escaped character; a line break ends the value all the same
 		}
 		end++
 	}

@@ -23,6 +23,21 @@ func (sc *scanner) jwt(i, j int) int {
 		e--
 		dots--
 	}
+	if dots > 2 && dots != 4 {
+		// More segments than a token has: its first three are one (a
+		// JWS followed by more dotted text). Leaving them would not do:
+		// once a token further on is masked, they end the run and would
+		// be masked the next time, and masking must give the same text
+		// when run again.
+		e = j
+		for n := 0; n < 2; n++ {
+			e++
+			for e < len(s) && s[e] != '.' {
+				e++
+			}
+		}
+		dots = 2
+	}
 	if dots != 2 && dots != 4 || e-i < 24 {
 		return j
 	}
