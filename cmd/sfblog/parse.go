@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/spf13/cobra"
@@ -39,23 +40,14 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 			// analyzer still adds its derived fields (signin.result, ...).
 			a := analyze.New(signatures.NewMatcher(new(signatures.Catalog)), s.analyzeOptions())
 			out := &errWriter{w: bufio.NewWriterSize(s.out, 64<<10)}
-			var rows [][]string
-			var line []byte
-			var m event.Event // masked; its field map serves every event
+			enc := startEncoder(format, out)
 			bar := startProgress(s, args)
-			inputs, err := a.Events(cmd.Context(), args, func(e *event.Event) error {
-				mask.EventInto(&m, e)
-				if format == "jsonl" {
-					// AppendJSON escapes the control characters a terminal
-					// acts on: no raw one reaches the output.
-					line = append(m.AppendJSON(line[:0]), '\n')
-					out.Write(line)
-					return out.err
-				}
-				rows = append(rows, tableRow(&m))
-				return nil
-			})
+			inputs, err := a.Events(cmd.Context(), args, enc.add)
 			bar.stop()
+			rows, encErr := enc.close()
+			if encErr != nil {
+				return &exitError{exitInternal, encErr}
+			}
 			if out.err != nil {
 				return writeErr("standard output", out.err)
 			}
@@ -89,6 +81,92 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 	completeValues(cmd, "format", "jsonl", "table")
 	completeInputs(cmd)
 	return cmd
+}
+
+// encoder masks and writes the events of parse on a goroutine of its own,
+// in the order they come: masking and JSON are about as much work as
+// parsing, and the two then run side by side. At most encoderQueue
+// batches of encoderBatch events wait.
+type encoder struct {
+	format string
+	out    *errWriter
+	batch  []*event.Event
+	queue  chan []*event.Event
+	done   chan struct{}
+	failed atomic.Bool // the output failed or the goroutine panicked: stop early
+	rows   [][]string
+	err    error // a panic of the encoder, as an error
+}
+
+const (
+	encoderBatch = 256
+	encoderQueue = 4
+)
+
+func startEncoder(format string, out *errWriter) *encoder {
+	enc := &encoder{format: format, out: out, queue: make(chan []*event.Event, encoderQueue), done: make(chan struct{})}
+	go enc.run()
+	return enc
+}
+
+// add queues e; it returns an error once the output failed, which stops
+// the parse. Events own their strings and field maps (see event.Sink), so
+// keeping e past the call is safe.
+func (enc *encoder) add(e *event.Event) error {
+	if enc.failed.Load() {
+		return errEncoderStopped
+	}
+	enc.batch = append(enc.batch, e)
+	if len(enc.batch) == encoderBatch {
+		enc.queue <- enc.batch
+		enc.batch = make([]*event.Event, 0, encoderBatch)
+	}
+	return nil
+}
+
+var errEncoderStopped = errors.New("output stopped")
+
+func (enc *encoder) run() {
+	defer close(enc.done)
+	defer func() {
+		if p := recover(); p != nil {
+			enc.err = fmt.Errorf("internal error while writing events: %v", p)
+			enc.failed.Store(true)
+			for range enc.queue { // let add go on to its end
+			}
+		}
+	}()
+	var line []byte
+	var m event.Event // masked; its field map serves every event
+	for batch := range enc.queue {
+		for _, e := range batch {
+			if enc.failed.Load() {
+				break
+			}
+			mask.EventInto(&m, e)
+			if enc.format == "table" {
+				enc.rows = append(enc.rows, tableRow(&m))
+				continue
+			}
+			// AppendJSON escapes the control characters a terminal acts
+			// on: no raw one reaches the output.
+			line = append(m.AppendJSON(line[:0]), '\n')
+			if _, err := enc.out.Write(line); err != nil {
+				enc.failed.Store(true)
+			}
+		}
+	}
+}
+
+// close writes what is queued and returns the table rows.
+func (enc *encoder) close() ([][]string, error) {
+	if len(enc.batch) > 0 {
+		enc.queue <- enc.batch
+		enc.batch = nil
+	}
+	close(enc.queue)
+	<-enc.done
+	return enc.rows, enc.err
 }
 
 // tableRow is one row of "parse -f table". Every cell is escaped: paths and
