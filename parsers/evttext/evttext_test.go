@@ -524,3 +524,18 @@ func TestCancelled(t *testing.T) {
 	_, err := Parse(ctx, "x", strings.NewReader(in.String()), func(event.Event) error { return nil })
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// A header row that a stray quote runs on into the next lines is a problem
+// of the file, not an error of the run (FuzzParse found it).
+func TestViewerDamagedHeader(t *testing.T) {
+	in := []byte("Level\tDate and Time\tSource\t\"Event ID\tTask Category\n" +
+		"Error\t5/7/2018 9:12:02 AM\tSchannel\t36887\tNone\tA fatal alert was received.\n")
+	require.True(t, Detect(in))
+	evs, problems, err := parse(t, "viewer.txt", in)
+	require.NoError(t, err)
+	assert.Empty(t, evs)
+	require.Len(t, problems, 2)
+	assert.Equal(t, 1, problems[0].Line)
+	assert.Contains(t, problems[0].Msg, "quoted field not closed")
+	assert.Contains(t, problems[1].Msg, "header row damaged")
+}

@@ -102,7 +102,11 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 		if header {
 			header = false
 			if len(rec.Fields) < len(viewerColumns) {
-				return fmt.Errorf("evttext: %s: no Event Viewer header row", p.path)
+				// The head looked like the header (Detect) but the row
+				// does not split into its columns (a stray quote runs on):
+				// nothing below can be mapped to fields.
+				p.problem(rec.Line, "Event Viewer header row damaged (%d columns, want %d): records not read", len(rec.Fields), len(viewerColumns))
+				return nil
 			}
 			continue
 		}
