@@ -175,6 +175,18 @@ func TestSecretsForms(t *testing.T) {
 			keep:    []string{"<masked>.0.0.0.0"},
 		},
 		{
+			name:    "a JWE, then a JWT, in one dotted run", // FuzzSecrets
+			in:      `eyJ0000000.0000000.0.0.0.eyJ0000000000000.0.0.0.0`,
+			secrets: []string{"eyJ0000000.0000000", "eyJ0000000000000"},
+			keep:    []string{"<masked>.<masked>"},
+		},
+		{
+			name:    "two JWTs back to back",
+			in:      `eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJib2IifQ.c2lnbmF0dXJl.eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnMg`,
+			secrets: []string{"c2lnbmF0dXJl", "c2lnMg", "eyJzdWIiOiJhbGljZSJ9"},
+			keep:    []string{"<masked>.<masked>"},
+		},
+		{
 			name: "PEM private key",
 			in: "note.txt: the key was exported by mistake\r\n-----BEGIN RSA PRIVATE KEY-----\r\n" +
 				"MIIEowIBAAKCAQEAv1d2h8Hh3Q0zJ6c7Qd0Fv6dA5y\r\nq3e9pGQ0p1T1bS8Y2b3Yz1Kx4w==\r\n" +

@@ -16,6 +16,13 @@ func (sc *scanner) jwt(i, j int) int {
 	for e < len(s) && (isWord(s[e]) || s[e] == '.') {
 		if s[e] == '.' {
 			dots++
+			if dots > 2 && strings.HasPrefix(s[e+1:], "eyJ") {
+				// Another token starts: this one ends at the dot, as it
+				// does once that token is masked (masking twice must
+				// give the same text).
+				e++
+				break
+			}
 		}
 		e++
 	}
