@@ -76,9 +76,11 @@ func Detect(head []byte) bool {
 // inside a SIP block or a multi-line log message follow that block's or
 // message's own event.
 //
-// Lines are read as byte slices of the reader's buffer: a line that is
-// neither a warning, an error, a SIP line nor one that scan.MayMatch lets
-// through costs no allocation. Every event owns its strings (the text of
+// A goroutine of its own reads the lines into batches and runs
+// scan.MayMatch over each (see read.go); the parser reads them as byte
+// slices of the batch: a line that is neither a warning, an error, a SIP
+// line nor one that scan.MayMatch lets through costs no allocation. emit
+// is called on the caller's goroutine. Every event owns its strings (the text of
 // one SIP block, one line, one record), so that an event a consumer keeps
 // holds on to nothing else.
 func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
