@@ -383,7 +383,12 @@ func isASCII(s string) bool {
 
 // containsFoldASCII reports whether s holds the lower-case ASCII word w,
 // ignoring ASCII case.
-func containsFoldASCII(s, w string) bool {
+func containsFoldASCII(s, w string) bool { return indexFoldASCII(s, w) >= 0 }
+
+// indexFoldASCII is strings.Index(strings.ToLower(s), w) for a lower-case
+// ASCII w, without copying s (an Authorization header carries kilobytes
+// of token): the index of the first w in s ignoring ASCII case, or -1.
+func indexFoldASCII(s, w string) int {
 	c := w[0]
 	up := c
 	if c >= 'a' && c <= 'z' {
@@ -392,14 +397,14 @@ func containsFoldASCII(s, w string) bool {
 	for i := 0; i+len(w) <= len(s); i++ {
 		j := indexEither(s[i:len(s)-len(w)+1], c, up)
 		if j < 0 {
-			return false
+			return -1
 		}
 		i += j
 		if hasPrefixFoldASCII(s[i:], w) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // indexEither returns the first index of a or b in s, or -1.
@@ -603,33 +608,6 @@ func hasCredentials(h string) bool {
 		}
 	}
 	return false
-}
-
-// indexFoldASCII is strings.Index(strings.ToLower(s), lower) for an
-// ASCII lower-case needle, without copying s (an Authorization header
-// carries kilobytes of token).
-func indexFoldASCII(s, lower string) int {
-	for i := 0; i+len(lower) <= len(s); i++ {
-		if equalFoldASCII(s[i:i+len(lower)], lower) {
-			return i
-		}
-	}
-	return -1
-}
-
-// equalFoldASCII reports whether s equals the lower-case ASCII lower,
-// ignoring the case of ASCII letters only.
-func equalFoldASCII(s, lower string) bool {
-	for i := 0; i < len(lower); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != lower[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // expiresZero reports whether a REGISTER (or its response) removes the
