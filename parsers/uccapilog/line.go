@@ -148,9 +148,10 @@ func asciiSpace(c byte) bool {
 }
 
 // atoiFixed parses a run of ASCII digits.
-func atoiFixed(s []byte) (int, bool) {
+func atoiFixed[T string | []byte](s T) (int, bool) {
 	n := 0
-	for _, c := range s {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if c < '0' || c > '9' {
 			return 0, false
 		}

@@ -573,11 +573,11 @@ func parseRFC1123GMT(v string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	month := slices.IndexFunc(months, func(m string) bool { return strings.EqualFold(m, v[8:11]) }) + 1
-	day, ok1 := digits(v[5:7])
-	year, ok2 := digits(v[12:16])
-	hour, ok3 := digits(v[17:19])
-	minute, ok4 := digits(v[20:22])
-	sec, ok5 := digits(v[23:25])
+	day, ok1 := atoiFixed(v[5:7])
+	year, ok2 := atoiFixed(v[12:16])
+	hour, ok3 := atoiFixed(v[17:19])
+	minute, ok4 := atoiFixed(v[20:22])
+	sec, ok5 := atoiFixed(v[23:25])
 	if month == 0 || !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || hour > 23 || minute > 59 || sec > 59 ||
 		day < 1 || day > daysIn(month, year) {
 		return time.Time{}, false
@@ -589,18 +589,6 @@ var (
 	weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 	months   = []string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 )
-
-// digits parses s, ASCII digits only.
-func digits(s string) (int, bool) {
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-		n = n*10 + int(s[i]-'0')
-	}
-	return n, true
-}
 
 // dateLayouts are the RFC 1123 forms of the SIP Date header (RFC 3261
 // §20.17), plus forms with a one-digit day or without the weekday.
