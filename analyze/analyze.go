@@ -214,12 +214,22 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 		}
 	default:
 		opt := parsers.TextOptions{}
-		if a.tap == nil {
-			// sfblog parse shows every event; an analysis only the SIP
-			// blocks that something reads.
-			opt.KeepSIP = in.keepSIP(a)
+		if a.tap != nil {
+			// sfblog parse shows every event, in order, as they come.
+			problems, err = opt.Parse(ctx, in.Format, e.Path, br, in.sink(a))
+			if err != nil {
+				in.Errors = append(in.Errors, err.Error())
+			}
+			break
 		}
-		problems, err = opt.Parse(ctx, in.Format, e.Path, br, in.sink(a))
+		// An analysis reads only the SIP blocks that something reads, and
+		// analyses the events on a goroutine of its own.
+		st := newStage(in.sink(a), in.skippedSIP(a))
+		opt.KeepSIP = in.keepSIP(a, st.skip)
+		problems, err = opt.Parse(ctx, in.Format, e.Path, br, st.send)
+		if serr := st.close(); serr != nil && (err == nil || errors.Is(err, errStageFailed)) {
+			err = serr
+		}
 		if err != nil {
 			in.Errors = append(in.Errors, err.Error())
 		}
@@ -295,11 +305,13 @@ func (in *input) count(e *event.Event) {
 }
 
 // keepSIP returns the client-log parser's SIP block filter for the input:
-// a block the analysis does not read is counted as the event it would
-// have been, and not built.
-func (in *input) keepSIP(a *Analyzer) func(uccapilog.BlockView) bool {
+// a block the analysis does not read is not built, and is handed to skip
+// instead, to be counted as the event it would have been (skippedSIP). It
+// runs on the parser's goroutine and touches nothing of the input.
+func (in *input) keepSIP(a *Analyzer, skip func(event.Event)) func(uccapilog.BlockView) bool {
 	// A log has a few dozen kinds of blocks: each is judged once.
 	judged := map[uccapilog.BlockView]bool{}
+	path := in.Path
 	return func(v uccapilog.BlockView) bool {
 		kind := v
 		kind.Line, kind.Time = 0, time.Time{}
@@ -314,17 +326,24 @@ func (in *input) keepSIP(a *Analyzer) func(uccapilog.BlockView) bool {
 		if keep {
 			return true
 		}
-		e := event.Event{Source: event.SourceUccApilog, Kind: event.KindSIP, Path: in.Path, Line: v.Line,
-			Time: v.Time, Local: !v.Time.IsZero()}
+		skip(event.Event{Source: event.SourceUccApilog, Kind: event.KindSIP, Path: path, Line: v.Line,
+			Time: v.Time, Local: !v.Time.IsZero()})
+		return false
+	}
+}
+
+// skippedSIP counts a SIP block that keepSIP refused, in the input's
+// statistics, as its event would have been counted.
+func (in *input) skippedSIP(a *Analyzer) func(event.Event) {
+	return func(e event.Event) {
 		if !a.inWindow(&e) {
-			return false
+			return
 		}
 		in.count(&e)
 		if in.red != nil && !in.skipped {
 			in.red.Learn(&e) // the profile folder of the path
 		}
 		in.skipped = true
-		return false
 	}
 }
 

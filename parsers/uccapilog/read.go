@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/sfblog/sfblog/parsers/scan"
 )
@@ -23,21 +24,56 @@ const (
 )
 
 // batch is a run of lines: their text back to back, and for each the end
-// of its text and its flags.
+// of its text, its flags and its log prefix.
 type batch struct {
 	text  []byte
 	ends  []int
 	flags []uint8
-	first int   // the number of the first line
-	last  bool  // the input ends after this batch
-	err   error // the read error that ended the input, if any
+	pres  []linePrefix // the prefix of each line with flagPrefixed
+	first int          // the number of the first line
+	last  bool         // the input ends after this batch
+	err   error        // the read error that ended the input, if any
 }
 
 // Line flags.
 const (
 	flagTruncated = 1 << iota // cut at maxLine
 	flagMayMatch              // scan.MayMatch(line)
+	flagPrefixed              // the line has a log prefix (clock.parsePrefix)
 )
+
+// linePrefix is a prefix as the reader found it: the time and where the
+// fields are in the line, so that a batch holds no pointers into itself.
+type linePrefix struct {
+	time               time.Time
+	thread, level, msg span
+	sep                bool
+}
+
+// span is a part of a line: line[lo:hi].
+type span struct{ lo, hi int32 }
+
+// spanOf returns where sub, a part of s (or empty), is in s.
+func spanOf(s, sub []byte) span {
+	if len(sub) == 0 {
+		return span{}
+	}
+	lo := cap(s) - cap(sub)
+	return span{int32(lo), int32(lo + len(sub))}
+}
+
+func (sp span) of(s []byte) []byte {
+	if sp.hi == 0 {
+		return nil
+	}
+	return s[sp.lo:sp.hi]
+}
+
+// prefixOf returns the prefix of line i, which has flagPrefixed.
+func (b *batch) prefixOf(i int, s []byte) prefix {
+	lp := &b.pres[i]
+	return prefix{time: lp.time, thread: lp.thread.of(s), level: lp.level.of(s), msg: s[lp.msg.lo:lp.msg.hi], sep: lp.sep}
+}
 
 func (b *batch) line(i int) []byte {
 	start := 0
@@ -51,6 +87,7 @@ func (b *batch) line(i int) []byte {
 // full until the input ends or stop is closed.
 type reader struct {
 	lines *scan.Lines
+	clock clock
 	free  chan *batch
 	full  chan *batch
 	stop  chan struct{}
@@ -98,7 +135,7 @@ func (rd *reader) run() {
 		case <-rd.stop:
 			return
 		}
-		b.text, b.ends, b.flags = b.text[:0], b.ends[:0], b.flags[:0]
+		b.text, b.ends, b.flags, b.pres = b.text[:0], b.ends[:0], b.flags[:0], b.pres[:0]
 		b.first, b.last, b.err = n+1, false, nil
 		for len(b.text) < batchBytes {
 			if !rd.lines.Scan() {
@@ -114,9 +151,18 @@ func (rd *reader) run() {
 			if scan.MayMatch(s) {
 				f |= flagMayMatch
 			}
+			var lp linePrefix
+			if pre, ok := rd.clock.parsePrefix(s); ok {
+				f |= flagPrefixed
+				lp = linePrefix{time: pre.time, thread: spanOf(s, pre.thread), level: spanOf(s, pre.level), msg: spanOf(s, pre.msg), sep: pre.sep}
+				if len(pre.msg) == 0 {
+					lp.msg = span{int32(len(s)), int32(len(s))}
+				}
+			}
 			b.text = append(b.text, s...)
 			b.ends = append(b.ends, len(b.text))
 			b.flags = append(b.flags, f)
+			b.pres = append(b.pres, lp)
 		}
 		if cap(b.text) > 4*batchBytes && len(b.text) <= batchBytes {
 			// A batch that held a very long line lets its buffer go.

@@ -135,7 +135,13 @@ func (o Options) Parse(ctx context.Context, path string, r io.Reader, emit event
 				p.problem(problemLong, n, fmt.Sprintf("line longer than %d bytes, cut", maxLine))
 			}
 			p.may = b.flags[i]&flagMayMatch != 0
-			if err := p.line(n, b.line(i)); err != nil {
+			s := b.line(i)
+			var pre prefix
+			prefixed := b.flags[i]&flagPrefixed != 0
+			if prefixed {
+				pre = b.prefixOf(i, s)
+			}
+			if err := p.line(n, s, pre, prefixed); err != nil {
 				return p.result(), err
 			}
 		}
@@ -190,7 +196,6 @@ type parser struct {
 	rec    record
 	blk    block
 	sip    sipReader
-	clock  clock
 	intern intern
 
 	// may is scan.MayMatch of the current line, which the reader found.
@@ -267,10 +272,10 @@ func thousands(n int) string {
 	return b.String()
 }
 
-// line handles one input line. s is only valid during the call.
-func (p *parser) line(n int, s []byte) error {
+// line handles one input line and its prefix (ok when it has one). s is
+// only valid during the call.
+func (p *parser) line(n int, s []byte, pre prefix, ok bool) error {
 	p.lastLine = n
-	pre, ok := p.clock.parsePrefix(s)
 	if p.blk.open {
 		return p.blockLine(n, s, pre, ok)
 	}

@@ -1,0 +1,75 @@
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
+)
+
+// The stage hands events and skipped blocks to the sink in the order they
+// were sent, across batch boundaries.
+func TestStageKeepsOrder(t *testing.T) {
+	for _, n := range []int{0, 1, stageBatch - 1, stageBatch, stageBatch + 1, 5*stageBatch*stageBatches + 7} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			var got []string
+			sink := func(ev event.Event) error { got = append(got, fmt.Sprint("e", ev.Line)); return nil }
+			skipped := func(ev event.Event) { got = append(got, fmt.Sprint("s", ev.Line)) }
+			st := newStage(sink, skipped)
+			var want []string
+			for i := range n {
+				if i%3 == 0 {
+					st.skip(event.Event{Line: i})
+					want = append(want, fmt.Sprint("s", i))
+					continue
+				}
+				require.NoError(t, st.send(event.Event{Line: i}))
+				want = append(want, fmt.Sprint("e", i))
+			}
+			require.NoError(t, st.close())
+			assert.Equal(t, want, got)
+		})
+	}
+}
+
+// A sink that fails or panics stops the stage: later sends fail, close
+// returns why, and nothing is left waiting.
+func TestStageStops(t *testing.T) {
+	boom := errors.New("boom")
+	tests := []struct {
+		name    string
+		sink    event.Sink
+		wantErr string
+	}{
+		{"error", func(ev event.Event) error {
+			if ev.Line == 3 {
+				return boom
+			}
+			return nil
+		}, "boom"},
+		{"panic", func(ev event.Event) error {
+			if ev.Line == 3 {
+				panic("bad event")
+			}
+			return nil
+		}, "internal error while reading: bad event"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := newStage(tt.sink, func(event.Event) {})
+			stopped := false
+			for i := 0; i < 100*stageBatch && !stopped; i++ {
+				if err := st.send(event.Event{Line: i}); err != nil {
+					assert.ErrorIs(t, err, errStageFailed)
+					stopped = true
+				}
+			}
+			assert.True(t, stopped, "send kept accepting events after the sink failed")
+			assert.EqualError(t, st.close(), tt.wantErr)
+		})
+	}
+}
