@@ -4,23 +4,25 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
-// The parser reads its input in two stages on two goroutines: a reader
-// splits the input into lines and runs scan.MayMatch over each (the one
-// pass over every byte, about a third of a parse), and the parser proper
-// reads the lines in batches. The flags are a function of each line
-// alone, so the events do not depend on how the stages interleave.
+// The parser reads its input in three stages on three goroutines: a reader
+// splits the input into lines and parses their log prefixes, a matcher
+// runs scan.MayMatch over each line (the one pass over every byte), and
+// the parser proper reads the lines in batches. What the first two find
+// is a function of each line alone, so the events do not depend on how
+// the stages interleave.
 const (
 	// batchBytes is the text a batch collects before it is handed over
 	// (a longer line makes its batch longer, up to maxLine).
 	batchBytes = 128 << 10
 	// batches is how many batches are in use at once: one being filled,
-	// one being parsed and one waiting.
-	batches = 3
+	// one being matched, one being parsed and one waiting.
+	batches = 4
 )
 
 // batch is a run of lines: their text back to back, and for each the end
@@ -83,50 +85,62 @@ func (b *batch) line(i int) []byte {
 	return b.text[start:b.ends[i]]
 }
 
-// reader is the first stage: it fills batches from free and sends them to
-// full until the input ends or stop is closed.
+// reader runs the first two stages: run fills batches from free and sends
+// them to mid, match flags their lines and sends them to full, until the
+// input ends or stop is closed.
 type reader struct {
 	lines *scan.Lines
 	clock clock
+	may   func([]byte) bool // scan.MayMatch
 	free  chan *batch
+	mid   chan *batch
 	full  chan *batch
 	stop  chan struct{}
-	done  chan struct{}
+	done  sync.WaitGroup
 }
 
-// startReader starts the first stage over r. Its caller must call close
-// once it reads no more batches.
-func startReader(r io.Reader) *reader {
+// startReader starts the first two stages over r, with may as the
+// prefilter. Its caller must call close once it reads no more batches.
+func startReader(r io.Reader, may func([]byte) bool) *reader {
 	rd := &reader{
 		lines: scan.NewLines(r, maxLine),
+		may:   may,
 		free:  make(chan *batch, batches),
+		mid:   make(chan *batch, batches),
 		full:  make(chan *batch, batches),
 		stop:  make(chan struct{}),
-		done:  make(chan struct{}),
 	}
 	for range batches {
 		rd.free <- &batch{}
 	}
+	rd.done.Add(2)
 	go rd.run()
+	go rd.match()
 	return rd
 }
 
+// fail ends the input with a panic of stage as a read error, sending b
+// (or a new batch) to out: a panic would be a bug, and must not take the
+// process down.
+func (rd *reader) fail(stage string, v any, b *batch, out chan<- *batch) {
+	if b == nil {
+		b = &batch{}
+	}
+	b.last, b.err = true, fmt.Errorf("%s: panic: %v", stage, v)
+	select {
+	case out <- b:
+	case <-rd.stop:
+	}
+}
+
 func (rd *reader) run() {
-	defer close(rd.done)
+	defer rd.done.Done()
 	n := 0
 	var b *batch
 	defer func() {
-		// A panic here would be a bug: end the input with it as a read
-		// error rather than take the process down.
 		if v := recover(); v != nil {
-			if b == nil {
-				b = &batch{}
-			}
-			b.last, b.err = true, fmt.Errorf("line reader: panic: %v", v)
-			select {
-			case rd.full <- b:
-			case <-rd.stop:
-			}
+			// Through the matcher, behind the batches before it.
+			rd.fail("line reader", v, b, rd.mid)
 		}
 	}()
 	for {
@@ -148,9 +162,6 @@ func (rd *reader) run() {
 			if rd.lines.Truncated() {
 				f |= flagTruncated
 			}
-			if scan.MayMatch(s) {
-				f |= flagMayMatch
-			}
 			var lp linePrefix
 			if pre, ok := rd.clock.parsePrefix(s); ok {
 				f |= flagPrefixed
@@ -168,12 +179,47 @@ func (rd *reader) run() {
 			// A batch that held a very long line lets its buffer go.
 			b.text = nil
 		}
+		last := b.last // once sent, b belongs to the matcher
+		select {
+		case rd.mid <- b:
+		case <-rd.stop:
+			return
+		}
+		if last {
+			return
+		}
+		b = nil
+	}
+}
+
+// match is the second stage: it sets flagMayMatch on the lines of each
+// batch from mid and sends it on to full.
+func (rd *reader) match() {
+	defer rd.done.Done()
+	var b *batch
+	defer func() {
+		if v := recover(); v != nil {
+			rd.fail("line matcher", v, b, rd.full)
+		}
+	}()
+	for {
+		select {
+		case b = <-rd.mid:
+		case <-rd.stop:
+			return
+		}
+		for i := range b.ends {
+			if rd.may(b.line(i)) {
+				b.flags[i] |= flagMayMatch
+			}
+		}
+		last := b.last // once sent, b belongs to the parser
 		select {
 		case rd.full <- b:
 		case <-rd.stop:
 			return
 		}
-		if b.last {
+		if last {
 			return
 		}
 		b = nil
@@ -193,9 +239,9 @@ func (rd *reader) next(ctx context.Context) (*batch, error) {
 // release gives a parsed batch back to the reader.
 func (rd *reader) release(b *batch) { rd.free <- b }
 
-// close stops the reader and waits for it: once close returns, nothing
-// reads the input any more.
+// close stops the reader and the matcher and waits for them: once close
+// returns, nothing reads the input any more.
 func (rd *reader) close() {
 	close(rd.stop)
-	<-rd.done
+	rd.done.Wait()
 }

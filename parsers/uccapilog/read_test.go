@@ -98,6 +98,33 @@ func TestParseReaderPanic(t *testing.T) {
 	assert.NotEmpty(t, got)
 }
 
+// A panic in the matcher stage ends the input with an error, after the
+// batches before it, and close still returns.
+func TestReaderMatcherPanic(t *testing.T) {
+	in := strings.Repeat("01/02/2015|10:00:00.000 1A:2B INFO :: line\n", 3*batchBytes/40)
+	n := 0
+	rd := startReader(strings.NewReader(in), func([]byte) bool {
+		if n++; n == batchBytes/40+10 {
+			panic("bad matcher")
+		}
+		return false
+	})
+	defer rd.close()
+	var batches int
+	for {
+		b, err := rd.next(context.Background())
+		require.NoError(t, err)
+		if b.last {
+			require.Error(t, b.err)
+			assert.Contains(t, b.err.Error(), "line matcher: panic: bad matcher")
+			break
+		}
+		batches++
+		rd.release(b)
+	}
+	assert.Equal(t, 1, batches, "the batch before the panic is delivered")
+}
+
 // The events do not depend on how the input is split into batches.
 func TestParseBatchBoundaries(t *testing.T) {
 	const pre = "04/16/2013|09:17:30.402 1F68:C14 INFO  :: "
