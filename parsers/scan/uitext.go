@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/bits"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
@@ -113,6 +114,11 @@ type pattern struct {
 	// holds one of its anchors: most runs need few of them, or none.
 	re      func() *regexp.Regexp
 	anchors []string
+	// words are the lower-case ASCII words of at least three bytes that
+	// every match holds (see requiredWords), longest first and the anchors
+	// last: an ASCII line that lacks one of them, ignoring ASCII case,
+	// cannot match. They are not set for ja patterns.
+	words []string
 }
 
 // DecodeTexts decodes a texts.yaml document: its texts, in order.
@@ -138,16 +144,20 @@ func compileTexts(data []byte, eager bool) (*table, error) {
 	return buildTable(texts, eager)
 }
 
-// buildTable checks the texts and builds the table and its prefilter.
-// Unless eager, each expression is compiled on first use instead (and a
-// bad one panics then): the shipped texts are read so, and a test reads
-// them eagerly.
+// buildTable checks the texts and builds the table and its prefilters.
+// The expressions of the en texts are parsed here, for their required
+// words. Unless eager, each expression is compiled on first use instead
+// (and a bad one that was not parsed here panics then): the shipped texts
+// are read so, and a test reads them eagerly.
 func buildTable(texts []KnownText, eager bool) (*table, error) {
 	doc := struct{ Texts []KnownText }{texts}
 	if len(doc.Texts) > maxPatterns {
 		return nil, fmt.Errorf("%d texts, at most %d", len(doc.Texts), maxPatterns)
 	}
 	t := &table{known: doc.Texts}
+	// words holds the required words of each expression and anchors seen
+	// so far: several texts share a pattern.
+	words := map[string][]string{}
 	for i, k := range doc.Texts {
 		if k.Key == "" || k.Text == "" || k.Pattern == "" || k.Source == "" || len(k.Anchors) == 0 {
 			return nil, fmt.Errorf("text %d (%q): key, text, pattern, anchors and source are required", i, k.Text)
@@ -157,6 +167,18 @@ func buildTable(texts []KnownText, eager bool) (*table, error) {
 		}
 		src := expandPhrase(k.Pattern, k.Lang == "ja")
 		p := pattern{key: k.Key, ja: k.Lang == "ja"}
+		if !p.ja {
+			key := src + "\x00" + strings.Join(k.Anchors, " ")
+			w, ok := words[key]
+			if !ok {
+				var err error
+				if w, err = requiredWords(src, k.Anchors); err != nil {
+					return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
+				}
+				words[key] = w
+			}
+			p.words = w
+		}
 		if eager {
 			re, err := regexp.Compile(src)
 			if err != nil {
@@ -180,6 +202,74 @@ func buildTable(texts []KnownText, eager bool) (*table, error) {
 		t.pats = append(t.pats, p)
 	}
 	return t, nil
+}
+
+// requiredWords returns the words every match of the expression src holds:
+// the ASCII literals of at least three bytes that the expression requires
+// (parts of a required sequence, group or repetition of at least one, but
+// nothing under an alternation, an optional part or a repetition that may
+// be empty), lower-cased and without duplicates. They are ordered longest
+// first, except that the pattern's anchors come last: the prefilter has
+// usually seen those already.
+//
+// The parser factors alternations: in "can(?:not|'t)" the common prefix
+// "can" is a literal of the sequence and rightly required. Phrase spaces
+// are character classes, so the words of a phrase are separate literals.
+// Under (?i) the parser folds each letter to the smallest rune of its
+// case orbit, so a literal holding K or S may also match the Kelvin sign
+// or the long s: the words are only to be looked for in ASCII lines.
+func requiredWords(src string, anchors []string) ([]string, error) {
+	tree, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil, err
+	}
+	var words []string
+	var walk func(re *syntax.Regexp)
+	walk = func(re *syntax.Regexp) {
+		switch re.Op {
+		case syntax.OpLiteral:
+			w := string(re.Rune)
+			if len(w) >= 3 && isASCII(w) {
+				words = append(words, strings.ToLower(w))
+			}
+		case syntax.OpConcat:
+			for _, sub := range re.Sub {
+				walk(sub)
+			}
+		case syntax.OpCapture, syntax.OpPlus:
+			walk(re.Sub[0])
+		case syntax.OpRepeat:
+			if re.Min >= 1 {
+				walk(re.Sub[0])
+			}
+		}
+	}
+	walk(tree)
+	slices.Sort(words)
+	words = slices.Compact(words)
+	rank := func(w string) int {
+		if slices.Contains(anchors, w) {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(words, func(a, b string) int {
+		if c := rank(a) - rank(b); c != 0 {
+			return c
+		}
+		return len(b) - len(a)
+	})
+	return words, nil
+}
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // isASCIIWord reports whether a is a lower-case ASCII anchor: two letters,
@@ -253,6 +343,49 @@ func (t *table) candidates(s string) (found uint64, wide bool) {
 	return found, wide
 }
 
+// containsFold reports whether s holds the lower-case ASCII word w,
+// ignoring ASCII case. It finds the places of either case of w's first
+// byte with strings.IndexByte, reading each byte of s at most twice, and
+// allocates nothing.
+func containsFold(s, w string) bool {
+	if len(w) == 0 {
+		return true
+	}
+	end := len(s) - len(w) + 1 // the last place w can start, plus one
+	lo, up := w[0], w[0]
+	if lo >= 'a' && lo <= 'z' {
+		up -= 'a' - 'A'
+	}
+	// nextLo and nextUp are the next places of lo and up at or after i,
+	// or end when there is none.
+	nextLo, nextUp := -1, -1
+	for i := 0; i < end; i++ {
+		if nextLo < i {
+			nextLo = indexByteFrom(s[:end], i, lo)
+		}
+		if nextUp < i {
+			nextUp = nextLo
+			if up != lo {
+				nextUp = indexByteFrom(s[:end], i, up)
+			}
+		}
+		i = min(nextLo, nextUp)
+		if i < end && hasPrefixFold(s[i:], w) {
+			return true
+		}
+	}
+	return false
+}
+
+// indexByteFrom returns the index of the first c in s at or after i, or
+// len(s) when there is none.
+func indexByteFrom(s string, i int, c byte) int {
+	if j := strings.IndexByte(s[i:], c); j >= 0 {
+		return i + j
+	}
+	return len(s)
+}
+
 // hasPrefixFold reports whether s starts with the lower-case ASCII kw,
 // ignoring ASCII case.
 func hasPrefixFold(s, kw string) bool {
@@ -278,8 +411,12 @@ func hasPrefixFold(s, kw string) bool {
 // missing final period do not matter, and Japanese texts are found in
 // full-width or half-width forms alike.
 func UITexts(s string) []UIText {
-	texts := theTable()
-	set, wide := texts.candidates(s)
+	return theTable().find(s)
+}
+
+// find is UITexts on the table t.
+func (t *table) find(s string) []UIText {
+	set, wide := t.candidates(s)
 	if set == 0 && !wide {
 		return nil
 	}
@@ -300,18 +437,21 @@ func UITexts(s string) []UIText {
 		}
 		hits = append(hits, hit{at, end, key})
 	}
-	for i, p := range texts.pats {
-		if set&(1<<i) == 0 || p.ja {
+	for i, p := range t.pats {
+		// A pattern cannot match an ASCII line that lacks one of its
+		// required words; in another line, (?i) may match a letter with a
+		// non-ASCII rune, so the expression runs.
+		if set&(1<<i) == 0 || p.ja || !wide && !hasAll(s, p.words) {
 			continue
 		}
 		if m := p.re().FindStringIndex(s); m != nil {
 			add(p.key, m[0], m[1])
 		}
 	}
-	if wide && texts.wide != 0 {
+	if wide && t.wide != 0 {
 		norm, at := foldWidth(s)
-		for i, p := range texts.pats {
-			if texts.wide&(1<<i) == 0 || !containsAny(norm, p.anchors) {
+		for i, p := range t.pats {
+			if t.wide&(1<<i) == 0 || !containsAny(norm, p.anchors) {
 				continue
 			}
 			if m := p.re().FindStringIndex(norm); m != nil {
@@ -330,6 +470,20 @@ func UITexts(s string) []UIText {
 	return out
 }
 
+// hasAll reports whether the ASCII line s holds each of the lower-case
+// ASCII words, ignoring ASCII case. It is not for lines holding other
+// bytes: under (?i), a k in an expression also matches the Kelvin sign
+// U+212A and an s the long s U+017F.
+func hasAll(s string, words []string) bool {
+	for _, w := range words {
+		if !containsFold(s, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// containsAny reports whether s holds one of subs.
 func containsAny(s string, subs []string) bool {
 	for _, sub := range subs {
 		if strings.Contains(s, sub) {

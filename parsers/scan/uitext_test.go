@@ -3,8 +3,11 @@ package scan
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -326,4 +329,314 @@ func TestGeneratedTexts(t *testing.T) {
 	texts, err := DecodeTexts(textsYAML)
 	require.NoError(t, err)
 	assert.Equal(t, texts, shippedTexts, "texts_gen.go is out of date: run go generate ./parsers/scan")
+}
+
+// withoutWords returns a copy of t that runs every candidate's expression,
+// as UITexts did before the required words: the reference of
+// FuzzUITextsSameAsRef for lines the anchors decide.
+func withoutWords(t *table) *table {
+	u := *t
+	u.pats = slices.Clone(t.pats)
+	for i := range u.pats {
+		u.pats[i].words = nil
+	}
+	return &u
+}
+
+// refFind is UITexts without any prefilter: every en expression runs on s
+// and every ja expression on s width-folded; per key the first match is
+// kept (the longer of two at one place), and the texts are ordered by
+// where they start, ties in the order of the keys' first matches.
+func refFind(t *table, s string) []UIText {
+	type hit struct{ at, end, first int }
+	hits := map[string]*hit{}
+	var keys []string
+	add := func(key string, at, end int) {
+		h, ok := hits[key]
+		if !ok {
+			hits[key] = &hit{at, end, len(keys)}
+			keys = append(keys, key)
+			return
+		}
+		if at < h.at || at == h.at && end > h.end {
+			h.at, h.end = at, end
+		}
+	}
+	norm, at := foldWidth(s)
+	for _, ja := range []bool{false, true} {
+		for _, p := range t.pats {
+			if p.ja != ja {
+				continue
+			}
+			if !ja {
+				if m := p.re().FindStringIndex(s); m != nil {
+					add(p.key, m[0], m[1])
+				}
+			} else if m := p.re().FindStringIndex(norm); m != nil {
+				add(p.key, at(m[0]), at(m[1]))
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(keys, func(a, b string) int {
+		if c := hits[a].at - hits[b].at; c != 0 {
+			return c
+		}
+		return hits[a].first - hits[b].first
+	})
+	out := make([]UIText, len(keys))
+	for i, k := range keys {
+		out[i] = UIText{Key: k, Text: s[hits[k].at:hits[k].end]}
+	}
+	return out
+}
+
+// foldsToASCII returns the non-ASCII runes that Unicode simple folding
+// makes equal to an ASCII letter, as (?i) does: the Kelvin sign and the
+// long s.
+func foldsToASCII() string {
+	var b strings.Builder
+	for r := rune(utf8.RuneSelf); r <= unicode.MaxRune; r++ {
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			if f < utf8.RuneSelf {
+				b.WriteRune(r)
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+func TestFoldsToASCII(t *testing.T) {
+	assert.Equal(t, "\u017F\u212A", foldsToASCII())
+}
+
+// FuzzUITextsSameAsRef checks that the required words change nothing:
+// UITexts equals UITexts without them on every line, and equals running
+// every expression on every line (refFind) unless the line holds a Kelvin
+// sign or long s, which the ASCII anchors of the prefilter do not see (a
+// limit older than the required words). Every expression that matches an
+// ASCII line must find all its required words in it, and containsFold
+// must agree with a plain search.
+func FuzzUITextsSameAsRef(f *testing.F) {
+	tb := theTable()
+	for i, k := range tb.known {
+		text := k.Text
+		f.Add(text)
+		f.Add(strings.ToUpper(text))
+		f.Add(strings.ReplaceAll(text, " ", "  \t"))
+		f.Add(strings.ReplaceAll(text, " ", "\u00a0"))
+		f.Add(strings.ReplaceAll(text, " ", "\r\n"))
+		f.Add(strings.NewReplacer("'", "’", "’", "'").Replace(text))
+		f.Add(strings.ReplaceAll(text, "'", "`"))
+		f.Add("x " + text + " " + text)
+		f.Add(toHalfWidth(text))
+		for _, w := range tb.pats[i].words {
+			if j := indexFold(text, w); j >= 0 {
+				f.Add(text[:j] + text[j+len(w):])
+				f.Add(strings.ToUpper(text[:j] + "X" + text[j+1:]))
+			}
+		}
+		for _, r := range []struct{ ascii, wide string }{{"k", "\u212A"}, {"K", "\u212A"}, {"s", "\u017F"}, {"S", "\u017F"}} {
+			if strings.Contains(text, r.ascii) {
+				f.Add(strings.Replace(text, r.ascii, r.wide, 1))
+				f.Add(strings.ReplaceAll(text, r.ascii, r.wide))
+			}
+		}
+	}
+	for _, s := range []string{"", "version", "sign-in", "Sign-in address bob@contoso.com, server discovery automatic", "cloc\u212A", "You didn't get \u017Figned in"} {
+		f.Add(s)
+	}
+	unchecked := withoutWords(tb)
+	special := foldsToASCII()
+	f.Fuzz(func(t *testing.T, s string) {
+		got := UITexts(s)
+		if want := unchecked.find(s); !slices.Equal(got, want) {
+			t.Fatalf("UITexts(%q) = %q, without the required words %q", s, got, want)
+		}
+		if !strings.ContainsAny(s, special) {
+			if want := refFind(tb, s); !slices.Equal(got, want) {
+				t.Fatalf("UITexts(%q) = %q, every expression finds %q", s, got, want)
+			}
+		}
+		for i, p := range tb.pats {
+			for _, w := range p.words {
+				if containsFold(s, w) != (indexFold(s, w) >= 0) {
+					t.Fatalf("containsFold(%q, %q) = %v", s, w, containsFold(s, w))
+				}
+			}
+			if isASCII(s) && !p.ja && p.re().MatchString(s) && !hasAll(s, p.words) {
+				t.Fatalf("text %d (%s) matches %q, which lacks one of its words %q", i, p.key, s, p.words)
+			}
+		}
+	})
+}
+
+// indexFold returns the index of the first w in s, ignoring ASCII case,
+// or -1: the plain loop that containsFold is checked against.
+func indexFold(s, w string) int {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if hasPrefixFold(s[i:], w) {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestRequiredWords(t *testing.T) {
+	tests := []struct {
+		name    string
+		pattern string // phrase notation
+		anchors []string
+		want    []string
+	}{
+		{"phrase words, the short ones left out", "you can't sign in with this version of {P}\\.?", []string{"version"},
+			[]string{"sign", "this", "with", "can", "you", "version"}},
+		{"optional parts and the product left out", "{P} could(?:n't| not) find an? {P} server for {D}(?:\\.? there might be)?\\.?", []string{"could"},
+			[]string{"server", "find", "for", "could"}},
+		{"the common prefix of an alternation is required", "(?:cannot|can't|can not) sign in", nil,
+			[]string{"sign", "can"}},
+		{"nothing under a top-level alternation", "server is temporarily unavailable|we(?:'re| are) having trouble", []string{"unavailable", "trouble"},
+			nil},
+		{"repetitions", "(?:abc)+ (?:def){2,} (?:ghi){0,3} (?:jkl)* (mno) (?:pqr)?", nil,
+			[]string{"abc", "def", "mno"}},
+		{"duplicates once", "the cat saw the dog", nil,
+			[]string{"cat", "dog", "saw", "the"}},
+		{"case-sensitive part lower-cased", "(?-i:Sign) OUT", nil,
+			[]string{"sign", "out"}},
+		{"non-ASCII words left out", "café crème brûlée today", nil,
+			[]string{"today"}},
+		{"the Kelvin sign folds to K", "\u212Aelvin", nil,
+			[]string{"kelvin"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := requiredWords(expandPhrase(tt.pattern, false), tt.anchors)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	_, err := requiredWords("(?i)a(b", nil)
+	assert.Error(t, err)
+
+	// The shipped patterns.
+	tb := theTable()
+	words := func(key, sub string) []string {
+		for i, k := range tb.known {
+			if k.Key == key && strings.Contains(k.Pattern, sub) {
+				return tb.pats[i].words
+			}
+		}
+		t.Fatalf("no pattern of %s holds %q", key, sub)
+		return nil
+	}
+	assert.Equal(t, []string{"sign", "this", "with", "can", "you", "version"}, words(UIKeyVersionNotSupported, "version"))
+	assert.Equal(t, []string{"server", "find", "for", "could"}, words(UIKeyServerNotFound, "could"))
+	assert.Equal(t, []string{"address", "because", "found", "sign", "this", "can", "not", "was", "sign-in"}, words(UIKeyAddressNotFound, "because"))
+	assert.Equal(t, []string{"address", "found", "not", "sign-in"}, words(UIKeyAddressNotFound, "sign-in address (?:was )?"))
+	assert.Empty(t, words(UIKeyServerUnavailable, "unavailable"))
+	assert.Empty(t, words(UIKeyAddressOrCredentials, "didn"))
+	for i, k := range tb.known {
+		if k.Lang == "ja" {
+			assert.Empty(t, tb.pats[i].words, k.Text)
+		} else {
+			assert.True(t, hasAll(k.Text, tb.pats[i].words), "%q lacks a word of %q", k.Text, tb.pats[i].words)
+		}
+	}
+}
+
+// A line with the anchor and all but one required word of a pattern gives
+// nothing, and the expression is not run on it.
+func TestUITextsNearMisses(t *testing.T) {
+	tests := []struct {
+		key, sub string // the pattern: its key and a part of it
+		line     string
+		missing  string
+	}{
+		{UIKeyVersionNotSupported, "version", "You can't sign in with that version of Lync.", "this"},
+		{UIKeyServerNotFound, "could", "Lync couldn't locate a Lync Server for contoso.com.", "find"},
+		{UIKeyAddressNotFound, "sign-in address (?:was )?", "CUccEndpointConfiguration::Load - Sign-in address bob@contoso.com was not set", "found"},
+		{UIKeyAddressNotFound, "because", "Cannot sign in to Lync because this sign-in address was not known.", "found"},
+		{UIKeyCredentialsWrong, "appears", "The user name, password, or domain appears to be wrong.", "incorrect"},
+		{UIKeyTrustPrompt, "we can", "We can't verify if the server could be trusted.", "should"},
+		{UIKeyServerCertVerify, "can't verify the certificate", "Can't verify the certificate of the server.", "from"},
+		{UIKeyClock, "digital", "Either date and time settings are incorrect, or the digital certificate file is not valid or installed on this computer.", "your"},
+	}
+	tb := theTable()
+	for _, tt := range tests {
+		t.Run(tt.key+"/"+tt.missing, func(t *testing.T) {
+			i := slices.IndexFunc(tb.known, func(k KnownText) bool {
+				return k.Key == tt.key && strings.Contains(k.Pattern, tt.sub)
+			})
+			require.GreaterOrEqual(t, i, 0)
+			p := tb.pats[i]
+			set, wide := tb.candidates(tt.line)
+			assert.False(t, wide)
+			assert.NotZero(t, set&(1<<i), "not a candidate")
+			var missing []string
+			for _, w := range p.words {
+				if !containsFold(tt.line, w) {
+					missing = append(missing, w)
+				}
+			}
+			assert.Equal(t, []string{tt.missing}, missing)
+			assert.False(t, p.re().MatchString(tt.line))
+			assert.Empty(t, UITexts(tt.line))
+		})
+	}
+}
+
+func TestContainsFold(t *testing.T) {
+	tests := []struct {
+		s, w string
+		want bool
+	}{
+		{"", "abc", false},
+		{"abc", "abc", true},
+		{"xABC", "abc", true},
+		{"ab", "abc", false},
+		{"aBaBaBc", "abc", true},
+		{"AAAAAAAAab", "abc", false},
+		{"aaaaaaaAAAAAAAAAAbc", "abc", true},
+		{"ABABABABABAb", "abc", false},
+		{"sign_in SIGN-IN", "sign-in", true},
+		{"-in -IN", "-in", true},
+		{"version\u212A", "versionk", false},
+		{"\u017Fign", "sign", false},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, containsFold(tt.s, tt.w), "%q in %q", tt.w, tt.s)
+		assert.Equal(t, tt.want, indexFold(tt.s, tt.w) >= 0, "%q in %q", tt.w, tt.s)
+	}
+	assert.Zero(t, testing.AllocsPerRun(100, func() { containsFold("CUccEndpointConfiguration::Load - Sign-in address", "found") }))
+}
+
+// BenchmarkUITexts runs UITexts on lines that hold an anchor (so that the
+// prefilter lets them through) but no text, and on one that holds a text.
+func BenchmarkUITexts(b *testing.B) {
+	for _, bb := range []struct {
+		name, line string
+		match      bool
+	}{
+		{"signin-address", "05/20/2014|08:26:33.510 1488:15D0 INFO  :: CUccEndpointConfiguration::Load - Sign-in address bob@contoso.com, server discovery automatic", false},
+		{"starting-signin", "05/20/2014|08:26:33.543 1488:15D0 INFO  :: CUccServerEndpoint::Enable - Starting sign-in for sip:bob@contoso.com", false},
+		{"autodiscover-xml", `06/19/2018|08:55:30.389 1D74:1DE0 TRACE :: CAutoDiscovery::SendRequest - Response body: <?xml version="1.0" encoding="utf-8"?><AutodiscoverResponse xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" AccessLocation="External"><Root><Link token="Domain" href="https://webdir0b.online.lync.com/Autodiscover/AutodiscoverService.svc/root/domain?originalDomain=contoso.com" /><Link token="User" href="https://webdir0b.online.lync.com/Autodiscover/AutodiscoverService.svc/root/user?originalDomain=contoso.com" /><Link token="Self" href="https://webdir0b.online.lync.com/Autodiscover/AutodiscoverService.svc/root?originalDomain=contoso.com" /></Root></AutodiscoverResponse>`, false},
+		{"could-not-resolve", "12/03/2018|09:12:00.818 1308:13A4 ERROR :: CAutoDiscovery::OnComplete - GET https://lyncdiscoverinternal.contoso.com/?sipuri=bob@contoso.com failed: lyncdiscoverinternal.contoso.com could not be resolved, hr=0x80072ee7 (ERROR_INTERNET_NAME_NOT_RESOLVED)", false},
+		{"match", "06/03/2014|09:44:50.102 1B58:1C24 ERROR :: CUIErrorReporter::ShowSignInError - Sign-in failed, showing error to the user: Sign-in address was not found.", true},
+	} {
+		b.Run(bb.name, func(b *testing.B) {
+			if set, _ := theTable().candidates(bb.line); set == 0 {
+				b.Fatal("the line holds no anchor")
+			}
+			b.SetBytes(int64(len(bb.line)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if got := UITexts(bb.line); (got != nil) != bb.match {
+					b.Fatalf("UITexts = %q", got)
+				}
+			}
+		})
+	}
 }
