@@ -114,11 +114,12 @@ type pattern struct {
 	// holds one of its anchors: most runs need few of them, or none.
 	re      func() *regexp.Regexp
 	anchors []string
-	// words are the lower-case ASCII words of at least three bytes that
-	// every match holds (see requiredWords), longest first and the anchors
-	// last: an ASCII line that lacks one of them, ignoring ASCII case,
-	// cannot match. They are not set for ja patterns.
-	words []string
+	// words returns the lower-case ASCII words of at least three bytes
+	// that every match holds (see requiredWords), longest first and the
+	// anchors last: an ASCII line that lacks one of them, ignoring ASCII
+	// case, cannot match. Like re, they are found on first use. They are
+	// nil for ja patterns.
+	words func() []string
 }
 
 // DecodeTexts decodes a texts.yaml document: its texts, in order.
@@ -145,19 +146,15 @@ func compileTexts(data []byte, eager bool) (*table, error) {
 }
 
 // buildTable checks the texts and builds the table and its prefilters.
-// The expressions of the en texts are parsed here, for their required
-// words. Unless eager, each expression is compiled on first use instead
-// (and a bad one that was not parsed here panics then): the shipped texts
-// are read so, and a test reads them eagerly.
+// Unless eager, each expression is compiled, and its required words found,
+// on first use instead (and a bad expression panics then): the shipped
+// texts are read so, and a test reads them eagerly.
 func buildTable(texts []KnownText, eager bool) (*table, error) {
 	doc := struct{ Texts []KnownText }{texts}
 	if len(doc.Texts) > maxPatterns {
 		return nil, fmt.Errorf("%d texts, at most %d", len(doc.Texts), maxPatterns)
 	}
 	t := &table{known: doc.Texts}
-	// words holds the required words of each expression and anchors seen
-	// so far: several texts share a pattern.
-	words := map[string][]string{}
 	for i, k := range doc.Texts {
 		if k.Key == "" || k.Text == "" || k.Pattern == "" || k.Source == "" || len(k.Anchors) == 0 {
 			return nil, fmt.Errorf("text %d (%q): key, text, pattern, anchors and source are required", i, k.Text)
@@ -166,18 +163,23 @@ func buildTable(texts []KnownText, eager bool) (*table, error) {
 			return nil, fmt.Errorf("text %d (%q): lang %q, want en or ja", i, k.Text, k.Lang)
 		}
 		src := expandPhrase(k.Pattern, k.Lang == "ja")
-		p := pattern{key: k.Key, ja: k.Lang == "ja"}
-		if !p.ja {
-			key := src + "\x00" + strings.Join(k.Anchors, " ")
-			w, ok := words[key]
-			if !ok {
-				var err error
-				if w, err = requiredWords(src, k.Anchors); err != nil {
-					return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
-				}
-				words[key] = w
+		p := pattern{key: k.Key, ja: k.Lang == "ja", words: func() []string { return nil }}
+		switch {
+		case p.ja:
+		case eager:
+			w, err := requiredWords(src, k.Anchors)
+			if err != nil {
+				return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
 			}
-			p.words = w
+			p.words = func() []string { return w }
+		default:
+			// An expression that does not parse has no words: it panics
+			// when compiled.
+			anchors := k.Anchors
+			p.words = sync.OnceValue(func() []string {
+				w, _ := requiredWords(src, anchors)
+				return w
+			})
 		}
 		if eager {
 			re, err := regexp.Compile(src)
@@ -441,7 +443,7 @@ func (t *table) find(s string) []UIText {
 		// A pattern cannot match an ASCII line that lacks one of its
 		// required words; in another line, (?i) may match a letter with a
 		// non-ASCII rune, so the expression runs.
-		if set&(1<<i) == 0 || p.ja || !wide && !hasAll(s, p.words) {
+		if set&(1<<i) == 0 || p.ja || !wide && !hasAll(s, p.words()) {
 			continue
 		}
 		if m := p.re().FindStringIndex(s); m != nil {

@@ -338,7 +338,7 @@ func withoutWords(t *table) *table {
 	u := *t
 	u.pats = slices.Clone(t.pats)
 	for i := range u.pats {
-		u.pats[i].words = nil
+		u.pats[i].words = func() []string { return nil }
 	}
 	return &u
 }
@@ -433,7 +433,7 @@ func FuzzUITextsSameAsRef(f *testing.F) {
 		f.Add(strings.ReplaceAll(text, "'", "`"))
 		f.Add("x " + text + " " + text)
 		f.Add(toHalfWidth(text))
-		for _, w := range tb.pats[i].words {
+		for _, w := range tb.pats[i].words() {
 			if j := indexFold(text, w); j >= 0 {
 				f.Add(text[:j] + text[j+len(w):])
 				f.Add(strings.ToUpper(text[:j] + "X" + text[j+1:]))
@@ -462,13 +462,13 @@ func FuzzUITextsSameAsRef(f *testing.F) {
 			}
 		}
 		for i, p := range tb.pats {
-			for _, w := range p.words {
+			for _, w := range p.words() {
 				if containsFold(s, w) != (indexFold(s, w) >= 0) {
 					t.Fatalf("containsFold(%q, %q) = %v", s, w, containsFold(s, w))
 				}
 			}
-			if isASCII(s) && !p.ja && p.re().MatchString(s) && !hasAll(s, p.words) {
-				t.Fatalf("text %d (%s) matches %q, which lacks one of its words %q", i, p.key, s, p.words)
+			if isASCII(s) && !p.ja && p.re().MatchString(s) && !hasAll(s, p.words()) {
+				t.Fatalf("text %d (%s) matches %q, which lacks one of its words %q", i, p.key, s, p.words())
 			}
 		}
 	})
@@ -526,7 +526,7 @@ func TestRequiredWords(t *testing.T) {
 	words := func(key, sub string) []string {
 		for i, k := range tb.known {
 			if k.Key == key && strings.Contains(k.Pattern, sub) {
-				return tb.pats[i].words
+				return tb.pats[i].words()
 			}
 		}
 		t.Fatalf("no pattern of %s holds %q", key, sub)
@@ -540,9 +540,9 @@ func TestRequiredWords(t *testing.T) {
 	assert.Empty(t, words(UIKeyAddressOrCredentials, "didn"))
 	for i, k := range tb.known {
 		if k.Lang == "ja" {
-			assert.Empty(t, tb.pats[i].words, k.Text)
+			assert.Empty(t, tb.pats[i].words(), k.Text)
 		} else {
-			assert.True(t, hasAll(k.Text, tb.pats[i].words), "%q lacks a word of %q", k.Text, tb.pats[i].words)
+			assert.True(t, hasAll(k.Text, tb.pats[i].words()), "%q lacks a word of %q", k.Text, tb.pats[i].words())
 		}
 	}
 }
@@ -576,7 +576,7 @@ func TestUITextsNearMisses(t *testing.T) {
 			assert.False(t, wide)
 			assert.NotZero(t, set&(1<<i), "not a candidate")
 			var missing []string
-			for _, w := range p.words {
+			for _, w := range p.words() {
 				if !containsFold(tt.line, w) {
 					missing = append(missing, w)
 				}
