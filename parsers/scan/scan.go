@@ -2,10 +2,11 @@
 // bounded line reader, an HRESULT finder and a finder for the client's
 // user-visible error texts.
 //
-// The finders are pure functions of one line. They run a cheap byte-level
-// prefilter first, so that the lines of a large log that cannot hold a match
-// never reach a regular expression. MayMatch is that prefilter for both
-// finders at once, for parsers that read many lines.
+// The finders are pure functions of one line. HRESULTs is a hand-written
+// scanner; UITexts runs a cheap byte-level prefilter first (the anchors,
+// then the words every match holds), so that the lines of a large log that
+// cannot hold a text never reach a regular expression. MayMatch is a
+// prefilter for both finders at once, for parsers that read many lines.
 package scan
 
 import (

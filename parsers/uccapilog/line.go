@@ -292,25 +292,12 @@ func looksLikeStartLine(s []byte) bool {
 }
 
 // threeFields splits s into exactly three white-space separated fields, as
-// bytes.Fields would; ok is false for any other number of fields.
+// bytes.Fields would; ok is false for any other number of fields. It reads
+// s once, and stops at a fourth field: Unicode white space could only
+// split the fields further.
 func threeFields[T string | []byte](s T) (a, b, c T, ok bool) {
 	var f [3]T
-	n := 0
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if !ascii {
-		parts := strings.Fields(string(s))
-		if len(parts) != 3 {
-			return a, b, c, false
-		}
-		return T(parts[0]), T(parts[1]), T(parts[2]), true
-	}
-	i := 0
+	n, i := 0, 0
 	for {
 		for i < len(s) && asciiSpace(s[i]) {
 			i++
@@ -319,8 +306,10 @@ func threeFields[T string | []byte](s T) (a, b, c T, ok bool) {
 			break
 		}
 		start := i
-		for i < len(s) && !asciiSpace(s[i]) {
-			i++
+		for ; i < len(s) && !asciiSpace(s[i]); i++ {
+			if s[i] >= 0x80 {
+				return threeFieldsUnicode(s)
+			}
 		}
 		if n == 3 {
 			return a, b, c, false
@@ -328,7 +317,19 @@ func threeFields[T string | []byte](s T) (a, b, c T, ok bool) {
 		f[n] = s[start:i]
 		n++
 	}
-	return f[0], f[1], f[2], n == 3
+	if n != 3 {
+		return a, b, c, false
+	}
+	return f[0], f[1], f[2], true
+}
+
+// threeFieldsUnicode is threeFields for text that is not all ASCII.
+func threeFieldsUnicode[T string | []byte](s T) (a, b, c T, ok bool) {
+	parts := strings.Fields(string(s))
+	if len(parts) != 3 {
+		return a, b, c, false
+	}
+	return T(parts[0]), T(parts[1]), T(parts[2]), true
 }
 
 // isUpper reports whether s has no lower-case letter (strings.ToUpper(s) ==
