@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/sfblog/sfblog/bundle"
@@ -57,11 +58,30 @@ func (e interrupted) Error() string { return "interrupted by " + e.sig.String() 
 func (e interrupted) code() int { return 128 + int(e.sig) }
 
 func main() {
+	tuneGC(os.Getenv)
 	ctx, stop := notifyContext(context.Background())
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
+
+// tuneGC sets the garbage collector for sfblog's way of using memory,
+// unless the user set GOGC or GOMEMLIMIT. sfblog streams its inputs: its
+// live heap stays at a few MiB however large they are, and with Go's
+// default (collect when the heap doubles) it collects every few MiB it
+// allocates, marking the same catalog each time. It collects when the heap
+// has grown four times instead, within a soft limit of gcLimit.
+func tuneGC(getenv func(string) string) {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(gcLimit)
+}
+
+// gcLimit is the memory the Go runtime aims to stay under (a soft limit:
+// a larger live heap still works, collecting more often).
+const gcLimit = 40 << 20
 
 // notifyContext returns a context that is cancelled, with an interrupted
 // cause, on the first SIGINT or SIGTERM. After it, the signals get their
