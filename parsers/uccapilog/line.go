@@ -287,6 +287,9 @@ func looksLikeStartLine(s []byte) bool {
 	if bytes.HasPrefix(s, []byte("SIP/2.0 ")) {
 		return true
 	}
+	if !bytes.HasSuffix(s, []byte("SIP/2.0")) {
+		return false // the version is the last field
+	}
 	method, _, version, ok := threeFields(s)
 	return ok && string(version) == "SIP/2.0" && isToken(method) && isUpper(method)
 }
