@@ -1,6 +1,7 @@
 package uccapilog
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -43,6 +44,37 @@ func FuzzThreeFields(f *testing.F) {
 		ra, rb, rc, rok := threeFieldsRef(s)
 		if a != ra || b != rb || c != rc || ok != rok {
 			t.Fatalf("threeFields(%q) = %q %q %q %v, want %q %q %q %v", s, a, b, c, ok, ra, rb, rc, rok)
+		}
+	})
+}
+
+// fieldsEnds splits as bytes.Fields does, and its fields are parts of the
+// text with its capacity (the reader records them as offsets).
+func TestFieldsEnds(t *testing.T) {
+	for _, s := range []string{"", " ", "3E8C:3A50 INFO ", "a", " a\tb  c ", "\xff", "a\u00a0b", "\u3000a\u2003b\u0085c ", "a \xffb\xc2"} {
+		first, last, n := fieldsEnds([]byte(s))
+		want := bytes.Fields([]byte(s))
+		assert.Equal(t, len(want), n, "%q", s)
+		if n > 0 {
+			assert.Equal(t, string(want[0]), string(first), "%q", s)
+			assert.Equal(t, string(want[n-1]), string(last), "%q", s)
+		}
+	}
+}
+
+func FuzzFieldsEnds(f *testing.F) {
+	for _, s := range []string{"3E8C:3A50 INFO ", "\xff", "a\u00a0b", "\u3000a\u2003b\u0085c "} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		first, last, n := fieldsEnds(b)
+		want := bytes.Fields(b)
+		if n != len(want) || n > 0 && (!bytes.Equal(first, want[0]) || !bytes.Equal(last, want[n-1])) {
+			t.Fatalf("fieldsEnds(%q) = %q, %q, %d; bytes.Fields gives %q", b, first, last, n, want)
+		}
+		if n > 0 {
+			spanOf(b, first) // panics unless first is a part of b with its capacity
+			spanOf(b, last)
 		}
 	})
 }

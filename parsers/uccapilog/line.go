@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // prefix is the parsed log prefix of one line:
@@ -110,29 +112,28 @@ func parseStamp(line []byte) (time.Time, bool) {
 }
 
 // fieldsEnds returns the first and last of the white-space separated fields
-// of b and how many there are, as bytes.Fields would split them.
+// of b and how many there are, as bytes.Fields would split them. The fields
+// are parts of b (bytes.Fields would cut their capacity: spanOf needs it).
 func fieldsEnds(b []byte) (first, last []byte, n int) {
-	for i := 0; i < len(b); i++ {
-		if b[i] >= 0x80 {
-			// Unicode white space: leave it to bytes.Fields.
-			f := bytes.Fields(b)
-			if len(f) == 0 {
-				return nil, nil, 0
-			}
-			return f[0], f[len(f)-1], len(f)
-		}
-	}
 	i := 0
 	for {
-		for i < len(b) && asciiSpace(b[i]) {
-			i++
+		for i < len(b) {
+			size, space := spaceAt(b, i)
+			if !space {
+				break
+			}
+			i += size
 		}
 		if i == len(b) {
 			return first, last, n
 		}
 		start := i
-		for i < len(b) && !asciiSpace(b[i]) {
-			i++
+		for i < len(b) {
+			size, space := spaceAt(b, i)
+			if space {
+				break
+			}
+			i += size
 		}
 		if n == 0 {
 			first = b[start:i]
@@ -140,6 +141,16 @@ func fieldsEnds(b []byte) (first, last []byte, n int) {
 		last = b[start:i]
 		n++
 	}
+}
+
+// spaceAt reports whether the rune at b[i] is white space (unicode.IsSpace;
+// an invalid byte is not), and its size.
+func spaceAt(b []byte, i int) (size int, space bool) {
+	if c := b[i]; c < utf8.RuneSelf {
+		return 1, asciiSpace(c)
+	}
+	r, size := utf8.DecodeRune(b[i:])
+	return size, unicode.IsSpace(r)
 }
 
 // asciiSpace is the ASCII white space of unicode.IsSpace.

@@ -55,12 +55,17 @@ type linePrefix struct {
 // span is a part of a line: line[lo:hi].
 type span struct{ lo, hi int32 }
 
-// spanOf returns where sub, a part of s (or empty), is in s.
+// spanOf returns where sub, a part of s (or empty), is in s. sub must
+// keep the capacity of s (s[i:j] does; bytes.Fields does not): a bug
+// there panics, which the reader reports as a read error.
 func spanOf(s, sub []byte) span {
 	if len(sub) == 0 {
 		return span{}
 	}
 	lo := cap(s) - cap(sub)
+	if lo < 0 || lo+len(sub) > len(s) || &s[lo] != &sub[0] {
+		panic("uccapilog: spanOf: not a part of the line")
+	}
 	return span{int32(lo), int32(lo + len(sub))}
 }
 
