@@ -120,6 +120,10 @@ type pattern struct {
 	// case, cannot match. Like re, they are found on first use. They are
 	// nil for ja patterns.
 	words func() []string
+	// branches returns, when the expression is an alternation whose every
+	// branch requires words, those words branch by branch: an ASCII line
+	// that lacks a word of each branch cannot match. It is nil otherwise.
+	branches func() [][]string
 }
 
 // DecodeTexts decodes a texts.yaml document: its texts, in order.
@@ -163,7 +167,7 @@ func buildTable(texts []KnownText, eager bool) (*table, error) {
 			return nil, fmt.Errorf("text %d (%q): lang %q, want en or ja", i, k.Text, k.Lang)
 		}
 		src := expandPhrase(k.Pattern, k.Lang == "ja")
-		p := pattern{key: k.Key, ja: k.Lang == "ja", words: func() []string { return nil }}
+		p := pattern{key: k.Key, ja: k.Lang == "ja", words: func() []string { return nil }, branches: func() [][]string { return nil }}
 		switch {
 		case p.ja:
 		case eager:
@@ -171,7 +175,9 @@ func buildTable(texts []KnownText, eager bool) (*table, error) {
 			if err != nil {
 				return nil, fmt.Errorf("text %d (%q): %w", i, k.Text, err)
 			}
+			b := branchWords(src, k.Anchors)
 			p.words = func() []string { return w }
+			p.branches = func() [][]string { return b }
 		default:
 			// An expression that does not parse has no words: it panics
 			// when compiled.
@@ -180,6 +186,7 @@ func buildTable(texts []KnownText, eager bool) (*table, error) {
 				w, _ := requiredWords(src, anchors)
 				return w
 			})
+			p.branches = sync.OnceValue(func() [][]string { return branchWords(src, anchors) })
 		}
 		if eager {
 			re, err := regexp.Compile(src)
@@ -225,6 +232,37 @@ func requiredWords(src string, anchors []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return wordsOf(tree, anchors), nil
+}
+
+// branchWords returns the required words of each branch of the expression
+// src when it is an alternation ("a|b", in a group or not) and every branch
+// requires one; else nil. A match matches one branch, so it holds all the
+// words of one of them.
+func branchWords(src string, anchors []string) [][]string {
+	tree, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	for tree.Op == syntax.OpCapture {
+		tree = tree.Sub[0]
+	}
+	if tree.Op != syntax.OpAlternate {
+		return nil
+	}
+	var out [][]string
+	for _, sub := range tree.Sub {
+		w := wordsOf(sub, anchors)
+		if len(w) == 0 {
+			return nil
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// wordsOf returns the words every match of tree holds (see requiredWords).
+func wordsOf(tree *syntax.Regexp, anchors []string) []string {
 	var words []string
 	var walk func(re *syntax.Regexp)
 	walk = func(re *syntax.Regexp) {
@@ -261,7 +299,7 @@ func requiredWords(src string, anchors []string) ([]string, error) {
 		}
 		return len(b) - len(a)
 	})
-	return words, nil
+	return words
 }
 
 // isASCII reports whether s holds only ASCII bytes.
@@ -443,7 +481,7 @@ func (t *table) find(s string) []UIText {
 		// A pattern cannot match an ASCII line that lacks one of its
 		// required words; in another line, (?i) may match a letter with a
 		// non-ASCII rune, so the expression runs.
-		if set&(1<<i) == 0 || p.ja || !wide && !hasAll(s, p.words()) {
+		if set&(1<<i) == 0 || p.ja || !wide && !(hasAll(s, p.words()) && hasBranch(s, p.branches())) {
 			continue
 		}
 		if m := p.re().FindStringIndex(s); m != nil {
@@ -476,6 +514,20 @@ func (t *table) find(s string) []UIText {
 // ASCII words, ignoring ASCII case. It is not for lines holding other
 // bytes: under (?i), a k in an expression also matches the Kelvin sign
 // U+212A and an s the long s U+017F.
+// hasBranch reports whether s holds all the words of one of branches, or
+// branches is nil (see hasAll for the comparison).
+func hasBranch(s string, branches [][]string) bool {
+	if branches == nil {
+		return true
+	}
+	for _, words := range branches {
+		if hasAll(s, words) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasAll(s string, words []string) bool {
 	for _, w := range words {
 		if !containsFold(s, w) {

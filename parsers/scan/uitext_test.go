@@ -339,6 +339,7 @@ func withoutWords(t *table) *table {
 	u.pats = slices.Clone(t.pats)
 	for i := range u.pats {
 		u.pats[i].words = func() []string { return nil }
+		u.pats[i].branches = func() [][]string { return nil }
 	}
 	return &u
 }
@@ -470,6 +471,9 @@ func FuzzUITextsSameAsRef(f *testing.F) {
 			if isASCII(s) && !p.ja && p.re().MatchString(s) && !hasAll(s, p.words()) {
 				t.Fatalf("text %d (%s) matches %q, which lacks one of its words %q", i, p.key, s, p.words())
 			}
+			if isASCII(s) && !p.ja && p.re().MatchString(s) && !hasBranch(s, p.branches()) {
+				t.Fatalf("text %d (%s) matches %q, which lacks a word of each branch %q", i, p.key, s, p.branches())
+			}
 		}
 	})
 }
@@ -543,8 +547,38 @@ func TestRequiredWords(t *testing.T) {
 			assert.Empty(t, tb.pats[i].words(), k.Text)
 		} else {
 			assert.True(t, hasAll(k.Text, tb.pats[i].words()), "%q lacks a word of %q", k.Text, tb.pats[i].words())
+			assert.True(t, hasBranch(k.Text, tb.pats[i].branches()), "%q lacks a word of each branch %q", k.Text, tb.pats[i].branches())
 		}
 	}
+}
+
+// An expression that is an alternation requires, branch by branch, the
+// words of that branch; a branch without any makes the whole nil. Near
+// misses: a line with the anchor and all but one word of each branch.
+func TestBranchWords(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      [][]string
+	}{
+		{"two branches", "you didn't get signed in|it might be your sign-in address",
+			[][]string{{"didn", "get", "you", "signed"}, {"address", "sign-in", "might", "your"}}},
+		{"in a group", "(foo bar|baz qux)", [][]string{{"bar", "foo"}, {"baz", "qux"}}},
+		{"a branch without words", "you didn't get signed in|it", nil},
+		{"not an alternation", "please verify your logon credentials", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, branchWords(expandPhrase(tt.src, false), []string{"signed"}))
+		})
+	}
+	for _, line := range []string{
+		"it might be your address or logon credentials", // branch 2 without sign-in; no "didn"
+		"you did not get signed in, credentials",        // branch 1 without "didn"
+		"<wsse:Security><Credentials>signed</Credentials></wsse:Security>",
+	} {
+		assert.Empty(t, UITexts(line), line)
+	}
+	assert.NotEmpty(t, UITexts("It might be your sign-in address or logon credentials."))
 }
 
 // A line with the anchor and all but one required word of a pattern gives
