@@ -69,6 +69,7 @@ func spanOf(s, sub []byte) span {
 	return span{int32(lo), int32(lo + len(sub))}
 }
 
+// of returns the part sp of the line s, nil for an empty span.
 func (sp span) of(s []byte) []byte {
 	if sp.hi == 0 {
 		return nil
