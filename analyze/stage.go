@@ -22,6 +22,7 @@ type stage struct {
 	// parser did not build (see input.keepSIP), in order with the events.
 	skipped func(event.Event)
 	cur     []item
+	curText int // the bytes of text in cur
 	full    chan []item
 	free    chan []item
 	done    chan struct{}
@@ -36,8 +37,12 @@ type item struct {
 }
 
 const (
-	// stageBatch is how many events go over at a time.
+	// stageBatch is how many events go over at a time, at most.
 	stageBatch = 256
+	// stageText is how much event text a batch holds before it goes over
+	// (a SIP block's event holds up to 1 MiB): with stageBatches in
+	// flight, the queue holds a few MiB at most whatever the input.
+	stageText = 1 << 20
 	// stageBatches is how many batches are in flight at once.
 	stageBatches = 4
 )
@@ -74,8 +79,10 @@ func (s *stage) add(it item) error {
 		return errStageFailed
 	}
 	s.cur = append(s.cur, it)
-	if len(s.cur) == stageBatch {
+	s.curText += len(it.ev.Text)
+	if len(s.cur) == stageBatch || s.curText >= stageText {
 		s.full <- s.cur
+		s.curText = 0
 		select {
 		case s.cur = <-s.free:
 		default:

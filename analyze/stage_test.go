@@ -3,7 +3,10 @@ package analyze
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -72,4 +75,38 @@ func TestStageStops(t *testing.T) {
 			assert.EqualError(t, st.close(), tt.wantErr)
 		})
 	}
+}
+
+// A batch goes over once it holds stageText bytes of event text, however
+// few events: the queue stays at a few MiB even when every event is a SIP
+// block of 1 MiB.
+func TestStageBoundsText(t *testing.T) {
+	release := make(chan struct{})
+	seen := 0
+	st := newStage(func(event.Event) error {
+		if seen++; seen == 1 {
+			<-release // the sink is stuck: batches pile up
+		}
+		return nil
+	}, func(event.Event) {})
+	big := strings.Repeat("x", 600<<10) // two pass stageText
+	var queued atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 100 {
+			if st.send(event.Event{Text: big}) != nil {
+				return
+			}
+			queued.Add(1)
+		}
+	}()
+	time.Sleep(200 * time.Millisecond)
+	// The batch the sink is stuck on, stageBatches waiting, one being
+	// filled: two events each, as two events pass stageText.
+	assert.LessOrEqual(t, queued.Load(), int64(2*(stageBatches+2)), "events of %d bytes queued", len(big))
+	close(release)
+	<-done
+	require.NoError(t, st.close())
+	assert.Equal(t, 100, seen)
 }
