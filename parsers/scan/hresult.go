@@ -254,7 +254,7 @@ func wordAt(s string, i int) bool {
 }
 
 // isHex7 reports whether s, 7 bytes, holds hex digits only.
-func isHex7(s string) bool {
+func isHex7[T string | []byte](s T) bool {
 	for j := 0; j < 7; j++ {
 		if !isHex(s[j]) {
 			return false

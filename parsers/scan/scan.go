@@ -385,12 +385,12 @@ func (f *filter) confirm(fm *form, line []byte, s int) bool {
 	b := line[s:]
 	switch fm.kind {
 	case formAnchor:
-		return hasPrefixFoldBytes(b, fm.word) && (!fm.spaced || spaceAfter(line, s+len(fm.word)))
+		return hasPrefixFold(b, fm.word) && (!fm.spaced || spaceAfter(line, s+len(fm.word)))
 	case formHex:
 		return (s == 0 || !isWordByte(line[s-1])) && len(b) >= 10 &&
-			b[0] == '0' && b[1]|0x20 == 'x' && b[2] == '8' && allHex(b[3:10])
+			b[0] == '0' && b[1]|0x20 == 'x' && b[2] == '8' && isHex7(b[3:10])
 	case formParen:
-		return len(b) >= 10 && b[0] == '(' && b[1] == '8' && allHex(b[2:9]) && b[9] == ')'
+		return len(b) >= 10 && b[0] == '(' && b[1] == '8' && isHex7(b[2:9]) && b[9] == ')'
 	case formHR:
 		if s > 0 && isWordByte(line[s-1]) || len(b) < 3 || b[0]|0x20 != 'h' || b[1]|0x20 != 'r' {
 			return false
@@ -414,16 +414,6 @@ func (f *filter) confirm(fm *form, line []byte, s int) bool {
 		}
 	}
 	return false
-}
-
-// allHex reports whether b holds hex digits only.
-func allHex(b []byte) bool {
-	for _, c := range b {
-		if !('0' <= c && c <= '9' || 'a' <= c|0x20 && c|0x20 <= 'f') {
-			return false
-		}
-	}
-	return true
 }
 
 // byteRange returns the bytes from lo to hi.
@@ -583,22 +573,4 @@ func spaceAfter(line []byte, i int) bool {
 		return false
 	}
 	return isSpaceByte(line[i]) || line[i] == 0xC2 && i+1 < len(line) && line[i+1] == 0xA0
-}
-
-// hasPrefixFoldBytes reports whether b starts with the lower-case ASCII kw,
-// ignoring ASCII case.
-func hasPrefixFoldBytes(b []byte, kw string) bool {
-	if len(b) < len(kw) {
-		return false
-	}
-	for i := 0; i < len(kw); i++ {
-		c := b[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != kw[i] {
-			return false
-		}
-	}
-	return true
 }

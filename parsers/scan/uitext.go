@@ -428,7 +428,7 @@ func indexByteFrom(s string, i int, c byte) int {
 
 // hasPrefixFold reports whether s starts with the lower-case ASCII kw,
 // ignoring ASCII case.
-func hasPrefixFold(s, kw string) bool {
+func hasPrefixFold[T string | []byte](s T, kw string) bool {
 	if len(s) < len(kw) {
 		return false
 	}
