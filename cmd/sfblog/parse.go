@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/olekukonko/tablewriter"
@@ -83,29 +85,71 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 	return cmd
 }
 
-// encoder masks and writes the events of parse on a goroutine of its own,
-// in the order they come: masking and JSON are about as much work as
-// parsing, and the two then run side by side. At most encoderQueue
-// batches of encoderBatch events wait.
+// encoder masks and writes the events of parse, in the order they come.
+// Masking and JSON are more work than parsing, so batches of events are
+// masked and encoded by several workers side by side (one per CPU, at
+// most maxEncoders), and one writer writes their output in the order the
+// batches were made. A batch holds at most encoderBatch events or
+// encoderBytes of event text; 2*workers+2 batches serve in turn, which
+// bounds the memory and spares the garbage collector new buffers.
 type encoder struct {
 	format string
 	out    *errWriter
-	batch  []*event.Event
-	queue  chan []*event.Event
-	done   chan struct{}
-	failed atomic.Bool // the output failed or the goroutine panicked: stop early
+	mask   func(dst, e *event.Event) // mask.EventInto; tests panic in it
+	batch  *encBatch
+	free   chan *encBatch // batches to fill
+	jobs   chan *encBatch // to the workers
+	order  chan *encBatch // to the writer, in the order made
+	done   chan struct{}  // closed when the writer is done
+	wg     sync.WaitGroup // the workers
+	failed atomic.Bool    // the output failed or a goroutine panicked: stop early
 	rows   [][]string
-	err    error // a panic of the encoder, as an error
+	errMu  sync.Mutex
+	err    error // a panic of a worker or the writer, as an error
+}
+
+// encBatch is a batch of events and, once a worker has done it (ready is
+// closed), their output: JSON lines or table rows.
+type encBatch struct {
+	events []*event.Event
+	text   int // the bytes of event text in events
+	out    []byte
+	rows   [][]string
+	ready  chan struct{}
 }
 
 const (
 	encoderBatch = 256
-	encoderQueue = 4
+	encoderBytes = 1 << 20
+	maxEncoders  = 4
 )
 
 func startEncoder(format string, out *errWriter) *encoder {
-	enc := &encoder{format: format, out: out, queue: make(chan []*event.Event, encoderQueue), done: make(chan struct{})}
-	go enc.run()
+	return startEncoderWith(format, out, mask.EventInto)
+}
+
+// startEncoderWith is startEncoder with maskInto in place of mask.EventInto.
+func startEncoderWith(format string, out *errWriter, maskInto func(dst, e *event.Event)) *encoder {
+	n := min(max(runtime.GOMAXPROCS(0), 1), maxEncoders)
+	batches := 2*n + 2
+	enc := &encoder{
+		format: format,
+		out:    out,
+		mask:   maskInto,
+		free:   make(chan *encBatch, batches),
+		jobs:   make(chan *encBatch, batches),
+		order:  make(chan *encBatch, batches),
+		done:   make(chan struct{}),
+	}
+	for range batches - 1 {
+		enc.free <- &encBatch{ready: make(chan struct{})}
+	}
+	enc.batch = &encBatch{ready: make(chan struct{})}
+	enc.wg.Add(n)
+	for range n {
+		go enc.work()
+	}
+	go enc.write()
 	return enc
 }
 
@@ -116,55 +160,115 @@ func (enc *encoder) add(e *event.Event) error {
 	if enc.failed.Load() {
 		return errEncoderStopped
 	}
-	enc.batch = append(enc.batch, e)
-	if len(enc.batch) == encoderBatch {
-		enc.queue <- enc.batch
-		enc.batch = make([]*event.Event, 0, encoderBatch)
+	b := enc.batch
+	b.events = append(b.events, e)
+	b.text += len(e.Text)
+	if len(b.events) == encoderBatch || b.text >= encoderBytes {
+		enc.send()
 	}
 	return nil
 }
 
+// send hands the batch being filled to the workers and the writer, and
+// takes the next one to fill. Both queues hold every batch, so sending
+// never blocks; taking waits for the writer to give one back.
+func (enc *encoder) send() {
+	b := enc.batch
+	enc.order <- b
+	enc.jobs <- b
+	enc.batch = <-enc.free
+}
+
+// recycle empties a written batch and gives it back to add. A batch whose
+// output grew past a few batches' worth (very long events) lets it go.
+func (enc *encoder) recycle(b *encBatch) {
+	clear(b.events)
+	b.events, b.text, b.out, b.rows = b.events[:0], 0, b.out[:0], nil
+	if cap(b.out) > 4*encoderBytes {
+		b.out = nil
+	}
+	b.ready = make(chan struct{})
+	enc.free <- b
+}
+
 var errEncoderStopped = errors.New("output stopped")
 
-func (enc *encoder) run() {
+// fail records the panic p of a goroutine as the encoder's error.
+func (enc *encoder) fail(p any) {
+	enc.errMu.Lock()
+	if enc.err == nil {
+		enc.err = fmt.Errorf("internal error while writing events: %v", p)
+	}
+	enc.errMu.Unlock()
+	enc.failed.Store(true)
+}
+
+// work masks and encodes batches. A batch is always marked ready, even
+// after a panic (left empty then), so that the writer never waits forever.
+func (enc *encoder) work() {
+	defer enc.wg.Done()
+	var line []byte
+	var m event.Event // masked; its field map serves every event
+	for b := range enc.jobs {
+		func() {
+			defer close(b.ready)
+			defer func() {
+				if p := recover(); p != nil {
+					enc.fail(p)
+				}
+			}()
+			if enc.failed.Load() {
+				return
+			}
+			for _, e := range b.events {
+				enc.mask(&m, e)
+				if enc.format == "table" {
+					b.rows = append(b.rows, tableRow(&m))
+					continue
+				}
+				// AppendJSON escapes the control characters a terminal
+				// acts on: no raw one reaches the output.
+				line = append(m.AppendJSON(line[:0]), '\n')
+				b.out = append(b.out, line...)
+			}
+		}()
+	}
+}
+
+// write writes the output of the batches in the order they were made.
+func (enc *encoder) write() {
 	defer close(enc.done)
 	defer func() {
 		if p := recover(); p != nil {
-			enc.err = fmt.Errorf("internal error while writing events: %v", p)
-			enc.failed.Store(true)
-			for range enc.queue { // let add go on to its end
+			enc.fail(p)
+			for b := range enc.order { // let add and close go on to their end
+				<-b.ready
+				enc.recycle(b)
 			}
 		}
 	}()
-	var line []byte
-	var m event.Event // masked; its field map serves every event
-	for batch := range enc.queue {
-		for _, e := range batch {
-			if enc.failed.Load() {
-				break
-			}
-			mask.EventInto(&m, e)
-			if enc.format == "table" {
-				enc.rows = append(enc.rows, tableRow(&m))
-				continue
-			}
-			// AppendJSON escapes the control characters a terminal acts
-			// on: no raw one reaches the output.
-			line = append(m.AppendJSON(line[:0]), '\n')
-			if _, err := enc.out.Write(line); err != nil {
-				enc.failed.Store(true)
+	for b := range enc.order {
+		<-b.ready
+		if !enc.failed.Load() {
+			enc.rows = append(enc.rows, b.rows...)
+			if len(b.out) > 0 {
+				if _, err := enc.out.Write(b.out); err != nil {
+					enc.failed.Store(true)
+				}
 			}
 		}
+		enc.recycle(b)
 	}
 }
 
 // close writes what is queued and returns the table rows.
 func (enc *encoder) close() ([][]string, error) {
-	if len(enc.batch) > 0 {
-		enc.queue <- enc.batch
-		enc.batch = nil
+	if len(enc.batch.events) > 0 {
+		enc.send()
 	}
-	close(enc.queue)
+	close(enc.jobs)
+	close(enc.order)
+	enc.wg.Wait()
 	<-enc.done
 	return enc.rows, enc.err
 }

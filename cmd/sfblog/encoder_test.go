@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
+)
+
+// encoderEvents returns n events whose texts vary in length, some long
+// enough to end a batch by their bytes, one holding a password.
+func encoderEvents(n int) []*event.Event {
+	evs := make([]*event.Event, n)
+	for i := range evs {
+		text := fmt.Sprintf("line %d", i)
+		switch {
+		case i%97 == 0:
+			text += strings.Repeat(" long", encoderBytes/10) // ~500 KiB
+		case i == n/2:
+			text += " password=hunter2"
+		}
+		evs[i] = &event.Event{Path: "a.log", Line: i + 1, Source: "uccapilog", Kind: event.KindLog, Text: text,
+			Fields: map[string]string{"log.level": "ERROR", "n": fmt.Sprint(i)}}
+	}
+	return evs
+}
+
+// errAfter fails every write after the first n bytes.
+type errAfter struct{ n int }
+
+func (w *errAfter) Write(p []byte) (int, error) {
+	if w.n < len(p) {
+		return 0, errors.New("disk full")
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestEncoder(t *testing.T) {
+	evs := encoderEvents(2000)
+	var want bytes.Buffer
+	for _, e := range evs {
+		m := mask.Event(e)
+		want.Write(append(m.AppendJSON(nil), '\n'))
+	}
+	require.NotContains(t, want.String(), "hunter2")
+
+	tests := []struct {
+		name   string
+		format string
+		mask   func(dst, e *event.Event)
+		w      func(*bytes.Buffer) interface{ Write([]byte) (int, error) }
+		check  func(t *testing.T, got string, rows [][]string, addErr, err error)
+	}{
+		{
+			name: "jsonl in order", format: "jsonl",
+			check: func(t *testing.T, got string, rows [][]string, addErr, err error) {
+				require.NoError(t, addErr)
+				require.NoError(t, err)
+				assert.Equal(t, want.String(), got)
+			},
+		},
+		{
+			name: "table rows in order", format: "table",
+			check: func(t *testing.T, got string, rows [][]string, addErr, err error) {
+				require.NoError(t, err)
+				require.Len(t, rows, len(evs))
+				for i, r := range rows {
+					require.Equal(t, fmt.Sprintf("a.log:%d", i+1), r[1])
+				}
+				assert.Empty(t, got)
+			},
+		},
+		{
+			name: "a panic in a worker is an error", format: "jsonl",
+			mask: func(dst, e *event.Event) {
+				if e.Line == 1234 {
+					panic("boom")
+				}
+				mask.EventInto(dst, e)
+			},
+			check: func(t *testing.T, got string, rows [][]string, addErr, err error) {
+				require.ErrorContains(t, err, "internal error while writing events: boom")
+				assert.NotContains(t, got, `"line":1234,`)
+				assert.True(t, strings.HasPrefix(want.String(), got), "what was written is a prefix of the output")
+			},
+		},
+		{
+			name: "a write error stops the parse", format: "jsonl",
+			w: func(*bytes.Buffer) interface{ Write([]byte) (int, error) } { return &errAfter{n: 100 << 10} },
+			check: func(t *testing.T, got string, rows [][]string, addErr, err error) {
+				require.ErrorIs(t, addErr, errEncoderStopped)
+				require.NoError(t, err)
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			var w interface{ Write([]byte) (int, error) } = &buf
+			if tt.w != nil {
+				w = tt.w(&buf)
+			}
+			maskInto := tt.mask
+			if maskInto == nil {
+				maskInto = mask.EventInto
+			}
+			out := &errWriter{w: bufio.NewWriterSize(w, 4<<10)}
+			enc := startEncoderWith(tt.format, out, maskInto)
+			var addErr error
+			for _, e := range evs {
+				if addErr = enc.add(e); addErr != nil {
+					break
+				}
+			}
+			rows, err := enc.close()
+			if out.err == nil {
+				out.err = out.w.Flush()
+			}
+			tt.check(t, buf.String(), rows, addErr, err)
+		})
+	}
+}
