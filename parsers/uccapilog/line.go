@@ -118,6 +118,13 @@ func fieldsEnds(b []byte) (first, last []byte, n int) {
 	i := 0
 	for {
 		for i < len(b) {
+			if c := b[i]; c < utf8.RuneSelf {
+				if !asciiSpace(c) {
+					break
+				}
+				i++
+				continue
+			}
 			size, space := spaceAt(b, i)
 			if !space {
 				break
@@ -129,6 +136,13 @@ func fieldsEnds(b []byte) (first, last []byte, n int) {
 		}
 		start := i
 		for i < len(b) {
+			if c := b[i]; c < utf8.RuneSelf {
+				if asciiSpace(c) {
+					break
+				}
+				i++
+				continue
+			}
 			size, space := spaceAt(b, i)
 			if space {
 				break
@@ -153,10 +167,13 @@ func spaceAt(b []byte, i int) (size int, space bool) {
 	return size, unicode.IsSpace(r)
 }
 
-// asciiSpace is the ASCII white space of unicode.IsSpace.
+// asciiSpace is the ASCII white space of unicode.IsSpace: ' ', '\t',
+// '\n', '\v', '\f' and '\r', as bits of one word.
 func asciiSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	return c <= ' ' && asciiSpaces>>c&1 != 0
 }
+
+const asciiSpaces = 1<<' ' | 1<<'\t' | 1<<'\n' | 1<<'\v' | 1<<'\f' | 1<<'\r'
 
 // atoiFixed parses a run of ASCII digits.
 func atoiFixed[T string | []byte](s T) (int, bool) {
