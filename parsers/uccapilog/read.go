@@ -6,8 +6,6 @@ import (
 	"io"
 	"sync"
 	"time"
-
-	"github.com/sfblog/sfblog/parsers/scan"
 )
 
 // The parser reads its input in three stages on three goroutines: a reader
@@ -25,16 +23,18 @@ const (
 	batches = 4
 )
 
-// batch is a run of lines: their text back to back, and for each the end
-// of its text, its flags and its log prefix.
+// batch is a run of lines: the text they were read in, and for each the
+// start and end of its text (without its line ending), its flags and its
+// log prefix.
 type batch struct {
-	text  []byte
-	ends  []int
-	flags []uint8
-	pres  []linePrefix // the prefix of each line with flagPrefixed
-	first int          // the number of the first line
-	last  bool         // the input ends after this batch
-	err   error        // the read error that ended the input, if any
+	text   []byte
+	starts []int
+	ends   []int
+	flags  []uint8
+	pres   []linePrefix // the prefix of each line with flagPrefixed
+	first  int          // the number of the first line
+	last   bool         // the input ends after this batch
+	err    error        // the read error that ended the input, if any
 }
 
 // Line flags.
@@ -83,19 +83,13 @@ func (b *batch) prefixOf(i int, s []byte) prefix {
 	return prefix{time: lp.time, thread: lp.thread.of(s), level: lp.level.of(s), msg: s[lp.msg.lo:lp.msg.hi], sep: lp.sep}
 }
 
-func (b *batch) line(i int) []byte {
-	start := 0
-	if i > 0 {
-		start = b.ends[i-1]
-	}
-	return b.text[start:b.ends[i]]
-}
+func (b *batch) line(i int) []byte { return b.text[b.starts[i]:b.ends[i]] }
 
 // reader runs the first two stages: run fills batches from free and sends
 // them to mid, match flags their lines and sends them to full, until the
 // input ends or stop is closed.
 type reader struct {
-	lines *scan.Lines
+	split splitter
 	clock clock
 	may   func([]byte) bool // scan.MayMatch
 	free  chan *batch
@@ -109,7 +103,7 @@ type reader struct {
 // prefilter. Its caller must call close once it reads no more batches.
 func startReader(r io.Reader, may func([]byte) bool) *reader {
 	rd := &reader{
-		lines: scan.NewLines(r, maxLine),
+		split: splitter{r: r, max: maxLine},
 		may:   may,
 		free:  make(chan *batch, batches),
 		mid:   make(chan *batch, batches),
@@ -141,7 +135,6 @@ func (rd *reader) fail(stage string, v any, b *batch, out chan<- *batch) {
 
 func (rd *reader) run() {
 	defer rd.done.Done()
-	n := 0
 	var b *batch
 	defer func() {
 		if v := recover(); v != nil {
@@ -155,35 +148,14 @@ func (rd *reader) run() {
 		case <-rd.stop:
 			return
 		}
-		b.text, b.ends, b.flags, b.pres = b.text[:0], b.ends[:0], b.flags[:0], b.pres[:0]
-		b.first, b.last, b.err = n+1, false, nil
-		for len(b.text) < batchBytes {
-			if !rd.lines.Scan() {
-				b.last, b.err = true, rd.lines.Err()
-				break
-			}
-			n++
-			s := rd.lines.Bytes()
-			var f uint8
-			if rd.lines.Truncated() {
-				f |= flagTruncated
-			}
-			var lp linePrefix
-			if pre, ok := rd.clock.parsePrefix(s); ok {
-				f |= flagPrefixed
-				lp = linePrefix{time: pre.time, thread: spanOf(s, pre.thread), level: spanOf(s, pre.level), msg: spanOf(s, pre.msg), sep: pre.sep}
-				if len(pre.msg) == 0 {
-					lp.msg = span{int32(len(s)), int32(len(s))}
-				}
-			}
-			b.text = append(b.text, s...)
-			b.ends = append(b.ends, len(b.text))
-			b.flags = append(b.flags, f)
-			b.pres = append(b.pres, lp)
-		}
-		if cap(b.text) > 4*batchBytes && len(b.text) <= batchBytes {
+		if cap(b.text) > 4*batchBytes {
 			// A batch that held a very long line lets its buffer go.
 			b.text = nil
+		}
+		b.starts, b.ends, b.flags, b.pres = b.starts[:0], b.ends[:0], b.flags[:0], b.pres[:0]
+		b.first, b.last, b.err = rd.split.n+1, false, nil
+		if !rd.split.fill(b, batchBytes, rd.add) {
+			b.last, b.err = true, rd.split.err
 		}
 		last := b.last // once sent, b belongs to the matcher
 		select {
@@ -196,6 +168,27 @@ func (rd *reader) run() {
 		}
 		b = nil
 	}
+}
+
+// add records the line l of b: its place, its flags and its log prefix.
+func (rd *reader) add(b *batch, l line) {
+	s := b.text[l.start:l.end]
+	var f uint8
+	if l.truncated {
+		f |= flagTruncated
+	}
+	var lp linePrefix
+	if pre, ok := rd.clock.parsePrefix(s); ok {
+		f |= flagPrefixed
+		lp = linePrefix{time: pre.time, thread: spanOf(s, pre.thread), level: spanOf(s, pre.level), msg: spanOf(s, pre.msg), sep: pre.sep}
+		if len(pre.msg) == 0 {
+			lp.msg = span{int32(len(s)), int32(len(s))}
+		}
+	}
+	b.starts = append(b.starts, l.start)
+	b.ends = append(b.ends, l.end)
+	b.flags = append(b.flags, f)
+	b.pres = append(b.pres, lp)
 }
 
 // match is the second stage: it sets flagMayMatch on the lines of each
