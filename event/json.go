@@ -1,6 +1,7 @@
 package event
 
 import (
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -140,7 +141,7 @@ func appendTime(dst []byte, t time.Time, local bool) []byte {
 
 // safeASCII[c] is true for the bytes written as they are: ASCII but not a
 // control character, ", \, <, > or & (encoding/json's HTML escaping) or
-// DEL.
+// DEL. It is never written after initialization.
 var safeASCII = func() (t [256]bool) {
 	for c := 0x20; c < 0x7f; c++ {
 		t[c] = true
@@ -153,18 +154,127 @@ var safeASCII = func() (t [256]bool) {
 
 const hex = "0123456789abcdef"
 
+// The safe bytes are found 8 at a time in a uint64 that holds 8 bytes of
+// the string, the first in the low byte (load64), with these constants:
+// ones has 1 in each byte, low7 the low 7 bits of each byte and top the
+// top bit.
+const (
+	ones = 0x0101010101010101
+	low7 = 0x7f * ones
+	top  = 0x80 * ones
+)
+
+// load64 returns the first 8 bytes of s as a little-endian word, the
+// first byte in the low byte (the compiler makes it one load).
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// wordBits marks the bytes of x that are not safeASCII, all 8 at once.
+// With w = x-0x20 in each byte, which maps the safe bytes 0x20 to 0x7e to
+// 0x00 to 0x5e:
+//
+//   - the top bit of a byte of f is set if the byte is below 0x20 (w
+//     wraps to 0xe0 or above) or is 0x7f or above (the top bit of x+1 or
+//     of w);
+//   - the top bit of a byte of eq is clear if the byte is \, < or >, " or
+//     &: for a safe byte w^c is at most 0x7f, and 0 only if the byte is c,
+//     so only then is w^c+0x7f below 0x80. < and > differ only in bit 1,
+//     " and & only in bit 2; with that bit set in the byte and in c one
+//     comparison tests both.
+//
+// A sum or difference carries into the next byte, or borrows from it,
+// only out of a byte that is not safe, which f marks. So the bytes up to
+// the first that is not safe are told exactly: it is the first marked,
+// and no byte is marked if all are safe. The marks after the first may
+// be wrong.
+func wordBits(x uint64) (f, eq uint64) {
+	w := x - 0x20*ones
+	eq = ((w ^ ('\\'-0x20)*ones) + low7) &
+		(((w | 0x02*ones) ^ ('>'-0x20)*ones) + low7) &
+		(((w | 0x04*ones) ^ ('&'-0x20)*ones) + low7)
+	return w | (x + ones), eq
+}
+
+// unsafeBytes returns 0 if the 8 bytes of x are all safeASCII, and
+// otherwise a word whose lowest set bit is the top bit of the first byte
+// that is not (wordBits).
+func unsafeBytes(x uint64) uint64 {
+	f, eq := wordBits(x)
+	return (f | ^eq) & top
+}
+
+// blockBits is wordBits with one comparison fewer, for long runs of safe
+// bytes: \, ^, < and > (0x3c, 0x3e, 0x1c and 0x1e in w) differ only in
+// bits 1 and 5, and are compared at once with those bits set. The first
+// byte it marks is the first that is not safeASCII or is ^, and it marks
+// none if there is none; a rare ^ only ends a fast loop early.
+func blockBits(x uint64) (f, eq uint64) {
+	w := x - 0x20*ones
+	eq = (((w | 0x22*ones) ^ ('^'-0x20)*ones) + low7) &
+		(((w | 0x04*ones) ^ ('&'-0x20)*ones) + low7)
+	return w | (x + ones), eq
+}
+
+// safePrefix returns the length of the longest prefix of s whose bytes are
+// all safeASCII. A string shorter than 8 bytes is tested byte by byte;
+// a longer one 8 bytes at a time (unsafeBytes): the first 8, where a short
+// run ends, then 32 at a time while blockBits marks none of them, then 8
+// at a time, and last the last 8 bytes of s, even if some of them were
+// tested before.
+func safePrefix(s string) int {
+	if len(s) < 8 {
+		i := 0
+		for i < len(s) && safeASCII[s[i]] {
+			i++
+		}
+		return i
+	}
+	if m := unsafeBytes(load64(s)); m != 0 {
+		return bits.TrailingZeros64(m) >> 3
+	}
+	i := 8
+	for ; len(s)-i >= 32; i += 32 {
+		b := s[i : i+32]
+		f0, eq0 := blockBits(load64(b))
+		f1, eq1 := blockBits(load64(b[8:]))
+		f2, eq2 := blockBits(load64(b[16:]))
+		f3, eq3 := blockBits(load64(b[24:]))
+		if (f0|f1|f2|f3|^(eq0&eq1&eq2&eq3))&top != 0 {
+			break
+		}
+	}
+	for ; len(s)-i > 8; i += 8 {
+		if m := unsafeBytes(load64(s[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
+	}
+	// The bytes of s before i are safe, so the first byte marked in the
+	// last 8 is the first that is not safe.
+	i = len(s) - 8
+	if m := unsafeBytes(load64(s[i:])); m != 0 {
+		return i + bits.TrailingZeros64(m)>>3
+	}
+	return len(s)
+}
+
 // appendString appends s as a quoted JSON string, escaped as AppendJSON
 // documents.
+//
+// A run of safe ASCII bytes is found by safePrefix and appended at once,
+// a run of non-ASCII characters is decoded rune by rune; dst grows once
+// for the common case, a string with few escapes.
 func appendString(dst []byte, s string) []byte {
+	dst = slices.Grow(dst, len(s)+2)
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if safeASCII[c] {
-			i++
-			continue
+	for i := 0; ; {
+		if i += safePrefix(s[i:]); i == len(s) {
+			break
 		}
-		if c < utf8.RuneSelf {
+		if c := s[i]; c < utf8.RuneSelf {
 			dst = append(dst, s[start:i]...)
 			switch c {
 			case '\\', '"':
@@ -187,22 +297,22 @@ func appendString(dst []byte, s string) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029' || r <= 0x9f || r == 0xfffe || r == 0xffff:
-			// U+2028 and U+2029 (as encoding/json), the C1 controls and
-			// the noncharacters (as termesc.JSON).
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
-		default:
+		for i < len(s) && s[i] >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r == utf8.RuneError && size == 1:
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, `\ufffd`...)
+				start = i + size
+			case r == '\u2028' || r == '\u2029' || r <= 0x9f || r == 0xfffe || r == 0xffff:
+				// U+2028 and U+2029 (as encoding/json), the C1 controls
+				// and the noncharacters (as termesc.JSON).
+				dst = append(dst, s[start:i]...)
+				dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+				start = i + size
+			}
 			i += size
-			continue
 		}
-		i += size
-		start = i
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
