@@ -60,11 +60,15 @@ func isPublicAuthParam(name string) bool {
 // authHeader masks the value of an authentication header that starts at
 // vs (just past the colon). The value runs to the end of the line and on
 // over folded continuation lines, or stops at the next header of a
-// message rendered on one line.
-func (sc *scanner) authHeader(vs int) int {
+// message rendered on one line. rec, when not nil, records how the value
+// was masked.
+func (sc *scanner) authHeader(vs int, rec *textScan) int {
 	s := sc.s
 	end := foldedEnd(s, vs)
 	masked, stop := maskAuthValue(s[vs:end])
+	if rec != nil {
+		rec.authMasked(vs, end, masked, stop)
+	}
 	sc.replace(vs, vs+stop, masked)
 	return vs + stop
 }
@@ -114,7 +118,9 @@ func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\
 func maskAuthValue(v string) (string, int) {
 	var b strings.Builder
 	b.Grow(len(v))
-	scheme := ""
+	// What isMaskAllScheme and isKnownScheme say of the scheme (lower
+	// case), none at first.
+	maskAll, known := false, false
 	afterScheme := false // the previous token was a scheme name
 	i := 0
 	for i < len(v) {
@@ -182,8 +188,7 @@ func maskAuthValue(v string) (string, int) {
 					vend++
 				}
 			}
-			name := strings.ToLower(tok)
-			if isSecretAuthParam(name) || (isMaskAllScheme(scheme) && !isPublicAuthParam(name)) {
+			if authParamSecret(tok, maskAll) {
 				b.WriteString(maskValue(v[k:vend]))
 			} else {
 				b.WriteString(v[k:vend])
@@ -195,7 +200,7 @@ func maskAuthValue(v string) (string, int) {
 		if afterScheme {
 			// token68 without padding, e.g. "Basic dXNlcjpwYXNz"; after
 			// an unknown scheme only what looks like a credential.
-			if isKnownScheme(scheme) || looksLikeToken(tok) {
+			if known || looksLikeToken(tok) {
 				b.WriteString(Masked)
 			} else {
 				b.WriteString(tok)
@@ -203,11 +208,37 @@ func maskAuthValue(v string) (string, int) {
 			afterScheme = false
 			continue
 		}
-		scheme = strings.ToLower(tok)
+		maskAll, known = schemeKind(tok)
 		afterScheme = true
 		b.WriteString(tok)
 	}
 	return b.String(), len(v)
+}
+
+// authParamSecret reports whether the value of the authentication
+// parameter tok (any case) is masked after a scheme of which
+// isMaskAllScheme says maskAll: isSecretAuthParam, or maskAll and not
+// isPublicAuthParam, of tok in lower case.
+func authParamSecret(tok string, maskAll bool) bool {
+	var buf [32]byte
+	if len(tok) > len(buf) {
+		// Longer than any name of the lists: only SecretName can say
+		// secret, and it ignores case.
+		return SecretName(tok) || maskAll
+	}
+	name := lowerInto(buf[:], tok)
+	return isSecretAuthParam(string(name)) || (maskAll && !isPublicAuthParam(string(name)))
+}
+
+// schemeKind returns what isMaskAllScheme and isKnownScheme say of the
+// scheme tok (any case).
+func schemeKind(tok string) (maskAll, known bool) {
+	var buf [16]byte
+	if len(tok) > len(buf) {
+		return false, false // longer than any scheme of the lists
+	}
+	scheme := lowerInto(buf[:], tok)
+	return isMaskAllScheme(string(scheme)), isKnownScheme(string(scheme))
 }
 
 // looksLikeToken reports whether tok, after an unknown scheme, looks like
@@ -220,14 +251,27 @@ func looksLikeToken(tok string) bool {
 // v[i] == '"' (backslash escapes honoured), or len(v) when it is not closed.
 func quotedEnd(v string, i int) int { return quotedEndBy(v, i, '"') }
 
-// quotedEndBy is quotedEnd for the quote character q.
+// quotedEndBy is quotedEnd for the quote character q. It reads each byte
+// of v at most twice: once looking for q, once for a backslash before it.
 func quotedEndBy(v string, i int, q byte) int {
-	for j := i + 1; j < len(v); j++ {
-		switch v[j] {
-		case '\\':
-			j++
-		case q:
-			return j + 1
+	if q == '\\' {
+		return len(v) // a backslash escapes, never closes
+	}
+	for j := i + 1; j < len(v); {
+		k := strings.IndexByte(v[j:], q)
+		if k < 0 {
+			return len(v)
+		}
+		end := j + k // the next q
+		for {
+			b := strings.IndexByte(v[j:end], '\\')
+			if b < 0 {
+				return end + 1
+			}
+			j += b + 2 // past the escaped character
+			if j > end {
+				break // it was that q: look for the next
+			}
 		}
 	}
 	return len(v)

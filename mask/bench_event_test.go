@@ -47,15 +47,23 @@ func loadBenchEvents(tb testing.TB) []event.Event {
 }
 
 // BenchmarkEventInto masks every event of a client log into one reused
-// event, as sfblog parse does; one op is the whole log.
+// event, as sfblog parse does; one op is the whole log. The old
+// sub-benchmark runs the EventInto of c2b86d4 (old_test.go) on the same
+// events, for figures measured side by side.
 func BenchmarkEventInto(b *testing.B) {
 	evs := loadBenchEvents(b)
-	var m event.Event
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		for i := range evs {
-			EventInto(&m, &evs[i])
-		}
+	for _, bm := range []struct {
+		name string
+		into func(dst, e *event.Event)
+	}{{"old", oldEventInto}, {"new", EventInto}} {
+		b.Run(bm.name, func(b *testing.B) {
+			var m event.Event
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := range evs {
+					bm.into(&m, &evs[i])
+				}
+			}
+		})
 	}
 }

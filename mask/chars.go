@@ -94,8 +94,13 @@ func skipSpace(s string, i int) int {
 // lineEnd returns the index of the first '\r' or '\n' at or after i, or
 // len(s).
 func lineEnd(s string, i int) int {
-	if j := strings.IndexAny(s[i:], "\r\n"); j >= 0 {
-		return i + j
+	rest := s[i:]
+	n := strings.IndexByte(rest, '\n')
+	if n < 0 {
+		n = len(rest)
 	}
-	return len(s)
+	if r := strings.IndexByte(rest[:n], '\r'); r >= 0 {
+		n = r
+	}
+	return i + n
 }

@@ -43,15 +43,49 @@ func headerValue(name, value string) string {
 // masked: authentication and cookie headers and web tickets. It returns
 // nil for any other header, whose value goes through [Secrets] whole.
 func headerLine(name string) func(string) string {
-	switch {
-	case isAuthHeader(name):
+	switch headerKindOf(name) {
+	case authHeaderKind:
 		return maskAuthValueAll
-	case isCookieHeader(name):
+	case cookieHeaderKind:
 		return maskCookieValue
-	case hasSuffixFold(name, "webticket"):
+	case ticketHeaderKind:
 		return maskTicketLine
 	}
 	return nil
+}
+
+// headerKind says how the value of a header is masked (headerLine).
+type headerKind uint8
+
+const (
+	plainHeaderKind  headerKind = iota // through Secrets
+	authHeaderKind                     // each line through maskAuthValueAll
+	cookieHeaderKind                   // each line through maskCookieValue
+	ticketHeaderKind                   // each line through maskTicketLine
+)
+
+// headerKindOf returns the kind of the header name: authentication
+// (isAuthHeader), cookie (isCookieHeader), web ticket (a name that ends
+// in webticket) or plain. Every name of the first three kinds ends in n,
+// e, o, 2 or t, in any case: the last byte rules out most other names.
+func headerKindOf(name string) headerKind {
+	if name == "" {
+		return plainHeaderKind
+	}
+	switch lower(name[len(name)-1]) {
+	case 'n', 'e', 'o', '2', 't':
+	default:
+		return plainHeaderKind
+	}
+	switch {
+	case isAuthHeader(name):
+		return authHeaderKind
+	case isCookieHeader(name):
+		return cookieHeaderKind
+	case hasSuffixFold(name, "webticket"):
+		return ticketHeaderKind
+	}
+	return plainHeaderKind
 }
 
 // maskTicketLine masks a web ticket header's value whole, unless blank.
@@ -141,22 +175,32 @@ func EventInto(dst, e *event.Event) {
 	if e.Fields != nil && fields == nil {
 		dst.Fields = make(map[string]string, len(e.Fields))
 	}
+	// The text first: most values of a client log's SIP event are parts of
+	// it, and what its scan learns spares masking them again (textScan).
+	var ts textScan
+	text := ts.secrets(e.Text)
 	// One pass over the fields: each is masked as Field masks it, and the
 	// values of the fields whose names say secret are kept to be removed
 	// from the text and the other fields (secretValues).
 	var vals []string
 	var memo secretsMemo
-	regSecret := len(e.Fields) > 0 && SecretName(e.Fields["reg.name"])
 	for k, v := range e.Fields {
 		if v == "" {
 			dst.Fields[k] = v
 			continue
 		}
 		if h, ok := strings.CutPrefix(k, "sip.header."); ok {
-			if one := headerLine(h); one != nil {
-				dst.Fields[k] = eachLine(one, v)
-			} else {
-				dst.Fields[k] = memo.secrets(v)
+			switch headerKindOf(h) {
+			case plainHeaderKind:
+				dst.Fields[k] = ts.fieldSecrets(&memo, v)
+			case authHeaderKind:
+				if m, ok := ts.authValueAll(v); ok {
+					dst.Fields[k] = m
+				} else {
+					dst.Fields[k] = eachLine(maskAuthValueAll, v)
+				}
+			default:
+				dst.Fields[k] = eachLine(headerLine(h), v)
 			}
 			continue
 		}
@@ -165,11 +209,11 @@ func EventInto(dst, e *event.Event) {
 		case SecretName(k[strings.LastIndexByte(k, '.')+1:]):
 			masked = wholeValue(v)
 			dst.Fields[k] = masked
-		case k == "reg.data" && regSecret:
+		case k == "reg.data" && SecretName(e.Fields["reg.name"]):
 			dst.Fields[k] = wholeValue(Secrets(v))
 			masked = wholeValue(v)
 		default:
-			dst.Fields[k] = memo.secrets(v)
+			dst.Fields[k] = ts.fieldSecrets(&memo, v)
 			continue
 		}
 		if masked != v {
@@ -177,7 +221,7 @@ func EventInto(dst, e *event.Event) {
 		}
 	}
 	vals = sortValues(vals)
-	dst.Text = removeValues(Secrets(e.Text), vals)
+	dst.Text = removeValues(text, vals)
 	if len(vals) > 0 {
 		for k, v := range dst.Fields {
 			dst.Fields[k] = removeValues(v, vals)

@@ -110,3 +110,31 @@ func FuzzEventIntoSameAsOld(f *testing.F) {
 		require.Equal(t, before, e.Fields, "e is not changed")
 	})
 }
+
+// FuzzHelpersSameAsOld: the helpers rewritten for speed return what those
+// of c2b86d4 return.
+func FuzzHelpersSameAsOld(f *testing.F) {
+	f.Add(`"a\"b\\" c"`, 0, byte('"'))
+	f.Add("x'\\'\\\\'", 1, byte('\''))
+	f.Add("Password\r\n", 3, byte('\r'))
+	f.Fuzz(func(t *testing.T, s string, i int, q byte) {
+		require.Equal(t, oldSecretName(s), SecretName(s), "SecretName")
+		require.Equal(t, oldMaskValue(s), maskValue(s), "maskValue")
+		require.Equal(t, oldMaskKeepLines(s), maskKeepLines(s), "maskKeepLines")
+		require.Equal(t, oldMaskAuthValueAll(s), maskAuthValueAll(s), "maskAuthValueAll")
+		m, stop := maskAuthValue(s)
+		om, ostop := oldMaskAuthValue(s)
+		require.Equal(t, om, m, "maskAuthValue")
+		require.Equal(t, ostop, stop, "maskAuthValue")
+		require.Equal(t, oldHeaderLine(s) == nil, headerLine(s) == nil, "headerLine")
+		if f := headerLine(s); f != nil {
+			require.Equal(t, oldHeaderLine(s)(s), f(s), "headerLine")
+		}
+		if i >= 0 && i <= len(s) {
+			require.Equal(t, oldLineEnd(s, i), lineEnd(s, i), "lineEnd")
+		}
+		if i >= 0 && i < len(s) {
+			require.Equal(t, oldQuotedEndBy(s, i, q), quotedEndBy(s, i, q), "quotedEndBy")
+		}
+	})
+}

@@ -13,22 +13,24 @@ func SecretName(name string) bool {
 	if len(name) < 2 || len(name) > maxName {
 		return false
 	}
-	var buf [maxName]byte
-	n := lowerInto(buf[:], name)
-	switch string(n) {
-	case "samlresponse", "wresult", "cwt", "gssapi-data", "rspauth":
-		return true
-	}
-	for _, suf := range secretSuffixes {
-		if len(n) >= len(suf) && string(n[len(n)-len(suf):]) == suf {
-			return true
-		}
+	// Every such name ends in d, n, t, e, a or h: the last letter picks
+	// the few names and endings to compare.
+	switch lower(name[len(name)-1]) {
+	case 'd':
+		return hasSuffixFold(name, "pwd") || hasSuffixFold(name, "passwd") || hasSuffixFold(name, "password")
+	case 'n':
+		return hasSuffixFold(name, "token") || hasSuffixFold(name, "assertion")
+	case 't':
+		return hasSuffixFold(name, "secret") || hasSuffixFold(name, "ticket") ||
+			equalFold(name, "cwt") || equalFold(name, "wresult")
+	case 'e':
+		return hasSuffixFold(name, "cookie") || equalFold(name, "samlresponse")
+	case 'a':
+		return equalFold(name, "gssapi-data")
+	case 'h':
+		return equalFold(name, "rspauth")
 	}
 	return false
-}
-
-var secretSuffixes = []string{
-	"password", "passwd", "pwd", "token", "secret", "cookie", "ticket", "assertion",
 }
 
 // isURLOnlyName reports whether name is a credential only as a URL or form
@@ -185,11 +187,25 @@ func maskValue(val string) string {
 			return val
 		}
 		if val[len(val)-1] == q {
-			return val[:1] + maskKeepFolds(val[1:len(val)-1]) + val[:1]
+			inner := val[1 : len(val)-1]
+			if !hasLineBreak(inner) {
+				// maskKeepFolds(inner) is Masked: no need to build
+				// the quoted string.
+				if q == '"' {
+					return `"` + Masked + `"`
+				}
+				return `'` + Masked + `'`
+			}
+			return val[:1] + maskKeepFolds(inner) + val[:1]
 		}
 		return val[:1] + maskKeepFolds(val[1:]) // an unterminated quoted value
 	}
 	return maskKeepFolds(val)
+}
+
+// hasLineBreak reports whether s holds a '\r' or a '\n'.
+func hasLineBreak(s string) bool {
+	return strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0
 }
 
 // maskKeepLines replaces content with Masked followed by the line breaks of
@@ -202,7 +218,7 @@ func maskKeepLines(content string) string { return maskLines(content, false) }
 func maskKeepFolds(content string) string { return maskLines(content, true) }
 
 func maskLines(content string, keepFolds bool) string {
-	if !strings.ContainsAny(content, "\r\n") {
+	if !hasLineBreak(content) {
 		return Masked
 	}
 	if strings.TrimSpace(content) == Masked {

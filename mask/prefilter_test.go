@@ -16,7 +16,7 @@ import (
 func refSecrets(s string) string {
 	sc := scanner{s: s}
 	for i := 0; i < len(s); {
-		i = sc.step(i)
+		i = sc.step(i, nil)
 	}
 	return sc.String()
 }
