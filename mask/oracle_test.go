@@ -138,3 +138,15 @@ func FuzzHelpersSameAsOld(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNextKeywordSameAsOld: nextKeyword finds the window that the one of
+// c2b86d4 finds, from every start.
+func FuzzNextKeywordSameAsOld(f *testing.F) {
+	f.Add(cleanLog[:300] + "Password pwd= eyJa ----- Auth" + cleanLog[:40])
+	f.Add("xxxxxxxxxxxxxxxxxxxxxxpass")
+	f.Fuzz(func(t *testing.T, s string) {
+		for i := 0; i <= len(s); i++ {
+			require.Equal(t, oldNextKeyword(s, i), nextKeyword(s, i), "from %d", i)
+		}
+	})
+}

@@ -1,5 +1,7 @@
 package mask
 
+import "math/bits"
+
 // The scanner of Secrets acts only on a few words: a name that says secret
 // (password, AccessToken, client_secret, SAMLResponse, gssapi-data, ...),
 // an authentication, cookie or web ticket header, a scheme that introduces
@@ -84,36 +86,34 @@ var keywordTable = func() (t [1 << keywordTableLog]uint8) {
 // bytes).
 func nextKeyword(s string, i int) int {
 	t := &keywordTable
-	for ; i+8 <= len(s); i += 5 {
-		// One load gives 5 windows.
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		x |= 0x2020202020202020
-		a := t[hash4(uint32(x))]
-		b := t[hash4(uint32(x>>8))]
-		c := t[hash4(uint32(x>>16))]
-		d := t[hash4(uint32(x>>24))]
-		e := t[hash4(uint32(x>>32))]
-		if a|b|c|d|e != 0 {
-			switch {
-			case a != 0:
-				return i
-			case b != 0:
-				return i + 1
-			case c != 0:
-				return i + 2
-			case d != 0:
-				return i + 3
-			}
-			return i + 4
+	for ; i+13 <= len(s); i += 10 {
+		// Two loads give 10 windows, whose table bits make a mask.
+		w := s[i : i+13]
+		x := load64(w) | 0x2020202020202020
+		y := load64(w[5:]) | 0x2020202020202020
+		m := uint16(t[hash4(uint32(x))]) | uint16(t[hash4(uint32(x>>8))])<<1 |
+			uint16(t[hash4(uint32(x>>16))])<<2 | uint16(t[hash4(uint32(x>>24))])<<3 |
+			uint16(t[hash4(uint32(x>>32))])<<4 | uint16(t[hash4(uint32(y))])<<5 |
+			uint16(t[hash4(uint32(y>>8))])<<6 | uint16(t[hash4(uint32(y>>16))])<<7 |
+			uint16(t[hash4(uint32(y>>24))])<<8 | uint16(t[hash4(uint32(y>>32))])<<9
+		if m != 0 {
+			return i + bits.TrailingZeros16(m)
 		}
 	}
 	for ; i+4 <= len(s); i++ {
-		if t[hash4(fold4(uint32(s[i])|uint32(s[i+1])<<8|uint32(s[i+2])<<16|uint32(s[i+3])<<24))] != 0 {
+		w := s[i : i+4]
+		if t[hash4(fold4(uint32(w[0])|uint32(w[1])<<8|uint32(w[2])<<16|uint32(w[3])<<24))] != 0 {
 			return i
 		}
 	}
 	return -1
+}
+
+// load64 returns the first 8 bytes of s as a little-endian number.
+func load64(s string) uint64 {
+	_ = s[7]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // resume returns where the scan goes on for a keyword at k, when it is at
