@@ -91,15 +91,19 @@ func (t *textScan) keywordFree(p, n int) bool {
 	if from >= to {
 		return true // no window: nextKeyword finds nothing
 	}
-	for _, c := range t.clean[:t.nClean] {
-		if c.from <= from && to <= c.to {
-			return true
-		}
-		if c.from > from {
-			break
+	// The last span that starts at or before from is the only one that
+	// can hold the part.
+	clean := t.clean[:t.nClean]
+	lo, hi := 0, len(clean)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if clean[m].from <= from {
+			lo = m + 1
+		} else {
+			hi = m
 		}
 	}
-	return false
+	return lo > 0 && to <= clean[lo-1].to
 }
 
 // nextKeyword returns nextKeyword(v, i) for v = t.text[off:off+len(v)]:
