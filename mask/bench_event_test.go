@@ -50,6 +50,14 @@ func loadBenchEvents(tb testing.TB) []event.Event {
 // event, as sfblog parse does; one op is the whole log. The old
 // sub-benchmark runs the EventInto of c2b86d4 (old_test.go) on the same
 // events, for figures measured side by side.
+//
+// On a generated 64 MiB client log (41,822 events, 40,796 of them SIP),
+// instructions per op counted by valgrind --tool=cachegrind
+// --cache-sim=no, as the difference between runs of 3 and of 1
+// iterations (which cancels the parse): old 3.05 G, new 1.38 G with
+// GOGC=off (2.2x); old 3.62 G, new 1.84 G with the default GOGC (2.0x).
+// Wall clock on a shared 2-core machine, old and new in alternate
+// processes: old 430-490 ms/op, new 225-275 ms/op.
 func BenchmarkEventInto(b *testing.B) {
 	evs := loadBenchEvents(b)
 	for _, bm := range []struct {
