@@ -61,19 +61,21 @@ const (
 	plainHeaderKind  headerKind = iota // through Secrets
 	authHeaderKind                     // each line through maskAuthValueAll
 	cookieHeaderKind                   // each line through maskCookieValue
-	ticketHeaderKind                   // each line through maskTicketLine
+	ticketHeaderKind                   // each line through maskTicketLine: web tickets and secret names
 )
 
 // headerKindOf returns the kind of the header name: authentication
 // (isAuthHeader), cookie (isCookieHeader), web ticket (a name that ends
-// in webticket) or plain. Every name of the first three kinds ends in n,
-// e, o, 2 or t, in any case: the last byte rules out most other names.
+// in webticket, or that [SecretName] says secret: X-MS-Password,
+// X-Access-Token) or plain. Every name of the first three kinds ends in
+// n, e, o, 2, t, d, a or h, in any case: the last byte rules out most
+// other names.
 func headerKindOf(name string) headerKind {
 	if name == "" {
 		return plainHeaderKind
 	}
 	switch lower(name[len(name)-1]) {
-	case 'n', 'e', 'o', '2', 't':
+	case 'n', 'e', 'o', '2', 't', 'd', 'a', 'h':
 	default:
 		return plainHeaderKind
 	}
@@ -82,7 +84,7 @@ func headerKindOf(name string) headerKind {
 		return authHeaderKind
 	case isCookieHeader(name):
 		return cookieHeaderKind
-	case hasSuffixFold(name, "webticket"):
+	case hasSuffixFold(name, "webticket") || SecretName(name):
 		return ticketHeaderKind
 	}
 	return plainHeaderKind

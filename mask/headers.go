@@ -19,11 +19,55 @@ func isCookieAttribute(name string) bool {
 }
 
 // cookieHeader masks the value of a Cookie or Set-Cookie header that
-// starts at vs.
+// starts at vs, continuation lines included.
 func (sc *scanner) cookieHeader(vs int) int {
-	end := lineEnd(sc.s, vs)
-	sc.replace(vs, end, maskCookieValue(sc.s[vs:end]))
+	end := foldedEnd(sc.s, vs)
+	sc.replace(vs, end, maskFoldedCookie(sc.s[vs:end]))
 	return end
+}
+
+// maskFoldedCookie masks a Cookie or Set-Cookie value that may go on over
+// continuation lines (RFC 3261 7.3.1, as a header's text shows it): its
+// first line as maskCookieValue masks a value, and each continuation line
+// either as one too, when it holds a "name=", or whole, as the rest of a
+// value. Line breaks and the blanks that start a continuation line stay.
+func maskFoldedCookie(v string) string {
+	first, rest, folded := strings.Cut(v, "\n")
+	if !folded {
+		return maskCookieValue(v)
+	}
+	var b strings.Builder
+	b.Grow(len(v))
+	b.WriteString(keepCR(first, maskCookieValue))
+	for folded {
+		var l string
+		l, rest, folded = strings.Cut(rest, "\n")
+		b.WriteByte('\n')
+		b.WriteString(keepCR(l, maskCookieContinuation))
+	}
+	return b.String()
+}
+
+// maskCookieContinuation masks a continuation line of a cookie header
+// (without its line ending).
+func maskCookieContinuation(l string) string {
+	body := strings.TrimLeft(l, " \t")
+	switch {
+	case strings.TrimSpace(body) == "":
+		return l
+	case strings.IndexByte(body, '=') >= 0:
+		return l[:len(l)-len(body)] + maskCookieValue(body)
+	}
+	return l[:len(l)-len(body)] + Masked
+}
+
+// keepCR applies one to l without the '\r' that ends it, if any, and puts
+// the '\r' back.
+func keepCR(l string, one func(string) string) string {
+	if body, ok := strings.CutSuffix(l, "\r"); ok {
+		return one(body) + "\r"
+	}
+	return one(l)
 }
 
 // maskCookieValue masks every "name=value" pair of a Cookie or Set-Cookie
@@ -54,12 +98,14 @@ func maskCookieValue(v string) string {
 	return strings.Join(parts, ";")
 }
 
-// ticketHeader masks the rest of the line after a web ticket header name
-// (X-MS-WebTicket, ms-webticket): the whole value is the ticket.
+// ticketHeader masks the value after a web ticket header name
+// (X-MS-WebTicket, ms-webticket) or a header name that says secret
+// (X-MS-Password, X-Access-Token): the whole value, continuation lines
+// included, is the secret.
 func (sc *scanner) ticketHeader(vs int) int {
-	end := lineEnd(sc.s, vs)
+	end := foldedEnd(sc.s, vs)
 	if k := skipSpace(sc.s, vs); k < end {
-		sc.replace(k, end, Masked)
+		sc.replace(k, end, maskKeepFolds(sc.s[k:end]))
 	}
 	return end
 }

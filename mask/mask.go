@@ -232,6 +232,10 @@ func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 		return sc.ticketHeader(k + 1)
 	case isPasswordWord(w) || isLabelSecret(w):
 		return sc.prose(skipSpace(s, k+1))
+	case (prev == 0 || prev == '\n' || prev == '\r') && SecretName(w):
+		// A header (or a label) at the start of a line whose name says
+		// secret: X-MS-Password, X-Access-Token, Ticket.
+		return sc.ticketHeader(k + 1)
 	}
 	return k + 1
 }

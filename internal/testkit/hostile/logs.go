@@ -154,7 +154,8 @@ func ShiftJISNote() []byte {
 // and WS-Federation values in URLs and bodies (#access_token=,
 // client_assertion=, code=, SAMLResponse=, wresult=, /cwt=); a JWT inside
 // <wst:RequestedSecurityToken>; a PEM private key; "token: eyJ…" and
-// "password: …" lines.
+// "password: …" lines; headers whose names say secret (X-MS-Password,
+// X-Access-Token) and a Cookie header folded over two lines.
 func Secrets() (log []byte, planted []string) {
 	rng := rand.New(rand.NewPCG(9, 6))
 	hex := func(n int) string {
@@ -187,6 +188,8 @@ func Secrets() (log []byte, planted []string) {
 	accessToken, assertion, code := keep(jwt()), keep(jwt()), keep("0.A"+b64url(string(raw(60))))
 	saml, wresult, cwt := keep(b64(180)), keep(b64(90)), keep("AAEAH"+b64url(string(raw(48))))
 	stsJWT, tokenLine, password := keep(jwt()), keep(jwt()), keep("Winter2024!"+hex(4))
+	headerPassword, headerToken := keep("Spring2025?"+hex(4)), keep(hex(32))
+	cookie1, cookie2 := keep(b64(24)), keep(b64(24))
 	key := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: raw(1216)})
 	keep(strings.Split(string(key), "\n")[1]) // the first line of the key
 
@@ -208,6 +211,7 @@ func Secrets() (log []byte, planted []string) {
 	b.WriteString(sipStart(6, 600))
 	b.WriteString(logLine(6, "INFO", "SIP/2.0 200 OK"))
 	fmt.Fprintf(&b, "Authentication-Info: TLS-DSK qop=\"auth\", opaque=\"%s\",\r\n srand=\"%s\", snum=\"%s\",\r\n rspauth=\"%s\", targetname=\"sippoolbl20a05.infra.lync.com\", realm=\"SIP Communications Service\", version=4\r\n", opaque, srand, snum, rspauth)
+	fmt.Fprintf(&b, "X-MS-Password: %s\r\nX-Access-Token: %s\r\nCookie: MSISAuth=%s;\r\n MSISAuth1=%s\r\n", headerPassword, headerToken, cookie1, cookie2)
 	b.WriteString("Content-Length: 0\r\n\r\n")
 	b.WriteString(sipEnd(7, 600))
 	b.WriteString(logLine(8, "INFO", "CUccWebRequest - GET https://lyncdiscover.contoso.com/?sipuri=bob@contoso.com redirected to https://login.microsoftonline.com/common/oauth2/nativeclient#access_token="+accessToken+"&token_type=Bearer&expires_in=3599"))
