@@ -15,7 +15,9 @@ import (
 
 // TestEventSamples: every field and the text of every event of the sample
 // bundles and of the event log corpus mask as the reference (the Event of
-// before EventInto) masks them, on its own and into a reused event.
+// before EventInto) masks them, on its own and into a reused event, and
+// byte for byte as the EventInto of c2b86d4 (old_test.go) masks them into
+// a reused event, as sfblog parse does.
 func TestEventSamples(t *testing.T) {
 	paths, err := filepath.Glob("../testdata/logs/*.zip")
 	require.NoError(t, err)
@@ -24,7 +26,7 @@ func TestEventSamples(t *testing.T) {
 	cat, err := signatures.Default()
 	require.NoError(t, err)
 	a := analyze.New(signatures.NewMatcher(cat), analyze.Options{})
-	var reused event.Event
+	var reused, old event.Event
 	n, changed := 0, 0
 	_, err = a.Events(context.Background(), paths, func(e *event.Event) error {
 		want := mask.RefEvent(e)
@@ -35,6 +37,9 @@ func TestEventSamples(t *testing.T) {
 			require.Equal(t, v, reused.Fields[k], "%s:%d#%d %s", e.Path, e.Line, e.RecordID, k)
 		}
 		require.Equal(t, want.Text, reused.Text)
+		mask.OldEventInto(&old, e)
+		require.Equal(t, old.Text, reused.Text, "%s:%d#%d", e.Path, e.Line, e.RecordID)
+		require.Equal(t, old.Fields, reused.Fields, "%s:%d#%d", e.Path, e.Line, e.RecordID)
 		n++
 		if want.Text != e.Text {
 			changed++
