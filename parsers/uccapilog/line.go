@@ -311,15 +311,25 @@ func hasPrefixFold(s []byte, prefix string) bool {
 
 // looksLikeStartLine reports whether s is a SIP request or status line.
 func looksLikeStartLine(s []byte) bool {
+	_, ok := startLine(s)
+	return ok
+}
+
+// startLine reports whether s is a SIP request or status line, and returns
+// the method of a request (nil for a status line).
+func startLine(s []byte) (method []byte, ok bool) {
 	s = bytes.TrimSpace(s)
 	if bytes.HasPrefix(s, []byte("SIP/2.0 ")) {
-		return true
+		return nil, true
 	}
 	if !bytes.HasSuffix(s, []byte("SIP/2.0")) {
-		return false // the version is the last field
+		return nil, false // the version is the last field
 	}
 	method, _, version, ok := threeFields(s)
-	return ok && string(version) == "SIP/2.0" && isToken(method) && isUpper(method)
+	if !ok || string(version) != "SIP/2.0" || !isToken(method) || !isUpper(method) {
+		return nil, false
+	}
+	return method, true
 }
 
 // threeFields splits s into exactly three white-space separated fields, as

@@ -22,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers/scan"
@@ -234,6 +235,9 @@ type block struct {
 	local  string
 	buf    []byte // the SIP message lines, start line first, each ended by '\n'
 	ends   []int  // the end of each line in buf
+	// method is the method of the request whose start line addStartLine
+	// added as the first line ("" for any other first line).
+	method string
 }
 
 func (p *parser) problem(kind, line int, msg string) {
@@ -324,9 +328,8 @@ func (p *parser) blockLine(n int, s []byte, pre prefix, prefixed bool) error {
 		}
 		p.openBlock(n, pre.time, m)
 		p.derived(n, s, pre.time)
-	case len(b.ends) == 0 && looksLikeStartLine(pre.msg):
+	case len(b.ends) == 0 && p.addStartLine(b, pre.msg):
 		// The start line on its own prefixed line.
-		b.add(pre.msg) // the first line always fits: lines are at most maxLine
 		p.derived(n, s, b.time)
 	default:
 		// A log line written between the markers: a record of its own.
@@ -441,9 +444,18 @@ func (p *parser) openBlock(n int, t time.Time, m marker) {
 	*b = block{open: true, slot: p.reserve(), line: n, time: t, dir: m.direction,
 		remote: p.intern.string(m.remote), local: p.intern.string(m.local),
 		buf: b.buf[:0], ends: b.ends[:0]}
-	if looksLikeStartLine(m.rest) {
-		b.add(m.rest) // the first line always fits: lines are at most maxLine
+	p.addStartLine(b, m.rest)
+}
+
+// addStartLine adds s to the empty block b when s is a SIP start line,
+// and then keeps the method of a request for the block's view.
+func (p *parser) addStartLine(b *block, s []byte) bool {
+	method, ok := startLine(s)
+	if ok {
+		b.add(s) // the first line always fits: lines are at most maxLine
+		b.method = p.intern.string(method)
 	}
+	return ok
 }
 
 // add appends a SIP message line, skipping blank lines before the start
@@ -561,6 +573,8 @@ func (p *parser) view(b *block, ends []int) (v BlockView, sure bool) {
 			return v, false
 		}
 		v.Status = p.intern.string(status)
+	} else if b.method != "" {
+		v.Method = b.method // startLine checked more than what follows
 	} else {
 		method, _, version, three := threeFields(start)
 		if !three || !bytes.HasPrefix(version, []byte("SIP/")) || !isToken(method) {
@@ -582,7 +596,10 @@ func (p *parser) view(b *block, ends []int) (v BlockView, sure bool) {
 		if colon <= 0 {
 			continue
 		}
-		name := bytes.TrimSpace(s[:colon])
+		name := s[:colon]
+		if c0, c1 := name[0], name[len(name)-1]; c0 <= ' ' || c0 >= utf8.RuneSelf || c1 <= ' ' || c1 >= utf8.RuneSelf {
+			name = bytes.TrimSpace(name) // else there is nothing to trim
+		}
 		switch {
 		case equalFoldASCII(name, "cseq"):
 			if s[0] == ' ' || s[0] == '\t' {
