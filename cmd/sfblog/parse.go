@@ -204,10 +204,10 @@ func (enc *encoder) fail(p any) {
 }
 
 // work masks and encodes batches. A batch is always marked ready, even
-// after a panic (left empty then), so that the writer never waits forever.
+// after a panic (which marks the encoder failed first, so that the writer
+// writes nothing more), so that the writer never waits forever.
 func (enc *encoder) work() {
 	defer enc.wg.Done()
-	var line []byte
 	var m event.Event // masked; its field map serves every event
 	for b := range enc.jobs {
 		func() {
@@ -228,8 +228,7 @@ func (enc *encoder) work() {
 				}
 				// AppendJSON escapes the control characters a terminal
 				// acts on: no raw one reaches the output.
-				line = append(m.AppendJSON(line[:0]), '\n')
-				b.out = append(b.out, line...)
+				b.out = append(m.AppendJSON(b.out), '\n')
 			}
 		}()
 	}
