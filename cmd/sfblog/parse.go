@@ -91,7 +91,10 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 // most maxEncoders), and one writer writes their output in the order the
 // batches were made. A batch holds at most encoderBatch events or
 // encoderBytes of event text; 2*workers+2 batches serve in turn, which
-// bounds the memory and spares the garbage collector new buffers.
+// bounds the memory. A worker writes a batch's output into chunks of
+// about chunkBytes, which the writer gives back once written: a run
+// touches little more memory than the chunks in flight (a short run never
+// collects garbage, so that new buffers would each be fresh pages).
 type encoder struct {
 	format string
 	out    *errWriter
@@ -101,6 +104,7 @@ type encoder struct {
 	jobs   chan *encBatch // to the workers
 	order  chan *encBatch // to the writer, in the order made
 	done   chan struct{}  // closed when the writer is done
+	chunks chan []byte    // written chunks, emptied, to be filled again
 	wg     sync.WaitGroup // the workers
 	failed atomic.Bool    // the output failed or a goroutine panicked: stop early
 	rows   [][]string
@@ -112,16 +116,18 @@ type encoder struct {
 // closed), their output: JSON lines or table rows.
 type encBatch struct {
 	events []*event.Event
-	text   int // the bytes of event text in events
-	out    []byte
+	text   int      // the bytes of event text in events
+	out    [][]byte // the JSON lines, in chunks
 	rows   [][]string
 	ready  chan struct{}
 }
 
 const (
 	encoderBatch = 256
-	encoderBytes = 1 << 20
+	encoderBytes = 256 << 10
 	maxEncoders  = 4
+	chunkBytes   = 64 << 10
+	freeChunks   = 64 // chunks kept for reuse
 )
 
 func startEncoder(format string, out *errWriter) *encoder {
@@ -137,6 +143,7 @@ func startEncoderWith(format string, out *errWriter, maskInto func(dst, e *event
 		out:    out,
 		mask:   maskInto,
 		free:   make(chan *encBatch, batches),
+		chunks: make(chan []byte, freeChunks),
 		jobs:   make(chan *encBatch, batches),
 		order:  make(chan *encBatch, batches),
 		done:   make(chan struct{}),
@@ -179,16 +186,39 @@ func (enc *encoder) send() {
 	enc.batch = <-enc.free
 }
 
-// recycle empties a written batch and gives it back to add. A batch whose
-// output grew past a few batches' worth (very long events) lets it go.
+// recycle empties a written batch, gives its chunks back and the batch to
+// add.
 func (enc *encoder) recycle(b *encBatch) {
-	clear(b.events)
-	b.events, b.text, b.out, b.rows = b.events[:0], 0, b.out[:0], nil
-	if cap(b.out) > 4*encoderBytes {
-		b.out = nil
+	for _, c := range b.out {
+		enc.putChunk(c)
 	}
+	clear(b.events)
+	clear(b.out)
+	b.events, b.text, b.out, b.rows = b.events[:0], 0, b.out[:0], nil
 	b.ready = make(chan struct{})
 	enc.free <- b
+}
+
+// chunk returns an empty chunk to write output into.
+func (enc *encoder) chunk() []byte {
+	select {
+	case c := <-enc.chunks:
+		return c
+	default:
+		return make([]byte, 0, chunkBytes)
+	}
+}
+
+// putChunk keeps c for reuse, unless it grew large (a very long event) or
+// enough are kept.
+func (enc *encoder) putChunk(c []byte) {
+	if cap(c) > 4*chunkBytes {
+		return
+	}
+	select {
+	case enc.chunks <- c[:0]:
+	default:
+	}
 }
 
 var errEncoderStopped = errors.New("output stopped")
@@ -220,15 +250,25 @@ func (enc *encoder) work() {
 			if enc.failed.Load() {
 				return
 			}
+			var c []byte
 			for _, e := range b.events {
 				enc.mask(&m, e)
 				if enc.format == "table" {
 					b.rows = append(b.rows, tableRow(&m))
 					continue
 				}
+				if c == nil {
+					c = enc.chunk()
+				}
 				// AppendJSON escapes the control characters a terminal
 				// acts on: no raw one reaches the output.
-				b.out = append(m.AppendJSON(b.out), '\n')
+				c = append(m.AppendJSON(c), '\n')
+				if len(c) >= chunkBytes-chunkBytes/8 {
+					b.out, c = append(b.out, c), nil
+				}
+			}
+			if c != nil {
+				b.out = append(b.out, c)
 			}
 		}()
 	}
@@ -250,9 +290,10 @@ func (enc *encoder) write() {
 		<-b.ready
 		if !enc.failed.Load() {
 			enc.rows = append(enc.rows, b.rows...)
-			if len(b.out) > 0 {
-				if _, err := enc.out.Write(b.out); err != nil {
+			for _, c := range b.out {
+				if _, err := enc.out.Write(c); err != nil {
 					enc.failed.Store(true)
+					break
 				}
 			}
 		}
