@@ -83,65 +83,50 @@ func TestSafeASCIIUnchanged(t *testing.T) {
 	assert.Equal(t, refSafeASCII, safeASCII)
 }
 
-// TestUnsafeBytes: unsafeBytes marks the first byte that is not
-// safeASCII, and is 0 if there is none, for every pair of byte values at
-// every pair of neighbouring places in words of safe and of unsafe bytes
-// (a carry or borrow out of a byte changes its neighbour).
-func TestUnsafeBytes(t *testing.T) {
-	for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
-		for k := range 7 {
-			for a := range 256 {
-				for b := range 256 {
-					var w [8]byte
-					for j := range w {
-						w[j] = bg
-					}
-					w[k], w[k+1] = byte(a), byte(b)
-					var want uint64
-					for j, c := range w {
-						if !refSafeASCII[c] {
-							want = 0x80 << (8 * j)
-							break
-						}
-					}
-					x := load64(string(w[:]))
-					if got := unsafeBytes(x); got&-got != want {
-						require.Equal(t, want, got&-got, "%#016x", x)
-					}
-				}
-			}
-		}
+// TestWordBits: unsafeBytes marks the first byte that is not safeASCII,
+// and blockBits the first that is not safeASCII or is ^, and none if there
+// is none, for every pair of byte values at every pair of neighbouring
+// places in words of safe and of unsafe bytes (a carry or borrow out of a
+// byte changes its neighbour).
+func TestWordBits(t *testing.T) {
+	tests := []struct {
+		name  string
+		stop  func(c byte) bool            // the bytes to mark
+		marks func(x uint64) (bits uint64) // the marks of the word x
+	}{
+		{"unsafeBytes", func(c byte) bool { return !refSafeASCII[c] }, unsafeBytes},
+		{"blockBits", func(c byte) bool { return !refSafeASCII[c] || c == '^' }, func(x uint64) uint64 {
+			f, eq := blockBits(x)
+			return (f | ^eq) & top
+		}},
 	}
-}
-
-// TestBlockBits: blockBits marks the first byte that is not safeASCII or
-// is ^, and none if there is none, for every pair of byte values at every
-// pair of neighbouring places in words of safe and of unsafe bytes.
-func TestBlockBits(t *testing.T) {
-	for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
-		for k := range 7 {
-			for a := range 256 {
-				for b := range 256 {
-					var w [8]byte
-					for j := range w {
-						w[j] = bg
-					}
-					w[k], w[k+1] = byte(a), byte(b)
-					var want uint64
-					for j, c := range w {
-						if !refSafeASCII[c] || c == '^' {
-							want = 0x80 << (8 * j)
-							break
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
+				for k := range 7 {
+					for a := range 256 {
+						for b := range 256 {
+							var w [8]byte
+							for j := range w {
+								w[j] = bg
+							}
+							w[k], w[k+1] = byte(a), byte(b)
+							var want uint64
+							for j, c := range w {
+								if tt.stop(c) {
+									want = 0x80 << (8 * j)
+									break
+								}
+							}
+							x := load64(string(w[:]))
+							if got := tt.marks(x); got&-got != want {
+								require.Equal(t, want, got&-got, "%#016x", x)
+							}
 						}
-					}
-					x := load64(string(w[:]))
-					f, eq := blockBits(x)
-					if got := (f | ^eq) & top; got&-got != want {
-						require.Equal(t, want, got&-got, "%#016x", x)
 					}
 				}
 			}
-		}
+		})
 	}
 }
 
