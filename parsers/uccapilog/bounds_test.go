@@ -67,7 +67,9 @@ func TestFoldedHeadersHostile(t *testing.T) {
 	allocs := testing.AllocsPerRun(2, func() {
 		_, _ = Parse(context.Background(), "x", bytes.NewReader(data), func(event.Event) error { return nil })
 	})
-	assert.Less(t, allocs, 500.0, "allocations for 200,000 folded lines")
+	// A few hundred: the batches growing to their size, and the blocks;
+	// one per line would be 200,000.
+	assert.Less(t, allocs, 1000.0, "allocations for 200,000 folded lines")
 }
 
 // Thousands of unterminated blocks give maxProblems problems and one that
