@@ -65,10 +65,40 @@ var (
 )
 
 // isLoginFailure is reLoginFailure().MatchString(text), cheaper on the many
-// lines that hold no login endpoint.
+// texts that hold no login endpoint and on the long ones (a SIP message)
+// that hold one: the expression matches within a line (its dots do not
+// match a line break), so only the lines that hold a login word are
+// matched. Non-ASCII text is matched whole, since (?i) folds some
+// non-ASCII letters to ASCII ones (ſ to s).
 func isLoginFailure(text string) bool {
-	ascii := isASCII(text)
-	return mayHold(text, ascii, loginWords) && mayHold(text, ascii, loginCodeWords) && reLoginFailure().MatchString(text)
+	if !isASCII(text) {
+		return reLoginFailure().MatchString(text)
+	}
+	for from := 0; from < len(text); {
+		at := -1
+		for _, w := range loginWords {
+			if i := indexFoldASCII(text[from:], w); i >= 0 && (at < 0 || i < at) {
+				at = i
+			}
+		}
+		if at < 0 {
+			return false
+		}
+		at += from
+		start := strings.LastIndexByte(text[:at], '\n') + 1
+		end := strings.IndexByte(text[at:], '\n')
+		if end < 0 {
+			end = len(text)
+		} else {
+			end += at
+		}
+		line := text[start:end]
+		if mayHold(line, true, loginCodeWords) && reLoginFailure().MatchString(line) {
+			return true
+		}
+		from = end + 1
+	}
+	return false
 }
 
 // observe keeps what e contributes to the checks.

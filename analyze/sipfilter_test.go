@@ -204,3 +204,52 @@ func TestPrefilteredExpressions(t *testing.T) {
 	assert.Greater(t, steps, 10)
 	assert.Greater(t, logins, 0)
 }
+
+// isLoginFailure matches line by line: on texts of many lines it says what
+// the expression says of the whole text.
+func TestLoginFailureMultiLine(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want bool
+	}{
+		{"word and code on one line", "a\nCIdcrlAuth::LogonIdentity failed 0x80072efd\nb", true},
+		{"word and code on two lines", "idcrl: start\nfailed 0x80072efd", false},
+		{"code then word on one line", "x\r\nHTTP 407 from login.windows.net\r\n", true},
+		{"word on a line, code on the next, both on a later line", "login.windows.net\n407\nmsoidsvc 0x8004886c", true},
+		{"word twice on a line, code after the second", "idcrl idcrl 0x80048848", true},
+		{"407 inside a number", "login.microsoftonline.com 14075", false},
+		{"407 at the end of the text", "LOGIN.MICROSOFTONLINE.COM 407", true},
+		{"word at the end, code on the line before", "0x80072ee2\nmsoidsvc", false},
+		{"code word that is not a failure code", "idcrl 0x80070005", false},
+		{"empty lines", "\n\n\nidcrl\n\n407\n", false},
+		{"non-ASCII, long s folding to s", "msoid\u017fvc 407", true},
+		{"non-ASCII elsewhere", "é\nidcrl 0x80072efd", true},
+		{"nothing", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, reLoginFailure().MatchString(tt.text), "the expression itself")
+			assert.Equal(t, tt.want, isLoginFailure(tt.text))
+		})
+	}
+}
+
+// FuzzLoginFailureSameAsExpression checks isLoginFailure against the
+// expression it stands for, on any text.
+func FuzzLoginFailureSameAsExpression(f *testing.F) {
+	for _, s := range []string{
+		"a\nCIdcrlAuth::LogonIdentity failed 0x80072efd\nb",
+		"idcrl: start\nfailed 0x80072efd",
+		"x\r\nHTTP 407 from login.windows.net\r\n",
+		"login.windows.net\n407\nmsoidsvc 0x8004886c",
+		"msoid\u017fvc 407",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if want := reLoginFailure().MatchString(s); isLoginFailure(s) != want {
+			t.Fatalf("isLoginFailure(%q) = %v, the expression says %v", s, !want, want)
+		}
+	})
+}
