@@ -16,11 +16,16 @@ import (
 // the stages interleave.
 const (
 	// batchBytes is the text a batch collects before it is handed over
-	// (a longer line makes its batch longer, up to maxLine). With 512 KiB
-	// rather than 128 KiB, analyze of a 256 MiB log takes 10-20% less
-	// wall time (fewer hand-overs between goroutines); 1 MiB gains nothing
-	// more.
-	batchBytes = 512 << 10
+	// (a longer line makes its batch longer, up to maxLine) when every
+	// SIP block is parsed (sfblog parse), and skimBatchBytes when
+	// Options.Keep skips most of them (an analysis). A skimming parser
+	// does little per line, and hands batches over less often with
+	// 512 KiB: analyze of a 256 MiB log takes 10-20% less wall time than
+	// with 128 KiB (1 MiB gains nothing more). One that parses every
+	// block is 5-7% slower with 512 KiB (more of the batches' text
+	// falls out of the caches before it is parsed).
+	batchBytes     = 128 << 10
+	skimBatchBytes = 512 << 10
 	// batches is how many batches are in use at once: one being filled,
 	// one being matched, one being parsed and one waiting.
 	batches = 4
@@ -95,6 +100,7 @@ type reader struct {
 	split splitter
 	clock clock
 	may   func([]byte) bool // scan.MayMatch
+	want  int               // the text of a batch: batchBytes or skimBatchBytes
 	free  chan *batch
 	mid   chan *batch
 	full  chan *batch
@@ -103,11 +109,13 @@ type reader struct {
 }
 
 // startReader starts the first two stages over r, with may as the
-// prefilter. Its caller must call close once it reads no more batches.
-func startReader(r io.Reader, may func([]byte) bool) *reader {
+// prefilter and batches of about want bytes. Its caller must call close
+// once it reads no more batches.
+func startReader(r io.Reader, may func([]byte) bool, want int) *reader {
 	rd := &reader{
 		split: splitter{r: r, max: maxLine},
 		may:   may,
+		want:  want,
 		free:  make(chan *batch, batches),
 		mid:   make(chan *batch, batches),
 		full:  make(chan *batch, batches),
@@ -151,17 +159,17 @@ func (rd *reader) run() {
 		case <-rd.stop:
 			return
 		}
-		if cap(b.text) > 4*batchBytes {
+		if cap(b.text) > 4*rd.want {
 			// A batch that held a very long line lets its buffer go.
 			b.text = nil
 		}
 		if b.text == nil {
 			// Room for a batch and the read that ends it, at once.
-			b.text = make([]byte, 0, batchBytes+readSize)
+			b.text = make([]byte, 0, rd.want+readSize)
 		}
 		b.starts, b.ends, b.flags, b.pres = b.starts[:0], b.ends[:0], b.flags[:0], b.pres[:0]
 		b.first, b.last, b.err = rd.split.n+1, false, nil
-		if !rd.split.fill(b, batchBytes, rd.add) {
+		if !rd.split.fill(b, rd.want, rd.add) {
 			b.last, b.err = true, rd.split.err
 		}
 		last := b.last // once sent, b belongs to the matcher

@@ -108,7 +108,7 @@ func TestReaderMatcherPanic(t *testing.T) {
 			panic("bad matcher")
 		}
 		return false
-	})
+	}, batchBytes)
 	defer rd.close()
 	var batches int
 	for {
@@ -125,29 +125,41 @@ func TestReaderMatcherPanic(t *testing.T) {
 	assert.Equal(t, 1, batches, "the batch before the panic is delivered")
 }
 
-// The events do not depend on how the input is split into batches.
+// The events do not depend on how the input is split into batches, with
+// the batches of a parse of every block and those of a skimming one.
 func TestParseBatchBoundaries(t *testing.T) {
 	const pre = "04/16/2013|09:17:30.402 1F68:C14 INFO  :: "
 	block := pre + "Data Received - 10.0.0.20:443 (To Local Address: 192.168.103.35:50123) 1 bytes:\n" +
 		"SIP/2.0 401 Unauthorized\nCSeq: 1 REGISTER\nms-diagnostics: 1000;reason=\"x\"\n\n" +
 		pre + "End of Data Received - 10.0.0.20:443 (To Local Address: 192.168.103.35:50123) 1 bytes\n" +
 		"04/16/2013|09:17:30.402 1F68:C14 ERROR :: GetAndPublishCert failed hr=0x80048821\n continued\n"
-	in := strings.Repeat(block, 3*batchBytes/len(block)+7)
-	var whole, small []event.Event
-	_, err := Parse(context.Background(), "x", strings.NewReader(in), func(ev event.Event) error {
-		whole = append(whole, ev)
-		return nil
-	})
-	require.NoError(t, err)
-	// One byte per read: bufio's refills land anywhere in a line.
-	_, err = Parse(context.Background(), "x", &oneByte{r: strings.NewReader(in)}, func(ev event.Event) error {
-		small = append(small, ev)
-		return nil
-	})
-	require.NoError(t, err)
-	require.Equal(t, len(whole), len(small))
-	assert.Equal(t, whole, small)
-	assert.Greater(t, len(whole), 3*batchBytes/len(block))
+	for _, tt := range []struct {
+		name string
+		opt  Options
+		size int
+	}{
+		{"every block", Options{}, batchBytes},
+		{"skimming", Options{Keep: func(BlockView) bool { return true }}, skimBatchBytes},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := strings.Repeat(block, 3*tt.size/len(block)+7)
+			var whole, small []event.Event
+			_, err := tt.opt.Parse(context.Background(), "x", strings.NewReader(in), func(ev event.Event) error {
+				whole = append(whole, ev)
+				return nil
+			})
+			require.NoError(t, err)
+			// One byte per read: bufio's refills land anywhere in a line.
+			_, err = tt.opt.Parse(context.Background(), "x", &oneByte{r: strings.NewReader(in)}, func(ev event.Event) error {
+				small = append(small, ev)
+				return nil
+			})
+			require.NoError(t, err)
+			require.Equal(t, len(whole), len(small))
+			assert.Equal(t, whole, small)
+			assert.Greater(t, len(whole), 3*tt.size/len(block))
+		})
+	}
 }
 
 type oneByte struct{ r io.Reader }

@@ -118,7 +118,11 @@ type BlockView struct {
 // Parse is Parse with the options o.
 func (o Options) Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]event.Problem, error) {
 	p := &parser{path: path, emit: emit, keep: o.Keep}
-	rd := startReader(r, scan.MayMatch)
+	want := batchBytes
+	if o.Keep != nil {
+		want = skimBatchBytes
+	}
+	rd := startReader(r, scan.MayMatch, want)
 	defer rd.close()
 	for {
 		b, err := rd.next(ctx)
