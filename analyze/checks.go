@@ -54,22 +54,25 @@ type facts struct {
 func newFacts() *facts { return &facts{dns: map[string]*event.Event{}} }
 
 // reLoginFailure finds a failure code next to the online login endpoints.
-// Every match holds one word of each of loginWords and loginCodeWords.
+// Every match holds one of loginWords and one of loginCodes or 407.
 var reLoginFailure = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`(?i)(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl).*(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b)|(0x80072efd|0x80072ee2|0x80048848|0x8004886c|\b407\b).*(login\.microsoftonline\.com|login\.windows\.net|msoidsvc|idcrl)`)
 })
 
+// The words of reLoginFailure: a login endpoint, and a failure code (and
+// 407 as a whole word).
 var (
-	loginWords     = []string{"login.microsoftonline.com", "login.windows.net", "msoidsvc", "idcrl"}
-	loginCodeWords = []string{"0x8007", "0x8004", "407"}
+	loginWords = []string{"login.microsoftonline.com", "login.windows.net", "msoidsvc", "idcrl"}
+	loginCodes = []string{"0x80072efd", "0x80072ee2", "0x80048848", "0x8004886c"}
 )
 
-// isLoginFailure is reLoginFailure().MatchString(text), cheaper on the many
-// texts that hold no login endpoint and on the long ones (a SIP message)
-// that hold one: the expression matches within a line (its dots do not
-// match a line break), so only the lines that hold a login word are
-// matched. Non-ASCII text is matched whole, since (?i) folds some
-// non-ASCII letters to ASCII ones (ſ to s).
+// isLoginFailure is reLoginFailure().MatchString(text) without the
+// expression, which backtracks for long on a long line. The expression
+// matches within a line (its dots do not match a line break) that holds a
+// login word and a code in either order, which cannot overlap (the words
+// hold no digit, the codes share no prefix with their suffixes): so it
+// matches where a line holds both. Non-ASCII text goes to the expression,
+// since (?i) folds some non-ASCII letters to ASCII ones (ſ to s).
 func isLoginFailure(text string) bool {
 	if !isASCII(text) {
 		return reLoginFailure().MatchString(text)
@@ -92,13 +95,38 @@ func isLoginFailure(text string) bool {
 		} else {
 			end += at
 		}
-		line := text[start:end]
-		if mayHold(line, true, loginCodeWords) && reLoginFailure().MatchString(line) {
+		if hasLoginCode(text[start:end]) {
 			return true
 		}
 		from = end + 1
 	}
 	return false
+}
+
+// hasLoginCode reports whether the ASCII line holds one of loginCodes,
+// ignoring case, or 407 between non-word bytes (\b407\b).
+func hasLoginCode(line string) bool {
+	for _, c := range loginCodes {
+		if containsFoldASCII(line, c) {
+			return true
+		}
+	}
+	for i := 0; ; {
+		j := strings.Index(line[i:], "407")
+		if j < 0 {
+			return false
+		}
+		j += i
+		if (j == 0 || !isWordByte(line[j-1])) && (j+3 == len(line) || !isWordByte(line[j+3])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// isWordByte reports whether c is an ASCII word byte (\w).
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // observe keeps what e contributes to the checks.

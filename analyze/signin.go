@@ -166,8 +166,7 @@ func (t *tracker) sip(e *event.Event) {
 		// A challenge carrying gssapi-data continues a TLS-DSK, NTLM or
 		// Kerberos handshake; a plain challenge to a request that already
 		// offered credentials refuses them.
-		challenge := e.Get("sip.header.www-authenticate") + e.Get("sip.header.proxy-authenticate")
-		if req.credentials && !strings.Contains(strings.ToLower(challenge), "gssapi-data") {
+		if req.credentials && !hasGSSAPIData(e.Get("sip.header.www-authenticate")) && !hasGSSAPIData(e.Get("sip.header.proxy-authenticate")) {
 			result = "failure"
 		} else {
 			result = "challenge"
@@ -369,6 +368,15 @@ func mayHold(s string, ascii bool, words []string) bool {
 		}
 	}
 	return false
+}
+
+// hasGSSAPIData reports whether a challenge holds gssapi-data, in any
+// case (strings.ToLower's, which also folds a few non-ASCII letters).
+func hasGSSAPIData(challenge string) bool {
+	if isASCII(challenge) {
+		return containsFoldASCII(challenge, "gssapi-data")
+	}
+	return strings.Contains(strings.ToLower(challenge), "gssapi-data")
 }
 
 // isASCII reports whether s is all ASCII.

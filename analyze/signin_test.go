@@ -44,6 +44,9 @@ func TestTrackerClassifiesRegisterResponses(t *testing.T) {
 		{"redirect to the home pool", req("6", "", ""), resp("6", "301", ""), "redirect", "false"},
 		{"refused", req("7", "", ""), resp("7", "404", ""), "failure", "false"},
 		{"empty gssapi-data is no credential", req("8", `TLS-DSK gssapi-data=""`, ""), resp("8", "401", `TLS-DSK realm="x"`), "challenge", "false"},
+		{"handshake continues, upper case", req("9", `NTLM gssapi-data="TlRMTVNT"`, ""), resp("9", "401", `NTLM GSSAPI-DATA="TlRMTVNT"`), "challenge", "true"},
+		{"handshake continues, non-ASCII challenge", req("10", `NTLM gssapi-data="TlRMTVNT"`, ""), resp("10", "401", `NTLM realm="Bürokommunikation", Gssapi-Data="TlRMTVNT"`), "challenge", "true"},
+		{"refused, gssapi-data only as a word of the realm", req("11", `NTLM gssapi-data="TlRMTVNT"`, ""), resp("11", "401", `NTLM realm="gssapi data"`), "failure", "true"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := newTracker()

@@ -222,6 +222,10 @@ func TestLoginFailureMultiLine(t *testing.T) {
 		{"407 at the end of the text", "LOGIN.MICROSOFTONLINE.COM 407", true},
 		{"word at the end, code on the line before", "0x80072ee2\nmsoidsvc", false},
 		{"code word that is not a failure code", "idcrl 0x80070005", false},
+		{"upper-case code", "IdcRL 0X80072EFD", true},
+		{"407 after a word byte", "idcrl a407 _407 407_", false},
+		{"407 after a dot and before a colon", "idcrl .407:", true},
+		{"the code's prefix only", "msoidsvc 0x8004886", false},
 		{"empty lines", "\n\n\nidcrl\n\n407\n", false},
 		{"non-ASCII, long s folding to s", "msoid\u017fvc 407", true},
 		{"non-ASCII elsewhere", "é\nidcrl 0x80072efd", true},
@@ -244,6 +248,9 @@ func FuzzLoginFailureSameAsExpression(f *testing.F) {
 		"x\r\nHTTP 407 from login.windows.net\r\n",
 		"login.windows.net\n407\nmsoidsvc 0x8004886c",
 		"msoid\u017fvc 407",
+		"IdcRL 0X80072EFD",
+		"idcrl a407 _407 407_",
+		"login.microsoftonline.com\n407 idcrl",
 	} {
 		f.Add(s)
 	}
