@@ -7,11 +7,15 @@
 // The client log is generated deterministically from the sample cases
 // (testdata/logs/cases): a healthy sign-in repeated with its dates moved a
 // day per copy, with a refused password and a clock skew among the copies.
-// Each measurement runs -runs times; the median time and the largest RSS
-// are printed. Run it from the repository root:
+// The measurements run in -runs rounds, each running every measurement
+// once in turn (with -old, an older build's too), so that runs compared
+// are seconds apart on a shared machine whose speed drifts; the median
+// time, the largest RSS and the median of the round-by-round ratios are
+// printed. Run it from the repository root:
 //
 //	go run ./internal/testkit/cmd/benchcmp                          # 64 MiB, about a minute
 //	go run ./internal/testkit/cmd/benchcmp -sizes 256MiB,1GiB -evtx ''
+//	go run ./internal/testkit/cmd/benchcmp -old OLD/sfblog -evtx ''       # before and after, in the same rounds
 package main
 
 import (
@@ -41,11 +45,12 @@ func main() {
 	corpus := flag.String("evtx", "testdata/evtx", "a folder of .evtx files to compare with evtxexport ('' to skip)")
 	keep := flag.Bool("keep", false, "keep the temporary folder (the binary and the last generated log)")
 	bin := flag.String("bin", "", "an sfblog binary to measure instead of building ./cmd/sfblog (an older build, to compare)")
+	old := flag.String("old", "", "an older sfblog binary to measure too, in the same rounds (rows marked \"old\")")
 	tools := flag.String("tools", "analyze,parse,rg", "what to measure besides the bare scan: analyze, parse, rg")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, config{sizes: *sizes, runs: *runs, cases: *cases, corpus: *corpus, keep: *keep, bin: *bin, tools: *tools}); err != nil {
+	if err := run(ctx, config{sizes: *sizes, runs: *runs, cases: *cases, corpus: *corpus, keep: *keep, bin: *bin, old: *old, tools: *tools}); err != nil {
 		fmt.Fprintf(os.Stderr, "benchcmp: %v\n", err)
 		os.Exit(1)
 	}
@@ -58,6 +63,7 @@ type config struct {
 	corpus string
 	keep   bool
 	bin    string
+	old    string
 	tools  string
 }
 
@@ -105,8 +111,15 @@ func run(ctx context.Context, c config) error {
 	if rgErr != nil && want["rg"] {
 		fmt.Println("rg: not installed (Debian package ripgrep); skipped")
 	}
-	fmt.Printf("runs: %d per measurement, median time, largest peak RSS\n\n", c.runs)
-	fmt.Printf("%-9s %-24s %9s %10s %9s %9s  %s\n", "log", "tool", "time", "MB/s", "vs scan", "peak RSS", "target")
+	fmt.Printf("rounds: %d, each running every measurement once in turn; median time, largest peak RSS\n\n", c.runs)
+	fmt.Printf("%-9s %-30s %9s %10s %9s %9s  %s\n", "log", "tool", "time", "MB/s", "vs scan", "peak RSS", "target")
+	type tool struct {
+		name   string
+		bin    string
+		args   []string
+		target float64
+		out    int
+	}
 	for _, size := range sizes {
 		log := filepath.Join(dir, "Lync-UccApi-0.UccApilog")
 		n, err := writeLog(log, c.cases, size)
@@ -114,27 +127,7 @@ func run(ctx context.Context, c config) error {
 			return err
 		}
 		label := formatSize(size)
-		scan, err := measure(ctx, c.runs, func() (sample, error) { return bareScan(log) })
-		if err != nil {
-			return fmt.Errorf("bare scan: %w", err)
-		}
-		base := rate(n, scan.time)
-		row := func(tool string, s sample, target float64, rss bool) {
-			r := rate(n, s.time)
-			verdict := ""
-			if target > 0 {
-				verdict = fmt.Sprintf("≥ %.3f: %s", target, pass(r/base >= target))
-			}
-			mem := "-"
-			if rss {
-				mem = formatSize(s.rss)
-				if tool == "sfblog analyze" {
-					verdict += fmt.Sprintf("; RSS ≤ %s: %s", formatSize(rssTarget), pass(s.rss <= rssTarget))
-				}
-			}
-			fmt.Printf("%-9s %-24s %9s %10.1f %9.3f %9s  %s\n", label, tool, s.time.Round(time.Millisecond), r/1e6, r/base, mem, verdict)
-		}
-		row("bare Go scan", scan, 0, false)
+		var tools []tool
 		for _, t := range []struct {
 			tool   string
 			name   string
@@ -147,20 +140,40 @@ func run(ctx context.Context, c config) error {
 			if !want[t.tool] {
 				continue
 			}
-			s, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, bin, t.args, devNull) })
-			if err != nil {
-				return fmt.Errorf("%s: %w", t.name, err)
+			tools = append(tools, tool{t.name, bin, t.args, t.target, devNull})
+			if c.old != "" {
+				tools = append(tools, tool{t.name + " (old)", c.old, t.args, 0, devNull})
 			}
-			row(t.name, s, t.target, true)
 		}
 		if rgErr == nil && want["rg"] {
 			// ripgrep behaves as --quiet when its output is /dev/null: give
 			// it a pipe so that it reads the whole file.
-			s, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, rg, []string{"ERROR", log}, pipe) })
-			if err != nil {
-				return fmt.Errorf("rg: %w", err)
+			tools = append(tools, tool{"rg ERROR", rg, []string{"ERROR", log}, 0, pipe})
+		}
+		probes := []probe{{"bare Go scan", func() (sample, error) { return bareScan(log) }}}
+		for _, t := range tools {
+			probes = append(probes, probe{t.name, func() (sample, error) { return child(ctx, t.bin, t.args, t.out) }})
+		}
+		res, err := rounds(ctx, c.runs, probes)
+		if err != nil {
+			return err
+		}
+		scan := res[0]
+		fmt.Printf("%-9s %-30s %9s %10.1f %9.3f %9s  %s\n", label, "bare Go scan", scan.time.Round(time.Millisecond), rate(n, scan.time)/1e6, 1.0, "-", "")
+		for i, t := range tools {
+			r := res[i+1]
+			vs := ratio(scan, r)
+			verdict, mem := "", "-"
+			if t.target > 0 {
+				verdict = fmt.Sprintf("≥ %.3f: %s", t.target, pass(vs >= t.target))
 			}
-			row("rg ERROR", s, 0, false)
+			if t.bin != rg {
+				mem = formatSize(r.rss)
+				if strings.HasPrefix(t.name, "sfblog analyze") && t.target > 0 {
+					verdict += fmt.Sprintf("; RSS ≤ %s: %s", formatSize(rssTarget), pass(r.rss <= rssTarget))
+				}
+			}
+			fmt.Printf("%-9s %-30s %9s %10.1f %9.3f %9s  %s\n", label, t.name, r.time.Round(time.Millisecond), rate(n, r.time)/1e6, vs, mem, verdict)
 		}
 		if !c.keep {
 			if err := os.Remove(log); err != nil {
@@ -168,7 +181,8 @@ func run(ctx context.Context, c config) error {
 			}
 		}
 	}
-	fmt.Println("\nvs scan: throughput divided by the bare scan's (bufio.Scanner + bytes.Contains \"ERROR\", in process)")
+	fmt.Println("\nvs scan: throughput divided by the bare scan's (bufio.Scanner + bytes.Contains \"ERROR\", in process),")
+	fmt.Println("in each round (the runs of a round are seconds apart), median over the rounds")
 	if c.corpus == "" {
 		return nil
 	}
@@ -217,23 +231,28 @@ func compareEvtx(ctx context.Context, c config, bin, dir string) error {
 			return err
 		}
 		name, _ := filepath.Rel(c.corpus, f)
-		s, err := measure(ctx, c.runs, func() (sample, error) {
-			return child(ctx, bin, []string{"parse", "-f", "jsonl", f}, devNull)
-		})
-		if err != nil {
+		// A file either program cannot read is reported, not timed.
+		if _, err := child(ctx, bin, []string{"parse", "-f", "jsonl", f}, devNull); err != nil {
 			// An empty or unreadable file: sfblog says so and exits 2.
 			fmt.Printf("%-62s %9s %11s %11s %8s (sfblog: %s)\n", name, formatSize(st.Size()), "-", "-", "-", firstLine(err))
 			continue
 		}
-		e, err := measure(ctx, c.runs, func() (sample, error) { return child(ctx, exp, []string{"-f", "xml", f}, devNull) })
-		if err != nil {
-			fmt.Printf("%-62s %9s %11s %11s %8s (evtxexport: %s)\n", name, formatSize(st.Size()), s.time.Round(time.Millisecond), "-", "-", firstLine(err))
+		if _, err := child(ctx, exp, []string{"-f", "xml", f}, devNull); err != nil {
+			fmt.Printf("%-62s %9s %11s %11s %8s (evtxexport: %s)\n", name, formatSize(st.Size()), "-", "-", "-", firstLine(err))
 			continue
 		}
-		ratio := e.time.Seconds() / s.time.Seconds()
-		ratios = append(ratios, ratio)
+		res, err := rounds(ctx, c.runs, []probe{
+			{"sfblog", func() (sample, error) { return child(ctx, bin, []string{"parse", "-f", "jsonl", f}, devNull) }},
+			{"evtxexport", func() (sample, error) { return child(ctx, exp, []string{"-f", "xml", f}, devNull) }},
+		})
+		if err != nil {
+			return err
+		}
+		s, e := res[0], res[1]
+		speedup := ratio(e, s) // evtxexport's time divided by sfblog's
+		ratios = append(ratios, speedup)
 		note := ""
-		if ratio < 2 {
+		if speedup < 2 {
 			below = append(below, name)
 			if e.time < 2*floor.time {
 				// Twice as fast as evtxexport would mean starting faster
@@ -242,7 +261,7 @@ func compareEvtx(ctx context.Context, c config, bin, dir string) error {
 				note = "  (evtxexport < 2x Go start-up)"
 			}
 		}
-		fmt.Printf("%-62s %9s %11s %11s %7.2fx%s\n", name, formatSize(st.Size()), s.time.Round(100*time.Microsecond), e.time.Round(100*time.Microsecond), ratio, note)
+		fmt.Printf("%-62s %9s %11s %11s %7.2fx%s\n", name, formatSize(st.Size()), s.time.Round(100*time.Microsecond), e.time.Round(100*time.Microsecond), speedup, note)
 	}
 	slices.Sort(ratios)
 	if len(ratios) > 0 {
@@ -314,6 +333,57 @@ func measure(ctx context.Context, runs int, fn func() (sample, error)) (sample, 
 	}
 	slices.Sort(times)
 	return sample{time: times[len(times)/2], rss: rss}, nil
+}
+
+// probe is one thing timed in each round.
+type probe struct {
+	name string
+	run  func() (sample, error)
+}
+
+// result is what the rounds measured of one probe.
+type result struct {
+	time  time.Duration   // the median
+	rss   int64           // the largest
+	times []time.Duration // round by round
+}
+
+// rounds runs each probe once per round, in turn, for runs rounds, and
+// returns their results in the order of probes. On a shared machine whose
+// speed drifts over a minute, runs seconds apart see the same machine:
+// ratio compares them round by round.
+func rounds(ctx context.Context, runs int, probes []probe) ([]result, error) {
+	res := make([]result, len(probes))
+	for range runs {
+		for i, p := range probes {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			s, err := p.run()
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", p.name, err)
+			}
+			res[i].times = append(res[i].times, s.time)
+			res[i].rss = max(res[i].rss, s.rss)
+		}
+	}
+	for i := range res {
+		sorted := slices.Clone(res[i].times)
+		slices.Sort(sorted)
+		res[i].time = sorted[len(sorted)/2]
+	}
+	return res, nil
+}
+
+// ratio is the median over the rounds of a's time divided by b's: b's
+// throughput as a fraction of a's.
+func ratio(a, b result) float64 {
+	rs := make([]float64, len(a.times))
+	for i := range a.times {
+		rs[i] = a.times[i].Seconds() / b.times[i].Seconds()
+	}
+	slices.Sort(rs)
+	return rs[len(rs)/2]
 }
 
 // bareScan is the baseline: the plain Go loop over the lines of a file.

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os/exec"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,4 +69,43 @@ func TestBuildHello(t *testing.T) {
 	out, err := exec.Command(bin).Output()
 	require.NoError(t, err)
 	assert.Equal(t, "hello\n", string(out))
+}
+
+// Every probe runs once per round, in turn; the ratio is taken round by
+// round, so a machine that slows down for some rounds moves it less than
+// it moves the medians.
+func TestRounds(t *testing.T) {
+	var order []string
+	step := 0
+	// The machine is twice as slow in rounds 2 and 3.
+	slow := func() time.Duration {
+		if r := step / 2; r == 1 || r == 2 {
+			return 2
+		}
+		return 1
+	}
+	fast := probe{"scan", func() (sample, error) {
+		order = append(order, "scan")
+		d := slow() * 10 * time.Millisecond
+		step++
+		return sample{time: d}, nil
+	}}
+	tool := probe{"tool", func() (sample, error) {
+		order = append(order, "tool")
+		d := slow() * 40 * time.Millisecond
+		step++
+		return sample{time: d, rss: int64(step)}, nil
+	}}
+	res, err := rounds(context.Background(), 5, []probe{fast, tool})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"scan", "tool", "scan", "tool", "scan", "tool", "scan", "tool", "scan", "tool"}, order)
+	assert.Equal(t, 10*time.Millisecond, res[0].time)
+	assert.Equal(t, 40*time.Millisecond, res[1].time)
+	assert.EqualValues(t, 10, res[1].rss, "the largest")
+	assert.InDelta(t, 0.25, ratio(res[0], res[1]), 1e-9)
+
+	failing := probe{"broken", func() (sample, error) { return sample{}, errors.New("exit status 2") }}
+	_, err = rounds(context.Background(), 3, []probe{fast, failing})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "broken: exit status 2")
 }
