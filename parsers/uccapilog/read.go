@@ -85,10 +85,10 @@ func (sp span) of(s []byte) []byte {
 	return s[sp.lo:sp.hi]
 }
 
-// prefixOf returns the prefix of line i, which has flagPrefixed.
-func (b *batch) prefixOf(i int, s []byte) prefix {
+// prefixOf sets *p to the prefix of line i, which has flagPrefixed.
+func (b *batch) prefixOf(i int, s []byte, p *prefix) {
 	lp := &b.pres[i]
-	return prefix{time: lp.time, thread: lp.thread.of(s), level: lp.level.of(s), msg: s[lp.msg.lo:lp.msg.hi], sep: lp.sep}
+	*p = prefix{time: lp.time, thread: lp.thread.of(s), level: lp.level.of(s), msg: s[lp.msg.lo:lp.msg.hi], sep: lp.sep}
 }
 
 func (b *batch) line(i int) []byte { return b.text[b.starts[i]:b.ends[i]] }
@@ -101,6 +101,7 @@ type reader struct {
 	clock clock
 	may   func([]byte) bool // scan.MayMatch
 	want  int               // the text of a batch: batchBytes or skimBatchBytes
+	pre   prefix            // the prefix of the line add is at
 	free  chan *batch
 	mid   chan *batch
 	full  chan *batch
@@ -193,7 +194,7 @@ func (rd *reader) add(b *batch, l line) {
 		f |= flagTruncated
 	}
 	var lp linePrefix
-	if pre, ok := rd.clock.parsePrefix(s); ok {
+	if pre := &rd.pre; rd.clock.parsePrefix(s, pre) {
 		f |= flagPrefixed
 		lp = linePrefix{time: pre.time, thread: spanOf(s, pre.thread), level: spanOf(s, pre.level), msg: spanOf(s, pre.msg), sep: pre.sep}
 		if len(pre.msg) == 0 {

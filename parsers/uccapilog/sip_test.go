@@ -190,7 +190,8 @@ func TestParsePrefix(t *testing.T) {
 	var c clock // shared: the remembered second must not leak between lines
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
-			got, ok := c.parsePrefix([]byte(tt.line))
+			var got prefix
+			ok := c.parsePrefix([]byte(tt.line), &got)
 			assert.Equal(t, tt.ok, ok)
 			if tt.ok {
 				assert.Equal(t, tt.want, wantPrefix{got.time, string(got.thread), string(got.level), string(got.msg), got.sep})

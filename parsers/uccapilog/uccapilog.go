@@ -60,7 +60,8 @@ func Detect(head []byte) bool {
 			head = nil
 		}
 		line = bytes.TrimPrefix(line, []byte("\uFEFF"))
-		if p, ok := c.parsePrefix(bytes.TrimRight(line, "\r")); ok && p.sep && len(p.level) > 0 {
+		var p prefix
+		if c.parsePrefix(bytes.TrimRight(line, "\r"), &p) && p.sep && len(p.level) > 0 {
 			return true
 		}
 	}
@@ -124,6 +125,7 @@ func (o Options) Parse(ctx context.Context, path string, r io.Reader, emit event
 	}
 	rd := startReader(r, scan.MayMatch, want)
 	defer rd.close()
+	var pre prefix
 	for {
 		b, err := rd.next(ctx)
 		if err != nil {
@@ -141,12 +143,11 @@ func (o Options) Parse(ctx context.Context, path string, r io.Reader, emit event
 			}
 			p.may = b.flags[i]&flagMayMatch != 0
 			s := b.line(i)
-			var pre prefix
 			prefixed := b.flags[i]&flagPrefixed != 0
 			if prefixed {
-				pre = b.prefixOf(i, s)
+				b.prefixOf(i, s, &pre)
 			}
-			if err := p.line(n, s, pre, prefixed); err != nil {
+			if err := p.line(n, s, &pre, prefixed); err != nil {
 				return p.result(), err
 			}
 		}
@@ -280,9 +281,9 @@ func thousands(n int) string {
 	return b.String()
 }
 
-// line handles one input line and its prefix (ok when it has one). s is
-// only valid during the call.
-func (p *parser) line(n int, s []byte, pre prefix, ok bool) error {
+// line handles one input line and its prefix (ok when it has one; else
+// *pre is not read). s and pre are only valid during the call.
+func (p *parser) line(n int, s []byte, pre *prefix, ok bool) error {
 	p.lastLine = n
 	if p.blk.open {
 		return p.blockLine(n, s, pre, ok)
@@ -304,7 +305,7 @@ func (p *parser) line(n int, s []byte, pre prefix, ok bool) error {
 }
 
 // blockLine handles a line while a SIP block is open.
-func (p *parser) blockLine(n int, s []byte, pre prefix, prefixed bool) error {
+func (p *parser) blockLine(n int, s []byte, pre *prefix, prefixed bool) error {
 	b := &p.blk
 	if !prefixed {
 		if !b.add(s) {
@@ -393,7 +394,7 @@ func (p *parser) reserve() int {
 // openRecord starts the record of a prefixed line. Only a warning or error
 // record has an event of its own, which must wait for its continuation
 // lines; any other record is sealed at once.
-func (p *parser) openRecord(n int, s []byte, pre prefix) {
+func (p *parser) openRecord(n int, s []byte, pre *prefix) {
 	r := &p.rec
 	keep := isProblemLevel(pre.level)
 	*r = record{open: true, line: n, time: pre.time, keep: keep, sealed: !keep, text: r.text[:0]}
