@@ -78,3 +78,14 @@ func FuzzFieldsEnds(f *testing.F) {
 		}
 	})
 }
+
+// trimBlanks is bytes.TrimLeft(s, " \t"), except that it returns the
+// empty end of s rather than nil: a part of s (spanOf needs it).
+func TestTrimBlanks(t *testing.T) {
+	for _, s := range []string{"", " ", "\t", " \t x", "x ", "\u00a0x", "\r\nx", "\v x", "  \t\t:: msg"} {
+		b := []byte(s)
+		got := trimBlanks(b)
+		assert.Equal(t, string(bytes.TrimLeft(b, " \t")), string(got), "%q", s)
+		assert.Equal(t, cap(b)-(len(b)-len(got)), cap(got), "%q: a part of s", s)
+	}
+}

@@ -81,10 +81,10 @@ func (c *clock) parsePrefix(line []byte, p *prefix) bool {
 	var head []byte
 	if k := bytes.Index(rest, []byte("::")); k >= 0 {
 		head = rest[:k]
-		p.msg = bytes.TrimLeft(rest[k+2:], " \t")
+		p.msg = trimBlanks(rest[k+2:])
 		p.sep = true
 	} else {
-		p.msg = bytes.TrimLeft(rest, " \t")
+		p.msg = trimBlanks(rest)
 	}
 	first, last, n := fieldsEnds(head)
 	switch {
@@ -264,26 +264,26 @@ func parseMarker(msg []byte) (m marker, ok bool) {
 	default:
 		return m, false
 	}
-	rest = bytes.TrimLeft(rest, " \t")
+	rest = trimBlanks(rest)
 	if len(rest) == 0 || rest[0] != '-' {
 		// "Sending Packets are queued" or the like: not a marker.
 		return m, false
 	}
-	rest = bytes.TrimLeft(rest[1:], " \t")
+	rest = trimBlanks(rest[1:])
 	// remote address: up to white space or "(".
-	end := bytes.IndexAny(rest, " \t(")
-	if end < 0 {
-		end = len(rest)
+	end := 0
+	for end < len(rest) && rest[end] != ' ' && rest[end] != '\t' && rest[end] != '(' {
+		end++
 	}
 	m.remote = bytes.TrimSuffix(rest[:end], []byte(":"))
-	rest = bytes.TrimLeft(rest[end:], " \t")
+	rest = trimBlanks(rest[end:])
 	if len(rest) > 0 && rest[0] == '(' {
 		if k := bytes.IndexByte(rest, ')'); k >= 0 {
 			inner := rest[1:k]
 			if c := bytes.Index(inner, []byte("Address:")); c >= 0 {
 				m.local = bytes.TrimSpace(inner[c+len("Address:"):])
 			}
-			rest = bytes.TrimLeft(rest[k+1:], " \t")
+			rest = trimBlanks(rest[k+1:])
 		}
 	}
 	// "<n> bytes" then an optional ":" and maybe the start line.
@@ -293,6 +293,16 @@ func parseMarker(msg []byte) (m marker, ok bool) {
 	}
 	m.rest = bytes.TrimSpace(rest)
 	return m, true
+}
+
+// trimBlanks is bytes.TrimLeft(s, " \t") without building the cut set's
+// table on every call (it ran for every prefixed line).
+func trimBlanks(s []byte) []byte {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	return s[i:]
 }
 
 // isEndMarker reports whether msg ends a SIP block.
