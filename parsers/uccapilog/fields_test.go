@@ -89,3 +89,34 @@ func TestTrimBlanks(t *testing.T) {
 		assert.Equal(t, cap(b)-(len(b)-len(got)), cap(got), "%q: a part of s", s)
 	}
 }
+
+// FuzzHasPrefixFold checks hasPrefixFold's first-byte test against
+// bytes.EqualFold alone, for the markers it is called with.
+func FuzzHasPrefixFold(f *testing.F) {
+	for _, s := range []string{"Sending Packet - x", "sENDING pACKET", "\u017fending Packet", "Data Received", "End of Data Received", "\u212a", "E"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		for _, m := range []string{markSent, markReceived, markEndSent, markEndReceived} {
+			want := len(s) >= len(m) && bytes.EqualFold(s[:len(m)], []byte(m))
+			if got := hasPrefixFold(s, m); got != want {
+				t.Fatalf("hasPrefixFold(%q, %q) = %v, EqualFold says %v", s, m, got, want)
+			}
+		}
+	})
+}
+
+func TestIsProblemLevel(t *testing.T) {
+	for _, tt := range []struct {
+		level string
+		want  bool
+	}{
+		{"ERROR", true}, {"error", true}, {"Warn", true}, {"WARNING", true}, {"fatal", true}, {"CRITICAL", true},
+		{"INFO", false}, {"TRACE", false}, {"VERBOSE", false}, {"", false},
+		{"ERR0R", false}, {"ERRORS", false}, {"WARN ", false}, {"CRITICA1", false},
+		{"warn\u0131ng", true}, // U+0131 upper-cases to I
+		{"\u0131nfo", false},
+	} {
+		assert.Equal(t, tt.want, isProblemLevel([]byte(tt.level)), "%q", tt.level)
+	}
+}

@@ -217,15 +217,16 @@ func isProblemLevel(level []byte) bool {
 			return false
 		}
 	}
+	// ASCII: the case folds as ASCII letters'.
 	switch len(level) {
 	case 4:
-		return bytes.EqualFold(level, []byte("WARN"))
+		return equalFoldASCII(level, "warn")
 	case 5:
-		return bytes.EqualFold(level, []byte("ERROR")) || bytes.EqualFold(level, []byte("FATAL"))
+		return equalFoldASCII(level, "error") || equalFoldASCII(level, "fatal")
 	case 7:
-		return bytes.EqualFold(level, []byte("WARNING"))
+		return equalFoldASCII(level, "warning")
 	case 8:
-		return bytes.EqualFold(level, []byte("CRITICAL"))
+		return equalFoldASCII(level, "critical")
 	}
 	return false
 }
@@ -318,9 +319,13 @@ func isDigits(s []byte) bool {
 	return ok
 }
 
-// hasPrefixFold reports whether s starts with prefix, ignoring case.
+// hasPrefixFold reports whether s starts with prefix, an ASCII word,
+// ignoring case. Its first byte is compared first, ignoring case as ASCII
+// letters do: s[:len(prefix)] can only fold to prefix if all of it is
+// ASCII (a non-ASCII rune that folds to an ASCII letter, ſ or K, takes
+// more bytes than the letter), so this only skips most calls of EqualFold.
 func hasPrefixFold(s []byte, prefix string) bool {
-	return len(s) >= len(prefix) && bytes.EqualFold(s[:len(prefix)], []byte(prefix))
+	return len(s) >= len(prefix) && s[0]|0x20 == prefix[0]|0x20 && bytes.EqualFold(s[:len(prefix)], []byte(prefix))
 }
 
 // looksLikeStartLine reports whether s is a SIP request or status line.

@@ -143,6 +143,10 @@ func TestParseMarker(t *testing.T) {
 		{"Sending Packet -", true, wantMarker{"sent", "", "", ""}},
 		{"Sending Packets are queued", false, wantMarker{}},
 		{"End of Sending Packet - 1.2.3.4:5", false, wantMarker{}},
+		{"sending packet - 1.2.3.4:5 1 bytes:", true, wantMarker{"sent", "1.2.3.4:5", "", ""}},
+		{"DATA RECEIVED - 1.2.3.4:5 1 bytes:", true, wantMarker{"received", "1.2.3.4:5", "", ""}},
+		{"\u017fending Packet - 1.2.3.4:5", false, wantMarker{}},
+		{"3ending Packet - 1.2.3.4:5", false, wantMarker{}},
 		{"", false, wantMarker{}},
 	}
 	for _, tt := range tests {
