@@ -40,7 +40,8 @@ type clock struct {
 // pointer: returned by value, its 104 bytes were copied twice per line, in
 // words the next copy could not read straight from the store buffer.
 func (c *clock) parsePrefix(line []byte, p *prefix) bool {
-	if len(line) < stampLen {
+	if len(line) < stampLen || line[2] != '/' || line[10] != '|' {
+		// Most lines that are not prefixed (SIP message lines) end here.
 		return false
 	}
 	var base time.Time

@@ -53,9 +53,12 @@ const (
 )
 
 // linePrefix is a prefix as the reader found it: the time and where the
-// fields are in the line, so that a batch holds no pointers into itself.
+// fields are in the line. It holds no pointer (a time.Time holds its
+// location's), so that the collector neither scans a batch's prefixes nor
+// tracks their writes.
 type linePrefix struct {
-	time               time.Time
+	sec                int64 // the time: seconds and nanoseconds of time.Unix, in UTC
+	nsec               int32
 	thread, level, msg span
 	sep                bool
 }
@@ -88,7 +91,7 @@ func (sp span) of(s []byte) []byte {
 // prefixOf sets *p to the prefix of line i, which has flagPrefixed.
 func (b *batch) prefixOf(i int, s []byte, p *prefix) {
 	lp := &b.pres[i]
-	*p = prefix{time: lp.time, thread: lp.thread.of(s), level: lp.level.of(s), msg: s[lp.msg.lo:lp.msg.hi], sep: lp.sep}
+	*p = prefix{time: time.Unix(lp.sec, int64(lp.nsec)).UTC(), thread: lp.thread.of(s), level: lp.level.of(s), msg: s[lp.msg.lo:lp.msg.hi], sep: lp.sep}
 }
 
 func (b *batch) line(i int) []byte { return b.text[b.starts[i]:b.ends[i]] }
@@ -196,7 +199,7 @@ func (rd *reader) add(b *batch, l line) {
 	var lp linePrefix
 	if pre := &rd.pre; rd.clock.parsePrefix(s, pre) {
 		f |= flagPrefixed
-		lp = linePrefix{time: pre.time, thread: spanOf(s, pre.thread), level: spanOf(s, pre.level), msg: spanOf(s, pre.msg), sep: pre.sep}
+		lp = linePrefix{sec: pre.time.Unix(), nsec: int32(pre.time.Nanosecond()), thread: spanOf(s, pre.thread), level: spanOf(s, pre.level), msg: spanOf(s, pre.msg), sep: pre.sep}
 		if len(pre.msg) == 0 {
 			lp.msg = span{int32(len(s)), int32(len(s))}
 		}

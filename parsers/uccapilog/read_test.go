@@ -170,3 +170,32 @@ func (o *oneByte) Read(b []byte) (int, error) {
 	}
 	return o.r.Read(b)
 }
+
+// A batch keeps a line's time as Unix seconds and nanoseconds: the times
+// of every year a stamp can hold come back the same, to the nanosecond
+// and in UTC.
+func TestBatchTimes(t *testing.T) {
+	for _, tt := range []struct {
+		stamp string
+		want  time.Time
+	}{
+		{"01/01/0001|00:00:00.000", time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{"12/31/1969|23:59:59.999", time.Date(1969, 12, 31, 23, 59, 59, 999_000_000, time.UTC)},
+		{"04/16/2013|09:17:30.402", time.Date(2013, 4, 16, 9, 17, 30, 402_000_000, time.UTC)},
+		{"04/12/2262|00:00:00.123456789", time.Date(2262, 4, 12, 0, 0, 0, 123_456_789, time.UTC)},
+		{"12/31/9999|23:59:59.999999999", time.Date(9999, 12, 31, 23, 59, 59, 999_999_999, time.UTC)},
+	} {
+		t.Run(tt.stamp, func(t *testing.T) {
+			var got []event.Event
+			_, err := Parse(context.Background(), "x", strings.NewReader(tt.stamp+" 1F68:C14 ERROR :: failed\n"), func(ev event.Event) error {
+				got = append(got, ev)
+				return nil
+			})
+			require.NoError(t, err)
+			require.Len(t, got, 1)
+			assert.Equal(t, tt.want, got[0].Time)
+			assert.True(t, tt.want.Equal(got[0].Time))
+			assert.Equal(t, time.UTC, got[0].Time.Location())
+		})
+	}
+}
