@@ -120,3 +120,57 @@ func TestIsProblemLevel(t *testing.T) {
 		assert.Equal(t, tt.want, isProblemLevel([]byte(tt.level)), "%q", tt.level)
 	}
 }
+
+// usualHead reads its lines as head does, and takes the usual ones.
+func TestUsualHead(t *testing.T) {
+	for _, tt := range []struct {
+		rest  string
+		usual bool
+	}{
+		{" 1F68:C14 INFO  :: Sending Packet - x", true},
+		{"\t3E8C:3A50 ERROR\t::", true},
+		{" 3E8C:3A50 ERROR ::  ", true},
+		{" 1F68:C14 INFO:: x", false},   // no blank before ::
+		{" 1F68::C14 INFO :: x", false}, // :: in the thread
+		{" INFO :: x", false},           // one field
+		{" a b c :: x", false},          // three fields
+		{" 1F68:C14 INFO x", false},     // no ::
+		{" 1F68:C14 ÉRROR :: x", false}, // not ASCII
+		{" 1F68:C14\u00a0INFO :: x", false},
+		{" 1F68:C14 INFO\r:: x", false},
+		{"", false},
+		{" ", false},
+		{" 1F68:C14 INFO :", false},
+	} {
+		t.Run(tt.rest, func(t *testing.T) {
+			var fast, slow prefix
+			ok := fast.usualHead([]byte(tt.rest))
+			assert.Equal(t, tt.usual, ok)
+			if ok {
+				slow.head([]byte(tt.rest))
+				assert.Equal(t, slow, fast)
+			}
+		})
+	}
+}
+
+// FuzzUsualHead checks usualHead against head: the same parts of the line,
+// whenever it takes the line.
+func FuzzUsualHead(f *testing.F) {
+	for _, s := range []string{" 1F68:C14 INFO  :: Sending Packet - x", " 1F68::C14 INFO :: x", " a:: b :: c", "\t1\t2\t::\t"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, rest []byte) {
+		var fast, slow prefix
+		if !fast.usualHead(rest) {
+			return
+		}
+		slow.head(rest)
+		same := func(a, b []byte) bool {
+			return bytes.Equal(a, b) && cap(a) == cap(b) // the same part of rest
+		}
+		if !same(fast.thread, slow.thread) || !same(fast.level, slow.level) || !same(fast.msg, slow.msg) || fast.sep != slow.sep {
+			t.Fatalf("usualHead(%q) = %q %q %q %v, head: %q %q %q %v", rest, fast.thread, fast.level, fast.msg, fast.sep, slow.thread, slow.level, slow.msg, slow.sep)
+		}
+	})
+}

@@ -77,8 +77,15 @@ func (c *clock) parsePrefix(line []byte, p *prefix) bool {
 		return false
 	}
 	*p = prefix{time: base.Add(time.Duration(nanos))}
+	if rest := line[i:]; !p.usualHead(rest) {
+		p.head(rest)
+	}
+	return true
+}
 
-	rest := line[i:]
+// head sets the thread, level, message and separator of p from rest, what
+// follows the time stamp of a line.
+func (p *prefix) head(rest []byte) {
 	var head []byte
 	if k := bytes.Index(rest, []byte("::")); k >= 0 {
 		head = rest[:k]
@@ -96,6 +103,46 @@ func (c *clock) parsePrefix(line []byte, p *prefix) bool {
 	case n >= 2:
 		p.thread, p.level = first, last
 	}
+}
+
+// usualHead is head for the shape of almost every prefixed line: blanks,
+// two fields of printable ASCII, blanks and "::" (" 1F68:C14 INFO  ::
+// message"). It reads rest once, where head searches it for "::" and
+// splits what is before; for any other shape it reports false and sets
+// nothing.
+func (p *prefix) usualHead(rest []byte) bool {
+	var fields [2][]byte
+	i := 0
+	for k := range fields {
+		start := i
+		for i < len(rest) && (rest[i] == ' ' || rest[i] == '\t') {
+			i++
+		}
+		if i == start {
+			return false
+		}
+		start = i
+		for i < len(rest) && rest[i] > ' ' && rest[i] < 0x7f {
+			if rest[i] == ':' && i+1 < len(rest) && rest[i+1] == ':' {
+				return false // "::" in a field: head cuts there
+			}
+			i++
+		}
+		if i == start {
+			return false
+		}
+		fields[k] = rest[start:i]
+	}
+	start := i
+	for i < len(rest) && (rest[i] == ' ' || rest[i] == '\t') {
+		i++
+	}
+	if i == start || i+1 >= len(rest) || rest[i] != ':' || rest[i+1] != ':' {
+		return false
+	}
+	p.thread, p.level = fields[0], fields[1]
+	p.msg = trimBlanks(rest[i+2:])
+	p.sep = true
 	return true
 }
 
