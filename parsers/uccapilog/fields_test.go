@@ -90,10 +90,10 @@ func TestTrimBlanks(t *testing.T) {
 	}
 }
 
-// FuzzHasPrefixFold checks hasPrefixFold's first-byte test against
-// bytes.EqualFold alone, for the markers it is called with.
+// FuzzHasPrefixFold checks hasPrefixFold's ASCII comparison against
+// bytes.EqualFold, for the markers it is called with.
 func FuzzHasPrefixFold(f *testing.F) {
-	for _, s := range []string{"Sending Packet - x", "sENDING pACKET", "\u017fending Packet", "Data Received", "End of Data Received", "\u212a", "E"} {
+	for _, s := range []string{"Sending Packet - x", "sENDING pACKET", "\u017fending Packet", "Data Received", "End of Data Received", "\u212a", "E", "End\x00of Data Received", "Data@Received", "Data\x7fReceived"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, s []byte) {

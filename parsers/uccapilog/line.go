@@ -367,13 +367,21 @@ func isDigits(s []byte) bool {
 	return ok
 }
 
-// hasPrefixFold reports whether s starts with prefix, an ASCII word,
-// ignoring case. Its first byte is compared first, ignoring case as ASCII
-// letters do: s[:len(prefix)] can only fold to prefix if all of it is
-// ASCII (a non-ASCII rune that folds to an ASCII letter, ſ or K, takes
-// more bytes than the letter), so this only skips most calls of EqualFold.
+// hasPrefixFold reports whether s starts with prefix, an ASCII string,
+// ignoring case: bytes.EqualFold(s[:len(prefix)], prefix), compared as
+// ASCII. s[:len(prefix)] can only fold to prefix if all of it is ASCII (a
+// non-ASCII rune that folds to an ASCII letter, ſ or K, takes more bytes
+// than the letter), and ASCII folds only the letters.
 func hasPrefixFold(s []byte, prefix string) bool {
-	return len(s) >= len(prefix) && s[0]|0x20 == prefix[0]|0x20 && bytes.EqualFold(s[:len(prefix)], []byte(prefix))
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if a, b := s[i], prefix[i]; a != b && (a|0x20 != b|0x20 || a|0x20 < 'a' || a|0x20 > 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikeStartLine reports whether s is a SIP request or status line.
