@@ -288,12 +288,14 @@ type marker struct {
 	rest      []byte // text after "bytes:" (a start line on the marker line), trimmed
 }
 
-// Start and end markers of SIP blocks (log-facts.md §2.2).
+// Start and end markers of SIP blocks (log-facts.md §2.2: "Sending Packet",
+// "End of Data Received", ...), in lower case: they are compared ignoring
+// case (hasPrefixFold).
 const (
-	markSent        = "Sending Packet"
-	markReceived    = "Data Received"
-	markEndSent     = "End of Sending Packet"
-	markEndReceived = "End of Data Received"
+	markSent        = "sending packet"
+	markReceived    = "data received"
+	markEndSent     = "end of sending packet"
+	markEndReceived = "end of data received"
 )
 
 // parseMarker parses a start marker message:
@@ -367,21 +369,13 @@ func isDigits(s []byte) bool {
 	return ok
 }
 
-// hasPrefixFold reports whether s starts with prefix, an ASCII string,
+// hasPrefixFold reports whether s starts with prefix, lower-case ASCII,
 // ignoring case: bytes.EqualFold(s[:len(prefix)], prefix), compared as
-// ASCII. s[:len(prefix)] can only fold to prefix if all of it is ASCII (a
-// non-ASCII rune that folds to an ASCII letter, ſ or K, takes more bytes
-// than the letter), and ASCII folds only the letters.
+// ASCII by equalFoldASCII. s[:len(prefix)] can only fold to prefix if all
+// of it is ASCII (a non-ASCII rune that folds to an ASCII letter, ſ or K,
+// takes more bytes than the letter).
 func hasPrefixFold(s []byte, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		if a, b := s[i], prefix[i]; a != b && (a|0x20 != b|0x20 || a|0x20 < 'a' || a|0x20 > 'z') {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(prefix) && equalFoldASCII(s[:len(prefix)], prefix)
 }
 
 // looksLikeStartLine reports whether s is a SIP request or status line.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -150,7 +151,7 @@ func TestParseBatchBoundaries(t *testing.T) {
 			})
 			require.NoError(t, err)
 			// One byte per read: bufio's refills land anywhere in a line.
-			_, err = tt.opt.Parse(context.Background(), "x", &oneByte{r: strings.NewReader(in)}, func(ev event.Event) error {
+			_, err = tt.opt.Parse(context.Background(), "x", iotest.OneByteReader(strings.NewReader(in)), func(ev event.Event) error {
 				small = append(small, ev)
 				return nil
 			})
@@ -160,15 +161,6 @@ func TestParseBatchBoundaries(t *testing.T) {
 			assert.Greater(t, len(whole), 3*tt.size/len(block))
 		})
 	}
-}
-
-type oneByte struct{ r io.Reader }
-
-func (o *oneByte) Read(b []byte) (int, error) {
-	if len(b) > 1 {
-		b = b[:1]
-	}
-	return o.r.Read(b)
 }
 
 // A batch keeps a line's time as Unix seconds and nanoseconds: the times
