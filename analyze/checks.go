@@ -62,7 +62,7 @@ var reLoginFailure = sync.OnceValue(func() *regexp.Regexp {
 // The words of reLoginFailure: a login endpoint, and a failure code (and
 // 407 as a whole word).
 var (
-	loginWords = []string{"login.microsoftonline.com", "login.windows.net", "msoidsvc", "idcrl"}
+	loginWords = [...]string{"login.microsoftonline.com", "login.windows.net", "msoidsvc", "idcrl"}
 	loginCodes = []string{"0x80072efd", "0x80072ee2", "0x80048848", "0x8004886c"}
 )
 
@@ -77,17 +77,31 @@ func isLoginFailure(text string) bool {
 	if !isASCII(text) {
 		return reLoginFailure().MatchString(text)
 	}
+	// next[k] is where loginWords[k] is next found at or after the line
+	// being looked at, -1 when nowhere: each word's search moves forward
+	// only, so a text of many lines holding one word is read once per
+	// word, not once per line.
+	var next [len(loginWords)]int
+	for k := range next {
+		next[k] = -2 // not searched yet
+	}
 	for from := 0; from < len(text); {
 		at := -1
-		for _, w := range loginWords {
-			if i := indexFoldASCII(text[from:], w); i >= 0 && (at < 0 || i < at) {
-				at = i
+		for k, w := range loginWords {
+			if next[k] != -1 && next[k] < from {
+				if i := indexFoldASCII(text[from:], w); i >= 0 {
+					next[k] = from + i
+				} else {
+					next[k] = -1
+				}
+			}
+			if next[k] >= 0 && (at < 0 || next[k] < at) {
+				at = next[k]
 			}
 		}
 		if at < 0 {
 			return false
 		}
-		at += from
 		start := strings.LastIndexByte(text[:at], '\n') + 1
 		end := strings.IndexByte(text[at:], '\n')
 		if end < 0 {

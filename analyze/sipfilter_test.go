@@ -230,6 +230,8 @@ func TestLoginFailureMultiLine(t *testing.T) {
 		{"non-ASCII, long s folding to s", "msoid\u017fvc 407", true},
 		{"non-ASCII elsewhere", "é\nidcrl 0x80072efd", true},
 		{"nothing", "", false},
+		{"many lines with a word, the code on none", strings.Repeat("CIdcrlAuth::Step msoidsvc\n", 40000), false},
+		{"many lines with a word, the code on the last", strings.Repeat("CIdcrlAuth::Step msoidsvc\n", 40000) + "idcrl 0x8004886C", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
