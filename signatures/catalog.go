@@ -1,7 +1,6 @@
 package signatures
 
 import (
-	"embed"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,8 +13,7 @@ import (
 	"sync"
 )
 
-//go:embed catalog/*.yaml
-var builtin embed.FS
+//go:generate go run -tags gencatalog ./internal/gencatalog -d catalog -o catalog_gen.go
 
 // Catalog is a validated set of signatures, ordered by id.
 type Catalog struct {
@@ -23,11 +21,14 @@ type Catalog struct {
 	byID map[string]*Signature
 }
 
-// Default returns the catalog shipped with sfblog.
+// Default returns the catalog shipped with sfblog: catalog/*.yaml, which
+// gencatalog wrote as Go values (catalog_gen.go) when it was built.
 func Default() (*Catalog, error) {
 	c := &Catalog{byID: map[string]*Signature{}}
-	if err := c.addFS(builtin, "catalog", "catalog", false); err != nil {
-		return nil, err
+	for _, s := range shipped() {
+		if err := c.add(s.File, s); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
@@ -42,10 +43,10 @@ func (c *Catalog) AddDir(dir string) error {
 	if !info.IsDir() {
 		return fmt.Errorf("signatures directory %s: not a directory", dir)
 	}
-	return c.addFS(os.DirFS(dir), ".", dir, true)
+	return c.addFS(os.DirFS(dir), ".", dir)
 }
 
-func (c *Catalog) addFS(fsys fs.FS, root, display string, strict bool) error {
+func (c *Catalog) addFS(fsys fs.FS, root, display string) error {
 	entries, err := fs.ReadDir(fsys, root)
 	if err != nil {
 		return fmt.Errorf("read signatures %s: %w", display, err)
@@ -78,7 +79,7 @@ func (c *Catalog) addFS(fsys fs.FS, root, display string, strict bool) error {
 		go func() {
 			defer wg.Done()
 			for f := range work {
-				f.sig, f.err = parseSafe(f.name, f.data, strict)
+				f.sig, f.err = parseSafe(f.name, f.data)
 			}
 		}()
 	}
@@ -109,13 +110,13 @@ func (c *Catalog) addFS(fsys fs.FS, root, display string, strict bool) error {
 
 // parseSafe is parse, with a panic of the YAML decoder (there should be
 // none) turned into an error naming the file.
-func parseSafe(file string, data []byte, strict bool) (s *Signature, err error) {
+func parseSafe(file string, data []byte) (s *Signature, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = nil, &FieldError{File: file, Msg: fmt.Sprintf("cannot decode: %v", r)}
 		}
 	}()
-	return parse(file, data, strict)
+	return Parse(file, data)
 }
 
 // Add parses one signature file and adds it.

@@ -10,6 +10,7 @@
 package signatures
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -252,12 +253,7 @@ var (
 
 // Parse decodes and validates one signature file. A key the format does
 // not know is an error.
-func Parse(file string, data []byte) (*Signature, error) { return parse(file, data, true) }
-
-// parse is Parse; unless strict, unknown keys are not looked for, which
-// saves decoding the file a second time. The shipped catalog is read that
-// way: TestBuiltinStrict reads each of its files with Parse.
-func parse(file string, data []byte, strict bool) (*Signature, error) {
+func Parse(file string, data []byte) (*Signature, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, yamlError(file, err)
@@ -266,13 +262,9 @@ func parse(file string, data []byte, strict bool) (*Signature, error) {
 		return nil, &FieldError{File: file, Msg: "empty signature file"}
 	}
 	var s Signature
-	decode := root.Decode
-	if strict {
-		dec := yaml.NewDecoder(strings.NewReader(string(data)))
-		dec.KnownFields(true)
-		decode = dec.Decode
-	}
-	if err := decode(&s); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
 		err := yamlError(file, err)
 		if fe, ok := err.(*FieldError); ok {
 			fe.ID = topValue(root.Content[0], "id")
