@@ -341,16 +341,26 @@ const (
 // expandPhrase turns the phrase notation described in texts.yaml into
 // the source of a regular expression.
 func expandPhrase(p string, ja bool) string {
+	r := phraseReplacers()
 	// Placeholders first: their expansions contain spaces of their own.
-	p = strings.NewReplacer("{P}", phraseProduct, "{D}", phraseDomain).Replace(p)
+	p = r.holders.Replace(p)
 	if ja {
-		p = strings.NewReplacer(" ", phraseSpaceJa, "'", phraseApos,
-			"、", `(?:[、,]`+phraseSpaceJa+`)`).Replace(p)
+		p = r.ja.Replace(p)
 	} else {
-		p = strings.NewReplacer(" ", phraseSpace, "'", phraseApos).Replace(p)
+		p = r.en.Replace(p)
 	}
 	return "(?i)" + p
 }
+
+// phraseReplacers are the replacers of expandPhrase, made once: making
+// one costs more than a replacement, and the filter of MayMatch expands
+// every text before a client log's first line is read.
+var phraseReplacers = sync.OnceValue(func() (r struct{ holders, en, ja *strings.Replacer }) {
+	r.holders = strings.NewReplacer("{P}", phraseProduct, "{D}", phraseDomain)
+	r.en = strings.NewReplacer(" ", phraseSpace, "'", phraseApos)
+	r.ja = strings.NewReplacer(" ", phraseSpaceJa, "'", phraseApos, "、", `(?:[、,]`+phraseSpaceJa+`)`)
+	return r
+})
 
 // candidates is the prefilter: one pass over s that returns the bit set of
 // patterns one of whose ASCII anchors occurs in s, ignoring ASCII case, and
