@@ -97,7 +97,9 @@ func run(ctx context.Context, c config) error {
 	bin := c.bin
 	if bin == "" {
 		bin = filepath.Join(dir, "sfblog")
+		// Built as make build builds it: static.
 		build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/sfblog")
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("go build: %w", err)
