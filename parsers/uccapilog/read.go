@@ -220,6 +220,9 @@ func (rd *reader) match() {
 			rd.fail("line matcher", v, b, rd.full)
 		}
 	}()
+	// The first call of scan.MayMatch builds its tables (about a
+	// millisecond): here, while the reader fills the first batch.
+	rd.may(nil)
 	for {
 		select {
 		case b = <-rd.mid:
