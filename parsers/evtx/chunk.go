@@ -176,8 +176,18 @@ func records(data []byte, h chunkHeader, refs []recordRef) ([]recordRef, walkSto
 	return refs, walkStop{off: off}
 }
 
-// allZero reports whether b holds only zero bytes.
+// allZero reports whether b holds only zero bytes. It reads 32 bytes at
+// a time: the unused slots of a file are most of what the first pass
+// reads of a small log (a 1 MiB file of 112 records spent a tenth of its
+// run in a loop of one byte at a time).
 func allZero(b []byte) bool {
+	for len(b) >= 32 {
+		if binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[8:])|
+			binary.LittleEndian.Uint64(b[16:])|binary.LittleEndian.Uint64(b[24:]) != 0 {
+			return false
+		}
+		b = b[32:]
+	}
 	for _, x := range b {
 		if x != 0 {
 			return false

@@ -431,3 +431,28 @@ func TestSinkError(t *testing.T) {
 	assert.ErrorIs(t, err, stop)
 	assert.Equal(t, 10, n)
 }
+
+// TestAllZero checks allZero against a byte-by-byte loop: every length
+// up to 100 with one non-zero byte at each place, the word and tail parts
+// included, and a chunk-sized slot.
+func TestAllZero(t *testing.T) {
+	slow := func(b []byte) bool { return bytes.Count(b, []byte{0}) == len(b) }
+	for n := 0; n <= 100; n++ {
+		b := make([]byte, n)
+		require.True(t, allZero(b), "zeros, length %d", n)
+		for i := range n {
+			for _, c := range []byte{1, 0x80, 0xff} {
+				b[i] = c
+				require.Equal(t, slow(b), allZero(b), "length %d, byte %#x at %d", n, c, i)
+				require.False(t, allZero(b))
+				// A shorter view that leaves the byte out is zero.
+				require.True(t, allZero(b[:i]), "length %d, before %d", n, i)
+				b[i] = 0
+			}
+		}
+	}
+	slot := make([]byte, chunkSize)
+	assert.True(t, allZero(slot))
+	slot[chunkSize-1] = 1
+	assert.False(t, allZero(slot), "the last byte of a slot")
+}
