@@ -129,3 +129,26 @@ func TestEncoder(t *testing.T) {
 		})
 	}
 }
+
+// The first batches are small, so that the workers start on a small input
+// while it is parsed; each is twice the one before, up to encoderBatch.
+func TestEncoderBatchesGrow(t *testing.T) {
+	var out bytes.Buffer
+	w := &errWriter{w: bufio.NewWriter(&out)}
+	enc := startEncoder("jsonl", w)
+	var sizes []int
+	for i, e := range encoderEvents(1000) {
+		e.Text = "short" // batches end by their number of events alone
+		before := enc.limit
+		require.NoError(t, enc.add(e))
+		if len(enc.batch.events) == 0 {
+			sizes = append(sizes, before)
+			assert.Equal(t, min(2*before, encoderBatch), enc.limit, "after event %d", i)
+		}
+	}
+	_, err := enc.close()
+	require.NoError(t, err)
+	require.NoError(t, w.w.Flush())
+	assert.Equal(t, []int{16, 32, 64, 128, 256, 256}, sizes)
+	assert.Equal(t, 1000, strings.Count(out.String(), "\n"))
+}

@@ -90,7 +90,11 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 // masked and encoded by several workers side by side (one per CPU, at
 // most maxEncoders), and one writer writes their output in the order the
 // batches were made. A batch holds at most encoderBatch events or
-// encoderBytes of event text; 2*workers+2 batches serve in turn, which
+// encoderBytes of event text; the first ones hold firstBatch events, and
+// each the double of the one before, so that the workers start on a
+// small input while it is still being parsed (with one batch of its 112
+// events, a 1 MiB event log was encoded only once parsed, on one core).
+// 2*workers+2 batches serve in turn, which
 // bounds the memory. A worker writes a batch's output into chunks of
 // about chunkBytes, which the writer gives back once written: a run
 // touches little more memory than the chunks in flight (a short run never
@@ -100,6 +104,7 @@ type encoder struct {
 	out    *errWriter
 	mask   func(dst, e *event.Event) // mask.EventInto; tests panic in it
 	batch  *encBatch
+	limit  int            // the events of the batch being filled, at most
 	free   chan *encBatch // batches to fill
 	jobs   chan *encBatch // to the workers
 	order  chan *encBatch // to the writer, in the order made
@@ -123,6 +128,7 @@ type encBatch struct {
 }
 
 const (
+	firstBatch   = 16
 	encoderBatch = 256
 	encoderBytes = 256 << 10
 	maxEncoders  = 4
@@ -142,6 +148,7 @@ func startEncoderWith(format string, out *errWriter, maskInto func(dst, e *event
 		format: format,
 		out:    out,
 		mask:   maskInto,
+		limit:  firstBatch,
 		free:   make(chan *encBatch, batches),
 		chunks: make(chan []byte, freeChunks),
 		jobs:   make(chan *encBatch, batches),
@@ -170,7 +177,7 @@ func (enc *encoder) add(e *event.Event) error {
 	b := enc.batch
 	b.events = append(b.events, e)
 	b.text += len(e.Text)
-	if len(b.events) == encoderBatch || b.text >= encoderBytes {
+	if len(b.events) >= enc.limit || b.text >= encoderBytes {
 		enc.send()
 	}
 	return nil
@@ -184,6 +191,7 @@ func (enc *encoder) send() {
 	enc.order <- b
 	enc.jobs <- b
 	enc.batch = <-enc.free
+	enc.limit = min(2*enc.limit, encoderBatch)
 }
 
 // recycle empties a written batch, gives its chunks back and the batch to
