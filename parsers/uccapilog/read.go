@@ -29,6 +29,11 @@ const (
 	// batches is how many batches are in use at once: one being filled,
 	// one being matched, one being parsed and one waiting.
 	batches = 4
+	// firstBatchBytes is the text of the first batch; each next one holds
+	// twice the one before, up to batchBytes or skimBatchBytes. The
+	// matcher and the parser wait for the first batch, the output for
+	// the last: small first batches shorten the wait at the start.
+	firstBatchBytes = 32 << 10
 )
 
 // batch is a run of lines: the text they were read in, and for each the
@@ -104,6 +109,7 @@ type reader struct {
 	clock clock
 	may   func([]byte) bool // scan.MayMatch
 	want  int               // the text of a batch: batchBytes or skimBatchBytes
+	grow  int               // the text of the next batch: from firstBatchBytes up to want
 	pre   prefix            // the prefix of the line add is at
 	free  chan *batch
 	mid   chan *batch
@@ -120,6 +126,7 @@ func startReader(r io.Reader, may func([]byte) bool, want int) *reader {
 		split: splitter{r: r, max: maxLine},
 		may:   may,
 		want:  want,
+		grow:  min(firstBatchBytes, want),
 		free:  make(chan *batch, batches),
 		mid:   make(chan *batch, batches),
 		full:  make(chan *batch, batches),
@@ -173,7 +180,9 @@ func (rd *reader) run() {
 		}
 		b.starts, b.ends, b.flags, b.pres = b.starts[:0], b.ends[:0], b.flags[:0], b.pres[:0]
 		b.first, b.last, b.err = rd.split.n+1, false, nil
-		if !rd.split.fill(b, rd.want, rd.add) {
+		n := rd.grow
+		rd.grow = min(2*n, rd.want)
+		if !rd.split.fill(b, n, rd.add) {
 			b.last, b.err = true, rd.split.err
 		}
 		last := b.last // once sent, b belongs to the matcher

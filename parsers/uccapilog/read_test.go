@@ -102,16 +102,21 @@ func TestParseReaderPanic(t *testing.T) {
 // A panic in the matcher stage ends the input with an error, after the
 // batches before it, and close still returns.
 func TestReaderMatcherPanic(t *testing.T) {
-	in := strings.Repeat("01/02/2015|10:00:00.000 1A:2B INFO :: line\n", 3*batchBytes/40)
+	const line = "01/02/2015|10:00:00.000 1A:2B INFO :: line\n"
+	in := strings.Repeat(line, 3*batchBytes/len(line))
+	// The panic is at the matcher's call panicAt, past the first batch
+	// (its first call builds the prefilter): the batches grow from
+	// firstBatchBytes, and the read that ends one is in it.
+	panicAt := 5 * batchBytes / 2 / len(line)
 	n := 0
 	rd := startReader(strings.NewReader(in), func([]byte) bool {
-		if n++; n == batchBytes/40+10 {
+		if n++; n == panicAt {
 			panic("bad matcher")
 		}
 		return false
 	}, batchBytes)
 	defer rd.close()
-	var batches int
+	var batches, lines int
 	for {
 		b, err := rd.next(context.Background())
 		require.NoError(t, err)
@@ -121,9 +126,12 @@ func TestReaderMatcherPanic(t *testing.T) {
 			break
 		}
 		batches++
+		lines += len(b.ends)
 		rd.release(b)
 	}
-	assert.Equal(t, 1, batches, "the batch before the panic is delivered")
+	assert.GreaterOrEqual(t, batches, 2, "the batches before the panic are delivered")
+	assert.Less(t, lines, panicAt, "and none after")
+	assert.Greater(t, lines+readSize/len(line)+batchBytes/len(line), panicAt, "up to the batch of the panic")
 }
 
 // The events do not depend on how the input is split into batches, with
