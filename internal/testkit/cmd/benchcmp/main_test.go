@@ -101,8 +101,19 @@ func TestRounds(t *testing.T) {
 	assert.Equal(t, []string{"scan", "tool", "scan", "tool", "scan", "tool", "scan", "tool", "scan", "tool"}, order)
 	assert.Equal(t, 10*time.Millisecond, res[0].time)
 	assert.Equal(t, 40*time.Millisecond, res[1].time)
+	assert.Equal(t, 10*time.Millisecond, res[0].best, "the fastest")
+	assert.Equal(t, 40*time.Millisecond, res[1].best)
 	assert.EqualValues(t, 10, res[1].rss, "the largest")
 	assert.InDelta(t, 0.25, ratio(res[0], res[1]), 1e-9)
+
+	// The best is the fastest round, the time the median one.
+	times := []time.Duration{30, 10, 20}
+	k := 0
+	varied := probe{"varied", func() (sample, error) { k++; return sample{time: times[k-1] * time.Millisecond}, nil }}
+	res, err = rounds(context.Background(), 3, []probe{varied})
+	require.NoError(t, err)
+	assert.Equal(t, 20*time.Millisecond, res[0].time)
+	assert.Equal(t, 10*time.Millisecond, res[0].best)
 
 	failing := probe{"broken", func() (sample, error) { return sample{}, errors.New("exit status 2") }}
 	_, err = rounds(context.Background(), 3, []probe{fast, failing})
