@@ -108,7 +108,7 @@ func (c *Catalog) addFS(fsys fs.FS, root, display string) error {
 	return errors.Join(errs...)
 }
 
-// parseSafe is parse, with a panic of the YAML decoder (there should be
+// parseSafe is Parse, with a panic of the YAML decoder (there should be
 // none) turned into an error naming the file.
 func parseSafe(file string, data []byte) (s *Signature, err error) {
 	defer func() {
