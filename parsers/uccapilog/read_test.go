@@ -199,3 +199,51 @@ func TestBatchTimes(t *testing.T) {
 		})
 	}
 }
+
+// The line tables of a batch are sized from the mean line so far, a
+// quarter more, so that filling them does not grow them (and leave the
+// smaller copies as garbage).
+func TestReserve(t *testing.T) {
+	for _, tt := range []struct {
+		lines, bytes int64
+		n, want      int
+	}{
+		{0, 0, 64 << 10, 1280},     // no line yet: 64 bytes each
+		{100, 10000, 100000, 1250}, // 100-byte lines
+		{5, 2, 1000, 1250},         // shorter than a byte: one byte each
+		{1, 1 << 20, 1000, 0},      // one long line
+	} {
+		rd := &reader{lines: tt.lines, bytes: tt.bytes}
+		assert.Equal(t, tt.want, rd.linesIn(tt.n), "%d lines in %d bytes, then %d bytes", tt.lines, tt.bytes, tt.n)
+	}
+
+	var b batch
+	b.reserve(100)
+	assert.Equal(t, 100, cap(b.starts))
+	assert.Equal(t, 100, cap(b.ends))
+	assert.Equal(t, 100, cap(b.flags))
+	assert.Equal(t, 100, cap(b.pres))
+	b.starts = append(b.starts, 1)
+	b.reserve(50) // enough room: kept
+	assert.Equal(t, 100, cap(b.starts))
+	assert.Len(t, b.starts, 1)
+
+	// A whole read: the tables of every batch but the first hold its
+	// lines without growing.
+	const line = "01/02/2015|10:00:00.000 1A:2B INFO :: a line of a log\n"
+	in := strings.Repeat(line, 4*skimBatchBytes/len(line))
+	rd := startReader(strings.NewReader(in), func([]byte) bool { return false }, skimBatchBytes)
+	defer rd.close()
+	for i := 0; ; i++ {
+		b, err := rd.next(context.Background())
+		require.NoError(t, err)
+		if i > 0 {
+			assert.LessOrEqual(t, len(b.ends), cap(b.ends))
+			assert.GreaterOrEqual(t, cap(b.ends), len(b.ends)*5/4-1, "batch %d: reserved, not grown", i)
+		}
+		if b.last {
+			break
+		}
+		rd.release(b)
+	}
+}
