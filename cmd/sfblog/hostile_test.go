@@ -59,7 +59,8 @@ func watchHWM(pid int) func() int64 {
 // TestHostileInputs runs every generated hostile input (zip bombs,
 // overlapping entries, deep nesting, 200,000 folded header lines, 30,000
 // unterminated SIP blocks, terminal escapes in names and contents, NUL
-// runs, a Shift_JIS note, planted secrets) through the sfblog binary:
+// runs, a flood of blank lines, a Shift_JIS note, planted secrets) through
+// the sfblog binary:
 // analyze in every format, with and without --redact, and parse. Each run
 // ends with a report (exit 0, or 2 when an archive held nothing readable),
 // under the memory bound (peak RSS of the process), with bounded output;

@@ -211,7 +211,7 @@ func (rd *reader) linesIn(n int) int {
 	if rd.lines > 0 {
 		mean = max(rd.bytes/rd.lines, 1)
 	}
-	return int(int64(n)/mean) * 5 / 4
+	return min(int(int64(n)/mean)*5/4, maxBatchLines)
 }
 
 // reserve makes room in the line tables of the empty batch b for n lines.

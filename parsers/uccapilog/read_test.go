@@ -9,6 +9,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -208,10 +209,11 @@ func TestReserve(t *testing.T) {
 		lines, bytes int64
 		n, want      int
 	}{
-		{0, 0, 64 << 10, 1280},     // no line yet: 64 bytes each
-		{100, 10000, 100000, 1250}, // 100-byte lines
-		{5, 2, 1000, 1250},         // shorter than a byte: one byte each
-		{1, 1 << 20, 1000, 0},      // one long line
+		{0, 0, 64 << 10, 1280},               // no line yet: 64 bytes each
+		{100, 10000, 100000, 1250},           // 100-byte lines
+		{5, 2, 1000, 1250},                   // shorter than a byte: one byte each
+		{1, 1 << 20, 1000, 0},                // one long line
+		{1000, 1000, 1 << 20, maxBatchLines}, // blank lines: at most a full batch
 	} {
 		rd := &reader{lines: tt.lines, bytes: tt.bytes}
 		assert.Equal(t, tt.want, rd.linesIn(tt.n), "%d lines in %d bytes, then %d bytes", tt.lines, tt.bytes, tt.n)
@@ -246,4 +248,31 @@ func TestReserve(t *testing.T) {
 		}
 		rd.release(b)
 	}
+}
+
+// A flood of blank lines is read in batches of at most maxBatchLines
+// lines, whose tables stay that small: without the limit a 512 KiB batch
+// held 500,000 lines and 30 MB of tables.
+func TestBlankLineFlood(t *testing.T) {
+	in := "01/02/2015|10:00:00.000 1A:2B INFO :: a line\n" + strings.Repeat("\n", 3*skimBatchBytes)
+	rd := startReader(strings.NewReader(in), func([]byte) bool { return false }, skimBatchBytes)
+	defer rd.close()
+	lines := 0
+	for {
+		b, err := rd.next(context.Background())
+		require.NoError(t, err)
+		require.NoError(t, b.err)
+		require.LessOrEqual(t, len(b.ends), maxBatchLines)
+		// Reserved from the lines before, or grown by append in the
+		// first batch: the tables of a batch stay near a megabyte.
+		tables := (cap(b.starts)+cap(b.ends))*int(unsafe.Sizeof(0)) + cap(b.flags) +
+			cap(b.pres)*int(unsafe.Sizeof(linePrefix{}))
+		require.LessOrEqual(t, tables, 2<<20, "bytes of line tables in a batch of %d lines", len(b.ends))
+		lines += len(b.ends)
+		if b.last {
+			break
+		}
+		rd.release(b)
+	}
+	assert.Equal(t, 1+3*skimBatchBytes, lines)
 }

@@ -3,6 +3,7 @@ package uccapilog
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -17,13 +18,28 @@ import (
 // splitLines is what a splitter finds in r, batch after batch of about
 // want bytes: each line, whether it was cut, and the read error.
 func splitLines(r io.Reader, max, want int) (lines []string, cut []bool, err error) {
-	sp := splitter{r: r, max: max}
+	return splitLinesAtMost(r, max, want, 0)
+}
+
+// splitLinesAtMost is splitLines with batches of at most maxLines lines
+// (0: maxBatchLines), each checked to hold one line at least, unless it is
+// the last, and at most maxLines.
+func splitLinesAtMost(r io.Reader, max, want, maxLines int) (lines []string, cut []bool, err error) {
+	sp := splitter{r: r, max: max, maxLines: maxLines}
+	if maxLines <= 0 {
+		maxLines = maxBatchLines
+	}
 	b := &batch{}
 	for {
+		n := 0
 		more := sp.fill(b, want, func(b *batch, l line) {
 			lines = append(lines, string(b.text[l.start:l.end]))
 			cut = append(cut, l.truncated)
+			n++
 		})
+		if n > maxLines || (more && n == 0) {
+			return nil, nil, fmt.Errorf("a batch of %d lines (at most %d, one at least)", n, maxLines)
+		}
 		if !more {
 			return lines, cut, sp.err
 		}
@@ -137,5 +153,11 @@ func FuzzSplitterSameAsLines(f *testing.F) {
 		require.Equal(t, wantErr, gotErr)
 		require.Equal(t, wantL, gotL)
 		require.Equal(t, wantC, gotC)
+		// The same lines in batches of at most 1 to 4 lines.
+		k := int(max%4) + 1
+		gotL, gotC, gotErr = splitLinesAtMost(&chunks{data: in, sizes: sizes}, m, int(want), k)
+		require.Equal(t, wantErr, gotErr, "at most %d lines a batch", k)
+		require.Equal(t, wantL, gotL, "at most %d lines a batch", k)
+		require.Equal(t, wantC, gotC, "at most %d lines a batch", k)
 	})
 }

@@ -27,6 +27,7 @@ func All() []File {
 		{"control-chars.zip", ControlChars(), "entry names and contents with terminal escapes, CR, forged sfblog lines, NUL"},
 		{"control-content.UccApilog", ControlContent(), "a client log with terminal escapes, forged sfblog lines and a NUL run"},
 		{"crashed-nul-run.UccApilog", CrashedLog(64 << 10), "a client log with a 64 KiB NUL run: still a client log"},
+		{"blank-lines.UccApilog", BlankLines(2 << 20), "a client log with 2,097,152 blank lines: read in batches of at most 16,384 lines"},
 		{"note-cp932.txt", ShiftJISNote(), "a Japanese note in Shift_JIS (code page 932): decoded, not skipped"},
 		{"secrets.UccApilog", secrets, "planted secrets; none of secrets.planted.txt may reach a report"},
 		{"secrets.planted.txt", []byte(strings.Join(planted, "\n") + "\n"), "the values planted in secrets.UccApilog"},

@@ -134,6 +134,11 @@ func TestLogs(t *testing.T) {
 	assert.Equal(t, 100, strings.Count(open, "Data Received - "))
 	assert.NotContains(t, open, "End of Data Received")
 
+	blank := string(BlankLines(1000))
+	assert.Equal(t, 2+1000+1, strings.Count(blank, "\r\n"), "two header lines, 1000 blank ones, the error line")
+	assert.Contains(t, blank, ":: CUccServerEndpoint::Enable - Starting sign-in for sip:bob@contoso.com\r\n\r\n\r\n")
+	assert.True(t, strings.HasSuffix(blank, "hr=0x8004c1fb\r\n"))
+
 	crashed := CrashedLog(5000)
 	assert.Contains(t, string(crashed), strings.Repeat("\x00", 5000))
 

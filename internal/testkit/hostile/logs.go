@@ -131,6 +131,17 @@ func CrashedLog(n int) []byte {
 	return b.Bytes()
 }
 
+// BlankLines is a client log whose first lines are followed by n blank
+// lines (CRLF), then an error line: a flood of lines that each cost the
+// line reader a table entry and nothing else.
+func BlankLines(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(logHeader())
+	b.Write(bytes.Repeat([]byte("\r\n"), n))
+	b.WriteString(logLine(3, "ERROR", "CUccServerEndpoint::OnRegisterComplete - Sign-in failed, hr=0x8004c1fb"))
+	return b.Bytes()
+}
+
 // JapaneseNoteText is the note that ShiftJISNote encodes: what a Japanese
 // user types, with the error text the Japanese client shows.
 const JapaneseNoteText = "サインインできません。\r\n" +
