@@ -75,7 +75,25 @@ func unquote(line string) string {
 	for strings.HasPrefix(l, ">") {
 		l = strings.TrimSpace(l[1:])
 	}
+	if singleSpaced(l) {
+		return l // what Fields and Join would make again, without allocating
+	}
 	return strings.Join(strings.Fields(l), " ")
+}
+
+// singleSpaced reports whether the trimmed l has no white space but single
+// ASCII spaces: no other ASCII space, no two spaces in a row and no byte
+// of a non-ASCII character (which may be a Unicode space).
+func singleSpaced(l string) bool {
+	for i := 0; i < len(l); i++ {
+		switch c := l[i]; {
+		case c >= 0x80, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && i+1 < len(l) && l[i+1] == ' ':
+			return false
+		}
+	}
+	return true
 }
 
 // line feeds one line; it returns the events of a block the line ends.

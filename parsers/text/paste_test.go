@@ -126,3 +126,23 @@ func TestWrappedTextAndContext(t *testing.T) {
 	one := kinds(parseNote(t, "Sign-in address was not found.\nSign-in address was not found.\n"), event.KindUIText)
 	assert.Len(t, one, 2, "a text repeated on two lines is two pieces of evidence")
 }
+
+// unquote's fast path for single-spaced lines returns what the collapse
+// of white space returns: the same string, for every kind of white space
+// and quoting.
+func TestUnquote(t *testing.T) {
+	ref := func(line string) string {
+		l := strings.TrimSpace(line)
+		for strings.HasPrefix(l, ">") {
+			l = strings.TrimSpace(l[1:])
+		}
+		return strings.Join(strings.Fields(l), " ")
+	}
+	for _, line := range []string{
+		"", " ", ">", "> > a", "a", "a b", "a  b", " a b ", "a\tb", "a\nb", "a\vb", "a\fb", "a\rb",
+		"a\u00a0b", "a\u0085b", "a\u2003b", "a\u3000b", "サインイン できません", "a >b", ">>  Reason: x  y",
+		"ms-diagnostics: 4005;reason=\"Destination URI\"", "a b ", "\x00 a", "a \x1b b",
+	} {
+		assert.Equal(t, ref(line), unquote(line), "%q", line)
+	}
+}

@@ -71,14 +71,16 @@ type window struct {
 // texts returns the uitext events of line n.
 func (w *window) texts(path string, n int, line string) []event.Event {
 	var evs []event.Event
-	keys := map[string]bool{}
-	context := strings.TrimSpace(w.prev2 + "\n" + w.prev)
+	var keys map[string]bool // made with the first text: most lines have none
 	add := func(at int, text string, u scan.UIText) {
+		if keys == nil {
+			keys = map[string]bool{}
+		}
 		keys[u.Key] = true
 		ev := event.Event{Source: event.SourceText, Kind: event.KindUIText, Path: path, Line: at, Text: text}
 		ev.Set("ui.key", u.Key)
 		ev.Set("ui.text", u.Text)
-		if context != "" {
+		if context := strings.TrimSpace(w.prev2 + "\n" + w.prev); context != "" {
 			ev.Set("ui.context", bounded(context))
 		}
 		evs = append(evs, ev)
