@@ -1,14 +1,20 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The expected lines are those progressbar v3.19.1 drew with the options
@@ -127,4 +133,28 @@ func TestProgressDraws(t *testing.T) {
 	var quiet syncBuffer
 	newProgress(&quiet, func() int64 { return -1 }, func() int64 { return 1 << 20 }, time.Hour).stop()
 	assert.Empty(t, quiet.String())
+}
+
+// Only a terminal is one: /dev/null is a character device but not a
+// terminal, and neither is a pipe, a file or a buffer.
+func TestIsTerminal(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer null.Close()
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	defer w.Close()
+	file, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	require.NoError(t, err)
+	defer file.Close()
+	for name, out := range map[string]io.Writer{"null": null, "pipe": w, "file": file, "buffer": new(bytes.Buffer)} {
+		assert.False(t, isTerminal(out), name)
+	}
+	s := &streams{in: newStdin(context.Background(), strings.NewReader("")), err: null}
+	assert.Nil(t, startProgress(s, nil), "no progress line on /dev/null")
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		assert.True(t, isTerminal(tty), "/dev/tty")
+	}
 }

@@ -120,11 +120,9 @@ func usageErr(format string, a ...any) error {
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	// A character device is not enough: /dev/null is one, and drew the
+	// progress line (and coloured the output) for nothing.
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // terminalWidth returns the width in columns of the terminal w, else the
