@@ -109,7 +109,7 @@ func (l *progressLine) clear() {
 
 // progressSpinner is the spinner of a run whose size is unknown
 // (progressbar's type 14).
-var progressSpinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
+const progressSpinner = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 // progressWidth is the number of cells of the bar.
 const progressWidth = 20
@@ -150,7 +150,8 @@ func formatProgress(read, total int64, elapsed time.Duration, frame int) string 
 	since := elapsed.Truncate(time.Second).String()
 
 	if total <= 0 {
-		s := progressSpinner[frame%len(progressSpinner)] + " reading " + stats
+		spin := []rune(progressSpinner)
+		s := string(spin[frame%len(spin)]) + " reading " + stats
 		return fitProgress(s, " ["+since+"] ")
 	}
 	frac := float64(read) / float64(total)

@@ -110,8 +110,7 @@ type reader struct {
 	may   func([]byte) bool // scan.MayMatch
 	want  int               // the text of a batch: batchBytes or skimBatchBytes
 	grow  int               // the text of the next batch: from firstBatchBytes up to want
-	lines int64             // lines read so far, and their bytes: the mean line sizes
-	bytes int64             // the tables of the next batch (reserve)
+	read  int64             // bytes of the batches so far: with split.n, the mean line (linesIn)
 	pre   prefix            // the prefix of the line add is at
 	free  chan *batch
 	mid   chan *batch
@@ -188,8 +187,7 @@ func (rd *reader) run() {
 		if !rd.split.fill(b, n, rd.add) {
 			b.last, b.err = true, rd.split.err
 		}
-		rd.lines += int64(len(b.ends))
-		rd.bytes += int64(len(b.text))
+		rd.read += int64(len(b.text))
 		last := b.last // once sent, b belongs to the matcher
 		select {
 		case rd.mid <- b:
@@ -208,8 +206,8 @@ func (rd *reader) run() {
 // to spare.
 func (rd *reader) linesIn(n int) int {
 	mean := int64(64)
-	if rd.lines > 0 {
-		mean = max(rd.bytes/rd.lines, 1)
+	if lines := int64(rd.split.n); lines > 0 {
+		mean = max(rd.read/lines, 1)
 	}
 	return min(int(int64(n)/mean)*5/4, maxBatchLines)
 }

@@ -215,7 +215,7 @@ func TestReserve(t *testing.T) {
 		{1, 1 << 20, 1000, 0},                // one long line
 		{1000, 1000, 1 << 20, maxBatchLines}, // blank lines: at most a full batch
 	} {
-		rd := &reader{lines: tt.lines, bytes: tt.bytes}
+		rd := &reader{split: splitter{n: int(tt.lines)}, read: tt.bytes}
 		assert.Equal(t, tt.want, rd.linesIn(tt.n), "%d lines in %d bytes, then %d bytes", tt.lines, tt.bytes, tt.n)
 	}
 

@@ -11,9 +11,8 @@ const readSize = 64 << 10
 
 // maxBatchLines is the most lines of a batch: 16,384 lines take 0.9 MB
 // of line tables. A batch of 512 KiB holds about 5,000 lines of a client
-// log, but one of blank lines would hold 500,000 (30 MB of tables): a log
-// of 64 MiB of blank lines took 145-180 MB of memory, now 17 MB, and 20%
-// more time (2.0-2.3 s against 2.5-2.9 s; 34 MB and 2.4 s with 65,536).
+// log, but one of blank lines would hold 500,000 and 30 MB of tables
+// (BENCHMARKS.md, "Hostile inputs").
 const maxBatchLines = 16 << 10
 
 // maxEmptyReads is how many reads in a row may return nothing before the
