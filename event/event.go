@@ -181,6 +181,9 @@ func (e *Event) Set(name, value string) {
 	e.Fields[name] = value
 }
 
+// Field is one field of an event, its name and its value.
+type Field struct{ Name, Value string }
+
 // LocalLayout formats times that carry no zone.
 const LocalLayout = "2006-01-02T15:04:05.000"
 

@@ -22,6 +22,47 @@ import (
 // \u007f, \u009b, \uffff. The decoded values are the same. No raw control
 // character is ever written, so the line is safe on a terminal.
 func (e *Event) AppendJSON(dst []byte) []byte {
+	dst = e.appendHead(dst)
+	if n := len(e.Fields); n > maxSorted {
+		dst = appendFieldsSlice(dst, e.Fields)
+	} else if n > 0 {
+		// The names and values, in map order, stay on the stack; only
+		// their indexes are sorted, which moves no pointers (a pointer
+		// written to memory costs a write barrier while the collector
+		// runs, and parse allocates enough to keep it running).
+		var names, values [maxSorted]string
+		i := 0
+		for k, v := range e.Fields {
+			names[i], values[i] = k, v
+			i++
+		}
+		dst = appendSorted(dst, &names, &values, n)
+	}
+	return e.appendText(dst)
+}
+
+// AppendJSONFields is [Event.AppendJSON] with fields in place of e.Fields,
+// which it does not read: it appends the object AppendJSON appends for a
+// copy of e whose Fields hold fields. The fields may come in any order;
+// their names must differ.
+func (e *Event) AppendJSONFields(dst []byte, fields []Field) []byte {
+	dst = e.appendHead(dst)
+	if n := len(fields); n > maxSorted {
+		sorted := slices.Clone(fields)
+		slices.SortFunc(sorted, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+		dst = appendFields(dst, sorted)
+	} else if n > 0 {
+		var names, values [maxSorted]string
+		for i, f := range fields {
+			names[i], values[i] = f.Name, f.Value
+		}
+		dst = appendSorted(dst, &names, &values, n)
+	}
+	return e.appendText(dst)
+}
+
+// appendHead appends the object's members before its fields.
+func (e *Event) appendHead(dst []byte) []byte {
 	dst = append(dst, `{"path":`...)
 	dst = appendString(dst, e.Path)
 	if e.Line != 0 {
@@ -48,32 +89,29 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = appendString(dst, e.Source)
 	dst = append(dst, `,"kind":`...)
 	dst = appendString(dst, e.Kind)
-	if n := len(e.Fields); n > maxSorted {
-		dst = appendFieldsSlice(dst, e.Fields)
-	} else if n > 0 {
-		// The names and values, in map order, stay on the stack; only
-		// their indexes are sorted, which moves no pointers (a pointer
-		// written to memory costs a write barrier while the collector
-		// runs, and parse allocates enough to keep it running).
-		var names, values [maxSorted]string
-		var order [maxSorted]uint8
-		i := 0
-		for k, v := range e.Fields {
-			names[i], values[i] = k, v
-			i++
+	return dst
+}
+
+// appendSorted appends the "fields" member of an event whose n fields are
+// names[:n] and values[:n], in the order of the names.
+func appendSorted(dst []byte, names, values *[maxSorted]string, n int) []byte {
+	var order [maxSorted]uint8
+	sortIndexes(names, order[:n])
+	dst = append(dst, `,"fields":{`...)
+	for i, x := range order[:n] {
+		if i > 0 {
+			dst = append(dst, ',')
 		}
-		sortIndexes(&names, order[:n])
-		dst = append(dst, `,"fields":{`...)
-		for i, x := range order[:n] {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendString(dst, names[x])
-			dst = append(dst, ':')
-			dst = appendString(dst, values[x])
-		}
-		dst = append(dst, '}')
+		dst = appendString(dst, names[x])
+		dst = append(dst, ':')
+		dst = appendString(dst, values[x])
 	}
+	return append(dst, '}')
+}
+
+// appendText appends the rest of the object after its fields: the text
+// and the closing brace.
+func (e *Event) appendText(dst []byte) []byte {
 	if e.Text != "" {
 		dst = append(dst, `,"text":`...)
 		dst = appendString(dst, e.Text)
@@ -109,25 +147,28 @@ func sortIndexes(names *[maxSorted]string, order []uint8) {
 // appendFieldsSlice appends the "fields" member of an event with more than
 // maxSorted fields.
 func appendFieldsSlice(dst []byte, fields map[string]string) []byte {
-	sorted := make([]field, 0, len(fields))
+	sorted := make([]Field, 0, len(fields))
 	for k, v := range fields {
-		sorted = append(sorted, field{k, v})
+		sorted = append(sorted, Field{k, v})
 	}
-	slices.SortFunc(sorted, func(a, b field) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(sorted, func(a, b Field) int { return strings.Compare(a.Name, b.Name) })
+	return appendFields(dst, sorted)
+}
+
+// appendFields appends the "fields" member of an event whose fields are
+// sorted.
+func appendFields(dst []byte, sorted []Field) []byte {
 	dst = append(dst, `,"fields":{`...)
 	for i, f := range sorted {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, f.name)
+		dst = appendString(dst, f.Name)
 		dst = append(dst, ':')
-		dst = appendString(dst, f.value)
+		dst = appendString(dst, f.Value)
 	}
 	return append(dst, '}')
 }
-
-// field is one of Event.Fields.
-type field struct{ name, value string }
 
 // appendTime appends FormatTime(t, local), which needs no escaping: the
 // layouts write digits and ASCII punctuation only (a year past 9999 is

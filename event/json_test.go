@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,12 +52,35 @@ func sampleEvents(t *testing.T, fn func(*event.Event)) {
 	require.Greater(t, n, 10000, "the samples hold that many events")
 }
 
+// fieldsOf returns e's fields as a slice, in the reverse of their names'
+// order: AppendJSONFields takes them in any order.
+func fieldsOf(e *event.Event) []event.Field {
+	var fs []event.Field
+	for k, v := range e.Fields {
+		fs = append(fs, event.Field{Name: k, Value: v})
+	}
+	slices.SortFunc(fs, func(a, b event.Field) int { return strings.Compare(b.Name, a.Name) })
+	return fs
+}
+
+// appendJSONFields is e.AppendJSONFields with e's own fields, from a copy
+// of e without them: what AppendJSONFields writes must not depend on them.
+func appendJSONFields(e *event.Event) []byte {
+	fs := fieldsOf(e)
+	c := *e
+	c.Fields = map[string]string{"decoy": "x"}
+	return c.AppendJSONFields(nil, fs)
+}
+
 func TestAppendJSONSamples(t *testing.T) {
 	sampleEvents(t, func(e *event.Event) {
 		want := oldJSON(t, e)
 		got := e.AppendJSON(nil)
 		if !bytes.Equal(want, got) {
 			require.Equal(t, string(want), string(got), "%s:%d#%d", e.Path, e.Line, e.RecordID)
+		}
+		if got := appendJSONFields(e); !bytes.Equal(want, got) {
+			require.Equal(t, string(want), string(got), "AppendJSONFields: %s:%d#%d", e.Path, e.Line, e.RecordID)
 		}
 	})
 }
@@ -123,6 +148,7 @@ func TestAppendJSONManyFields(t *testing.T) {
 			e.Fields[fmt.Sprintf("evt.data.Param%d", (i*7919)%n)] = fmt.Sprint(i)
 		}
 		assert.Equal(t, string(oldJSON(t, &e)), string(e.AppendJSON(nil)), "%d fields", n)
+		assert.Equal(t, string(oldJSON(t, &e)), string(appendJSONFields(&e)), "AppendJSONFields, %d fields", n)
 	}
 }
 
@@ -141,6 +167,7 @@ func FuzzAppendJSON(f *testing.F) {
 		}
 		got := e.AppendJSON(nil)
 		require.Equal(t, string(oldJSON(t, &e)), string(got))
+		require.Equal(t, string(got), string(appendJSONFields(&e)), "AppendJSONFields")
 		var a, b any
 		require.NoError(t, json.Unmarshal(got, &a))
 		old, err := e.MarshalJSON()

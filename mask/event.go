@@ -166,9 +166,9 @@ func Event(e *event.Event) event.Event {
 }
 
 // EventInto is [Event] into dst, whose field map is reused: a caller that
-// masks many events (sfblog parse) allocates one map, not one per event.
-// The map is cleared first; when e.Fields is nil it is left empty (or nil,
-// when dst had none). dst must not be e.
+// masks many events allocates one map, not one per event. The map is
+// cleared first; when e.Fields is nil it is left empty (or nil, when dst
+// had none). dst must not be e.
 func EventInto(dst, e *event.Event) {
 	fields := dst.Fields
 	*dst = *e
@@ -177,6 +177,25 @@ func EventInto(dst, e *event.Event) {
 	if e.Fields != nil && fields == nil {
 		dst.Fields = make(map[string]string, len(e.Fields))
 	}
+	var fs []event.Field
+	if n := len(e.Fields); n <= maxStack {
+		var stack [maxStack]event.Field
+		fs = stack[:0]
+	}
+	dst.Text, fs = EventFields(fs, e)
+	for _, f := range fs {
+		dst.Fields[f.Name] = f.Value
+	}
+}
+
+// maxStack is the most fields EventInto masks into an array on its stack.
+const maxStack = 64
+
+// EventFields masks e as [Event] does, and returns its masked text and
+// its masked fields, appended to fields in no particular order. It is
+// EventInto without a map: sfblog parse masks each event into a slice
+// that it reuses and writes as JSON ([event.Event.AppendJSONFields]).
+func EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
 	// The text first: most values of a client log's SIP event are parts of
 	// it, and what its scan learns spares masking them again (textScan).
 	var ts textScan
@@ -186,49 +205,56 @@ func EventInto(dst, e *event.Event) {
 	// from the text and the other fields (secretValues).
 	var vals []string
 	var memo secretsMemo
+	first := len(fields)
 	for k, v := range e.Fields {
-		if v == "" {
-			dst.Fields[k] = v
-			continue
-		}
-		if h, ok := strings.CutPrefix(k, "sip.header."); ok {
-			switch headerKindOf(h) {
-			case plainHeaderKind:
-				dst.Fields[k] = ts.fieldSecrets(&memo, v)
-			case authHeaderKind:
-				if m, ok := ts.authValueAll(v); ok {
-					dst.Fields[k] = m
-				} else {
-					dst.Fields[k] = eachLine(maskAuthValueAll, v)
-				}
-			default:
-				dst.Fields[k] = eachLine(headerLine(h), v)
-			}
-			continue
-		}
-		var masked string
-		switch {
-		case SecretName(k[strings.LastIndexByte(k, '.')+1:]):
-			masked = wholeValue(v)
-			dst.Fields[k] = masked
-		case k == "reg.data" && SecretName(e.Fields["reg.name"]):
-			dst.Fields[k] = wholeValue(Secrets(v))
-			masked = wholeValue(v)
-		default:
-			dst.Fields[k] = ts.fieldSecrets(&memo, v)
-			continue
-		}
-		if masked != v {
-			vals = appendValue(vals, v)
-		}
+		fields = append(fields, event.Field{Name: k, Value: maskField(&ts, &memo, e, k, v, &vals)})
 	}
 	vals = sortValues(vals)
-	dst.Text = removeValues(text, vals)
+	text = removeValues(text, vals)
 	if len(vals) > 0 {
-		for k, v := range dst.Fields {
-			dst.Fields[k] = removeValues(v, vals)
+		for i := first; i < len(fields); i++ {
+			fields[i].Value = removeValues(fields[i].Value, vals)
 		}
 	}
+	return text, fields
+}
+
+// maskField returns the value v of the field k of e masked, as
+// EventFields masks it with the text scan ts. A value masked because the
+// field's name says secret is appended to vals, to be removed from the
+// text and the other fields.
+func maskField(ts *textScan, memo *secretsMemo, e *event.Event, k, v string, vals *[]string) string {
+	if v == "" {
+		return v
+	}
+	if h, ok := strings.CutPrefix(k, "sip.header."); ok {
+		switch headerKindOf(h) {
+		case plainHeaderKind:
+			return ts.fieldSecrets(memo, v)
+		case authHeaderKind:
+			if m, ok := ts.authValueAll(v); ok {
+				return m
+			}
+			return eachLine(maskAuthValueAll, v)
+		default:
+			return eachLine(headerLine(h), v)
+		}
+	}
+	var field, masked string
+	switch {
+	case SecretName(k[strings.LastIndexByte(k, '.')+1:]):
+		masked = wholeValue(v)
+		field = masked
+	case k == "reg.data" && SecretName(e.Fields["reg.name"]):
+		field = wholeValue(Secrets(v))
+		masked = wholeValue(v)
+	default:
+		return ts.fieldSecrets(memo, v)
+	}
+	if masked != v {
+		*vals = appendValue(*vals, v)
+	}
+	return field
 }
 
 // secretsMemo remembers what [Secrets] made of the longer values of one

@@ -56,7 +56,7 @@ func TestEncoder(t *testing.T) {
 	tests := []struct {
 		name   string
 		format string
-		mask   func(dst, e *event.Event)
+		mask   maskFunc
 		w      func(*bytes.Buffer) interface{ Write([]byte) (int, error) }
 		check  func(t *testing.T, got string, rows [][]string, addErr, err error)
 	}{
@@ -81,11 +81,11 @@ func TestEncoder(t *testing.T) {
 		},
 		{
 			name: "a panic in a worker is an error", format: "jsonl",
-			mask: func(dst, e *event.Event) {
+			mask: func(fs []event.Field, e *event.Event) (string, []event.Field) {
 				if e.Line == 1234 {
 					panic("boom")
 				}
-				mask.EventInto(dst, e)
+				return mask.EventFields(fs, e)
 			},
 			check: func(t *testing.T, got string, rows [][]string, addErr, err error) {
 				require.ErrorContains(t, err, "internal error while writing events: boom")
@@ -109,12 +109,12 @@ func TestEncoder(t *testing.T) {
 			if tt.w != nil {
 				w = tt.w(&buf)
 			}
-			maskInto := tt.mask
-			if maskInto == nil {
-				maskInto = mask.EventInto
+			maskFields := tt.mask
+			if maskFields == nil {
+				maskFields = mask.EventFields
 			}
 			out := &errWriter{w: bufio.NewWriterSize(w, 4<<10)}
-			enc := startEncoderWith(tt.format, out, maskInto)
+			enc := startEncoderWith(tt.format, out, maskFields)
 			var addErr error
 			for _, e := range evs {
 				if addErr = enc.add(e); addErr != nil {

@@ -102,7 +102,7 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 type encoder struct {
 	format string
 	out    *errWriter
-	mask   func(dst, e *event.Event) // mask.EventInto; tests panic in it
+	mask   maskFunc // mask.EventFields; tests panic in it
 	batch  *encBatch
 	limit  int            // the events of the batch being filled, at most
 	free   chan *encBatch // batches to fill
@@ -136,18 +136,22 @@ const (
 	freeChunks   = 64 // chunks kept for reuse
 )
 
+// maskFunc masks an event as [mask.EventFields] does.
+type maskFunc func(fields []event.Field, e *event.Event) (string, []event.Field)
+
 func startEncoder(format string, out *errWriter) *encoder {
-	return startEncoderWith(format, out, mask.EventInto)
+	return startEncoderWith(format, out, mask.EventFields)
 }
 
-// startEncoderWith is startEncoder with maskInto in place of mask.EventInto.
-func startEncoderWith(format string, out *errWriter, maskInto func(dst, e *event.Event)) *encoder {
+// startEncoderWith is startEncoder with maskFields in place of
+// mask.EventFields.
+func startEncoderWith(format string, out *errWriter, maskFields maskFunc) *encoder {
 	n := min(max(runtime.GOMAXPROCS(0), 1), maxEncoders)
 	batches := 2*n + 2
 	enc := &encoder{
 		format: format,
 		out:    out,
-		mask:   maskInto,
+		mask:   maskFields,
 		limit:  firstBatch,
 		free:   make(chan *encBatch, batches),
 		chunks: make(chan []byte, freeChunks),
@@ -246,10 +250,12 @@ func (enc *encoder) fail(p any) {
 // writes nothing more), so that the writer never waits forever.
 func (enc *encoder) work() {
 	defer enc.wg.Done()
-	var m event.Event // masked; its field map serves every event
+	var fs []event.Field  // the masked fields of an event, reused
+	var table event.Event // a masked event as a table row shows it; its map is reused
 	for b := range enc.jobs {
 		func() {
 			defer close(b.ready)
+			defer func() { clear(fs[:cap(fs)]) }() // the batch's strings may go
 			defer func() {
 				if p := recover(); p != nil {
 					enc.fail(p)
@@ -260,17 +266,26 @@ func (enc *encoder) work() {
 			}
 			var c []byte
 			for _, e := range b.events {
-				enc.mask(&m, e)
+				m := *e
+				m.Text, fs = enc.mask(fs[:0], e)
 				if enc.format == "table" {
+					clear(table.Fields)
+					if table.Fields == nil {
+						table.Fields = make(map[string]string, len(fs))
+					}
+					for _, f := range fs {
+						table.Fields[f.Name] = f.Value
+					}
+					m.Fields = table.Fields
 					b.rows = append(b.rows, tableRow(&m))
 					continue
 				}
 				if c == nil {
 					c = enc.chunk()
 				}
-				// AppendJSON escapes the control characters a terminal
-				// acts on: no raw one reaches the output.
-				c = append(m.AppendJSON(c), '\n')
+				// AppendJSONFields escapes the control characters a
+				// terminal acts on: no raw one reaches the output.
+				c = append(m.AppendJSONFields(c, fs), '\n')
 				if len(c) >= chunkBytes-chunkBytes/8 {
 					b.out, c = append(b.out, c), nil
 				}
