@@ -301,60 +301,118 @@ func safePrefix(s string) int {
 	return len(s)
 }
 
+// exactBytes marks every byte of x that is not safeASCII: the top bit of
+// each such byte is set in the result, and no other bit. Unlike
+// wordBits, no sum carries out of a byte: each is computed on its low 7
+// bits (at most 0x7f, and 0x7f plus at most 0x7f fits in a byte), and the
+// bytes with their top bit set are marked by that bit alone.
+//
+//   - a control character: its low 7 bits plus 0x60 stay below 0x80;
+//   - DEL: its low 7 bits plus 1 reach 0x80;
+//   - \, < or >, " or &: the low 7 bits xor the byte (with bit 1 set for
+//     < and >, bit 2 for " and &) is 0, and 0 plus 0x7f stays below 0x80.
+func exactBytes(x uint64) uint64 {
+	l := x & low7
+	ctl := ^(l + 0x60*ones)
+	del := l + ones
+	eq := ^((l ^ '\\'*ones) + low7) | ^(((l | 0x02*ones) ^ '>'*ones) + low7) | ^(((l | 0x04*ones) ^ '&'*ones) + low7)
+	return (x | ctl | del | eq) & top
+}
+
 // appendString appends s as a quoted JSON string, escaped as AppendJSON
 // documents.
 //
-// A run of safe ASCII bytes is found by safePrefix and appended at once,
-// a run of non-ASCII characters is decoded rune by rune; dst grows once
-// for the common case, a string with few escapes.
+// s is read 8 bytes at a time. A word with nothing to escape starts a
+// run of safe bytes, found by safePrefix and appended at once; in a word
+// with bytes to escape (exactBytes), each is escaped in turn, without
+// reading the word again (XML, a SIP body, has one every few bytes); a
+// run of non-ASCII characters is decoded rune by rune. The last bytes, up
+// to 7, are tested one by one. dst grows once for the common case, a
+// string with few escapes.
 func appendString(dst []byte, s string) []byte {
 	dst = slices.Grow(dst, len(s)+2)
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; ; {
-		if i += safePrefix(s[i:]); i == len(s) {
-			break
-		}
-		if c := s[i]; c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				// Other control characters, DEL, <, > and &.
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
+	start, i := 0, 0
+words:
+	for len(s)-i >= 8 {
+		m := exactBytes(load64(s[i:]))
+		if m == 0 {
+			i += 8
+			i += safePrefix(s[i:])
 			continue
 		}
-		for i < len(s) && s[i] >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			switch {
-			case r == utf8.RuneError && size == 1:
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-				start = i + size
-			case r == '\u2028' || r == '\u2029' || r <= 0x9f || r == 0xfffe || r == 0xffff:
-				// U+2028 and U+2029 (as encoding/json), the C1 controls
-				// and the noncharacters (as termesc.JSON).
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
-				start = i + size
+		for ; m != 0; m &= m - 1 {
+			j := i + bits.TrailingZeros64(m)>>3
+			c := s[j]
+			if c >= utf8.RuneSelf {
+				dst, start, i = appendRunes(dst, s, start, j)
+				continue words
 			}
-			i += size
+			dst = append(dst, s[start:j]...)
+			dst = appendEscape(dst, c)
+			start = j + 1
+		}
+		i += 8
+	}
+	for i < len(s) {
+		c := s[i]
+		switch {
+		case safeASCII[c]:
+			i++
+		case c < utf8.RuneSelf:
+			dst = append(dst, s[start:i]...)
+			dst = appendEscape(dst, c)
+			i++
+			start = i
+		default:
+			dst, start, i = appendRunes(dst, s, start, i)
 		}
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// appendEscape appends the escape of the ASCII byte c, which is not
+// safeASCII.
+func appendEscape(dst []byte, c byte) []byte {
+	switch c {
+	case '\\', '"':
+		return append(dst, '\\', c)
+	case '\b':
+		return append(dst, '\\', 'b')
+	case '\f':
+		return append(dst, '\\', 'f')
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	}
+	// Other control characters, DEL, <, > and &.
+	return append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+}
+
+// appendRunes decodes the run of non-ASCII characters of s at i, of
+// which s[start:i] is not yet appended: it appends what must be escaped
+// with what comes before it, and returns dst, the new start and the end
+// of the run.
+func appendRunes(dst []byte, s string, start, i int) ([]byte, int, int) {
+	for i < len(s) && s[i] >= utf8.RuneSelf {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			start = i + size
+		case r == '\u2028' || r == '\u2029' || r <= 0x9f || r == 0xfffe || r == 0xffff:
+			// U+2028 and U+2029 (as encoding/json), the C1 controls
+			// and the noncharacters (as termesc.JSON).
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
+			start = i + size
+		}
+		i += size
+	}
+	return dst, start, i
 }

@@ -130,6 +130,35 @@ func TestWordBits(t *testing.T) {
 	}
 }
 
+// TestExactBytes: exactBytes marks every byte that is not safeASCII and
+// no other, for every pair of byte values at every pair of neighbouring
+// places in words of safe and of unsafe bytes.
+func TestExactBytes(t *testing.T) {
+	for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
+		for k := range 7 {
+			for a := range 256 {
+				for b := range 256 {
+					var w [8]byte
+					for j := range w {
+						w[j] = bg
+					}
+					w[k], w[k+1] = byte(a), byte(b)
+					var want uint64
+					for j, c := range w {
+						if !refSafeASCII[c] {
+							want |= 0x80 << (8 * j)
+						}
+					}
+					x := load64(string(w[:]))
+					if got := exactBytes(x); got != want {
+						require.Equal(t, want, got, "%#016x", x)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSafePrefix: safePrefix finds the first byte that is not safe at
 // every place of strings of every length to 100, in each of the loops.
 func TestSafePrefix(t *testing.T) {
