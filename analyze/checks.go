@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
 )
 
 // Values of check.result.
@@ -280,6 +281,16 @@ func check(at *event.Event, name, result, subject, detail string) *event.Event {
 	e.Set("check.result", result)
 	e.Set("check.subject", subject)
 	e.Set("check.detail", detail)
+	// The text holds at's: its secret values go with it, so that they are
+	// masked in it (an AD export's userPassword).
+	for k, v := range at.Fields {
+		if mask.SecretField(at, k) {
+			e.Set(k, v)
+			if k == "reg.data" {
+				e.Set("reg.name", at.Get("reg.name"))
+			}
+		}
+	}
 	return e
 }
 

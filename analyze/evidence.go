@@ -109,7 +109,9 @@ func Excerpt(e *event.Event) string {
 	if e.Kind == event.KindSIP {
 		text = sipExcerpt(e)
 	}
-	return mask.EventText(e, bound(text))
+	// Masked before it is cut: a secret cut in two is no longer
+	// recognisable (a JWT without its second dot).
+	return bound(mask.EventText(e, text))
 }
 
 func sipExcerpt(e *event.Event) string {

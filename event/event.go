@@ -149,6 +149,8 @@ const (
 //	  ad.sip_enabled     msRTCSIP-UserEnabled lower-case ("true", "false"); absent when not exported
 //	  ad.sip_address     msRTCSIP-PrimaryUserAddress ("sip:bob@contoso.com")
 //	  ad.proxy_addresses proxyAddresses joined by "\n"
+//	  ad.attr.NAME       an attribute whose name says secret (userPassword, unicodePwd, a Password
+//	                     column), as written (LDIF base64 not decoded): masked in every output
 //	Pasted evidence (any kind, from Source "text"): pasted "true", and
 //	  paste.context "full" when the paste holds the context a rule needs (CSeq, provider), else "partial".
 //	Derived check (Kind "check", added by the analyzer):

@@ -210,13 +210,53 @@ func EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
 		fields = append(fields, event.Field{Name: k, Value: maskField(&ts, &memo, e, k, v, &vals)})
 	}
 	vals = sortValues(vals)
-	text = removeValues(text, vals)
+	text = removeSecrets(e, text, vals)
 	if len(vals) > 0 {
 		for i := first; i < len(fields); i++ {
 			fields[i].Value = removeValues(fields[i].Value, vals)
 		}
 	}
 	return text, fields
+}
+
+// removeSecrets removes from text, e's text or a part of it, the secret
+// values vals of e's fields (secretValues), and the data of a registry
+// value whose name says secret as written in it.
+func removeSecrets(e *event.Event, text string, vals []string) string {
+	if e.Kind == event.KindRegistry && e.Fields["reg.data"] != "" && SecretName(e.Fields["reg.name"]) {
+		text = regData(text)
+	}
+	return removeValues(text, vals)
+}
+
+// regData masks the data of the registry value written in text, the
+// value's line(s) of a .reg file: "Name"=data. The data is masked as
+// written, whatever its form (a string with its escapes, hex(2): bytes
+// over several lines), where the decoded reg.data would not be found.
+func regData(text string) string {
+	if !strings.HasPrefix(text, `"`) {
+		return text
+	}
+	// The name is a quoted string in which \ and \" are escapes.
+	i := 1
+	for i < len(text) && text[i] != '"' {
+		if text[i] == '\\' {
+			i++
+		}
+		i++
+	}
+	if i+1 >= len(text) || text[i+1] != '=' {
+		return text
+	}
+	head, data := text[:i+2], text[i+2:]
+	if d := strings.TrimSpace(data); d == "" || d == Masked || d == `"`+Masked+`"` {
+		return text
+	}
+	if len(data) >= 2 && data[0] == '"' && data[len(data)-1] == '"' {
+		// A string: its quotes stay, as Secrets keeps a value's quotes.
+		return head + `"` + maskKeepLines(data[1:len(data)-1]) + `"`
+	}
+	return head + maskKeepLines(data)
 }
 
 // maskField returns the value v of the field k of e masked, as
@@ -292,7 +332,20 @@ func (m *secretsMemo) secrets(v string) string {
 // [Secrets], and the values of e's fields whose names say secret are
 // removed.
 func EventText(e *event.Event, s string) string {
-	return removeValues(Secrets(s), secretValues(e))
+	return removeSecrets(e, Secrets(s), secretValues(e))
+}
+
+// SecretField reports whether the field name of e holds a secret as a
+// whole: its last name component says secret ([SecretName]:
+// evt.data.Password, ad.attr.userPassword), or it is the data of a
+// registry value whose name says secret. A SIP header field is not: its
+// value is masked as the header's (Field).
+func SecretField(e *event.Event, name string) bool {
+	if strings.HasPrefix(name, "sip.header.") {
+		return false
+	}
+	return SecretName(name[strings.LastIndexByte(name, '.')+1:]) ||
+		name == "reg.data" && SecretName(e.Fields["reg.name"])
 }
 
 // secretValues returns the values of e's fields whose names say secret,
@@ -301,12 +354,7 @@ func EventText(e *event.Event, s string) string {
 func secretValues(e *event.Event) []string {
 	var vals []string
 	for k, v := range e.Fields {
-		if strings.HasPrefix(k, "sip.header.") {
-			continue
-		}
-		secret := SecretName(k[strings.LastIndexByte(k, '.')+1:]) ||
-			k == "reg.data" && SecretName(e.Fields["reg.name"])
-		if !secret || wholeValue(v) == v {
+		if !SecretField(e, k) || wholeValue(v) == v {
 			continue
 		}
 		vals = appendValue(vals, v)
@@ -316,13 +364,44 @@ func secretValues(e *event.Event) []string {
 
 // appendValue appends the secret value v as written (trimmed) and, when
 // different, with its white space collapsed.
+//
+// It also appends the forms the value takes in an XML text (an event log
+// saved as XML holds Spr1ng&amp;Xml where the field holds Spr1ng&Xml), and
+// each line of a value of several lines (a multi-valued attribute), when
+// it is not too short to be told from other words.
 func appendValue(vals []string, v string) []string {
-	vals = append(vals, strings.TrimSpace(v))
-	if one := strings.Join(strings.Fields(v), " "); one != vals[len(vals)-1] {
+	t := strings.TrimSpace(v)
+	vals = append(vals, t)
+	if one := strings.Join(strings.Fields(v), " "); one != t {
 		vals = append(vals, one)
+	}
+	if x := xmlEscaper.Replace(t); x != t {
+		vals = append(vals, x)
+	}
+	if x := xmlQuoteEscaper.Replace(t); x != t {
+		vals = append(vals, x)
+	}
+	if strings.Contains(t, "\n") {
+		for l := range strings.Lines(t) {
+			// A line of a few bytes could be any word of the text.
+			if l = strings.TrimSpace(l); len(l) >= minLineValue {
+				vals = append(vals, l)
+			}
+		}
 	}
 	return vals
 }
+
+// minLineValue is the shortest line of a secret value of several lines
+// that is removed from the text on its own.
+const minLineValue = 4
+
+// xmlEscaper writes a value as XML text; xmlQuoteEscaper as an XML
+// attribute value, quotes escaped too.
+var (
+	xmlEscaper      = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	xmlQuoteEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;", "'", "&apos;")
+)
 
 // sortValues sorts vals longest first (then in byte order) and drops
 // duplicates: a value inside a longer one is removed after it.
@@ -340,30 +419,70 @@ func sortValues(vals []string) []string {
 }
 
 // removeValues replaces every occurrence of the values in s that is not
-// part of a longer word with Masked.
+// part of a longer word with Masked. A text cut by its parser (it ends
+// in "…") may end inside a value: a value's beginning that runs to the
+// cut is masked too.
 func removeValues(s string, vals []string) string {
 	for _, v := range vals {
-		if v == "" || !strings.Contains(s, v) {
+		if v == "" {
 			continue
 		}
-		var b strings.Builder
-		for {
-			i := strings.Index(s, v)
-			if i < 0 {
-				break
-			}
-			end := i + len(v)
-			if (i > 0 && isAlnum(s[i-1]) && isAlnum(v[0])) || (end < len(s) && isAlnum(s[end]) && isAlnum(v[len(v)-1])) {
-				b.WriteString(s[:i+1])
-				s = s[i+1:]
-				continue
-			}
-			b.WriteString(s[:i])
-			b.WriteString(maskKeepLines(v))
-			s = s[end:]
+		if strings.Contains(s, v) {
+			s = removeValue(s, v)
 		}
-		b.WriteString(s)
-		s = b.String()
+		s = removeCutValue(s, v)
+	}
+	return s
+}
+
+// removeValue replaces every occurrence of v in s that is not part of a
+// longer word with Masked (with v's line breaks kept).
+func removeValue(s, v string) string {
+	var b strings.Builder
+	last := 0 // s[:last] is written
+	for from := 0; ; {
+		i := strings.Index(s[from:], v)
+		if i < 0 {
+			break
+		}
+		i += from
+		end := i + len(v)
+		if (i > 0 && isAlnum(s[i-1]) && isAlnum(v[0])) || (end < len(s) && isAlnum(s[end]) && isAlnum(v[len(v)-1])) {
+			from = i + 1 // inside a longer word: look further
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(maskKeepLines(v))
+		last, from = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// cutMark ends a text its parser cut (parsers/evtx, evttext, adexport).
+const cutMark = "…"
+
+// removeCutValue masks the beginning of v that s ends with before its
+// cutMark, when it starts a word: the text was cut inside the value.
+func removeCutValue(s, v string) string {
+	body, ok := strings.CutSuffix(s, cutMark)
+	if !ok {
+		return s
+	}
+	// The longest beginning of v that body ends with, shorter than v
+	// (v whole was removed before).
+	for k := min(len(v)-1, len(body)); k > 0; k-- {
+		start := len(body) - k
+		if body[start:] != v[:k] {
+			continue
+		}
+		if start > 0 && isAlnum(body[start-1]) && isAlnum(v[0]) {
+			continue
+		}
+		return body[:start] + maskKeepLines(v[:k]) + cutMark
 	}
 	return s
 }

@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
 )
 
 // Forms of a directory export, as returned by Format; they are also the
@@ -131,12 +132,38 @@ type user struct {
 	sipAddress    string
 	proxies       []string
 	objectClass   []string
+	secrets       []event.Field // attributes whose names say secret, as written
+}
+
+// addSecret keeps the value of an attribute whose name says secret
+// (userPassword, unicodePwd, a Password column) as written in the
+// object's text, so that it is masked there (ad.attr.NAME).
+func (u *user) addSecret(name, value string) {
+	if value = strings.TrimSpace(value); value == "" {
+		return
+	}
+	for i, f := range u.secrets {
+		if f.Name == name {
+			u.secrets[i].Value += "\n" + value
+			return
+		}
+	}
+	u.secrets = append(u.secrets, event.Field{Name: name, Value: value})
 }
 
 // set records one attribute value of u by its LDAP or PowerShell name.
 // A value that is a .NET type name is reported once per attribute and
 // dropped.
+//
+// The values of an attribute whose name says secret are kept apart
+// (addSecret).
 func (p *parser) set(u *user, name string, values []string, line int) {
+	if mask.SecretName(name) {
+		for _, v := range values {
+			u.addSecret(name, v)
+		}
+		return
+	}
 	key := strings.ToLower(name)
 	switch key {
 	case "dn", "distinguishedname", "userprincipalname", "samaccountname", "mail", "emailaddress",
@@ -257,6 +284,9 @@ func (p *parser) send(u *user) error {
 	put("ad.sip_enabled", u.sipEnabled)
 	put("ad.sip_address", u.sipAddress)
 	put("ad.proxy_addresses", strings.Join(u.proxies, "\n"))
+	for _, f := range u.secrets {
+		put("ad.attr."+f.Name, f.Value)
+	}
 	if err := p.emit(ev); err != nil {
 		return fmt.Errorf("adexport: %s: emit: %w", p.path, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
@@ -144,6 +145,11 @@ func (p *parser) ldifLine(e *ldifEntry, line string, n int) {
 			p.problem(e.u.line, "change record (changetype: %s), not an exported object: skipped", value)
 		}
 	case e.change != "":
+	case mask.SecretName(name):
+		// As written, base64 ("userPassword:: U3By..."), not decoded:
+		// the form the entry's text holds.
+		raw := line[strings.IndexByte(line, ':')+1:]
+		e.u.addSecret(name, strings.TrimLeft(raw, ": "))
 	default:
 		p.set(&e.u, name, []string{value}, n)
 	}
