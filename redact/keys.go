@@ -76,8 +76,18 @@ func (f *finder) word(a, b int) int {
 		nc = s[next]
 	}
 	w := s[a:b]
-	if b < len(s) && (s[b] == '\\' || s[b] == '/') && equalUsers(w) && (a == 0 || strings.IndexByte(" \t\"'!(=:|,;<>", prev) >= 0) {
+	if b < len(s) && (s[b] == '\\' || s[b] == '/') && equalUsers(w) && (a == 0 || strings.IndexByte(" \t\"'!(=:|,;<>", prev) >= 0) && !allUsers(s, a) {
 		f.profile(b + 1) // a relative path: Users/jdoe/AppData/...
+		return b
+	}
+	if f.xpProfileRoot(a, b) {
+		// C:\Documents and Settings\jdoe\..., where Communicator 2007 R2
+		// and Lync 2010 keep their logs on Windows XP, also relative in a zip.
+		f.profile(b + 1)
+		return b
+	}
+	if f.homeRoot(a, b) {
+		f.home(b + 1) // /home/jdoe/...: the analyst's own Linux home
 		return b
 	}
 	switch {
@@ -85,8 +95,6 @@ func (f *finder) word(a, b int) int {
 		return b
 	case (prev == '\\' || prev == '/') && b < len(s) && (s[b] == '\\' || s[b] == '/'):
 		if strings.EqualFold(w, "users") {
-			f.profile(b + 1)
-		} else if strings.EqualFold(w, "settings") && a >= 15 && strings.EqualFold(s[a-14:a], "documents and ") {
 			f.profile(b + 1)
 		}
 		return b
@@ -366,6 +374,11 @@ func (f *finder) contactName(a, b int) {
 		f.add(vs, ve, kindPerson, 1)
 	}
 }
+
+// allUsers reports whether the "Users" at a is the end of "All Users", the
+// profile shared by all users on Windows XP (Documents and Settings\All
+// Users\Application Data): what follows is no user's name.
+func allUsers(s string, a int) bool { return a >= 4 && hasPrefixFold(s[a-4:a], "all ") }
 
 // equalUsers reports whether w is "Users" in any case.
 func equalUsers(w string) bool { return len(w) == 5 && hasPrefixFold(w, "users") }

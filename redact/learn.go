@@ -106,14 +106,24 @@ func learnable(v string) bool {
 }
 
 // profileName returns the user profile folder named in path
-// (C:\Users\jdoe\..., bundle.zip!/Users/jdoe/...), or "".
+// (C:\Users\jdoe\..., bundle.zip!/Users/jdoe/..., C:\Documents and
+// Settings\jdoe\..., /home/jdoe/...), or "".
 func profileName(path string) string {
 	for i := 0; i+6 < len(path); i++ {
-		if !hasPrefixFold(path[i:], "users") || (i > 0 && path[i-1] != '/' && path[i-1] != '\\') {
+		var k int
+		switch {
+		case i > 0 && path[i-1] != '/' && path[i-1] != '\\':
+			continue
+		case hasPrefixFold(path[i:], "users"):
+			k = i + len("users")
+		case hasPrefixFold(path[i:], "documents and settings"):
+			k = i + len("documents and settings")
+		case i > 0 && path[i-1] == '/' && strings.HasPrefix(path[i:], "home/") && (i == 1 || !isRun(path[i-2])):
+			k = i + len("home")
+		default:
 			continue
 		}
-		k := i + len("users")
-		if path[k] != '/' && path[k] != '\\' {
+		if k >= len(path) || (path[k] != '/' && path[k] != '\\') {
 			continue
 		}
 		rest := path[k+1:]
