@@ -93,6 +93,58 @@ func TestLeakLearnsXPProfile(t *testing.T) {
 	assert.Equal(t, "", profileName(`C:\Program Files\Documents and Settings.txt`))
 }
 
+// TestLeakPhonesWithoutPlus: B2, North American numbers written without
+// '+', and bare 10-digit numbers where the text says phone or in a file
+// name.
+func TestLeakPhonesWithoutPlus(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{
+			name: "(NNN) NNN-NNNN",
+			in:   `(call to (425) 555-0143 failed)`,
+			want: `(call to 15550100001 failed)`,
+		},
+		{
+			name: "(NNN)NNN-NNNN and 1 (NNN) NNN NNNN",
+			in:   `(425)555-0143 or 1 (425) 555 0144`,
+			want: `15550100001 or 15550100002`,
+		},
+		{
+			name: "dashes and dots, one pseudonym for one number",
+			in:   `425-555-0143, 425.555.0143, 1-425-555-0143 and +1 425 555 0143.`,
+			want: `15550100001, 15550100001, 15550100001 and +15550100001.`,
+		},
+		{
+			name: "bare ten digits after a phone word",
+			in:   `call to 4255550143; Phone: 4255550144; mobile number 14255550145; dialing 4255550146`,
+			want: `call to 15550100001; Phone: 15550100002; mobile number 15550100003; dialing 15550100004`,
+		},
+		{
+			name: "bare ten digits in a file name",
+			in:   `bundle.zip!/C/Users/davidq/notes for 4255550143 alice.jones@fabrikam.com.bin: not a format sfblog reads (skipped)`,
+			want: `bundle.zip!/C/Users/user1/notes for 15550100001 user2@host1.domain1.example: not a format sfblog reads (skipped)`,
+		},
+		{
+			name: "not phones: HRESULTs, ids, CSeq, ports, times, versions, GUIDs",
+			in: "hr=0x80048821 80048821 ms-diagnostics: 4005;reason=\"x\" CSeq: 4255550143 REGISTER 10.0.4.15:5061 " +
+				"2018-04-12 08:58:03 02/06/2018 2018.04.12 16.0.4717.1000 2DE73B6E-3B0A-5EC4-99C9-B1D0E47179DC",
+			want: "hr=0x80048821 80048821 ms-diagnostics: 4005;reason=\"x\" CSeq: 4255550143 REGISTER 192.0.2.1:5061 " +
+				"2018-04-12 08:58:03 02/06/2018 2018.04.12 16.0.4717.1000 2DE73B6E-3B0A-5EC4-99C9-B1D0E47179DC",
+		},
+		{
+			name: "not phones: bare ten digits without a phone context",
+			in: "Call-ID: 4255550143 | EventRecordID 4255550143 | RecordId=4255550143 | took 4255550143 ms | 4255550143 bytes | " +
+				"call 2 took 4255550143 ms | callid=4255550143 | 02/06/2018 4255550143 | GET /users/4255550143/profile",
+			want: "Call-ID: 4255550143 | EventRecordID 4255550143 | RecordId=4255550143 | took 4255550143 ms | 4255550143 bytes | " +
+				"call 2 took 4255550143 ms | callid=4255550143 | 02/06/2018 4255550143 | GET /users/4255550143/profile",
+		},
+		{
+			name: "not phones: invalid NANP numbers, Unix times, longer runs",
+			in:   `call 1523523483; phone 0255550143; (123) 456-7890; 123-456-7890; 425-155-0143; call 42555501430; x-425-555-0143; 425-555-0143-7; f(425) 555-0143`,
+			want: `call 1523523483; phone 0255550143; (123) 456-7890; 123-456-7890; 425-155-0143; call 42555501430; x-425-555-0143; 425-555-0143-7; f(425) 555-0143`,
+		},
+	})
+}
+
 // redactLearned redacts each input in turn with one Redactor that first
 // learned evs.
 func redactLearned(evs []*event.Event, in ...string) []string {

@@ -111,5 +111,192 @@ func (r *Redactor) phone(t string) string {
 		}
 		return t
 	}
+	if plus == "" && len(d) == 10 {
+		d = "1" + d // (425) 555-0143 is +1 425 555 0143: one pseudonym for both
+	}
 	return fmt.Sprintf("%s%s%04d", plus, phonePrefix, r.phones.number(d))
+}
+
+// Numbers without '+': the North American shapes (425) 555-0143,
+// 425-555-0143 and 425.555.0143 (optionally after 1 and a separator), and
+// a bare 10-digit number (or 1 and 10 digits) where the text says it is a
+// phone number. A bare run of digits is ambiguous (record ids, byte
+// counts, durations, Unix times), so it is taken only after a phone word
+// (call to 4255550143, Phone: 4255550143) or inside a file or folder name
+// (notes for 4255550143.txt), where such runs rarely count anything. All
+// of them must be valid NANP numbers: area code and exchange start with
+// 2-9, which leaves out Unix times (1...), 0x... and most counters.
+
+// phoneWords say that a number after them is a telephone number.
+var phoneWords = set(
+	"tel", "phone", "phones", "telephone", "phonenumber", "telephonenumber",
+	"mobile", "mobilephone", "cell", "cellphone", "fax", "call", "calls",
+	"calling", "called", "caller", "callee", "dial", "dials", "dialed",
+	"dialled", "dialing", "dialling", "lineuri", "ph", "tel.", "voicemail",
+)
+
+// phoneConnectors may stand between a phone word and its number:
+// "call to 4255550143", "phone number: 4255550143".
+var phoneConnectors = set("to", "from", "at", "number", "no", "nr", "num", "is", "of", "on", "via")
+
+// nanp reports whether the ten digits d (separators skipped) are a
+// valid North American number: area code and exchange start with 2-9.
+func nanp(d string) bool {
+	return len(d) == 10 && d[0] >= '2' && d[0] <= '9' && d[3] >= '2' && d[3] <= '9'
+}
+
+// digitsOf returns the digits of t.
+func digitsOf(t string) string {
+	var buf [32]byte
+	n := 0
+	for i := 0; i < len(t) && n < len(buf); i++ {
+		if isDigit(t[i]) {
+			buf[n] = t[i]
+			n++
+		}
+	}
+	return string(buf[:n])
+}
+
+// dashedPhone reports whether the run s[a:b] is NNN-NNN-NNNN or
+// NNN.NNN.NNNN, optionally after "1-" or "1.", with one separator
+// throughout.
+func dashedPhone(t string) bool {
+	if len(t) == 14 && t[0] == '1' && (t[1] == '-' || t[1] == '.') {
+		t = t[2:]
+	}
+	if len(t) != 12 {
+		return false
+	}
+	sep := t[3]
+	if (sep != '-' && sep != '.') || t[7] != sep {
+		return false
+	}
+	for i := 0; i < len(t); i++ {
+		if i != 3 && i != 7 && !isDigit(t[i]) {
+			return false
+		}
+	}
+	return nanp(t[:3] + t[4:7] + t[8:])
+}
+
+// barePhone adds the run of digits s[a:b] when it is a NANP number (ten
+// digits, or 1 and ten) in a phone context or a file name.
+func (f *finder) barePhone(a, b int) bool {
+	s := f.s
+	d := s[a:b]
+	if len(d) == 11 && d[0] == '1' {
+		d = d[1:]
+	}
+	for i := 0; i < len(d); i++ {
+		if !isDigit(d[i]) {
+			return false
+		}
+	}
+	if !nanp(d) || (a > 0 && (s[a-1] == '.' || s[a-1] == '-')) {
+		return false
+	}
+	if !phoneContext(s, a) && !inFileName(s, a) {
+		return false
+	}
+	f.add(a, b, kindPhone, 0)
+	return true
+}
+
+// phoneContext reports whether a phone word comes before the number at
+// a, possibly with connector words in between.
+func phoneContext(s string, a int) bool {
+	k := a
+	for words := 0; words < 3; words++ {
+		for n := 0; k > 0 && n < 8 && strings.IndexByte(" \t:=#(", s[k-1]) >= 0; n++ {
+			k--
+		}
+		e := k
+		for k > 0 && e-k < 16 && isLetter(s[k-1]) {
+			k--
+		}
+		if k == e || (k > 0 && (isAlnum(s[k-1]) || s[k-1] == '_')) {
+			return false
+		}
+		var buf [16]byte
+		w := buf[:e-k]
+		for i := range w {
+			w[i] = s[k+i] | 0x20
+		}
+		switch {
+		case phoneWords[string(w)]:
+			return true
+		case !phoneConnectors[string(w)]:
+			return false
+		}
+	}
+	return false
+}
+
+// inFileName reports whether the number at a is inside the last component
+// of a path: after a separator, with a letter between it and the
+// number and nothing that ends a path component on the way
+// (.../notes for 4255550143 alice.txt). A date 02/06/2018 4255550143 has
+// no letter; a log line's "a/b|...", a query "?id=" or a header ": " break
+// it.
+func inFileName(s string, a int) bool {
+	letter := false
+	for k := a - 1; k >= 0 && a-k < 128; k-- {
+		c := s[k]
+		switch {
+		case c == '/' || c == '\\':
+			return letter
+		case isLetter(c):
+			letter = true
+		case c == ':' && k+1 < len(s) && s[k+1] == ' ',
+			strings.IndexByte("|<>\"?*=;,\t\r\n", c) >= 0:
+			return false
+		}
+	}
+	return false
+}
+
+// parenPhone adds (NNN) NNN-NNNN starting at the '(' at i, or 1 (NNN)
+// NNN-NNNN when "1 " or "1-" comes before it, and returns where the scan
+// goes on.
+func (f *finder) parenPhone(i int) int {
+	s := f.s
+	k := i + 1
+	digits := func(n int) bool {
+		for m := 0; m < n; m++ {
+			if k >= len(s) || !isDigit(s[k]) {
+				return false
+			}
+			k++
+		}
+		return true
+	}
+	if !digits(3) || k >= len(s) || s[k] != ')' {
+		return i + 1
+	}
+	k++
+	if k < len(s) && (s[k] == ' ' || s[k] == '-') {
+		k++
+	}
+	if !digits(3) {
+		return i + 1
+	}
+	if k < len(s) && (s[k] == '-' || s[k] == '.' || s[k] == ' ') {
+		k++
+	}
+	if !digits(4) || (k < len(s) && (isAlnum(s[k]) || s[k] == '_')) ||
+		(k+1 < len(s) && (s[k] == '.' || s[k] == '-') && isDigit(s[k+1])) {
+		return i + 1
+	}
+	if !nanp(digitsOf(s[i:k])) {
+		return i + 1
+	}
+	start := i
+	if i >= 2 && s[i-2] == '1' && (s[i-1] == ' ' || s[i-1] == '-') && (i == 2 || !isAlnum(s[i-3])) {
+		start = i - 2
+	} else if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '_') {
+		return i + 1 // f(425) 555-0143 is a call, not a number
+	}
+	f.add(start, k, kindPhone, 0)
+	return k
 }

@@ -47,9 +47,12 @@ import (
 //     ...; DC= components like domains (DC=domain1,DC=example);
 //   - telephone numbers (tel:+14255550199, sip:+14255550199@...;user=phone,
 //     +1 (425) 555-0199): +15550100001, +15550100002, ... whatever the
-//     separators (the NANP area code 555 is not assigned);
-//   - paths: the profile folder of C:\Users\NAME\, /Users/NAME/ and a
-//     relative Users/NAME/, and addresses in folder names
+//     separators (the NANP area code 555 is not assigned); without '+'
+//     ((425) 555-0199, 425-555-0199, 425.555.0199, and a bare 4255550199
+//     after a phone word or in a file name): 15550100001, ...;
+//   - paths: the profile folder of C:\Users\NAME\, /Users/NAME/, a
+//     relative Users/NAME/, C:\Documents and Settings\NAME\ (Windows XP)
+//     and /home/NAME/, and addresses in folder names
 //     (bundle-alice@fabrikam.com/..., the client's sip_bob@contoso.com
 //     folder) as above;
 //   - the computer and account names that Learn found in the events
@@ -106,7 +109,7 @@ func (r *Redactor) Redact(s string) string {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.known) == 0 && strings.IndexAny(s, ".@\\:=<%-/+") < 0 {
+	if len(r.known) == 0 && strings.IndexAny(s, ".@\\:=<%-/+(0123456789") < 0 {
 		return s // every rule but the learned names needs one of these characters
 	}
 	spans := findSpans(s, r.known)
@@ -283,6 +286,8 @@ func (f *finder) step(i int) int {
 	case '<':
 		f.sipDisplay(i)
 		return i + 1
+	case '(':
+		return f.parenPhone(i)
 	case '+':
 		if i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') && (i == 0 || !isAlnum(s[i-1])) {
 			return f.phone(i, i+1)
@@ -316,6 +321,17 @@ func (f *finder) run(i int) int {
 	hasDot := strings.IndexByte(s[a:b], '.') >= 0
 	if hasDot && isDigit(s[a]) && f.ipv4(a, b) {
 		return j
+	}
+	if isDigit(s[a]) && a == i && (i == 0 || s[i-1] != '%') {
+		if dashedPhone(s[a:b]) {
+			f.add(a, b, kindPhone, 0)
+			return j
+		}
+		if b-a == 10 || b-a == 11 {
+			if f.barePhone(a, b) {
+				return j
+			}
+		}
 	}
 	pct := false
 	if i > 0 && s[i-1] == '%' && j-i > 2 && isHex(s[i]) && isHex(s[i+1]) {
