@@ -145,6 +145,198 @@ func TestLeakPhonesWithoutPlus(t *testing.T) {
 	})
 }
 
+// TestLeakUserElements: B3, user and computer names as the text of an XML
+// element (WS-Security's UsernameToken and the like).
+func TestLeakUserElements(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{
+			name: "WS-Security user name",
+			in:   `<wsse:UsernameToken><wsse:Username>ivanp</wsse:Username><wsse:Password>x</wsse:Password></wsse:UsernameToken>`,
+			want: `<wsse:UsernameToken><wsse:Username>user1</wsse:Username><wsse:Password>x</wsse:Password></wsse:UsernameToken>`,
+		},
+		{
+			name: "Username, UserName, user, Account",
+			in:   `<Username>ivanp</Username> <UserName>IvanP</UserName> <user>marko</user> <Account>jackr</Account>`,
+			want: `<Username>user1</Username> <UserName>user1</UserName> <user>user2</user> <Account>user3</Account>`,
+		},
+		{
+			name: "entity-escaped element",
+			in:   `&lt;wsse:Username&gt;ivanp&lt;/wsse:Username&gt;`,
+			want: `&lt;wsse:Username&gt;user1&lt;/wsse:Username&gt;`,
+		},
+		{
+			name: "computer name element and a name in words",
+			in:   `<ComputerName>WKS0042</ComputerName><UserName> Grace Hopkins </UserName>`,
+			want: `<ComputerName>HOST1</ComputerName><UserName> name1 </UserName>`,
+		},
+		{
+			name: "address and DOMAIN\\user elements keep their own rules",
+			in:   `<Username>bob@contoso.com</Username><UserName>CONTOSO\bob</UserName>`,
+			want: `<Username>user1@domain1.example</Username><UserName>DOMAIN2\user1</UserName>`,
+		},
+		{
+			name: "not user names: empty, built-in, closing tags, other elements, FQDN hosts, multi-line",
+			in: "<Username></Username><UserName>anonymous</UserName></Username> prose <b>x</b><UserNameFormat>upn</UserNameFormat>" +
+				"<wsse:Nonce>abc</wsse:Nonce><HostName>sip.fabrikam.com</HostName><Username>a\nb</Username>",
+			want: "<Username></Username><UserName>anonymous</UserName></Username> prose <b>x</b><UserNameFormat>upn</UserNameFormat>" +
+				"<wsse:Nonce>abc</wsse:Nonce><HostName>sip.domain1.example</HostName><Username>a\nb</Username>",
+		},
+	})
+}
+
+// TestLeakURLUserinfo: B3, the user of user:password@host in a SIP or
+// HTTP URL.
+func TestLeakURLUserinfo(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{
+			name: "SIP URI with a password",
+			in:   `(sip:marko:pw@fabrikam.com)`,
+			want: `(sip:user1:user2@domain1.example)`,
+		},
+		{
+			name: "proxy URL with credentials",
+			in:   `Proxy Server(s) :  http://bob:Spr1ng@proxy.contoso.com:8080`,
+			want: `Proxy Server(s) :  http://user1:user2@host1.domain1.example:8080`,
+		},
+		{
+			name: "password already masked",
+			in:   `sips:marko:<masked>@fabrikam.com and http://bob:<masked>@proxy.contoso.com`,
+			want: `sips:user1:<masked>@domain1.example and http://user2:<masked>@host1.domain2.example`,
+		},
+		{
+			name: "not userinfo: a time or parameters before an address",
+			in:   `12:30:bob@contoso.com opaque=user:epid:x@contoso.com <masked>@contoso.com`,
+			want: `12:30:user1@domain1.example opaque=user:epid:user2@domain1.example <masked>@domain1.example`,
+		},
+	})
+}
+
+// TestLeakLearnedAccounts: B3, account names and NetBIOS domains learned
+// from the bundle, replaced where no rule would find them: a bare name in
+// prose and DOMAIN/user with a slash.
+func TestLeakLearnedAccounts(t *testing.T) {
+	tests := []struct {
+		name string
+		evs  []*event.Event
+		in   string
+		want string
+	}{
+		{
+			name: "sAMAccountName of a directory user",
+			evs:  []*event.Event{{Fields: map[string]string{"ad.sam": "jackr", "ad.dn": "CN=jackr,OU=Users,DC=contoso,DC=com"}}},
+			in:   `(logon as jackr) (logon as JACKR)`,
+			want: `(logon as user1) (logon as user1)`,
+		},
+		{
+			name: "user part of a UPN, mail and proxy addresses",
+			evs: []*event.Event{{Fields: map[string]string{
+				"ad.upn": "jackr@contoso.com", "ad.proxy_addresses": "SMTP:jack.r@contoso.com\nsip:jrusso@contoso.com",
+			}}},
+			in:   `logon as jackr, then jrusso`,
+			want: `logon as user1, then user2`,
+		},
+		{
+			name: "user part of SIP From and To",
+			evs:  []*event.Event{{Fields: map[string]string{"sip.from.uri": "sip:jackr@contoso.com", "sip.to.uri": "sip:lync@contoso.com"}}},
+			in:   `logon as jackr in Microsoft Lync`,
+			want: `logon as user1 in Microsoft Lync`,
+		},
+		{
+			name: "DOMAIN\\user and UPN in account fields",
+			evs: []*event.Event{{Fields: map[string]string{
+				"evt.data.TargetUserName": "CONTOSO\\jackr", "evt.data.SubjectUserName": "kated@contoso.com",
+			}}},
+			in:   `jackr and kated (logon CONTOSO/kated)`,
+			want: `user1 and user2 (logon DOMAIN1/user2)`,
+		},
+		{
+			name: "DOMAIN\\user in a log line teaches the domain and the account",
+			evs:  []*event.Event{{Text: `trying NTLM with the credentials the user entered (CONTOSO\bob)`}},
+			in:   `LogonIdentityEx failed (logon CONTOSO/kated) as bob`,
+			want: `LogonIdentityEx failed (logon DOMAIN1/user1) as user2`,
+		},
+		{
+			name: "NetBIOS domain of a logon event",
+			evs:  []*event.Event{{Fields: map[string]string{"evt.data.TargetDomainName": "CONTOSO"}}},
+			in:   `logon CONTOSO/kated, "CONTOSO/kated"`,
+			want: `logon DOMAIN1/user1, "DOMAIN1/user1"`,
+		},
+		{
+			name: "not accounts: unknown or lower-case domains, paths, URLs, files, longer words",
+			evs: []*event.Event{{Fields: map[string]string{"evt.data.TargetDomainName": "CONTOSO", "ad.sam": "jackr"},
+				Text: `line\nnext C:\Windows\system32 NT AUTHORITY\SYSTEM`}},
+			in:   `FABRIKAM/kated contoso/kated Contoso/kated https://x.fabrikam.com/CONTOSO/kated CONTOSO/kated/x CONTOSO/kated.txt jackrabbit nnext`,
+			want: `FABRIKAM/kated contoso/kated Contoso/kated https://host1.domain1.example/CONTOSO/kated CONTOSO/kated/x CONTOSO/kated.txt jackrabbit nnext`,
+		},
+		{
+			name: "common words are not learned as accounts",
+			evs: []*event.Event{{Fields: map[string]string{
+				"sip.from.uri": "sip:meet@contoso.com", "sip.to.uri": "sip:voicemail@contoso.com", "ad.sam": "Test",
+			}, Text: `see DOMAIN\user`}},
+			in:   `meet now, voicemail, test, user`,
+			want: `meet now, voicemail, test, user`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := redactLearned(tc.evs, tc.in, tc.want)
+			assert.Equal(t, tc.want, out[0])
+			assert.Equal(t, tc.want, out[1], "redacting the output again changes it")
+		})
+	}
+}
+
+// TestLeakLearnedDisplayNames: B4, display names learned from the bundle
+// (SIP From and To, the CN of a directory user) replaced in prose. Names
+// are never guessed from capitals.
+func TestLeakLearnedDisplayNames(t *testing.T) {
+	sipEvent := &event.Event{Fields: map[string]string{
+		"sip.header.from": `"Grace Hopkins" <sip:grace@contoso.com>;tag=dec6c0e676;epid=7174c2dba5`,
+		"sip.header.to":   `Mario Rossi <sip:mario.rossi@fabrikam.com>`,
+	}}
+	dirEvent := &event.Event{Fields: map[string]string{"ad.dn": `CN=Hopkins\, Grace,OU=Users,DC=contoso,DC=com`}}
+	tests := []struct {
+		name string
+		evs  []*event.Event
+		in   string
+		want string
+	}{
+		{
+			name: "display name of a SIP From, in prose and in a header",
+			evs:  []*event.Event{sipEvent},
+			in:   `contact: Grace Hopkins is offline; From: "Grace Hopkins" <sip:grace@contoso.com>`,
+			want: `contact: name1 is offline; From: "name1" <sip:user1@domain1.example>`,
+		},
+		{
+			name: "any case, spacing and quotes",
+			evs:  []*event.Event{sipEvent},
+			in:   `GRACE HOPKINS, 'Grace  Hopkins' and (mario rossi)`,
+			want: `name1, 'name1' and (name2)`,
+		},
+		{
+			name: "CN of a directory user, last name first",
+			evs:  []*event.Event{dirEvent},
+			in:   `Hopkins, Grace is away`,
+			want: `name1 is away`,
+		},
+		{
+			name: "not display names: parts, longer words, unlearned names, single words, containers",
+			evs: []*event.Event{sipEvent, {Fields: map[string]string{
+				"ad.dn": `CN=Reception,OU=Rooms,DC=contoso,DC=com`, "sip.header.to": `"Domain Users" <sip:x@contoso.com>`,
+			}}},
+			in:   `Grace is here, Hopkins too; Grace Hopkinsville; Bob Jones is offline; Reception desk; Domain Users`,
+			want: `Grace is here, Hopkins too; Grace Hopkinsville; Bob Jones is offline; Reception desk; Domain Users`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := redactLearned(tc.evs, tc.in, tc.want)
+			assert.Equal(t, tc.want, out[0])
+			assert.Equal(t, tc.want, out[1], "redacting the output again changes it")
+		})
+	}
+}
+
 // redactLearned redacts each input in turn with one Redactor that first
 // learned evs.
 func redactLearned(evs []*event.Event, in ...string) []string {

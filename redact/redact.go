@@ -57,7 +57,17 @@ import (
 //     folder) as above;
 //   - the computer and account names that Learn found in the events
 //     (evt.computer, ipconfig's host name, logon accounts, profile
-//     folders), wherever they appear as a whole word: WKS0042 -> HOST1.
+//     folders, a directory user's sAMAccountName and the user part of its
+//     addresses, the user part of SIP From and To, DOMAIN\user in a log
+//     line), wherever they appear as a whole word: WKS0042 -> HOST1,
+//     "logon as jackr" -> "logon as user1"; DOMAIN/user with a slash when
+//     Learn met DOMAIN as a NetBIOS domain; and the display names it found
+//     (SIP From and To, the CN of a directory user), of two words or more,
+//     wherever they appear as words: "Grace Hopkins is offline" -> "name1
+//     is offline". Names are never guessed from capitals;
+//   - the user of URL userinfo (sip:marko:pw@..., http://bob:pw@proxy)
+//     and the text of user and computer name elements
+//     (<wsse:Username>ivanp</wsse:Username>, <ComputerName>).
 //
 // A value in all capitals gets its pseudonym in capitals (CONTOSO.LOCAL ->
 // DOMAIN2.EXAMPLE). Values that already look like pseudonyms (user7,
@@ -83,6 +93,12 @@ type Redactor struct {
 	// case): computer names and account names, replaced wherever they
 	// appear as a whole word.
 	known map[string]kind
+	// nbNames holds the NetBIOS domain names learned from events (lower
+	// case), which make DOMAIN/user with a slash an account.
+	nbNames map[string]bool
+	// phrases holds the display names learned from events (lower case,
+	// words joined by one space), replaced wherever they appear as words.
+	phrases map[string]bool
 	// done remembers replacements: a value, once seen, always gets the
 	// same text back.
 	done map[doneKey]string
@@ -109,10 +125,10 @@ func (r *Redactor) Redact(s string) string {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.known) == 0 && strings.IndexAny(s, ".@\\:=<%-/+(0123456789") < 0 {
+	if len(r.known) == 0 && len(r.phrases) == 0 && strings.IndexAny(s, ".@\\:=<%-/+(0123456789") < 0 {
 		return s // every rule but the learned names needs one of these characters
 	}
-	spans := findSpans(s, r.known)
+	spans := findSpans(s, r)
 	if len(spans) == 0 {
 		return s
 	}
@@ -222,16 +238,22 @@ type span struct {
 }
 
 type finder struct {
-	s     string
-	known map[string]kind // learned names; read only
-	spans []span
+	s       string
+	known   map[string]kind // learned names; read only
+	nbNames map[string]bool // learned NetBIOS domains; read only
+	phrases map[string]bool // learned display names; read only
+	spans   []span
 }
 
 // maxReach bounds every look-around, so the scan stays linear.
 const maxReach = 512
 
-func findSpans(s string, known map[string]kind) []span {
-	f := finder{s: s, known: known}
+// findSpans returns the pieces of s to replace, knowing what r learned.
+func findSpans(s string, r *Redactor) []span {
+	f := finder{s: s, known: r.known, nbNames: r.nbNames, phrases: r.phrases}
+	if len(f.phrases) > 0 {
+		f.findPhrases()
+	}
 	for i := 0; i < len(s); {
 		next := f.step(i)
 		if next <= i {
@@ -354,6 +376,11 @@ func (f *finder) run(i int) int {
 			f.add(a, b, kindHost, 2)
 		}
 		return j
+	}
+	if b < len(s) && s[b] == '/' && a == i && len(f.nbNames) > 0 {
+		if k := f.slashAccount(a, b); k > b {
+			return k
+		}
 	}
 	if k, ok := f.learned(a, b); ok {
 		f.add(a, b, k, 1)
