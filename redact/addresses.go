@@ -83,7 +83,7 @@ func (f *finder) address(i, w int) {
 	dom := s[ds:de]
 	switch {
 	case strings.IndexByte(dom, '.') >= 0:
-		if isIPv4(dom) {
+		if isIPv4(dom) || isPaddedIPv4(dom) {
 			break // the run scan finds the address itself
 		}
 		if !hostLike(s, ds, de, false) {

@@ -337,6 +337,23 @@ func TestLeakLearnedDisplayNames(t *testing.T) {
 	}
 }
 
+// TestLeakPaddedIPv4: B5, IPv4 addresses with every octet zero-padded to
+// three digits.
+func TestLeakPaddedIPv4(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{
+			name: "padded address, same pseudonym as its usual spelling",
+			in:   `(peer 010.020.030.041) 10.20.30.41:5061 bob@010.020.030.041 via 192.168.001.100`,
+			want: `(peer 192.0.2.1) 192.0.2.1:5061 user1@192.0.2.1 via 192.0.2.2`,
+		},
+		{
+			name: "not addresses: mixed padding, octets over 255, versions, kept ranges",
+			in:   `1.02.003.4 010.020.030.256 1010.020.030.041 version 010.020.030.041 127.000.000.001 255.255.255.000 000.000.000.000 001.002.003`,
+			want: `1.02.003.4 010.020.030.256 1010.020.030.041 version 010.020.030.041 127.000.000.001 255.255.255.000 000.000.000.000 001.002.003`,
+		},
+	})
+}
+
 // redactLearned redacts each input in turn with one Redactor that first
 // learned evs.
 func redactLearned(evs []*event.Event, in ...string) []string {
