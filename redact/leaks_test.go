@@ -124,6 +124,11 @@ func TestLeakPhonesWithoutPlus(t *testing.T) {
 			want: `bundle.zip!/C/Users/user1/notes for 15550100001 user2@host1.domain1.example: not a format sfblog reads (skipped)`,
 		},
 		{
+			name: "a number as a SIP display name",
+			in:   `From: "425-555-0143" <sip:+14255550143@contoso.com;user=phone>`,
+			want: `From: "15550100001" <sip:+15550100001@domain1.example;user=phone>`,
+		},
+		{
 			name: "not phones: HRESULTs, ids, CSeq, ports, times, versions, GUIDs",
 			in: "hr=0x80048821 80048821 ms-diagnostics: 4005;reason=\"x\" CSeq: 4255550143 REGISTER 10.0.4.15:5061 " +
 				"2018-04-12 08:58:03 02/06/2018 2018.04.12 16.0.4717.1000 2DE73B6E-3B0A-5EC4-99C9-B1D0E47179DC",
@@ -352,6 +357,47 @@ func TestLeakPaddedIPv4(t *testing.T) {
 			want: `1.02.003.4 010.020.030.256 1010.020.030.041 version 010.020.030.041 127.000.000.001 255.255.255.000 000.000.000.000 001.002.003`,
 		},
 	})
+}
+
+// TestLeakRulesStayLinear runs the new rules over 1 MB lines built to make
+// them look around as much as they can: a rule that backtracked or
+// rescanned would make this test time out. No timing is asserted.
+func TestLeakRulesStayLinear(t *testing.T) {
+	evs := []*event.Event{{
+		Fields: map[string]string{
+			"evt.data.TargetDomainName": "CONTOSO", "ad.sam": "jackr",
+			"sip.header.from": `"Grace Hopkins Anne Marie Smith" <sip:grace@contoso.com>`,
+		},
+		Text: strings.Repeat(`CONTOSO\\`, 1<<12),
+	}}
+	const size = 1 << 20
+	pieces := []string{
+		"(425) 555-014",
+		"call to 425555014 ",
+		"4255550143",
+		"a/notes for 425555014",
+		"Documents and Settings/",
+		"/home/",
+		"<Username>",
+		"&lt;wsse:Username&gt;x",
+		"sip:a:",
+		":b@",
+		"CONTOSO/",
+		"Grace Hopkins Anne Marie ",
+		"010.020.030.04",
+		"jackr ",
+		"x",
+	}
+	for _, p := range pieces {
+		t.Run(p, func(t *testing.T) {
+			line := strings.Repeat(p, size/len(p)+1)[:size]
+			out := redactLearned(evs, line)[0]
+			assert.NotEmpty(t, out)
+			assert.Equal(t, 0, strings.Count(out, "\n"))
+		})
+	}
+	mixed := strings.Repeat(strings.Join(pieces, ""), size/200)
+	assert.NotEmpty(t, redactLearned(evs, mixed)[0])
 }
 
 // redactLearned redacts each input in turn with one Redactor that first

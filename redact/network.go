@@ -111,8 +111,13 @@ func docV6(a netip.Addr) bool {
 // a version number like UCCAPI/15.0.4569.1503 or version="16.0.0.0".
 func (f *finder) ipv4(a, b int) bool {
 	s := f.s
-	if !isIPv4(s[a:b]) && !isPaddedIPv4(s[a:b]) {
-		return false
+	if !isIPv4(s[a:b]) {
+		if !isPaddedIPv4(s[a:b]) {
+			return false
+		}
+		if a > 1 && s[a-1] == ':' && (isHex(s[a-2]) || s[a-2] == ':') {
+			return false // the tail of an IPv6 address, which netip refuses padded
+		}
 	}
 	if a > 0 && !(a > 2 && s[a-3] == '%' && isHex(s[a-2]) && isHex(s[a-1])) {
 		p := s[a-1]

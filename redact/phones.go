@@ -68,7 +68,7 @@ scan:
 		if digits[n] < least || digits[n] > maxDigits || !phoneEnds(s, end) {
 			continue
 		}
-		if t := s[first:end]; strings.Count(t, ".") == 3 && isIPv4(t) {
+		if t := s[first:end]; strings.Count(t, ".") >= 3 && hasIPv4Token(t) {
 			break
 		}
 		f.add(i, end, kindPhone, 0)
@@ -299,4 +299,32 @@ func (f *finder) parenPhone(i int) int {
 	}
 	f.add(start, k, kindPhone, 0)
 	return k
+}
+
+// isPhonePseudonym reports whether t is a phone pseudonym, with or
+// without its '+': a display name that was a number keeps it.
+func isPhonePseudonym(t string) bool {
+	t = strings.TrimPrefix(t, "+")
+	return len(t) == len(phonePrefix)+4 && strings.HasPrefix(t, phonePrefix) && digitsOf(t) == t
+}
+
+// hasIPv4Token reports whether t has an IPv4 address (plain or
+// zero-padded) between its spaces, parentheses and dashes: digits after
+// '+' that run into an address are no phone number, and whether they
+// were taken must not depend on how the address is written (a padded
+// 010.020.030.041 has more digits than its pseudonym).
+func hasIPv4Token(t string) bool {
+	for t != "" {
+		e := strings.IndexAny(t, " ()-")
+		tok := t
+		if e >= 0 {
+			tok, t = t[:e], t[e+1:]
+		} else {
+			t = ""
+		}
+		if strings.Count(tok, ".") == 3 && (isIPv4(tok) || isPaddedIPv4(tok)) {
+			return true
+		}
+	}
+	return false
 }

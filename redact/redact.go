@@ -37,7 +37,8 @@ import (
 //     names in known places (Computer=, \\SERVER\share, DOMAIN\PC$) too;
 //   - IPv4 addresses: 192.0.2.1 ... 192.0.2.254, then 198.51.100.x, then
 //     203.0.113.x (the documentation ranges; after 762 addresses the
-//     benchmarking range 198.18.0.0/15), ports kept; IPv6 addresses:
+//     benchmarking range 198.18.0.0/15), ports kept, zero-padded
+//     010.020.030.041 like 10.20.30.41; IPv6 addresses:
 //     2001:db8::1, 2001:db8::2, ... (an IPv4-mapped ::ffff:a.b.c.d maps like
 //     a.b.c.d);
 //   - account SIDs (S-1-5-21-... and Azure AD S-1-12-1-...):
