@@ -196,8 +196,11 @@ func (f *finder) backslash(i, w int) {
 	for ds > 0 && i-ds < maxReach && (isAlnum(s[ds-1]) || s[ds-1] == '.' || s[ds-1] == '_' || s[ds-1] == '-') {
 		ds--
 	}
-	if ds > 0 && (isRun(s[ds-1]) || strings.IndexByte(`\/%$@`, s[ds-1]) >= 0) {
-		return // too long, a path, %VAR%\..., C$\... or sip_bob@contoso.com\...
+	if ds > 0 && (isRun(s[ds-1]) || s[ds-1] >= 0x80 || strings.IndexByte(`\/%$@`, s[ds-1]) >= 0) {
+		// Too long, a path, %VAR%\..., C$\..., sip_bob@contoso.com\..., or
+		// the end of a non-ASCII folder name (C:\Users\Jürgen\Desktop is
+		// not the account "Desktop" of a domain "rgen").
+		return
 	}
 	us := i + w
 	ue := us

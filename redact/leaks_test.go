@@ -53,6 +53,11 @@ func TestLeakXPProfilePaths(t *testing.T) {
 			want: `C:\Documents and Settings\user1\x and C:\Users\user1\y`,
 		},
 		{
+			name: "profile folder with non-ASCII letters, the folder after it stays",
+			in:   `C:\Users\Jürgen\Desktop\notes.txt and C:\Documents and Settings\Jürgen\Desktop`,
+			want: `C:\Users\user1\Desktop\notes.txt and C:\Documents and Settings\user1\Desktop`,
+		},
+		{
 			name: "XP shared profiles stay",
 			in:   `C:\Documents and Settings\All Users\Application Data and C:\Documents and Settings\Default User\NTUSER.DAT`,
 			want: `C:\Documents and Settings\All Users\Application Data and C:\Documents and Settings\Default User\NTUSER.DAT`,
@@ -267,6 +272,12 @@ func TestLeakLearnedAccounts(t *testing.T) {
 			want: `logon DOMAIN1/user1, "DOMAIN1/user1"`,
 		},
 		{
+			name: "a profile folder with non-ASCII letters",
+			evs:  []*event.Event{{Path: `C:\Users\Jürgen\AppData\Local\Microsoft\Office\16.0\Lync\Tracing\Lync-UccApi-0.UccApilog`}},
+			in:   `logon as Jürgen (JüRGEN) from C:\Users\Jürgen\Desktop, not Jürgens or Jürgen2`,
+			want: `logon as user1 (user1) from C:\Users\user1\Desktop, not Jürgens or Jürgen2`,
+		},
+		{
 			name: "not accounts: unknown or lower-case domains, paths, URLs, files, longer words",
 			evs: []*event.Event{{Fields: map[string]string{"evt.data.TargetDomainName": "CONTOSO", "ad.sam": "jackr"},
 				Text: `line\nnext C:\Windows\system32 NT AUTHORITY\SYSTEM`}},
@@ -364,6 +375,7 @@ func TestLeakPaddedIPv4(t *testing.T) {
 // rescanned would make this test time out. No timing is asserted.
 func TestLeakRulesStayLinear(t *testing.T) {
 	evs := []*event.Event{{
+		Path: `C:\Users\Jürgen\Tracing\Lync-UccApi-0.UccApilog`,
 		Fields: map[string]string{
 			"evt.data.TargetDomainName": "CONTOSO", "ad.sam": "jackr",
 			"sip.header.from": `"Grace Hopkins Anne Marie Smith" <sip:grace@contoso.com>`,
@@ -386,6 +398,8 @@ func TestLeakRulesStayLinear(t *testing.T) {
 		"Grace Hopkins Anne Marie ",
 		"010.020.030.04",
 		"jackr ",
+		"Jürgen ",
+		"ü",
 		"x",
 	}
 	for _, p := range pieces {

@@ -177,6 +177,9 @@ func (r *Redactor) Learn(e *event.Event) {
 	}
 	for i, n := range l.names {
 		key := strings.ToLower(n)
+		if !r.knownWide && hasNonASCII(key) {
+			r.knownWide = true
+		}
 		if old, ok := r.known[key]; ok && old == kindHost {
 			continue // a computer name wins over an account of that name
 		}
@@ -307,4 +310,44 @@ func (f *finder) learned(a, b int) (kind, bool) {
 	}
 	k, ok := f.known[string(buf[:n])]
 	return k, ok
+}
+
+// hasNonASCII reports whether t has a byte outside ASCII.
+func hasNonASCII(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= 0x80 {
+			return true
+		}
+	}
+	return false
+}
+
+// isNameChar reports whether c can be part of a learned name: what
+// learnable accepts.
+func isNameChar(c byte) bool { return isAlnum(c) || c >= 0x80 || c == '-' || c == '_' }
+
+// findWideNames adds the learned names with non-ASCII letters (Jürgen,
+// from C:\Users\Jürgen): the run scan reads ASCII words only and would
+// never see them whole. ASCII letters match in any case, the others as
+// learned.
+func (f *finder) findWideNames() {
+	s := f.s
+	for i := 0; i < len(s); {
+		if !isNameChar(s[i]) {
+			i++
+			continue
+		}
+		j, wide := i, false
+		for j < len(s) && isNameChar(s[j]) {
+			wide = wide || s[j] >= 0x80
+			j++
+		}
+		a, b := trimRun(s, i, j)
+		if wide && a < b {
+			if k, ok := f.learned(a, b); ok {
+				f.add(a, b, k, 1)
+			}
+		}
+		i = j
+	}
 }

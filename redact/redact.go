@@ -100,6 +100,8 @@ type Redactor struct {
 	// phrases holds the display names learned from events (lower case,
 	// words joined by one space), replaced wherever they appear as words.
 	phrases map[string]bool
+	// knownWide says that a name of known has non-ASCII letters.
+	knownWide bool
 	// done remembers replacements: a value, once seen, always gets the
 	// same text back.
 	done map[doneKey]string
@@ -254,6 +256,9 @@ func findSpans(s string, r *Redactor) []span {
 	f := finder{s: s, known: r.known, nbNames: r.nbNames, phrases: r.phrases}
 	if len(f.phrases) > 0 {
 		f.findPhrases()
+	}
+	if r.knownWide {
+		f.findWideNames()
 	}
 	for i := 0; i < len(s); {
 		next := f.step(i)
