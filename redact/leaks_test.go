@@ -124,6 +124,11 @@ func TestLeakPhonesWithoutPlus(t *testing.T) {
 			want: `call to 15550100001; Phone: 15550100002; mobile number 15550100003; dialing 15550100004`,
 		},
 		{
+			name: "bare ten digits in a file or folder name",
+			in:   `C:\Users\Public\notes for 4255550143.txt:12 and bundle.zip!/calls/Jane 4255550144/Tracing/x.log`,
+			want: `C:\Users\Public\notes for 15550100001.txt:12 and bundle.zip!/calls/Jane 15550100002/Tracing/x.log`,
+		},
+		{
 			name: "bare ten digits in a file name",
 			in:   `bundle.zip!/C/Users/davidq/notes for 4255550143 alice.jones@fabrikam.com.bin: not a format sfblog reads (skipped)`,
 			want: `bundle.zip!/C/Users/user1/notes for 15550100001 user2@host1.domain1.example: not a format sfblog reads (skipped)`,
@@ -143,9 +148,11 @@ func TestLeakPhonesWithoutPlus(t *testing.T) {
 		{
 			name: "not phones: bare ten digits without a phone context",
 			in: "Call-ID: 4255550143 | EventRecordID 4255550143 | RecordId=4255550143 | took 4255550143 ms | 4255550143 bytes | " +
-				"call 2 took 4255550143 ms | callid=4255550143 | 02/06/2018 4255550143 | GET /users/4255550143/profile",
+				"call 2 took 4255550143 ms | callid=4255550143 | 02/06/2018 4255550143 | GET /users/4255550143/profile | " +
+				"TCP/IP reset after 2147483648 bytes. Retrying | total calls 4255550143 | Logs/run 4255550143:12",
 			want: "Call-ID: 4255550143 | EventRecordID 4255550143 | RecordId=4255550143 | took 4255550143 ms | 4255550143 bytes | " +
-				"call 2 took 4255550143 ms | callid=4255550143 | 02/06/2018 4255550143 | GET /users/4255550143/profile",
+				"call 2 took 4255550143 ms | callid=4255550143 | 02/06/2018 4255550143 | GET /users/4255550143/profile | " +
+				"TCP/IP reset after 2147483648 bytes. Retrying | total calls 4255550143 | Logs/run 4255550143:12",
 		},
 		{
 			name: "not phones: invalid NANP numbers, Unix times, longer runs",

@@ -130,9 +130,9 @@ func (r *Redactor) phone(t string) string {
 // phoneWords say that a number after them is a telephone number.
 var phoneWords = set(
 	"tel", "phone", "phones", "telephone", "phonenumber", "telephonenumber",
-	"mobile", "mobilephone", "cell", "cellphone", "fax", "call", "calls",
-	"calling", "called", "caller", "callee", "dial", "dials", "dialed",
-	"dialled", "dialing", "dialling", "lineuri", "ph", "tel.", "voicemail",
+	"mobile", "mobilephone", "cell", "cellphone", "fax", "call", "calling",
+	"called", "caller", "callee", "dial", "dialed", "dialled", "dialing",
+	"dialling", "lineuri", "voicemail",
 )
 
 // phoneConnectors may stand between a phone word and its number:
@@ -196,7 +196,7 @@ func (f *finder) barePhone(a, b int) bool {
 	if !nanp(d) || (a > 0 && (s[a-1] == '.' || s[a-1] == '-')) {
 		return false
 	}
-	if !phoneContext(s, a) && !inFileName(s, a) {
+	if !phoneContext(s, a) && !inFileName(s, a, b) {
 		return false
 	}
 	f.add(a, b, kindPhone, 0)
@@ -233,28 +233,61 @@ func phoneContext(s string, a int) bool {
 	return false
 }
 
-// inFileName reports whether the number at a is inside the last component
-// of a path: after a separator, with a letter between it and the
-// number and nothing that ends a path component on the way
-// (.../notes for 4255550143 alice.txt). A date 02/06/2018 4255550143 has
-// no letter; a log line's "a/b|...", a query "?id=" or a header ": " break
-// it.
-func inFileName(s string, a int) bool {
+// inFileName reports whether the number at s[a:b] is inside the name of
+// a file or folder: after a separator with a letter between them
+// (.../notes for 4255550143 ...), and before the end of a file name with
+// an extension (... alice.txt) or another separator (a folder), with
+// nothing on either side that ends a path component. A date
+// "02/06/2018 4255550143" has no letter before it; "TCP/IP reset after
+// 2147483648 bytes" no extension after it; a log line's "a/b|...", a
+// query's "?id=", a header's ": " break the component.
+func inFileName(s string, a, b int) bool {
 	letter := false
-	for k := a - 1; k >= 0 && a-k < 128; k-- {
+	k := a - 1
+	for ; k >= 0 && a-k < 128; k-- {
 		c := s[k]
-		switch {
-		case c == '/' || c == '\\':
-			return letter
-		case isLetter(c):
+		if c == '/' || c == '\\' {
+			break
+		}
+		if isLetter(c) {
 			letter = true
-		case c == ':' && k+1 < len(s) && s[k+1] == ' ',
-			strings.IndexByte("|<>\"?*=;,\t\r\n", c) >= 0:
+		} else if strings.IndexByte(pathStops, c) >= 0 {
 			return false
 		}
 	}
-	return false
+	if k < 0 || a-k >= 128 || !letter {
+		return false
+	}
+	e := b
+	for ; e < len(s) && e-b < 128; e++ {
+		c := s[e]
+		if c == '/' || c == '\\' {
+			return true // a folder
+		}
+		if strings.IndexByte(pathStops, c) >= 0 {
+			break
+		}
+	}
+	// The name must end in an extension: .bin, .txt, .uccapilog.
+	d := strings.LastIndexByte(s[b:e], '.')
+	if d < 0 {
+		return false
+	}
+	ext := s[b+d+1 : e]
+	if len(ext) == 0 || len(ext) > 10 || !hasLetter(ext) {
+		return false
+	}
+	for i := 0; i < len(ext); i++ {
+		if !isAlnum(ext[i]) {
+			return false
+		}
+	}
+	return true
 }
+
+// pathStops end a component of a path: characters Windows does not allow
+// in a file name, and the separators of log fields.
+const pathStops = "|<>\"?*=;,:\t\r\n"
 
 // parenPhone adds (NNN) NNN-NNNN starting at the '(' at i, or 1 (NNN)
 // NNN-NNNN when "1 " or "1-" comes before it, and returns where the scan

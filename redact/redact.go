@@ -355,8 +355,14 @@ func (f *finder) run(i int) int {
 			f.add(a, b, kindPhone, 0)
 			return j
 		}
-		if b-a == 10 || b-a == 11 {
-			if f.barePhone(a, b) {
+		n := a
+		for n < b && isDigit(s[n]) {
+			n++
+		}
+		// Ten or eleven digits, alone or before a file extension
+		// (4255550143.txt).
+		if (n-a == 10 || n-a == 11) && (n == b || s[n] == '.' && strings.IndexByte(s[n+1:b], '.') < 0) {
+			if f.barePhone(a, n) {
 				return j
 			}
 		}
