@@ -273,6 +273,16 @@ func TestLeakLearnedAccounts(t *testing.T) {
 			want: `LogonIdentityEx failed (logon DOMAIN1/user1) as user2`,
 		},
 		{
+			name: "NetBIOS name taken from the organisation's DNS domain",
+			evs: []*event.Event{
+				{Fields: map[string]string{"sip.from.uri": "sip:bob@contoso.com;user=phone"}},
+				{Fields: map[string]string{"evt.computer": "WKS-0042.fabrikam.co.uk", "ad.upn": "x@tailspin.onmicrosoft.com"}},
+				{Fields: map[string]string{"evt.data.SubjectDomainName": "NORTHWIND.LOCAL", "sip.to.uri": "sip:y@microsoft.com"}},
+			},
+			in:   `CONTOSO/kated FABRIKAM/kated TAILSPIN/kated NORTHWIND/kated MICROSOFT/kated`,
+			want: `DOMAIN1/user1 DOMAIN2/user1 DOMAIN3/user1 DOMAIN4/user1 MICROSOFT/kated`,
+		},
+		{
 			name: "NetBIOS domain of a logon event",
 			evs:  []*event.Event{{Fields: map[string]string{"evt.data.TargetDomainName": "CONTOSO"}}},
 			in:   `logon CONTOSO/kated, "CONTOSO/kated"`,

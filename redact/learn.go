@@ -115,6 +115,30 @@ func (l *learning) address(v string) {
 		if !commonNames[strings.ToLower(u)] {
 			l.name(u, kindUser)
 		}
+		l.orgDomain(line[at+1:])
+	}
+}
+
+// orgDomain learns the NetBIOS name an organisation's DNS domain most
+// likely has: the first label of its organisation domain, in capitals
+// (bob@contoso.com, WKS-0042.contoso.local: CONTOSO). It is only used for
+// DOMAIN/user with a slash, in capitals, where it can hardly be anything
+// else than an account; Microsoft and documentation domains teach nothing.
+func (l *learning) orgDomain(host string) {
+	if e := strings.IndexAny(host, ";>?:/ "); e >= 0 {
+		host = host[:e] // sip:bob@contoso.com;user=phone
+	}
+	host = strings.ToLower(strings.Trim(host, "."))
+	if strings.IndexByte(host, '.') < 0 || len(host) > 253 || keepDomain(host) {
+		return
+	}
+	labels := strings.Split(host, ".")
+	if fakeTLD(labels[len(labels)-1]) {
+		return
+	}
+	org := labels[len(labels)-orgLabels(labels)]
+	if netBIOSLike(org) {
+		l.netbios = append(l.netbios, org)
 	}
 }
 
@@ -123,8 +147,9 @@ func (l *learning) address(v string) {
 // directory user's sAMAccountName and the user part of its addresses, the
 // user part of SIP From and To, DOMAIN\user in e's text, the profile folder
 // of e's path), so that Redact replaces them wherever they appear as a
-// word; NetBIOS domain names, so that Redact knows DOMAIN/user written with
-// a slash; and display names (SIP From and To, the CN of a directory
+// word; NetBIOS domain names (logon events, DOMAIN\user, and the first
+// label of the organisation's DNS domains), so that Redact knows
+// DOMAIN/user written with a slash; and display names (SIP From and To, the CN of a directory
 // user), so that Redact replaces them in prose. Call Learn for every
 // event before the first Redact: what is learned is a set, so the order
 // of the calls, and concurrent calls, do not change the result.
@@ -136,6 +161,7 @@ func (r *Redactor) Learn(e *event.Event) {
 	for _, k := range computerFields {
 		v := e.Get(k)
 		if d := strings.IndexByte(v, '.'); d >= 0 {
+			l.orgDomain(v[d+1:])
 			v = v[:d] // WKS-0042.contoso.local
 		}
 		l.name(v, kindHost)
@@ -153,6 +179,8 @@ func (r *Redactor) Learn(e *event.Event) {
 	for _, k := range domainFields {
 		if v := e.Get(k); netBIOSLike(v) {
 			l.netbios = append(l.netbios, v)
+		} else if strings.IndexByte(v, '.') > 0 {
+			l.orgDomain(v) // CONTOSO.LOCAL
 		}
 	}
 	if u := profileName(e.Path); u != "" {
