@@ -356,9 +356,10 @@ func TestLeakLearnedDisplayNames(t *testing.T) {
 			name: "not display names: parts, longer words, unlearned names, single words, containers",
 			evs: []*event.Event{sipEvent, {Fields: map[string]string{
 				"ad.dn": `CN=Reception,OU=Rooms,DC=contoso,DC=com`, "sip.header.to": `"Domain Users" <sip:x@contoso.com>`,
+				"sip.header.referred-by": `"Help Desk" <sip:helpdesk@contoso.com>`,
 			}}},
-			in:   `Grace is here, Hopkins too; Grace Hopkinsville; Bob Jones is offline; Reception desk; Domain Users`,
-			want: `Grace is here, Hopkins too; Grace Hopkinsville; Bob Jones is offline; Reception desk; Domain Users`,
+			in:   `Grace is here, Hopkins too; Grace Hopkinsville; Bob Jones is offline; Reception desk; Domain Users; call the help desk`,
+			want: `Grace is here, Hopkins too; Grace Hopkinsville; Bob Jones is offline; Reception desk; Domain Users; call the help desk`,
 		},
 	}
 	for _, tc := range tests {

@@ -53,6 +53,16 @@ var commonNames = set(
 	"federation", "edge", "pool", "front", "sign-in", "signin", "login",
 	"logon", "auth", "token", "update", "error", "warning", "debug",
 	"trace", "true", "false", "null", "none", "unknown",
+	// words of sfblog's own findings, which are redacted too, and of the
+	// services they name
+	"proxy", "dns", "adfs", "sts", "exchange", "outlook", "teams", "cert",
+	"certificate", "time", "clock", "ntp", "ldap", "kerberos", "ntlm", "web",
+	"www", "discover", "autodiscover", "lyncdiscover", "directory", "network",
+	"remote", "address", "status", "access", "guest", "visitor", "operator",
+	"reception", "desk", "attendant", "bot", "queue", "group", "line", "sfblog",
+	"signature", "windows", "microsoft", "communicator", "business", "tracing",
+	"healthy", "failed", "fail", "pass", "online", "offline", "away", "busy",
+	"available",
 )
 
 // maxLearned bounds the length of a learned name.

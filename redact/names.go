@@ -70,7 +70,12 @@ func phraseKey(v string) string {
 	if words < 2 || words > maxPhraseWords || keepCN[key] {
 		return ""
 	}
-	return key
+	for _, w := range strings.Split(key, " ") {
+		if !commonNames[w] {
+			return key
+		}
+	}
+	return "" // "Help Desk", "Conference Room": words of any text, not a person
 }
 
 // phrase learns the display name v.
