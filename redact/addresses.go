@@ -60,7 +60,10 @@ func (f *finder) address(i, w int) {
 	for ls < i && (s[ls] == '.' || s[ls] == '-' || s[ls] == '\'') {
 		ls++
 	}
-	if ls >= i || !hasAlnum(s[ls:i]) {
+	// sip:marko:<masked>@fabrikam.com: the password of URL userinfo as
+	// package mask leaves it; the user before it is still personal.
+	masked := w == 1 && ls == i && strings.HasSuffix(s[:i], ":"+maskedValue)
+	if !masked && (ls >= i || !hasAlnum(s[ls:i])) {
 		return
 	}
 	ds := i + w
@@ -80,7 +83,7 @@ func (f *finder) address(i, w int) {
 	dom := s[ds:de]
 	switch {
 	case strings.IndexByte(dom, '.') >= 0:
-		if isIPv4(dom) {
+		if isIPv4(dom) || isPaddedIPv4(dom) {
 			break // the run scan finds the address itself
 		}
 		if !hostLike(s, ds, de, false) {
@@ -103,7 +106,44 @@ func (f *finder) address(i, w int) {
 		}
 		return
 	}
+	if masked {
+		f.userinfo(i - len(maskedValue))
+		return
+	}
 	f.add(ls, i, kindUser, 1)
+	f.userinfo(ls)
+}
+
+// maskedValue is what package mask writes in place of a secret.
+const maskedValue = "<masked>"
+
+// userinfo adds the user of URL userinfo, user:password@host, when the
+// password starts at p: sip:marko:pw@fabrikam.com, http://bob:pw@proxy.
+// Only after a scheme, so that the time in "12:30:bob@..." is left alone.
+func (f *finder) userinfo(p int) {
+	s := f.s
+	if p < 2 || s[p-1] != ':' {
+		return
+	}
+	ue := p - 1
+	us := ue
+	for us > 0 && ue-us < 64 && isLocal(s[us-1]) && s[us-1] != '%' {
+		us--
+	}
+	if us == ue || !hasLetter(s[us:ue]) {
+		return
+	}
+	pre := s[:us]
+	if !strings.HasSuffix(pre, "//") && !hasSuffixFold(pre, "sip:") && !hasSuffixFold(pre, "sips:") {
+		return
+	}
+	f.add(us, ue, kindUser, 1)
+}
+
+// hasSuffixFold reports whether s ends with the lower-case ASCII suffix,
+// ignoring case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && hasPrefixFold(s[len(s)-len(suffix):], suffix)
 }
 
 // afterEscapes returns the index after the last %XX escape in s[from:to],
@@ -156,8 +196,11 @@ func (f *finder) backslash(i, w int) {
 	for ds > 0 && i-ds < maxReach && (isAlnum(s[ds-1]) || s[ds-1] == '.' || s[ds-1] == '_' || s[ds-1] == '-') {
 		ds--
 	}
-	if ds > 0 && (isRun(s[ds-1]) || strings.IndexByte(`\/%$@`, s[ds-1]) >= 0) {
-		return // too long, a path, %VAR%\..., C$\... or sip_bob@contoso.com\...
+	if ds > 0 && (isRun(s[ds-1]) || s[ds-1] >= 0x80 || strings.IndexByte(`\/%$@`, s[ds-1]) >= 0) {
+		// Too long, a path, %VAR%\..., C$\..., sip_bob@contoso.com\..., or
+		// the end of a non-ASCII folder name (C:\Users\Jürgen\Desktop is
+		// not the account "Desktop" of a domain "rgen").
+		return
 	}
 	us := i + w
 	ue := us

@@ -76,8 +76,18 @@ func (f *finder) word(a, b int) int {
 		nc = s[next]
 	}
 	w := s[a:b]
-	if b < len(s) && (s[b] == '\\' || s[b] == '/') && equalUsers(w) && (a == 0 || strings.IndexByte(" \t\"'!(=:|,;<>", prev) >= 0) {
+	if b < len(s) && (s[b] == '\\' || s[b] == '/') && equalUsers(w) && (a == 0 || strings.IndexByte(" \t\"'!(=:|,;<>", prev) >= 0) && !allUsers(s, a) {
 		f.profile(b + 1) // a relative path: Users/jdoe/AppData/...
+		return b
+	}
+	if f.xpProfileRoot(a, b) {
+		// C:\Documents and Settings\jdoe\..., where Communicator 2007 R2
+		// and Lync 2010 keep their logs on Windows XP, also relative in a zip.
+		f.profile(b + 1)
+		return b
+	}
+	if f.homeRoot(a, b) {
+		f.home(b + 1) // /home/jdoe/...: the analyst's own Linux home
 		return b
 	}
 	switch {
@@ -85,8 +95,6 @@ func (f *finder) word(a, b int) int {
 		return b
 	case (prev == '\\' || prev == '/') && b < len(s) && (s[b] == '\\' || s[b] == '/'):
 		if strings.EqualFold(w, "users") {
-			f.profile(b + 1)
-		} else if strings.EqualFold(w, "settings") && a >= 15 && strings.EqualFold(s[a-14:a], "documents and ") {
 			f.profile(b + 1)
 		}
 		return b
@@ -103,6 +111,17 @@ func (f *finder) word(a, b int) int {
 		return b
 	case nc == '=' && next == b && len(w) == 4 && strings.EqualFold(w, "name"):
 		f.contactName(a, b)
+		return b
+	case (nc == '>' || nc == '&') && next == b:
+		// <wsse:Username>ivanp</wsse:Username>, <UserName>, <ComputerName>,
+		// also entity-escaped: &lt;Username&gt;ivanp&lt;/Username&gt;.
+		if k, ok := elementKind(w); ok {
+			if nc == '>' && f.openTag(a, "<") {
+				f.element(b+1, "<", k)
+			} else if nc == '&' && hasPrefixFold(s[b:], "&gt;") && f.openTag(a, "&lt;") {
+				f.element(b+4, "&lt;", k)
+			}
+		}
 		return b
 	}
 	if !keyBoundary(prev) {
@@ -367,5 +386,88 @@ func (f *finder) contactName(a, b int) {
 	}
 }
 
+// allUsers reports whether the "Users" at a is the end of "All Users", the
+// profile shared by all users on Windows XP (Documents and Settings\All
+// Users\Application Data): what follows is no user's name.
+func allUsers(s string, a int) bool { return a >= 4 && hasPrefixFold(s[a-4:a], "all ") }
+
 // equalUsers reports whether w is "Users" in any case.
 func equalUsers(w string) bool { return len(w) == 5 && hasPrefixFold(w, "users") }
+
+// elementKind reports whether an XML element named w holds a user name
+// (Username, UserName, Account...) or a computer name, and which.
+func elementKind(w string) (kind, bool) {
+	switch {
+	case keyIn(w, userKeys):
+		return kindUser, true
+	case keyIn(w, hostKeys):
+		return kindHost, true
+	}
+	return 0, false
+}
+
+// openTag reports whether the element name at a follows lt ("<" or its
+// escape "&lt;") directly or after a namespace prefix (<wsse:Username):
+// an opening tag, not a closing one.
+func (f *finder) openTag(a int, lt string) bool {
+	s := f.s
+	k := a
+	if k > 0 && s[k-1] == ':' { // a namespace prefix
+		k--
+		p := k
+		for k > 0 && p-k < 32 && (isAlnum(s[k-1]) || s[k-1] == '-' || s[k-1] == '_') {
+			k--
+		}
+		if k == p || !isLetter(s[k]) {
+			return false
+		}
+	}
+	return k >= len(lt) && s[k-len(lt):k] == lt
+}
+
+// element adds the text of an element that starts at vs and ends at the
+// next lt ("<" or "&lt;"), on the same line, when it is a bare name:
+// a user or computer name, or for a user element a name in words
+// (<UserName>Grace Hopkins</UserName>). Addresses and DOMAIN\user have
+// their own rules; FQDNs are found by the run scan.
+func (f *finder) element(vs int, lt string, k kind) {
+	s := f.s
+	ve := vs
+	for ve < len(s) && ve-vs < maxReach && s[ve] != '\n' && s[ve] != '\r' && !strings.HasPrefix(s[ve:], lt) {
+		ve++
+	}
+	if ve >= len(s) || !strings.HasPrefix(s[ve:], lt) {
+		return
+	}
+	for vs < ve && (s[vs] == ' ' || s[vs] == '\t') {
+		vs++
+	}
+	for ve > vs && (s[ve-1] == ' ' || s[ve-1] == '\t') {
+		ve--
+	}
+	v := s[vs:ve]
+	if v == "" || !hasLetter(v) || keepValues[strings.ToLower(v)] || strings.ContainsAny(v, "@\\%") {
+		return
+	}
+	if l := strings.ToLower(v); k == kindUser && otherPseudonym(l, "user") || k == kindHost && otherPseudonym(l, "host") {
+		return // already redacted: <UserName>name1</UserName>
+	}
+	words := false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == ' ':
+			words = true
+		case !isUserChar(c):
+			return
+		case k == kindHost && c == '.':
+			return
+		}
+	}
+	switch {
+	case !words:
+		f.add(vs, ve, k, 1)
+	case k == kindUser && phraseKey(v) != "":
+		f.add(vs, ve, kindPerson, 1)
+	}
+}

@@ -35,7 +35,7 @@ func v6Pseudonym(n int) netip.Addr {
 }
 
 func (r *Redactor) ip(t string) string {
-	a, err := netip.ParseAddr(t)
+	a, err := netip.ParseAddr(unpad(t))
 	if err != nil || a.Zone() != "" {
 		return t
 	}
@@ -112,7 +112,12 @@ func docV6(a netip.Addr) bool {
 func (f *finder) ipv4(a, b int) bool {
 	s := f.s
 	if !isIPv4(s[a:b]) {
-		return false
+		if !isPaddedIPv4(s[a:b]) {
+			return false
+		}
+		if a > 1 && s[a-1] == ':' && (isHex(s[a-2]) || s[a-2] == ':') {
+			return false // the tail of an IPv6 address, which netip refuses padded
+		}
 	}
 	if a > 0 && !(a > 2 && s[a-3] == '%' && isHex(s[a-2]) && isHex(s[a-1])) {
 		p := s[a-1]
@@ -159,6 +164,47 @@ func isIPv4(t string) bool {
 		}
 	}
 	return false
+}
+
+// isPaddedIPv4 reports whether t is an IPv4 address written with every
+// octet in three digits, zero-padded (010.020.030.041), as some devices
+// and tools print them. Only the fully padded form counts: a mixed
+// 1.02.003.4 is more likely a version.
+func isPaddedIPv4(t string) bool {
+	if len(t) != 15 {
+		return false
+	}
+	for g := 0; g < 4; g++ {
+		o := t[g*4 : g*4+3]
+		if !isDigit(o[0]) || !isDigit(o[1]) || !isDigit(o[2]) || o > "255" {
+			return false
+		}
+		if g < 3 && t[g*4+3] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// unpad returns a zero-padded IPv4 address without its padding
+// (010.020.030.041 -> 10.20.30.41, read as decimal, not octal), so that
+// it gets the pseudonym of its usual spelling; anything else as it is.
+func unpad(t string) string {
+	if !isPaddedIPv4(t) {
+		return t
+	}
+	var b strings.Builder
+	for g := 0; g < 4; g++ {
+		o := strings.TrimLeft(t[g*4:g*4+3], "0")
+		if o == "" {
+			o = "0"
+		}
+		if g > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(o)
+	}
+	return b.String()
 }
 
 // afterVersionWord reports whether the number at a follows a word such

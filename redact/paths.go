@@ -62,3 +62,59 @@ func fileLike(u string) bool {
 	}
 	return false
 }
+
+// xpProfileRoot reports whether the word s[a:b] is the "Settings" of a
+// "Documents and Settings" folder followed by a separator: the profile
+// root of Windows XP and 2003 (C:\Documents and Settings\jdoe\...), also
+// relative (a zip entry Documents and Settings/jdoe/Tracing/...). The old
+// code looked for it only after a separator, but "Settings" follows a
+// space.
+func (f *finder) xpProfileRoot(a, b int) bool {
+	s := f.s
+	const docs = "documents and "
+	if b-a != len("settings") || b >= len(s) || (s[b] != '\\' && s[b] != '/') || a < len(docs) {
+		return false
+	}
+	if !hasPrefixFold(s[a:b], "settings") || !hasPrefixFold(s[a-len(docs):a], docs) {
+		return false
+	}
+	d := a - len(docs) // where "Documents" starts
+	return d == 0 || strings.IndexByte("\\/ \t\"'!(=:|,;<>", s[d-1]) >= 0
+}
+
+// homeRoot reports whether the word s[a:b] is the "home" of an absolute
+// Linux path /home/NAME/: the analyst's own home folder shows up in the
+// input paths of a report (sfblog analyze /home/jdoe/bundle.zip). Only
+// at the root of a path: a URL's /site/home/index is not a home folder.
+func (f *finder) homeRoot(a, b int) bool {
+	s := f.s
+	if b-a != 4 || s[a:b] != "home" || a == 0 || s[a-1] != '/' || b >= len(s) || s[b] != '/' {
+		return false
+	}
+	r := a - 1 // the root slash
+	switch {
+	case r == 0:
+		return true
+	case s[r-1] == '/': // file:///home/...
+		return r >= 7 && hasPrefixFold(s[r-7:r], "file://")
+	}
+	return strings.IndexByte(" \t\"'!(=:|,;<>[", s[r-1]) >= 0
+}
+
+// home handles the user name after /home/ at k: a Linux user name
+// followed by another separator (a folder, not a file).
+func (f *finder) home(k int) {
+	s := f.s
+	e := k
+	for e < len(s) && e-k < 64 && isUserChar(s[e]) {
+		e++
+	}
+	if e == k || e >= len(s) || s[e] != '/' {
+		return
+	}
+	name := s[k:e]
+	if !hasLetter(name) || keepProfiles[strings.ToLower(name)] {
+		return
+	}
+	f.add(k, e, kindUser, 1)
+}

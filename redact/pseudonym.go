@@ -115,6 +115,9 @@ func (r *Redactor) person(t string) string {
 		r.people.reserve(n)
 		return t
 	}
+	if isPhonePseudonym(key) {
+		return t // "425-555-0143" <sip:...> became "15550100001" <sip:...>
+	}
 	return "name" + strconv.Itoa(r.people.number(key))
 }
 

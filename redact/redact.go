@@ -37,7 +37,8 @@ import (
 //     names in known places (Computer=, \\SERVER\share, DOMAIN\PC$) too;
 //   - IPv4 addresses: 192.0.2.1 ... 192.0.2.254, then 198.51.100.x, then
 //     203.0.113.x (the documentation ranges; after 762 addresses the
-//     benchmarking range 198.18.0.0/15), ports kept; IPv6 addresses:
+//     benchmarking range 198.18.0.0/15), ports kept, zero-padded
+//     010.020.030.041 like 10.20.30.41; IPv6 addresses:
 //     2001:db8::1, 2001:db8::2, ... (an IPv4-mapped ::ffff:a.b.c.d maps like
 //     a.b.c.d);
 //   - account SIDs (S-1-5-21-... and Azure AD S-1-12-1-...):
@@ -47,14 +48,27 @@ import (
 //     ...; DC= components like domains (DC=domain1,DC=example);
 //   - telephone numbers (tel:+14255550199, sip:+14255550199@...;user=phone,
 //     +1 (425) 555-0199): +15550100001, +15550100002, ... whatever the
-//     separators (the NANP area code 555 is not assigned);
-//   - paths: the profile folder of C:\Users\NAME\, /Users/NAME/ and a
-//     relative Users/NAME/, and addresses in folder names
+//     separators (the NANP area code 555 is not assigned); without '+'
+//     ((425) 555-0199, 425-555-0199, 425.555.0199, and a bare 4255550199
+//     after a phone word or in a file name): 15550100001, ...;
+//   - paths: the profile folder of C:\Users\NAME\, /Users/NAME/, a
+//     relative Users/NAME/, C:\Documents and Settings\NAME\ (Windows XP)
+//     and /home/NAME/, and addresses in folder names
 //     (bundle-alice@fabrikam.com/..., the client's sip_bob@contoso.com
 //     folder) as above;
 //   - the computer and account names that Learn found in the events
 //     (evt.computer, ipconfig's host name, logon accounts, profile
-//     folders), wherever they appear as a whole word: WKS0042 -> HOST1.
+//     folders, a directory user's sAMAccountName and the user part of its
+//     addresses, the user part of SIP From and To, DOMAIN\user in a log
+//     line), wherever they appear as a whole word: WKS0042 -> HOST1,
+//     "logon as jackr" -> "logon as user1"; DOMAIN/user with a slash when
+//     Learn met DOMAIN as a NetBIOS domain; and the display names it found
+//     (SIP From and To, the CN of a directory user), of two words or more,
+//     wherever they appear as words: "Grace Hopkins is offline" -> "name1
+//     is offline". Names are never guessed from capitals;
+//   - the user of URL userinfo (sip:marko:pw@..., http://bob:pw@proxy)
+//     and the text of user and computer name elements
+//     (<wsse:Username>ivanp</wsse:Username>, <ComputerName>).
 //
 // A value in all capitals gets its pseudonym in capitals (CONTOSO.LOCAL ->
 // DOMAIN2.EXAMPLE). Values that already look like pseudonyms (user7,
@@ -80,6 +94,14 @@ type Redactor struct {
 	// case): computer names and account names, replaced wherever they
 	// appear as a whole word.
 	known map[string]kind
+	// nbNames holds the NetBIOS domain names learned from events (lower
+	// case), which make DOMAIN/user with a slash an account.
+	nbNames map[string]bool
+	// phrases holds the display names learned from events (lower case,
+	// words joined by one space), replaced wherever they appear as words.
+	phrases map[string]bool
+	// knownWide says that a name of known has non-ASCII letters.
+	knownWide bool
 	// done remembers replacements: a value, once seen, always gets the
 	// same text back.
 	done map[doneKey]string
@@ -106,10 +128,10 @@ func (r *Redactor) Redact(s string) string {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if len(r.known) == 0 && strings.IndexAny(s, ".@\\:=<%-/+") < 0 {
+	if len(r.known) == 0 && len(r.phrases) == 0 && strings.IndexAny(s, ".@\\:=<%-/+(0123456789") < 0 {
 		return s // every rule but the learned names needs one of these characters
 	}
-	spans := findSpans(s, r.known)
+	spans := findSpans(s, r)
 	if len(spans) == 0 {
 		return s
 	}
@@ -219,16 +241,25 @@ type span struct {
 }
 
 type finder struct {
-	s     string
-	known map[string]kind // learned names; read only
-	spans []span
+	s       string
+	known   map[string]kind // learned names; read only
+	nbNames map[string]bool // learned NetBIOS domains; read only
+	phrases map[string]bool // learned display names; read only
+	spans   []span
 }
 
 // maxReach bounds every look-around, so the scan stays linear.
 const maxReach = 512
 
-func findSpans(s string, known map[string]kind) []span {
-	f := finder{s: s, known: known}
+// findSpans returns the pieces of s to replace, knowing what r learned.
+func findSpans(s string, r *Redactor) []span {
+	f := finder{s: s, known: r.known, nbNames: r.nbNames, phrases: r.phrases}
+	if len(f.phrases) > 0 {
+		f.findPhrases()
+	}
+	if r.knownWide {
+		f.findWideNames()
+	}
 	for i := 0; i < len(s); {
 		next := f.step(i)
 		if next <= i {
@@ -283,6 +314,8 @@ func (f *finder) step(i int) int {
 	case '<':
 		f.sipDisplay(i)
 		return i + 1
+	case '(':
+		return f.parenPhone(i)
 	case '+':
 		if i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '(') && (i == 0 || !isAlnum(s[i-1])) {
 			return f.phone(i, i+1)
@@ -317,6 +350,23 @@ func (f *finder) run(i int) int {
 	if hasDot && isDigit(s[a]) && f.ipv4(a, b) {
 		return j
 	}
+	if isDigit(s[a]) && a == i && (i == 0 || s[i-1] != '%') {
+		if dashedPhone(s[a:b]) {
+			f.add(a, b, kindPhone, 0)
+			return j
+		}
+		n := a
+		for n < b && isDigit(s[n]) {
+			n++
+		}
+		// Ten or eleven digits, alone or before a file extension
+		// (4255550143.txt).
+		if (n-a == 10 || n-a == 11) && (n == b || s[n] == '.' && strings.IndexByte(s[n+1:b], '.') < 0) {
+			if f.barePhone(a, n) {
+				return j
+			}
+		}
+	}
 	pct := false
 	if i > 0 && s[i-1] == '%' && j-i > 2 && isHex(s[i]) && isHex(s[i+1]) {
 		// The rest of a %XX escape: %2Fsts.contoso.com, %3A10.0.0.1.
@@ -338,6 +388,11 @@ func (f *finder) run(i int) int {
 			f.add(a, b, kindHost, 2)
 		}
 		return j
+	}
+	if b < len(s) && s[b] == '/' && a == i && len(f.nbNames) > 0 {
+		if k := f.slashAccount(a, b); k > b {
+			return k
+		}
 	}
 	if k, ok := f.learned(a, b); ok {
 		f.add(a, b, k, 1)

@@ -517,6 +517,9 @@ var fuzzTokens = []string{
 	"https://", "From: ", "To: ", "Via: SIP/2.0/TLS ", "Contact: ", "sip:", "@", `\`, "%",
 	"tel:+14255550199", "+1 (425) 555-0199", "sip:+14255550199@contoso.com;user=phone", "+15550100001",
 	"Users/jdoe/AppData", "sip_bob@contoso.com\\Tracing", "+",
+	"(425) 555-0143", "425-555-0143", "call to 4255550143", `C:\Documents and Settings\carolx\x`,
+	"Documents and Settings/carolx/", "/home/jdoe/", "<wsse:Username>ivanp</wsse:Username>",
+	"sip:marko:pw@fabrikam.com", "010.020.030.041", "notes for 4255550143",
 }
 
 var fuzzSeparators = []string{" ", " ", ";", "\r\n", ",", " | ", "/", "=", "<", ">", `"`, ":", "(", ")", "\t"}
