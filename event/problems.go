@@ -17,6 +17,25 @@ type Problems struct {
 
 // Add records a problem at line.
 func (ps *Problems) Add(line int, msg string) {
+	if ps.full(line) {
+		return
+	}
+	ps.list = append(ps.list, Problem{Line: line, Msg: msg})
+}
+
+// Addf records a problem at line with a formatted message. Once the list
+// is full the message is not formatted: a problem on every line of a
+// hostile file costs a count.
+func (ps *Problems) Addf(line int, format string, args ...any) {
+	if ps.full(line) {
+		return
+	}
+	ps.list = append(ps.list, Problem{Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// full notes a problem at line and reports whether the list is full, the
+// problem counted and dropped.
+func (ps *Problems) full(line int) bool {
 	ps.last = line
 	max := ps.Max
 	if max <= 0 {
@@ -24,14 +43,9 @@ func (ps *Problems) Add(line int, msg string) {
 	}
 	if len(ps.list) >= max {
 		ps.dropped++
-		return
+		return true
 	}
-	ps.list = append(ps.list, Problem{Line: line, Msg: msg})
-}
-
-// Addf records a problem at line with a formatted message.
-func (ps *Problems) Addf(line int, format string, args ...any) {
-	ps.Add(line, fmt.Sprintf(format, args...))
+	return false
 }
 
 // List returns the problems kept and, when some were not, a last one that

@@ -133,6 +133,7 @@ type user struct {
 	proxies       []string
 	objectClass   []string
 	secrets       []event.Field // attributes whose names say secret, as written
+	valuesCut     bool          // values past maxValues were left out
 }
 
 // addSecret keeps the value of an attribute whose name says secret
@@ -144,7 +145,10 @@ func (u *user) addSecret(name, value string) {
 	}
 	for i, f := range u.secrets {
 		if f.Name == name {
-			u.secrets[i].Value += "\n" + value
+			// Values past the object's text limit are not in its text.
+			if len(f.Value) <= maxTextLen {
+				u.secrets[i].Value += "\n" + value
+			}
 			return
 		}
 	}
@@ -210,10 +214,30 @@ func (p *parser) set(u *user, name string, values []string, line int) {
 	case "msrtcsip-primaryuseraddress":
 		u.sipAddress = kept[0]
 	case "proxyaddresses":
-		u.proxies = append(u.proxies, kept...)
+		u.proxies = p.appendValues(u, u.proxies, kept, name, line)
 	case "objectclass":
-		u.objectClass = append(u.objectClass, kept...)
+		u.objectClass = p.appendValues(u, u.objectClass, kept, name, line)
 	}
+}
+
+// maxValues bounds the values kept of one attribute of one object: a
+// record that never ends (no blank line after it) must not keep every
+// line of the file.
+const maxValues = 1000
+
+// appendValues appends the values of the attribute name of u, at line, to
+// list, up to maxValues; the first values left out of an object are
+// reported.
+func (p *parser) appendValues(u *user, list, values []string, name string, line int) []string {
+	room := maxValues - len(list)
+	if len(values) <= room {
+		return append(list, values...)
+	}
+	if !u.valuesCut {
+		u.valuesCut = true
+		p.problem(line, "more than %d values of %s: the rest are not read", maxValues, name)
+	}
+	return append(list, values[:room]...)
 }
 
 // typeName reports whether v is how PowerShell writes an object it could

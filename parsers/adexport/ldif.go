@@ -47,9 +47,22 @@ func hasPrefixFold(s, prefix string) bool {
 // ldifEntry collects one record.
 type ldifEntry struct {
 	u       user
-	lines   []string
-	change  string // changetype other than add
+	lines   []string // the record as written, up to maxTextLen bytes
+	size    int      // the bytes of lines
+	change  string   // changetype other than add
 	started bool
+}
+
+// add keeps line as part of the record's text, unless the text already
+// holds maxTextLen bytes (the event's text is cut there anyway): a record
+// without a blank line after it runs to the end of the file, and its
+// lines must not all be kept.
+func (e *ldifEntry) add(line string) {
+	if e.size > maxTextLen {
+		return
+	}
+	e.lines = append(e.lines, line)
+	e.size += len(line) + 1
 }
 
 // ldif parses the LDIF form.
@@ -60,13 +73,14 @@ func (p *parser) ldif(r io.Reader) error {
 		logical strings.Builder // the current unfolded line
 		logLine int             // where it started
 		inLine  bool
+		cutLine bool // logical grew past maxValueBytes
 	)
 	endLogical := func() {
 		if inLine {
 			p.ldifLine(&e, logical.String(), logLine)
 		}
 		logical.Reset()
-		inLine = false
+		inLine, cutLine = false, false
 	}
 	endEntry := func() error {
 		endLogical()
@@ -95,6 +109,15 @@ func (p *parser) ldif(r io.Reader) error {
 			}
 			continue
 		case strings.HasPrefix(line, " ") && inLine:
+			// A folded value past maxValueBytes is a flood, not an
+			// attribute: the rest is dropped, once reported.
+			if logical.Len() > maxValueBytes {
+				if !cutLine {
+					cutLine = true
+					p.problem(n, "line folded past %d bytes, cut", maxValueBytes)
+				}
+				break
+			}
 			logical.WriteString(line[1:])
 		default:
 			endLogical()
@@ -102,12 +125,12 @@ func (p *parser) ldif(r io.Reader) error {
 			logLine, inLine = n, true
 		}
 		if e.started {
-			e.lines = append(e.lines, line)
+			e.add(line)
 			e.u.endLine = n
 		} else if hasPrefixFold(line, "dn:") {
 			e.started = true
 			e.u.line, e.u.endLine = n, n
-			e.lines = append(e.lines, line)
+			e.add(line)
 		}
 	}
 	if err := lines.Err(); err != nil {

@@ -49,27 +49,38 @@ func isFormatList(lines []string) bool {
 type listProperty struct {
 	name, value string
 	line        int
+	cut         bool // value grew past maxValueBytes
 }
+
+// Bounds of one Format-List object: a file without blank lines is one
+// object, whose lines must not all be kept.
+const (
+	maxProps      = 4096     // properties of one object
+	maxValueBytes = 64 << 10 // a value with its wrapped lines
+)
 
 // list parses the Format-List form.
 func (p *parser) list(r io.Reader) error {
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	var (
 		props []listProperty
-		raw   []string
+		raw   []string // the object as written, up to maxTextLen bytes
+		size  int      // the bytes of raw
 		start int
-		end   int
+		// propsCut: properties past maxProps were left out
+		propsCut bool
+		end      int
 	)
 	flush := func() error {
 		if len(props) == 0 {
-			props, raw = nil, nil
+			props, raw, size = nil, nil, 0
 			return nil
 		}
 		u := user{line: start, endLine: end, text: strings.Join(raw, "\n")}
 		for _, pr := range props {
 			p.set(&u, pr.name, p.listValues(pr), pr.line)
 		}
-		props, raw = nil, nil
+		props, raw, size, propsCut = nil, nil, 0, false
 		return p.send(&u)
 	}
 	for lines.Scan() {
@@ -85,8 +96,18 @@ func (p *parser) list(r io.Reader) error {
 			}
 			continue
 		case strings.HasPrefix(line, " ") && len(props) > 0:
-			// A wrapped value continues at the value column.
-			props[len(props)-1].value += strings.TrimLeft(line, " ")
+			// A wrapped value continues at the value column. (A value
+			// grown past maxValueBytes is not a wrapped attribute but a
+			// flood: the rest is dropped, once reported.)
+			pr := &props[len(props)-1]
+			if len(pr.value) > maxValueBytes {
+				if !pr.cut {
+					pr.cut = true
+					p.problem(n, "value of %s longer than %d bytes, cut", pr.name, maxValueBytes)
+				}
+				break
+			}
+			pr.value += strings.TrimLeft(line, " ")
 		default:
 			m := listLine().FindStringSubmatch(line)
 			if m == nil {
@@ -96,10 +117,20 @@ func (p *parser) list(r io.Reader) error {
 			if len(props) == 0 {
 				start = n
 			}
+			if len(props) >= maxProps {
+				if !propsCut {
+					propsCut = true
+					p.problem(n, "more than %d properties in the object at line %d: the rest are not read", maxProps, start)
+				}
+				break
+			}
 			props = append(props, listProperty{name: m[1], value: m[2], line: n})
 		}
 		if len(props) > 0 {
-			raw = append(raw, line)
+			if size <= maxTextLen {
+				raw = append(raw, line)
+				size += len(line) + 1
+			}
 			end = n
 		}
 	}
