@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sfblog/sfblog/internal/termesc"
 )
 
 // AppendJSON appends the event to dst as one JSON object, with no newline,
@@ -18,8 +20,9 @@ import (
 // \u003c, \u003e and \u0026, U+2028 and U+2029 as \u2028 and \u2029),
 // except that the characters encoding/json leaves raw although a terminal
 // acts on them are escaped too: DEL, the C1 controls U+0080-U+009F (the
-// CSI U+009B among them) and the noncharacters U+FFFE and U+FFFF, as
-// \u007f, \u009b, \uffff. The decoded values are the same. No raw control
+// CSI U+009B among them), the noncharacters U+FFFE and U+FFFF and the
+// bidirectional formatting characters (U+202E ...), as \u007f, \u009b,
+// \uffff, \u202e (termesc.Special). The decoded values are the same. No raw control
 // character is ever written, so the line is safe on a terminal.
 func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = e.appendHead(dst)
@@ -405,9 +408,10 @@ func appendRunes(dst []byte, s string, start, i int) ([]byte, int, int) {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
 			start = i + size
-		case r == '\u2028' || r == '\u2029' || r <= 0x9f || r == 0xfffe || r == 0xffff:
-			// U+2028 and U+2029 (as encoding/json), the C1 controls
-			// and the noncharacters (as termesc.JSON).
+		case termesc.Special(r):
+			// U+2028 and U+2029 (as encoding/json), the C1 controls,
+			// the noncharacters and the bidirectional formatting
+			// characters (as termesc.JSON).
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 			start = i + size

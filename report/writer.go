@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/internal/termesc"
 )
 
 // Writer renders a report.
@@ -254,9 +255,9 @@ func (l lang) inputsHeadline(bad, all int) string {
 
 // clean makes text from the inputs safe to show: CRLF becomes LF, and
 // control characters other than tab and newline (terminal escapes, NUL, a
-// lone CR) and the noncharacters U+FFFE and U+FFFF (invalid in XML) are
-// shown as \xNN or \uNNNN instead of being passed to the reader's
-// terminal or document. Invalid UTF-8 becomes U+FFFD.
+// lone CR), the noncharacters U+FFFE and U+FFFF (invalid in XML) and the
+// bidirectional formatting characters (termesc.Special) are shown as \xNN
+// or \uNNNN instead of being passed to the reader's terminal or document. Invalid UTF-8 becomes U+FFFD.
 func clean(s string) string {
 	if isClean(s) {
 		return s
@@ -270,7 +271,7 @@ func clean(s string) string {
 			b.WriteRune(r)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case isC1OrNonchar(r):
+		case termesc.Special(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteRune(r) // invalid bytes arrive as utf8.RuneError
@@ -285,16 +286,11 @@ func isClean(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f || isC1OrNonchar(r) {
+		if (r < 0x20 && r != '\t' && r != '\n') || r == 0x7f || termesc.Special(r) {
 			return false
 		}
 	}
 	return true
-}
-
-// isC1OrNonchar reports whether r is a C1 control or U+FFFE/U+FFFF.
-func isC1OrNonchar(r rune) bool {
-	return (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff
 }
 
 // trimExcerpt cleans an excerpt and drops its leading and trailing line

@@ -385,3 +385,16 @@ func TestShortResponse(t *testing.T) {
 		assert.Equal(t, tt.want, shortResponse(tt.in, " · "), tt.in)
 	}
 }
+
+// TestCleanBidi: the bidirectional formatting characters of an input
+// (a file named "a\u202egol.txt" would show as "atxt.log") are shown as
+// escapes in every format's text.
+func TestCleanBidi(t *testing.T) {
+	for in, want := range map[string]string{
+		"a\u202egol.txt":             `a\u202egol.txt`,
+		"\u2066x\u2069 \u200f\u061c": `\u2066x\u2069 \u200f\u061c`,
+		"plain é 日本":                 "plain é 日本",
+	} {
+		assert.Equal(t, want, clean(in), "%q", in)
+	}
+}

@@ -317,6 +317,7 @@ var controls = map[string]string{
 	"nul":       "a\x00b",
 	"c1 csi":    "\u009b31m",
 	"del":       "a\x7fb",
+	"bidi":      "a\u202egol.txt",
 }
 
 // hostileZip writes a zip whose entry names and log lines carry every
@@ -351,7 +352,7 @@ func rawControl(s string, allowed string) string {
 		if strings.ContainsRune(allowed, r) {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0x202e {
 			return string(r)
 		}
 	}

@@ -11,8 +11,8 @@ import (
 )
 
 // String returns s with every control character other than tab and
-// newline escaped: C0 controls and DEL as \xNN (\r as \r), C1 controls and
-// the noncharacters U+FFFE/U+FFFF as \uNNNN. CRLF becomes LF. Invalid
+// newline escaped: C0 controls and DEL as \xNN (\r as \r), the characters
+// [Special] says as \uNNNN. CRLF becomes LF. Invalid
 // UTF-8 bytes are shown as \xNN. s is returned unchanged when it is clean.
 func String(s string) string {
 	return escape(s, true)
@@ -46,7 +46,7 @@ func escape(s string, keepNewline bool) string {
 			b.WriteString(`\r`)
 		case r < 0x20 || r == 0x7f:
 			fmt.Fprintf(&b, `\x%02x`, r)
-		case isC1OrNonchar(r):
+		case Special(r):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+size])
@@ -75,26 +75,48 @@ func cleanSlow(s string, keepNewline bool) bool {
 		return false
 	}
 	for _, r := range s {
-		if (r < 0x20 && r != '\t' && (r != '\n' || !keepNewline)) || r == 0x7f || isC1OrNonchar(r) {
+		if (r < 0x20 && r != '\t' && (r != '\n' || !keepNewline)) || r == 0x7f || Special(r) {
 			return false
 		}
 	}
 	return true
 }
 
-// isC1OrNonchar reports whether r is a C1 control or U+FFFE/U+FFFF.
-func isC1OrNonchar(r rune) bool {
-	return (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff
+// Special reports whether the character r, above ASCII, is shown as an
+// escape: a C1 control (U+0080-U+009F, the CSI U+009B among them), a
+// noncharacter U+FFFE or U+FFFF, a line or paragraph separator (U+2028,
+// U+2029) or a bidirectional formatting character (U+061C, U+200E,
+// U+200F, U+202A-U+202E, U+2066-U+2069), which reorders what is shown
+// around it: a file named "a\u202egol.txt" shows as "atxt.log", an
+// evidence line can be made to read backwards.
+func Special(r rune) bool {
+	switch {
+	case r < 0x80:
+		return false
+	case r <= 0x9f:
+		return true
+	case r < 0x61c:
+		return false
+	}
+	switch r {
+	case 0x61c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+		0x2066, 0x2067, 0x2068, 0x2069, 0xfffe, 0xffff:
+		return true
+	}
+	return false
 }
 
 // JSON rewrites, in encoded JSON, the characters encoding/json leaves raw
-// although a terminal acts on them (DEL, the C1 controls U+0080-U+009F such
-// as the CSI U+009B, and U+FFFE/U+FFFF) as \uNNNN escapes. The decoded
-// values are unchanged. b is returned as it is when it holds none.
+// although a terminal acts on them (DEL and the characters [Special]
+// says, other than U+2028 and U+2029, which encoding/json escapes) as
+// \uNNNN escapes. The decoded values are unchanged. b is returned as it
+// is when it holds none.
 func JSON(b []byte) []byte {
 	clean := true
 	for _, c := range b {
-		if c == 0x7f || c == 0xc2 || c == 0xef {
+		// The first byte of DEL, of U+0080-U+00BF, U+061C (d8), U+2xxx
+		// (e2) and U+Fxxx (ef).
+		if c == 0x7f || c == 0xc2 || c == 0xd8 || c == 0xe2 || c == 0xef {
 			clean = false
 			break
 		}
@@ -105,7 +127,7 @@ func JSON(b []byte) []byte {
 	out := make([]byte, 0, len(b)+16)
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfffe || r == 0xffff {
+		if r == 0x7f || (size > 1 && Special(r)) {
 			out = fmt.Appendf(out, `\u%04x`, r)
 		} else {
 			out = append(out, b[i:i+size]...)

@@ -22,6 +22,10 @@ func TestEscape(t *testing.T) {
 		{"c1 csi", "a\u009b31m", `a\u009b31m`, `a\u009b31m`},
 		{"invalid utf8", "a\xffb", `a\xffb`, `a\xffb`},
 		{"nonchar", "a\uffffb", `a\uffffb`, `a\uffffb`},
+		{"bidi override", "a\u202egol.txt", `a\u202egol.txt`, `a\u202egol.txt`},
+		{"bidi isolates and marks", "\u2066x\u2069\u200e\u200f\u061c", `\u2066x\u2069\u200e\u200f\u061c`, `\u2066x\u2069\u200e\u200f\u061c`},
+		{"separators", "a\u2028b\u2029", `a\u2028b\u2029`, `a\u2028b\u2029`},
+		{"neighbours kept", "\u061b\u061d\u200d\u2027\u202f\u2065\u206a\u00a0", "\u061b\u061d\u200d\u2027\u202f\u2065\u206a\u00a0", "\u061b\u061d\u200d\u2027\u202f\u2065\u206a\u00a0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,8 +52,8 @@ func FuzzEscape(f *testing.F) {
 }
 
 func TestJSON(t *testing.T) {
-	in := []byte(`{"a":"x` + "\x7f\u009b31m\uffff" + `日本"}`)
-	assert.Equal(t, `{"a":"x\u007f\u009b31m\uffff日本"}`, string(JSON(in)))
+	in := []byte(`{"a":"x` + "\x7f\u009b31m\uffff\u202e\u2066" + `日本\u2028"}`)
+	assert.Equal(t, `{"a":"x\u007f\u009b31m\uffff\u202e\u2066日本\u2028"}`, string(JSON(in)))
 	clean := []byte(`{"a":"plain é"}`)
 	assert.Equal(t, string(clean), string(JSON(clean)))
 }
