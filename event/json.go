@@ -21,8 +21,8 @@ import (
 // except that the characters encoding/json leaves raw although a terminal
 // acts on them are escaped too: DEL, the C1 controls U+0080-U+009F (the
 // CSI U+009B among them), the noncharacters U+FFFE and U+FFFF and the
-// bidirectional formatting characters (U+202E ...), as \u007f, \u009b,
-// \uffff, \u202e (termesc.Special). The decoded values are the same. No raw control
+// bidirectional embeddings, overrides and isolates (U+202E ...), as
+// \u007f, \u009b, \uffff, \u202e (termesc.Special). The decoded values are the same. No raw control
 // character is ever written, so the line is safe on a terminal.
 func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = e.appendHead(dst)
@@ -410,8 +410,8 @@ func appendRunes(dst []byte, s string, start, i int) ([]byte, int, int) {
 			start = i + size
 		case termesc.Special(r):
 			// U+2028 and U+2029 (as encoding/json), the C1 controls,
-			// the noncharacters and the bidirectional formatting
-			// characters (as termesc.JSON).
+			// the noncharacters and the bidirectional embeddings,
+			// overrides and isolates (as termesc.JSON).
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 			start = i + size

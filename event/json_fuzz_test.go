@@ -62,10 +62,10 @@ func appendStringRef(dst []byte, s string) []byte {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
 		case r == '\u2028' || r == '\u2029' || r <= 0x9f || r == 0xfffe || r == 0xffff ||
-			r == 0x61c || r == 0x200e || r == 0x200f || (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
+			(r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
 			// U+2028 and U+2029 (as encoding/json), the C1 controls,
-			// the noncharacters and the bidirectional formatting
-			// characters (as termesc.JSON).
+			// the noncharacters and the bidirectional embeddings,
+			// overrides and isolates (as termesc.JSON).
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, '\\', 'u', hex[r>>12], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 		default:

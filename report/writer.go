@@ -256,7 +256,7 @@ func (l lang) inputsHeadline(bad, all int) string {
 // clean makes text from the inputs safe to show: CRLF becomes LF, and
 // control characters other than tab and newline (terminal escapes, NUL, a
 // lone CR), the noncharacters U+FFFE and U+FFFF (invalid in XML) and the
-// bidirectional formatting characters (termesc.Special) are shown as \xNN
+// bidirectional overrides and isolates (termesc.Special) are shown as \xNN
 // or \uNNNN instead of being passed to the reader's terminal or document. Invalid UTF-8 becomes U+FFFD.
 func clean(s string) string {
 	if isClean(s) {

@@ -392,7 +392,7 @@ func TestShortResponse(t *testing.T) {
 func TestCleanBidi(t *testing.T) {
 	for in, want := range map[string]string{
 		"a\u202egol.txt":             `a\u202egol.txt`,
-		"\u2066x\u2069 \u200f\u061c": `\u2066x\u2069 \u200f\u061c`,
+		"\u2066x\u2069 \u200f\u061c": `\u2066x\u2069 ` + "\u200f\u061c",
 		"plain é 日本":                 "plain é 日本",
 	} {
 		assert.Equal(t, want, clean(in), "%q", in)

@@ -85,21 +85,23 @@ func cleanSlow(s string, keepNewline bool) bool {
 // Special reports whether the character r, above ASCII, is shown as an
 // escape: a C1 control (U+0080-U+009F, the CSI U+009B among them), a
 // noncharacter U+FFFE or U+FFFF, a line or paragraph separator (U+2028,
-// U+2029) or a bidirectional formatting character (U+061C, U+200E,
-// U+200F, U+202A-U+202E, U+2066-U+2069), which reorders what is shown
-// around it: a file named "a\u202egol.txt" shows as "atxt.log", an
-// evidence line can be made to read backwards.
+// U+2029) or a bidirectional embedding, override or isolate (U+202A-U+202E,
+// U+2066-U+2069), which reorders what is shown around it: a file named
+// "a\u202egol.txt" shows as "atxt.log", an evidence line can be made to
+// read backwards. The direction marks U+200E, U+200F and U+061C are left
+// as they are: they move no text on their own, and Windows writes them
+// in real event text ("\u200eThursday, \u200eMarch \u200e15").
 func Special(r rune) bool {
 	switch {
 	case r < 0x80:
 		return false
 	case r <= 0x9f:
 		return true
-	case r < 0x61c:
+	case r < 0x2028:
 		return false
 	}
 	switch r {
-	case 0x61c, 0x200e, 0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+	case 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
 		0x2066, 0x2067, 0x2068, 0x2069, 0xfffe, 0xffff:
 		return true
 	}
@@ -114,9 +116,9 @@ func Special(r rune) bool {
 func JSON(b []byte) []byte {
 	clean := true
 	for _, c := range b {
-		// The first byte of DEL, of U+0080-U+00BF, U+061C (d8), U+2xxx
-		// (e2) and U+Fxxx (ef).
-		if c == 0x7f || c == 0xc2 || c == 0xd8 || c == 0xe2 || c == 0xef {
+		// The first byte of DEL, of U+0080-U+00BF, U+2xxx (e2) and
+		// U+Fxxx (ef).
+		if c == 0x7f || c == 0xc2 || c == 0xe2 || c == 0xef {
 			clean = false
 			break
 		}

@@ -23,7 +23,8 @@ func TestEscape(t *testing.T) {
 		{"invalid utf8", "a\xffb", `a\xffb`, `a\xffb`},
 		{"nonchar", "a\uffffb", `a\uffffb`, `a\uffffb`},
 		{"bidi override", "a\u202egol.txt", `a\u202egol.txt`, `a\u202egol.txt`},
-		{"bidi isolates and marks", "\u2066x\u2069\u200e\u200f\u061c", `\u2066x\u2069\u200e\u200f\u061c`, `\u2066x\u2069\u200e\u200f\u061c`},
+		{"bidi isolates", "\u2066x\u2069\u202a\u202d", `\u2066x\u2069\u202a\u202d`, `\u2066x\u2069\u202a\u202d`},
+		{"direction marks kept", "\u200eThursday, \u200fx\u061c", "\u200eThursday, \u200fx\u061c", "\u200eThursday, \u200fx\u061c"},
 		{"separators", "a\u2028b\u2029", `a\u2028b\u2029`, `a\u2028b\u2029`},
 		{"neighbours kept", "\u061b\u061d\u200d\u2027\u202f\u2065\u206a\u00a0", "\u061b\u061d\u200d\u2027\u202f\u2065\u206a\u00a0", "\u061b\u061d\u200d\u2027\u202f\u2065\u206a\u00a0"},
 	}
