@@ -285,6 +285,11 @@ func (d *utf16Reader) Read(p []byte) (int, error) {
 		case u >= 0xDC00 && u < 0xE000:
 			r = utf8.RuneError // unpaired low surrogate
 			d.r += 2
+		case u&0xff == 0 && d.misaligned():
+			// A byte lost or added shifted every unit by one: skip one
+			// byte to decode the rest aligned, and mark the place.
+			r = utf8.RuneError
+			d.r++
 		default:
 			r = rune(u)
 			d.r += 2
@@ -292,6 +297,35 @@ func (d *utf16Reader) Read(p []byte) (int, error) {
 		n += d.emit(p[n:], r)
 	}
 	return n, nil
+}
+
+// realign is the number of units, from the one being decoded, that say
+// the text lost its alignment when each holds an ASCII character in its
+// high byte and 0 in its low byte: ASCII text read one byte off. (Real
+// text of eight characters U+XX00 in a row, such as U+4E00 and U+5000,
+// is not met in a log.)
+const realign = 8
+
+// misaligned reports whether the next realign units are ASCII characters
+// shifted by one byte. It reads them into the buffer first, so that the
+// answer depends on the input, not on how its reads were cut.
+func (d *utf16Reader) misaligned() bool {
+	for d.w-d.r < 2*realign && d.err == nil {
+		d.fill()
+	}
+	if d.w-d.r < 2*realign {
+		return false
+	}
+	for i := 0; i < realign; i++ {
+		lo, hi := d.buf[d.r+2*i], d.buf[d.r+2*i+1]
+		if d.be {
+			lo, hi = hi, lo
+		}
+		if lo != 0 || !(hi >= 0x20 && hi < 0x7f || hi == '\t' || hi == '\n' || hi == '\r') {
+			return false
+		}
+	}
+	return true
 }
 
 // unit returns the code unit at buf[r:r+2].

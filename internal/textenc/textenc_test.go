@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/iotest"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -263,4 +264,85 @@ func BenchmarkNewReaderUTF16(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestUTF16Realigns: a byte lost or added in the middle of a UTF-16 log
+// (a damaged copy) shifted every unit after it; the reader finds ASCII
+// read one byte off, skips a byte, marks the place with U+FFFD and reads
+// the rest as written. Real text whose characters end in a 0 byte (U+4E00)
+// is left as it is.
+func TestUTF16Realigns(t *testing.T) {
+	const log = "06/03/2014|09:44:13.324 1B58:1C24 ERROR :: Sign-in failed\r\nSIP/2.0 404 Not Found\r\nms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or does not exist\"\r\n"
+	le := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u), byte(u>>8))
+		}
+		return b
+	}
+	be := func(s string) []byte {
+		var b []byte
+		for _, u := range utf16.Encode([]rune(s)) {
+			b = append(b, byte(u>>8), byte(u))
+		}
+		return b
+	}
+	half := len(le(log)) / 2 // an even offset: a unit's first byte
+	for _, tc := range []struct {
+		name string
+		raw  []byte
+		want []string // in the decoded text
+		not  string
+	}{
+		{"a byte added (LE)", append(append(append([]byte{0xff, 0xfe}, le(log)[:half]...), 'X'), le(log)[half:]...),
+			[]string{"SIP/2.0 404 Not Found", "reason=\"Destination URI either not enabled for SIP or does not exist\""}, ""},
+		{"a byte lost (LE)", append(append([]byte{0xff, 0xfe}, le(log)[:half]...), le(log)[half+1:]...),
+			[]string{"not enabled for SIP or does not exist\""}, ""},
+		{"a byte added (BE)", append(append(append([]byte{0xfe, 0xff}, be(log)[:half]...), 'X'), be(log)[half:]...),
+			[]string{"not enabled for SIP or does not exist\""}, ""},
+		{"near miss: characters ending in a 0 byte", append([]byte{0xff, 0xfe}, le("一丁七丈三上下 Not Found\r\n"+log)...),
+			[]string{"一丁七丈三上下 Not Found", log}, "\ufffd"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, _, err := NewReader(bytes.NewReader(tc.raw))
+			require.NoError(t, err)
+			got, err := io.ReadAll(r)
+			require.NoError(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, string(got), w)
+			}
+			if tc.not != "" {
+				assert.NotContains(t, string(got), tc.not)
+			} else {
+				assert.Equal(t, 1, strings.Count(string(got), "\ufffd"), "one mark: %q", got)
+			}
+		})
+	}
+}
+
+// FuzzUTF16ReadsAgree: a UTF-16 input decodes to the same text however
+// its reads are cut (one byte at a time, half of each read, whole), and
+// the text is valid UTF-8.
+func FuzzUTF16ReadsAgree(f *testing.F) {
+	for _, s := range []string{"A\x00B\x00C\x00", "\x00A\x00B\x00C\x00D\x00E\x00F\x00G\x00H\x00I", "A\x00X\x00B\x00C\x00D\x00E\x00F\x00G\x00H\x00I\x00J\x00", "\x00\xd8\x00\xdc"} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, s string, bigEndian bool) {
+		bom := "\xff\xfe"
+		if bigEndian {
+			bom = "\xfe\xff"
+		}
+		read := func(wrap func(io.Reader) io.Reader) string {
+			r, _, err := NewReader(wrap(strings.NewReader(bom + s)))
+			require.NoError(t, err)
+			b, err := io.ReadAll(r)
+			require.NoError(t, err)
+			return string(b)
+		}
+		whole := read(func(r io.Reader) io.Reader { return r })
+		require.True(t, utf8.ValidString(whole))
+		require.Equal(t, whole, read(iotest.OneByteReader), "one byte at a time")
+		require.Equal(t, whole, read(iotest.HalfReader), "half reads")
+	})
 }
