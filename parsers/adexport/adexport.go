@@ -275,6 +275,12 @@ func (p *parser) send(u *user) error {
 		p.problem(u.line, "object without a distinguished name, skipped")
 		return nil
 	}
+	if !strings.Contains(u.dn, "=") {
+		// Not CN=...,DC=...: a stray line of a damaged or flooded file,
+		// not an object (a file of short lines made one "user" a line).
+		p.problem(u.line, "%q is not a distinguished name, object skipped", truncate(u.dn, 64))
+		return nil
+	}
 	if !u.isUser() {
 		return nil
 	}

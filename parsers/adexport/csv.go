@@ -104,6 +104,12 @@ func (p *parser) csv(r io.Reader) error {
 		if len(rec.Fields) == 1 && strings.TrimSpace(rec.Fields[0]) == "" {
 			continue // a blank line
 		}
+		if len(rec.Fields) == 1 && len(header) > 1 {
+			// One value where the header has several columns: a stray
+			// line (a damaged file, or a flood of them), not an object.
+			p.problem(rec.Line, "line of 1 value under %d columns, skipped", len(header))
+			continue
+		}
 		if rec.Unclosed {
 			p.problem(rec.Line, "damaged row skipped")
 			continue
