@@ -2,6 +2,7 @@ package evttext
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/xml"
 	"errors"
@@ -82,6 +83,7 @@ type lexer struct {
 	// and dropped.
 	keepAttrs bool
 	name      []byte
+	aname     []byte
 	text      []byte
 	val       []byte
 }
@@ -122,10 +124,73 @@ func (l *lexer) getc() (byte, error) {
 	return b, nil
 }
 
+// Stop sets of span: the bytes that end a run of plain characters.
+var (
+	stopText    = stopSet("<&\r")
+	stopDouble  = stopSet("\"<&\r")
+	stopSingle  = stopSet("'<&\r")
+	stopComment = stopSet("->")
+	stopPI      = stopSet("?>")
+)
+
+func stopSet(bs string) *[256]bool {
+	var set [256]bool
+	for i := 0; i < len(bs); i++ {
+		set[bs[i]] = true
+	}
+	return &set
+}
+
+// span consumes, from what the reader holds already, the run of bytes up
+// to the first one in stop, doing for them what getc does for one, and
+// appends them to buf while it is shorter than limit (cut: some were not);
+// with keep false they are dropped. It returns how many bytes it
+// consumed. After span, ungetc needs a getc first.
+func (l *lexer) span(stop *[256]bool, keep bool, buf []byte, limit int, cut bool) ([]byte, bool, int, error) {
+	total := 0
+	for {
+		avail := l.r.Buffered()
+		if avail == 0 {
+			return buf, cut, total, nil // getc refills
+		}
+		chunk, _ := l.r.Peek(avail)
+		i := 0
+		for i < len(chunk) && !stop[chunk[i]] {
+			i++
+		}
+		if i == 0 {
+			return buf, cut, total, nil
+		}
+		run := chunk[:i]
+		if (l.n+int64(i))/lexCtxEvery != l.n/lexCtxEvery {
+			if err := l.ctx.Err(); err != nil {
+				return buf, cut, total, err
+			}
+		}
+		l.n += int64(i)
+		l.line += bytes.Count(run, []byte{'\n'})
+		if room := maxTextLen + 1 - len(l.raw); room > 0 {
+			l.raw = append(l.raw, run[:min(room, i)]...)
+		}
+		if keep {
+			room := limit - len(buf)
+			if room < i {
+				cut = true
+			}
+			buf = append(buf, run[:min(max(room, 0), i)]...)
+		}
+		_, _ = l.r.Discard(i)
+		total += i
+		if i < len(chunk) {
+			return buf, cut, total, nil
+		}
+	}
+}
+
 // mustc is getc inside a token, where the end of the input is an error.
 func (l *lexer) mustc() (byte, error) {
 	b, err := l.getc()
-	if errors.Is(err, io.EOF) {
+	if err != nil && errors.Is(err, io.EOF) {
 		return 0, l.syntax("unexpected EOF")
 	}
 	return b, err
@@ -169,24 +234,24 @@ func (l *lexer) next() (token, error) {
 	return l.readStart(b)
 }
 
-// readName reads a name starting with b up to the byte after it, which is
-// returned.
-func (l *lexer) readName(b byte) ([]byte, byte, error) {
-	l.name = l.name[:0]
+// readName reads into dst a name starting with b, up to the byte after
+// it, which is returned.
+func (l *lexer) readName(b byte, dst []byte) ([]byte, byte, error) {
+	dst = dst[:0]
 	var err error
 	for !isSpace(b) && b != '>' && b != '/' && b != '=' && b != '<' && b != '"' && b != '\'' {
-		if len(l.name) == maxNameLen {
+		if len(dst) == maxNameLen {
 			return nil, 0, l.syntax("name longer than %d bytes", maxNameLen)
 		}
-		l.name = append(l.name, b)
+		dst = append(dst, b)
 		if b, err = l.mustc(); err != nil {
 			return nil, 0, err
 		}
 	}
-	if len(l.name) == 0 {
+	if len(dst) == 0 {
 		return nil, 0, l.syntax("expected name, found %q", b)
 	}
-	return l.name, b, nil
+	return dst, b, nil
 }
 
 // skipSpace returns the first byte from b on that is not white space.
@@ -202,20 +267,18 @@ func (l *lexer) skipSpace(b byte) (byte, error) {
 
 // readStart reads a start tag whose name starts with b.
 func (l *lexer) readStart(b byte) (token, error) {
-	name, b, err := l.readName(b)
+	name, b, err := l.readName(b, l.name)
 	if err != nil {
 		return token{}, err
 	}
-	tok := token{kind: tokStart}
-	// The name is copied: attribute names reuse l.name.
-	elem := string(name)
+	l.name = name
+	tok := token{kind: tokStart, name: name}
 	for {
 		if b, err = l.skipSpace(b); err != nil {
 			return token{}, err
 		}
 		switch b {
 		case '>':
-			tok.name = append(l.name[:0], elem...)
 			return tok, nil
 		case '/':
 			if b, err = l.mustc(); err != nil {
@@ -224,13 +287,14 @@ func (l *lexer) readStart(b byte) (token, error) {
 			if b != '>' {
 				return token{}, l.syntax("expected /> in element")
 			}
-			tok.name, tok.empty = append(l.name[:0], elem...), true
+			tok.empty = true
 			return tok, nil
 		}
-		an, c, err := l.readName(b)
+		an, c, err := l.readName(b, l.aname)
 		if err != nil {
 			return token{}, err
 		}
+		l.aname = an
 		var attr xml.Name
 		keep := l.keepAttrs && len(tok.attrs) < maxAttrs
 		if keep {
@@ -283,10 +347,11 @@ func (l *lexer) readEnd() (token, error) {
 	if err != nil {
 		return token{}, err
 	}
-	name, b, err := l.readName(b)
+	name, b, err := l.readName(b, l.name)
 	if err != nil {
 		return token{}, err
 	}
+	l.name = name
 	if b, err = l.skipSpace(b); err != nil {
 		return token{}, err
 	}
@@ -353,7 +418,18 @@ func (l *lexer) readBang() (token, error) {
 func (l *lexer) skipTo(end string) error {
 	c, need := end[0], len(end)-1
 	run := 0 // consecutive c just read
+	stop := stopComment
+	if c == '?' {
+		stop = stopPI
+	}
 	for {
+		_, _, n, err := l.span(stop, false, nil, 0, false)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			run = 0
+		}
 		b, err := l.mustc()
 		if err != nil {
 			return err
@@ -434,10 +510,21 @@ func (l *lexer) readText(b byte) (token, error) {
 
 // readChars appends to buf the characters up to end (a quote, or '<' for
 // text, which is put back; for text the end of the input ends it too),
-// decoding entities and line ends, keeping at most max bytes.
-func (l *lexer) readChars(end byte, max int, buf []byte) ([]byte, bool, error) {
+// decoding entities and line ends, keeping at most limit bytes.
+func (l *lexer) readChars(end byte, limit int, buf []byte) ([]byte, bool, error) {
 	cut := false
+	stop := stopText
+	switch end {
+	case '"':
+		stop = stopDouble
+	case '\'':
+		stop = stopSingle
+	}
 	for {
+		var err error
+		if buf, cut, _, err = l.span(stop, true, buf, limit, cut); err != nil {
+			return nil, false, err
+		}
 		b, err := l.getc()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
@@ -461,7 +548,7 @@ func (l *lexer) readChars(end byte, max int, buf []byte) ([]byte, bool, error) {
 			if err != nil {
 				return nil, false, err
 			}
-			if len(buf)+utf8.RuneLen(r) > max {
+			if len(buf)+utf8.RuneLen(r) > limit {
 				cut = true
 				continue
 			}
@@ -470,7 +557,7 @@ func (l *lexer) readChars(end byte, max int, buf []byte) ([]byte, bool, error) {
 		case b == '\r':
 			b = l.crlf()
 		}
-		if len(buf) >= max {
+		if len(buf) >= limit {
 			cut = true
 			continue
 		}
