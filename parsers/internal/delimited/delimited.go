@@ -70,6 +70,12 @@ func (rr *Reader) Next() (rec Row, ok bool) {
 		return Row{}, false
 	}
 	rec.Line = rr.lines.Number()
+	if len(rr.lines.Bytes()) == 0 {
+		// A blank line: the common case of a flood of them, without the
+		// builders below.
+		rec.EndLine, rec.Fields = rec.Line, []string{""}
+		return rec, true
+	}
 	var (
 		text     strings.Builder
 		cur      strings.Builder
