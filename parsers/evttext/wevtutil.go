@@ -104,6 +104,7 @@ type wevtutilBlock struct {
 	date       string
 	inDesc     bool
 	desc       lineBuf // the description
+	unexpected lineRun // lines in the header that are not fields
 }
 
 // lineBuf joins lines with "\n" up to a byte budget, so that a block that
@@ -172,6 +173,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 	re := wevtutilRx()
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	var b *wevtutilBlock
+	var outside lineRun
 	for lines.Scan() {
 		n := lines.Number()
 		if n%ctxEvery == 0 {
@@ -199,6 +201,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 			continue
 		}
 		if bytes.HasPrefix(raw, []byte("Event[")) && re.blockStart.Match(raw) {
+			outside.flush(p)
 			if err := p.flushWevtutil(b); err != nil {
 				return err
 			}
@@ -207,7 +210,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 			continue
 		}
 		if b == nil {
-			p.problem(n, "text outside an Event[N]: block, skipped")
+			outside.add(n)
 			continue
 		}
 		b.end = n
@@ -224,7 +227,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 		b.text.add(line)
 		m := re.field.FindStringSubmatch(line)
 		if m == nil {
-			p.problem(n, "unexpected line in the header of the event at line %d", b.start)
+			b.unexpected.add(n)
 			continue
 		}
 		v := strings.TrimSpace(m[2])
@@ -254,10 +257,35 @@ func (p *parser) wevtutil(r io.Reader) error {
 			}
 		}
 	}
+	outside.flush(p)
 	if err := lines.Err(); err != nil {
 		return fmt.Errorf("evttext: read %s: %w", p.path, err)
 	}
 	return p.flushWevtutil(b)
+}
+
+// lineRun counts lines of one kind of damage (text before the first
+// block, lines in a header that are not fields), so that a file of them
+// makes one problem rather than one a line.
+type lineRun struct{ first, last, n int }
+
+func (lr *lineRun) add(line int) {
+	if lr.n == 0 {
+		lr.first = line
+	}
+	lr.last = line
+	lr.n++
+}
+
+// flush reports the lines counted, if any, and starts a new count.
+func (lr *lineRun) flush(p *parser) {
+	switch {
+	case lr.n == 1:
+		p.problem(lr.first, "text outside an Event[N]: block, skipped")
+	case lr.n > 1:
+		p.problem(lr.first, "%d lines of text outside an Event[N]: block, skipped (lines %d-%d)", lr.n, lr.first, lr.last)
+	}
+	*lr = lineRun{}
 }
 
 // newWevtutilBlock starts the block whose "Event[N]:" line is line n.
@@ -269,6 +297,12 @@ func newWevtutilBlock(n int) *wevtutilBlock {
 func (p *parser) flushWevtutil(b *wevtutilBlock) error {
 	if b == nil {
 		return nil
+	}
+	switch u := b.unexpected; {
+	case u.n == 1:
+		p.problem(u.first, "unexpected line in the header of the event at line %d", b.start)
+	case u.n > 1:
+		p.problem(u.first, "%d unexpected lines in the header of the event at line %d (lines %d-%d)", u.n, b.start, u.first, u.last)
 	}
 	if b.rec.eventID == "" || !isDigits(b.rec.eventID) {
 		p.problem(b.start, "event block without a numeric Event ID, skipped")
