@@ -24,6 +24,9 @@ import (
 // whatever the input. It decodes what encoding/xml decodes for these
 // exports: the five predefined entities, character references, CDATA
 // sections, and CR LF or a lone CR read as LF in text and attribute values.
+// Unlike encoding/xml it does not check that names and characters are
+// allowed by the XML grammar, nor, outside an event, that end tags match
+// their start tags: such a document is read rather than cut short.
 
 const (
 	// maxNameLen bounds an element or attribute name; a longer one makes
