@@ -43,6 +43,10 @@ const HeadSize = 8192
 const (
 	// maxTextLen bounds Event.Text, the record as written.
 	maxTextLen = 64 << 10
+	// maxMessageLen bounds evt.message, the description of a text form:
+	// real descriptions are a few KiB, and every byte kept is read by the
+	// message rules and the signatures' expressions.
+	maxMessageLen = 64 << 10
 	// ctxEvery is how often (in records or lines) the context is checked.
 	ctxEvery = 1024
 )

@@ -55,7 +55,8 @@ func viewerHeader(line string, delim byte) bool {
 }
 
 // maxRecordLines bounds how many lines one row may span: a quote that is
-// never closed must not swallow the rest of the file.
+// never closed must not swallow the rest of the file. The reader also
+// cuts a row at delimited.DefaultMaxBytes.
 const maxRecordLines = 4096
 
 // viewerRow is one row waiting for its date order to be known.
@@ -90,11 +91,20 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 		pending = pending[:0]
 		return nil
 	}
+	var bad badRows
 	header := true
-	for {
+	for count := 1; ; count++ {
+		if count%ctxEvery == 0 {
+			if err := p.ctx.Err(); err != nil {
+				return fmt.Errorf("evttext: %s: %w", p.path, err)
+			}
+		}
 		rec, ok := rows.Next()
 		if !ok {
 			break
+		}
+		if len(rec.Problems) > 0 {
+			bad.flush(p)
 		}
 		for _, pr := range rec.Problems {
 			p.problem(pr.Line, "%s", pr.Msg)
@@ -114,9 +124,10 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			continue // a blank line
 		}
 		if len(rec.Fields) < 4 || !isDigits(strings.TrimSpace(rec.Fields[3])) {
-			p.problem(rec.Line, "row without a numeric Event ID, skipped")
+			bad.add(rec.Line)
 			continue
 		}
+		bad.flush(p)
 		f := func(i int) string {
 			if i < len(rec.Fields) {
 				return rec.Fields[i]
@@ -127,6 +138,10 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 		if len(rec.Fields) > 6 {
 			// An unquoted description holding the delimiter.
 			desc = strings.Join(rec.Fields[5:], string(delim))
+		}
+		if len(desc) > maxMessageLen {
+			p.problem(rec.Line, "description of the event at line %d longer than %d bytes, cut (the event runs to line %d)", rec.Line, maxMessageLen, rec.EndLine)
+			desc = truncate(desc, maxMessageLen)
 		}
 		tr := textRecord{
 			level:   f(0),
@@ -151,6 +166,7 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			}
 		}
 	}
+	bad.flush(p)
 	if err := lines.Err(); err != nil {
 		return fmt.Errorf("evttext: read %s: %w", p.path, err)
 	}
@@ -163,6 +179,30 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 		}
 	}
 	return flush()
+}
+
+// badRows counts consecutive rows without a numeric Event ID, so that
+// the lines after a row cut at its byte or line budget (or a file of
+// junk) make one problem rather than one each.
+type badRows struct{ first, last, n int }
+
+func (br *badRows) add(line int) {
+	if br.n == 0 {
+		br.first = line
+	}
+	br.last = line
+	br.n++
+}
+
+// flush reports the rows counted, if any, and starts a new count.
+func (br *badRows) flush(p *parser) {
+	switch {
+	case br.n == 1:
+		p.problem(br.first, "row without a numeric Event ID, skipped")
+	case br.n > 1:
+		p.problem(br.first, "%d rows without a numeric Event ID, skipped (lines %d-%d)", br.n, br.first, br.last)
+	}
+	*br = badRows{}
 }
 
 // ambiguous reports whether s is a numeric date whose day and month could

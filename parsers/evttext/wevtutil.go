@@ -98,51 +98,136 @@ func splitLines(head []byte) []string {
 
 // wevtutilBlock collects one block.
 type wevtutilBlock struct {
-	start, end int // first and last non-blank line
-	lines      []string
+	start, end int     // first and last non-blank line
+	text       lineBuf // the block as written, for Event.Text
 	rec        textRecord
 	date       string
 	inDesc     bool
-	desc       []string
+	desc       lineBuf // the description
+	unexpected lineRun // lines in the header that are not fields
 }
+
+// lineBuf joins lines with "\n" up to a byte budget, so that a block that
+// never ends (a description of 256 MiB, a flood of blank lines) keeps
+// what an event can use and no more. Blank lines are held back as a count
+// and written only when a line with text follows: trailing blank lines
+// are dropped, as the blocks need, and cost nothing.
+type lineBuf struct {
+	b     strings.Builder
+	max   int // bytes kept; the text is cut at max+1 so that truncate marks it
+	lines int // lines written
+	held  []string
+	heldN int  // blank lines held back (only the first few kept in held)
+	cut   bool // some text was not kept
+}
+
+// maxHeld bounds the blank lines whose text lineBuf keeps while holding
+// them back; the others are written as empty lines.
+const maxHeld = 64
+
+// add appends line, or holds it back when it is blank.
+func (lb *lineBuf) add(line string) {
+	if lb.cut {
+		return
+	}
+	if strings.TrimSpace(line) == "" {
+		if lb.heldN < maxHeld {
+			lb.held = append(lb.held, line)
+		}
+		lb.heldN++
+		return
+	}
+	for i := 0; i < lb.heldN && !lb.cut; i++ {
+		held := ""
+		if i < len(lb.held) {
+			held = lb.held[i]
+		}
+		lb.write(held)
+	}
+	lb.held, lb.heldN = lb.held[:0], 0
+	lb.write(line)
+}
+
+// write appends line after a "\n", cutting at the budget.
+func (lb *lineBuf) write(line string) {
+	if lb.cut {
+		return
+	}
+	if lb.lines > 0 {
+		lb.b.WriteByte('\n')
+	}
+	lb.lines++
+	if room := lb.max + 1 - lb.b.Len(); len(line) > room {
+		lb.b.WriteString(line[:max(room, 0)])
+		lb.cut = true
+		return
+	}
+	lb.b.WriteString(line)
+}
+
+// String returns the lines kept, without the blank lines held back.
+func (lb *lineBuf) String() string { return lb.b.String() }
 
 // wevtutil parses the /f:text form.
 func (p *parser) wevtutil(r io.Reader) error {
 	re := wevtutilRx()
 	lines := scan.NewLines(r, scan.DefaultMaxLine)
 	var b *wevtutilBlock
+	var outside lineRun
 	for lines.Scan() {
 		n := lines.Number()
+		if n%ctxEvery == 0 {
+			if err := p.ctx.Err(); err != nil {
+				return fmt.Errorf("evttext: %s: %w", p.path, err)
+			}
+		}
 		if lines.Truncated() {
 			p.problem(n, "line longer than %d bytes, cut", scan.DefaultMaxLine)
 		}
-		line := lines.Text()
-		if re.blockStart.MatchString(line) {
+		raw := lines.Bytes()
+		if len(bytes.TrimSpace(raw)) == 0 {
+			// A blank line: nothing to read, and a flood of them must
+			// cost no more than a count.
+			if b != nil {
+				blank := ""
+				if len(raw) > 0 && b.text.heldN < maxHeld {
+					blank = string(raw) // white space, kept as written
+				}
+				b.text.add(blank)
+				if b.inDesc {
+					b.desc.add(blank)
+				}
+			}
+			continue
+		}
+		if bytes.HasPrefix(raw, []byte("Event[")) && re.blockStart.Match(raw) {
+			outside.flush(p)
 			if err := p.flushWevtutil(b); err != nil {
 				return err
 			}
-			b = &wevtutilBlock{start: n, end: n, lines: []string{line}}
+			b = newWevtutilBlock(n)
+			b.text.add(string(raw))
 			continue
 		}
 		if b == nil {
-			if strings.TrimSpace(line) != "" {
-				p.problem(n, "text outside an Event[N]: block, skipped")
-			}
+			outside.add(n)
 			continue
 		}
-		b.lines = append(b.lines, line)
-		if strings.TrimSpace(line) != "" {
-			b.end = n
-		}
+		b.end = n
 		if b.inDesc {
-			b.desc = append(b.desc, line)
+			if b.text.cut && b.desc.cut {
+				continue // nothing more is kept: no string for the line
+			}
+			line := string(raw)
+			b.text.add(line)
+			b.desc.add(line)
 			continue
 		}
+		line := string(raw)
+		b.text.add(line)
 		m := re.field.FindStringSubmatch(line)
 		if m == nil {
-			if strings.TrimSpace(line) != "" {
-				p.problem(n, "unexpected line in the header of the event at line %d", b.start)
-			}
+			b.unexpected.add(n)
 			continue
 		}
 		v := strings.TrimSpace(m[2])
@@ -168,14 +253,44 @@ func (p *parser) wevtutil(r io.Reader) error {
 		case "Description":
 			b.inDesc = true
 			if v != "" {
-				b.desc = append(b.desc, m[2])
+				b.desc.add(m[2])
 			}
 		}
 	}
+	outside.flush(p)
 	if err := lines.Err(); err != nil {
 		return fmt.Errorf("evttext: read %s: %w", p.path, err)
 	}
 	return p.flushWevtutil(b)
+}
+
+// lineRun counts lines of one kind of damage (text before the first
+// block, lines in a header that are not fields), so that a file of them
+// makes one problem rather than one a line.
+type lineRun struct{ first, last, n int }
+
+func (lr *lineRun) add(line int) {
+	if lr.n == 0 {
+		lr.first = line
+	}
+	lr.last = line
+	lr.n++
+}
+
+// flush reports the lines counted, if any, and starts a new count.
+func (lr *lineRun) flush(p *parser) {
+	switch {
+	case lr.n == 1:
+		p.problem(lr.first, "text outside an Event[N]: block, skipped")
+	case lr.n > 1:
+		p.problem(lr.first, "%d lines of text outside an Event[N]: block, skipped (lines %d-%d)", lr.n, lr.first, lr.last)
+	}
+	*lr = lineRun{}
+}
+
+// newWevtutilBlock starts the block whose "Event[N]:" line is line n.
+func newWevtutilBlock(n int) *wevtutilBlock {
+	return &wevtutilBlock{start: n, end: n, text: lineBuf{max: maxTextLen}, desc: lineBuf{max: maxMessageLen}}
 }
 
 // flushWevtutil emits the block b (nil: nothing).
@@ -183,11 +298,21 @@ func (p *parser) flushWevtutil(b *wevtutilBlock) error {
 	if b == nil {
 		return nil
 	}
+	switch u := b.unexpected; {
+	case u.n == 1:
+		p.problem(u.first, "unexpected line in the header of the event at line %d", b.start)
+	case u.n > 1:
+		p.problem(u.first, "%d unexpected lines in the header of the event at line %d (lines %d-%d)", u.n, b.start, u.first, u.last)
+	}
 	if b.rec.eventID == "" || !isDigits(b.rec.eventID) {
 		p.problem(b.start, "event block without a numeric Event ID, skipped")
 		return nil
 	}
-	b.rec.message = strings.Join(b.desc, "\n")
+	b.rec.message = b.desc.String()
+	if b.desc.cut {
+		b.rec.message = truncate(b.rec.message, maxMessageLen)
+		p.problem(b.start, "description of the event at line %d longer than %d bytes, cut (the event runs to line %d)", b.start, maxMessageLen, b.end)
+	}
 	ev := event.Event{Line: b.start, EndLine: b.end}
 	b.rec.set(&ev)
 	if b.date != "" {
@@ -199,7 +324,7 @@ func (p *parser) flushWevtutil(b *wevtutilBlock) error {
 		}
 	}
 	// The block as written, without the blank lines that separate blocks.
-	ev.Text = strings.Join(b.lines[:b.end-b.start+1], "\n")
+	ev.Text = b.text.String()
 	return p.send(ev)
 }
 

@@ -70,77 +70,10 @@ func isXML(head []byte) bool {
 	return false
 }
 
-// recorder is the decoder's byte source. It keeps the bytes read, from
-// offset base on, so that each event can be cut out as written: outside
-// an event the caller drops what it no longer needs before each token;
-// inside one, bytes beyond maxTextLen are not kept.
-type recorder struct {
-	r       *bufio.Reader
-	buf     []byte
-	base    int64 // input offset of buf[0]
-	n       int64 // bytes read in all
-	inEvent bool
-}
-
-// ReadByte implements io.ByteReader, the only method encoding/xml uses
-// on a reader that has it.
-func (rc *recorder) ReadByte() (byte, error) {
-	b, err := rc.r.ReadByte()
-	if err != nil {
-		return b, err
-	}
-	if len(rc.buf) > maxTextLen {
-		if rc.inEvent {
-			rc.n++
-			return b, nil
-		}
-		rc.buf, rc.base = rc.buf[:0], rc.n
-	}
-	rc.buf = append(rc.buf, b)
-	rc.n++
-	return b, nil
-}
-
-// Read implements io.Reader, for completeness: one byte at a time.
-func (rc *recorder) Read(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	b, err := rc.ReadByte()
-	if err != nil {
-		return 0, err
-	}
-	p[0] = b
-	return 1, nil
-}
-
-// dropBefore forgets the bytes before input offset off.
-func (rc *recorder) dropBefore(off int64) {
-	k := off - rc.base
-	switch {
-	case k <= 0:
-	case k >= int64(len(rc.buf)):
-		rc.buf, rc.base = rc.buf[:0], rc.n
-	default:
-		rc.buf = append(rc.buf[:0], rc.buf[k:]...)
-		rc.base += k
-	}
-}
-
-// slice returns the kept bytes between input offsets from and to.
-func (rc *recorder) slice(from, to int64) []byte {
-	i, j := from-rc.base, to-rc.base
-	i = max(i, 0)
-	j = min(j, int64(len(rc.buf)))
-	if i >= j {
-		return nil
-	}
-	return rc.buf[i:j]
-}
-
 // node is an element of one event.
 type node struct {
-	name     string
+	name     string // local name
+	raw      string // name as written, prefix included
 	attrs    []xml.Attr
 	text     strings.Builder
 	children []*node
@@ -164,90 +97,165 @@ func (n *node) child(name string) *node {
 	return nil
 }
 
-// xml parses the XML forms.
+// xml parses the XML forms. It reads with the lexer of xmllex.go, so
+// that what it keeps is bounded: an element that is not an event is
+// skipped by counting its depth, an event keeps at most maxNodes elements
+// nested maxDepth deep and maxEventText bytes of text and attribute
+// values, and each cut is reported as a problem of the event's line.
 func (p *parser) xml(r *bufio.Reader) error {
-	rc := &recorder{r: r}
-	dec := xml.NewDecoder(rc)
-	dec.CharsetReader = passCharset
-	malformed := func(err error) error {
-		line, _ := dec.InputPos()
-		p.problem(line, "XML not well-formed, rest of the file skipped: %v", err)
+	lx := newLexer(p.ctx, r)
+	fail := func(err error) error {
+		if cerr := p.ctx.Err(); cerr != nil {
+			return fmt.Errorf("evttext: %s: %w", p.path, cerr)
+		}
+		var serr *xml.SyntaxError
+		if !errors.As(err, &serr) {
+			return fmt.Errorf("evttext: read %s: %w", p.path, err)
+		}
+		p.problem(lx.line, "XML not well-formed, rest of the file skipped: %v", err)
 		return nil
 	}
 	for {
-		before := dec.InputOffset()
-		rc.dropBefore(before)
-		tok, err := dec.Token()
+		lx.resetRaw()
+		tok, err := lx.next()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return malformed(err)
+			return fail(err)
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
+		if tok.kind != tokStart {
 			continue
 		}
-		if se.Name.Local == "Events" {
+		name := local(tok.name)
+		if name == "Events" {
 			continue // the root of Event Viewer's export: its children are events
 		}
-		line, _ := dec.InputPos()
-		if se.Name.Local != "Event" {
-			p.problem(line, "<%s> is not an event, skipped", se.Name.Local)
-			if err := dec.Skip(); err != nil {
-				return malformed(err)
+		line := lx.line
+		if name != "Event" {
+			p.problem(line, "<%s> is not an event, skipped", name)
+			if !tok.empty {
+				if err := skipElement(lx, 1); err != nil {
+					return fail(err)
+				}
 			}
 			continue
 		}
-		rc.inEvent = true
-		root, err := p.readEvent(dec, se)
-		rc.inEvent = false
+		root, err := p.readEvent(lx, tok, line)
 		if err != nil {
-			return malformed(err)
+			return fail(err)
 		}
-		end, _ := dec.InputPos()
+		if root == nil {
+			continue // too large: skipped and reported
+		}
 		ev, ok := p.xmlEvent(root, line)
 		if !ok {
 			continue
 		}
-		ev.EndLine = end
-		ev.Text = string(rc.slice(before, dec.InputOffset()))
+		ev.EndLine = lx.line
+		ev.Text = string(lx.raw)
 		if err := p.send(ev); err != nil {
 			return err
 		}
 	}
 }
 
-// readEvent reads the elements of the event whose start tag is se.
-func (p *parser) readEvent(dec *xml.Decoder, se xml.StartElement) (*node, error) {
-	root := &node{name: se.Name.Local, attrs: se.Attr}
-	stack := []*node{root}
-	count := 1
-	for len(stack) > 0 {
-		tok, err := dec.Token()
+// skipElement reads up to the end of depth open elements, keeping
+// nothing but the count.
+func skipElement(lx *lexer, depth int) error {
+	lx.keepAttrs = false
+	for depth > 0 {
+		tok, err := lx.next()
+		if errors.Is(err, io.EOF) {
+			return lx.syntax("unexpected EOF")
+		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return nil, io.ErrUnexpectedEOF
-			}
+			return err
+		}
+		switch {
+		case tok.kind == tokStart && !tok.empty:
+			depth++
+		case tok.kind == tokEnd:
+			depth--
+		}
+	}
+	return nil
+}
+
+// maxEventText bounds the text and attribute values kept for one event:
+// far above any real event (a few KiB), and what keeps maxNodes elements
+// of maxTextLen each from holding a GiB.
+const maxEventText = 1 << 20
+
+// readEvent reads the elements of the event whose start tag is se, at
+// line. An event over maxNodes elements or maxDepth levels is skipped to
+// its end and reported (root is nil); text and attribute values past
+// maxEventText bytes are dropped and reported.
+func (p *parser) readEvent(lx *lexer, se token, line int) (*node, error) {
+	root := &node{name: local(se.name), raw: string(se.name)}
+	if se.empty {
+		return root, nil
+	}
+	lx.keepAttrs = true
+	defer func() { lx.keepAttrs = false }()
+	stack := []*node{root}
+	count, kept, cut := 1, 0, false
+	for len(stack) > 0 {
+		tok, err := lx.next()
+		if errors.Is(err, io.EOF) {
+			return nil, lx.syntax("unexpected EOF")
+		}
+		if err != nil {
 			return nil, err
 		}
 		top := stack[len(stack)-1]
-		switch t := tok.(type) {
-		case xml.StartElement:
+		switch tok.kind {
+		case tokStart:
 			count++
 			if count > maxNodes || len(stack) >= maxDepth {
-				return nil, fmt.Errorf("event too large or too deeply nested")
+				depth := len(stack)
+				if !tok.empty {
+					depth++
+				}
+				if err := skipElement(lx, depth); err != nil {
+					return nil, err
+				}
+				p.problem(line, "event with more than %d elements or nested deeper than %d levels, skipped (it ends at line %d)", maxNodes, maxDepth, lx.line)
+				return nil, nil
 			}
-			n := &node{name: t.Name.Local, attrs: t.Attr}
+			n := &node{name: local(tok.name), raw: string(tok.name)}
+			cut = cut || tok.cut
+			for _, a := range tok.attrs {
+				if kept+len(a.Value) > maxEventText {
+					cut = true
+					break
+				}
+				kept += len(a.Value)
+				n.attrs = append(n.attrs, a)
+			}
 			top.children = append(top.children, n)
-			stack = append(stack, n)
-		case xml.EndElement:
+			if !tok.empty {
+				stack = append(stack, n)
+			}
+		case tokEnd:
+			if string(tok.name) != top.raw {
+				return nil, lx.syntax("element <%s> closed by </%s>", top.name, local(tok.name))
+			}
 			stack = stack[:len(stack)-1]
-		case xml.CharData:
+		case tokText:
+			cut = cut || tok.cut
 			if top.text.Len() < maxTextLen {
-				top.text.Write(t)
+				if kept+len(tok.text) > maxEventText {
+					cut = true
+					continue
+				}
+				kept += len(tok.text)
+				top.text.Write(tok.text)
 			}
 		}
+	}
+	if cut {
+		p.problem(line, "event text or attribute values longer than kept (%d bytes a value, %d an event), cut", maxTextLen, maxEventText)
 	}
 	return root, nil
 }

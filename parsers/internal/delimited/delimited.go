@@ -20,29 +20,62 @@ type Row struct {
 	Unclosed      bool // a quoted field was not closed: the record is cut
 }
 
+// DefaultMaxBytes is the most text a record keeps unless SetMaxBytes says
+// otherwise: 4 MiB, a thousand times the longest event description or
+// directory attribute the callers expect, and room for four lines of
+// scan.DefaultMaxLine. Without it a quote that is never closed keeps up
+// to maxLines lines of 1 MiB each (4 GiB for Event Viewer's 4096 lines).
+const DefaultMaxBytes = 4 << 20
+
 // Reader splits delimited text (CSV or tab-separated) into records the
 // way Windows writes it: a field that starts with a double quote runs to
 // the closing quote, across line breaks, and "" inside it is one quote.
 // A quote anywhere else is an ordinary character. A record whose quote is
-// not closed within maxLines lines is cut there and reported.
+// not closed within maxLines lines, or before its text would pass
+// maxBytes, is cut there and reported; the next record starts on the
+// next line.
 type Reader struct {
 	lines    *scan.Lines
 	delim    byte
 	maxLines int
+	maxBytes int
+	// pending: the current line of lines was read but not taken by the
+	// record before (cut at maxBytes); it starts the next record.
+	pending bool
 }
 
 // NewReader reads the records of lines, split at delim, cutting a record
-// whose quote is not closed within maxLines lines.
+// whose quote is not closed within maxLines lines or DefaultMaxBytes
+// bytes.
 func NewReader(lines *scan.Lines, delim byte, maxLines int) *Reader {
-	return &Reader{lines: lines, delim: delim, maxLines: maxLines}
+	return &Reader{lines: lines, delim: delim, maxLines: maxLines, maxBytes: DefaultMaxBytes}
+}
+
+// SetMaxBytes sets the most text one record keeps (the lines as written,
+// joined by "\n"); n <= 0 restores DefaultMaxBytes. The first line of a
+// record is always kept, so a record holds at most max(n, the longest
+// line) bytes.
+func (rr *Reader) SetMaxBytes(n int) {
+	if n <= 0 {
+		n = DefaultMaxBytes
+	}
+	rr.maxBytes = n
 }
 
 // Next returns the next record; ok is false at the end of the input.
 func (rr *Reader) Next() (rec Row, ok bool) {
-	if !rr.lines.Scan() {
+	if rr.pending {
+		rr.pending = false
+	} else if !rr.lines.Scan() {
 		return Row{}, false
 	}
 	rec.Line = rr.lines.Number()
+	if len(rr.lines.Bytes()) == 0 {
+		// A blank line: the common case of a flood of them, without the
+		// builders below.
+		rec.EndLine, rec.Fields = rec.Line, []string{""}
+		return rec, true
+	}
 	var (
 		text     strings.Builder
 		cur      strings.Builder
@@ -97,6 +130,14 @@ func (rr *Reader) Next() (rec Row, ok bool) {
 		if !rr.lines.Scan() {
 			rec.Problems = append(rec.Problems, event.Problem{Line: rec.Line, Msg: "quoted field not closed at the end of the input"})
 			rec.Unclosed = true
+			break
+		}
+		if text.Len()+1+len(rr.lines.Bytes()) > rr.maxBytes {
+			// The line just read is not part of this record: it starts
+			// the next one, which resyncs on a damaged file.
+			rec.Problems = append(rec.Problems, event.Problem{Line: rec.Line, Msg: fmt.Sprintf("quoted field not closed within %d bytes (lines %d-%d), cut", rr.maxBytes, rec.Line, rec.EndLine)})
+			rec.Unclosed = true
+			rr.pending = true
 			break
 		}
 		cur.WriteByte('\n')
