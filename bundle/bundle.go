@@ -155,7 +155,11 @@ type Options struct {
 	// uncompressed size is more than MaxRatio times their compressed size:
 	// a declared size over it is reported in Entry.Err, reading fails with
 	// ErrRatio past it. Deflate reaches about 1000:1 on a run of one byte;
-	// real logs compress about 10:1. Zero or less means DefaultMaxRatio.
+	// real logs compress about 10:1. Inside nested archives (a gzip in a
+	// gzip, a zip in a gzip, a gzip in a zip) the compressed size is the
+	// entry's share of the bytes of the file given to Walk, so the ratio
+	// holds for the whole chain rather than multiplying at every level.
+	// Zero or less means DefaultMaxRatio.
 	MaxRatio int64
 	// MaxMemory is the most memory that a Walk holds at once in buffers
 	// for random access (nested archives, standard input, OpenSeeker of
@@ -341,6 +345,7 @@ func (w *walker) file(p string, info os.FileInfo) error {
 		path:       p,
 		name:       filepath.Base(p),
 		size:       info.Size(),
+		base:       info.Size(),
 		modTime:    info.ModTime(),
 		ra:         f,
 		open:       func() (io.ReadCloser, error) { return os.Open(p) },
@@ -371,6 +376,7 @@ func (w *walker) stdin() error {
 		path: name,
 		name: name,
 		size: size,
+		base: size,
 		ra:   buf,
 		open: func() (io.ReadCloser, error) {
 			if err := sc.check(name); err != nil {
