@@ -153,7 +153,7 @@ func (w *walker) zip(s *source, depth int) error {
 		}
 		if w.entries >= w.opt.MaxEntries {
 			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
-				"%w: the limit of %d archive entries per run is reached; %d of its %d entries not read",
+				"%w: the limit of %d entries per run is reached; %d of its %d entries not read",
 				ErrTooManyEntries, w.opt.MaxEntries, len(zr.File)-i, len(zr.File)))
 		}
 		w.entries++

@@ -14,6 +14,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -143,13 +145,14 @@ type Options struct {
 	// are not yielded: one Entry per archive left tells so. Plain files and
 	// standard input do not count. Zero or less means DefaultMaxBytes.
 	MaxBytes int64
-	// MaxEntries is how many archive entries one Walk goes through, nested
-	// archives and their entries included. Past it, the archive entries
-	// still to come are not yielded: one Entry per archive left tells so
-	// (ErrTooManyEntries). An archive that lists more entries than
-	// MaxEntries is refused as a whole before its directory is read.
-	// Plain files and standard input do not count. Zero or less means
-	// DefaultMaxEntries.
+	// MaxEntries is how many entries of archives and folders one Walk goes
+	// through, nested archives, subfolders and their entries included.
+	// Past it, the entries still to come are not yielded: one Entry per
+	// archive or folder left tells so (ErrTooManyEntries). An archive that
+	// lists more entries than MaxEntries, or a folder that holds more, is
+	// refused as a whole before its directory is read (a folder's listing
+	// is read no further than that). The paths given to Walk and standard
+	// input do not count. Zero or less means DefaultMaxEntries.
 	MaxEntries int
 	// MaxRatio refuses compressed entries larger than RatioFloor whose
 	// uncompressed size is more than MaxRatio times their compressed size:
@@ -262,7 +265,7 @@ type walker struct {
 	fn      func(*Entry) error
 	budget  *budget
 	temps   *Temps
-	entries int // archive entries walked
+	entries int // entries of archives and folders walked
 }
 
 // settle lets the caller finish with the entries of an archive before it is
@@ -309,13 +312,25 @@ func (w *walker) fsPath(p string, info os.FileInfo) error {
 	}
 }
 
-// dir walks a folder recursively in lexical order.
+// dir walks a folder recursively in lexical order. Its entries count
+// against Options.MaxEntries, as those of archives do.
 func (w *walker) dir(dir string) error {
-	des, readErr := os.ReadDir(dir) // sorted by name
-	for _, de := range des {
+	des, readErr := readDir(dir, w.opt.MaxEntries+1)
+	if len(des) > w.opt.MaxEntries {
+		return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf(
+			"%w: the folder holds more than %d entries, the limit per run; not read",
+			ErrTooManyEntries, w.opt.MaxEntries))
+	}
+	for i, de := range des {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
+		if w.entries >= w.opt.MaxEntries {
+			return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf(
+				"%w: the limit of %d entries per run is reached; %d of its %d entries not read",
+				ErrTooManyEntries, w.opt.MaxEntries, len(des)-i, len(des)))
+		}
+		w.entries++
 		p := filepath.Join(dir, de.Name())
 		info, err := de.Info() // Lstat: links are not followed
 		if err != nil {
@@ -332,6 +347,36 @@ func (w *walker) dir(dir string) error {
 		return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf("read folder: %w", readErr))
 	}
 	return nil
+}
+
+// readDir reads the entries of the folder dir, at most limit of them,
+// sorted by name. Like os.ReadDir, it returns what it read before an
+// error along with the error.
+func readDir(dir string, limit int) ([]os.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var des []os.DirEntry
+	for len(des) < limit {
+		batch, err := f.ReadDir(min(limit-len(des), 1024))
+		des = append(des, batch...)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			sortEntries(des)
+			return des, err
+		}
+	}
+	sortEntries(des)
+	return des, nil
+}
+
+// sortEntries sorts folder entries by name.
+func sortEntries(des []os.DirEntry) {
+	slices.SortFunc(des, func(a, b os.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 }
 
 // file walks one regular file of the file system.
