@@ -302,19 +302,19 @@ func (w *walker) randomAccess(s *source) (ra io.ReaderAt, size int64, release fu
 }
 
 // share returns the base (see source.base) of csize bytes of an archive of
-// size bytes whose own base is base: its part of it, rounded up.
+// size bytes whose own base is base: its part of it, rounded up, and never
+// more than base (a damaged header may declare more bytes than the archive
+// has).
 func share(csize uint64, base, size int64) int64 {
 	switch {
-	case csize > math.MaxInt64:
-		return math.MaxInt64
-	case base == size || size <= 0 || base < 0:
+	case base < 0 || size <= 0:
+		return int64(min(csize, math.MaxInt64))
+	case csize >= uint64(size):
+		return base
+	case base == size:
 		return int64(csize)
 	}
-	v := math.Ceil(float64(csize) * float64(base) / float64(size))
-	if v >= math.MaxInt64 {
-		return math.MaxInt64
-	}
-	return int64(v)
+	return min(base, int64(math.Ceil(float64(csize)*float64(base)/float64(size))))
 }
 
 // zipFile walks one entry of a zip archive; base is its share of the

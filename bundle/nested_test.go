@@ -123,7 +123,9 @@ func TestShare(t *testing.T) {
 		{100, 10, 1000, 1},             // a zip expanded 100 times: a hundredth
 		{1, 10, 1000, 1},               // rounded up
 		{100, -1, 1000, 100},           // base unknown: its own size
-		{1 << 63, 10, 1000, 1<<63 - 1}, // damaged sizes stay in range
+		{1 << 63, -1, 1000, 1<<63 - 1}, // ... in range
+		{1 << 63, 10, 1000, 10},        // a damaged size: no more than the archive
+		{2000, 1000, 1000, 1000},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, share(tt.csize, tt.base, tt.size), "%+v", tt)
