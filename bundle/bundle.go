@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -315,7 +316,7 @@ func (w *walker) fsPath(p string, info os.FileInfo) error {
 // dir walks a folder recursively in lexical order. Its entries count
 // against Options.MaxEntries, as those of archives do.
 func (w *walker) dir(dir string) error {
-	des, readErr := readDir(dir, w.opt.MaxEntries+1)
+	des, readErr := readDir(dir, w.opt.MaxEntries+min(1, math.MaxInt-w.opt.MaxEntries))
 	if len(des) > w.opt.MaxEntries {
 		return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf(
 			"%w: the folder holds more than %d entries, the limit per run; not read",

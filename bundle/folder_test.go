@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -34,6 +35,12 @@ func TestFolderEntries(t *testing.T) {
 			folders:  map[string]map[string][]byte{"a": files(10)},
 			max:      10,
 			wantRead: 10,
+		},
+		{
+			name:     "the largest limit",
+			folders:  map[string]map[string][]byte{"a": files(3)},
+			max:      math.MaxInt,
+			wantRead: 3,
 		},
 		{
 			name:    "a folder that holds more than the limit",
