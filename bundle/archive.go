@@ -25,9 +25,16 @@ var (
 // source is something to walk: a plain file, a zip entry, the content of a
 // gzip file or standard input.
 type source struct {
-	path       string // display path
-	name       string // last element of the path, for extension checks
-	size       int64  // uncompressed size, -1 when unknown
+	path string // display path
+	name string // last element of the path, for extension checks
+	size int64  // uncompressed size, -1 when unknown
+	// base is how many bytes of the input given to Walk (a file on disk,
+	// standard input) make this content, at every level of nesting: its
+	// size for a plain file, an entry's share of its archive's base inside
+	// an archive. The compression ratio is checked against it, so that
+	// nesting archives (a gzip in a gzip, a zip in a gzip) does not
+	// multiply what an input may expand to.
+	base       int64
 	modTime    time.Time
 	ra         io.ReaderAt // random access when it is free (file, memory, stored entry); else nil
 	open       func() (io.ReadCloser, error)
@@ -146,7 +153,7 @@ func (w *walker) zip(s *source, depth int) error {
 		}
 		if w.entries >= w.opt.MaxEntries {
 			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf(
-				"%w: the limit of %d archive entries per run is reached; %d of its %d entries not read",
+				"%w: the limit of %d entries per run is reached; %d of its %d entries not read",
 				ErrTooManyEntries, w.opt.MaxEntries, len(zr.File)-i, len(zr.File)))
 		}
 		w.entries++
@@ -163,7 +170,8 @@ func (w *walker) zip(s *source, depth int) error {
 			}
 			continue
 		}
-		if err := w.zipFile(s.path, sc, ra, f, depth+1); err != nil {
+		base := share(f.CompressedSize64, s.base, size)
+		if err := w.zipFile(s.path, sc, ra, f, base, depth+1); err != nil {
 			return err
 		}
 	}
@@ -255,8 +263,9 @@ func zipDirectory(ra io.ReaderAt, size int64) (records, dirSize uint64, ok bool)
 	return max(records, binary.LittleEndian.Uint64(rec[32:])), max(dirSize, binary.LittleEndian.Uint64(rec[40:])), true
 }
 
-// limit returns the most bytes that may be read out of an entry whose
-// compressed size is csize (-1 when unknown), and the error past it.
+// limit returns the most bytes that may be read out of an entry made of
+// csize bytes of the input given to Walk (see source.base; -1 when
+// unknown), and the error past it.
 func (w *walker) limit(csize int64) (int64, error) {
 	limit := w.opt.MaxEntrySize
 	over := fmt.Errorf("uncompressed content %w of %d bytes", ErrTooLarge, w.opt.MaxEntrySize)
@@ -267,7 +276,7 @@ func (w *walker) limit(csize int64) (int64, error) {
 		}
 		if byRatio < limit {
 			limit = byRatio
-			over = fmt.Errorf("%w: uncompressed content passes %d times its compressed size of %d bytes",
+			over = fmt.Errorf("%w: uncompressed content passes %d times the %d compressed bytes it comes from",
 				ErrRatio, w.opt.MaxRatio, csize)
 		}
 	}
@@ -292,9 +301,26 @@ func (w *walker) randomAccess(s *source) (ra io.ReaderAt, size int64, release fu
 	return buf, buf.Size(), func() { _ = buf.Close() }, nil
 }
 
-// zipFile walks one entry of a zip archive; depth counts the archives that
-// enclose it.
-func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, depth int) error {
+// share returns the base (see source.base) of csize bytes of an archive of
+// size bytes whose own base is base: its part of it, rounded up, and never
+// more than base (a damaged header may declare more bytes than the archive
+// has).
+func share(csize uint64, base, size int64) int64 {
+	switch {
+	case base < 0 || size <= 0:
+		return int64(min(csize, math.MaxInt64))
+	case csize >= uint64(size):
+		return base
+	case base == size:
+		return int64(csize)
+	}
+	return min(base, int64(math.Ceil(float64(csize)*float64(base)/float64(size))))
+}
+
+// zipFile walks one entry of a zip archive; base is its share of the
+// input's bytes (see source.base), depth counts the archives that enclose
+// it.
+func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, base int64, depth int) error {
 	name := strings.ReplaceAll(f.Name, `\`, "/")
 	if strings.HasSuffix(name, "/") || f.Mode().IsDir() {
 		return nil
@@ -317,15 +343,14 @@ func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, 
 	case f.Method != zip.Store && f.Method != zip.Deflate:
 		return w.yieldErr(p, size, mod, fmt.Errorf("zip compression method %d not supported", f.Method))
 	}
-	csize := int64(-1) // compressed size, for the ratio guard
-	if f.Method == zip.Deflate && f.CompressedSize64 <= math.MaxInt64 {
-		csize = int64(f.CompressedSize64)
-	}
-	limit, over := w.limit(csize)
+	// The ratio is checked against the entry's share of the input, not
+	// only its own compressed size: a zip inside a compressed container
+	// expands no further than the container's bytes allow.
+	limit, over := w.limit(base)
 	if size > limit {
 		if errors.Is(over, ErrRatio) {
-			return w.yieldErr(p, size, mod, fmt.Errorf("%w: declared size of %d bytes is %d times its compressed size of %d bytes (limit %d)",
-				ErrRatio, size, size/max(csize, 1), csize, w.opt.MaxRatio))
+			return w.yieldErr(p, size, mod, fmt.Errorf("%w: declared size of %d bytes is %d times the %d compressed bytes it comes from (limit %d)",
+				ErrRatio, size, size/max(base, 1), base, w.opt.MaxRatio))
 		}
 		return w.yieldErr(p, size, mod, over)
 	}
@@ -364,7 +389,7 @@ func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, 
 		defer rc.Close()
 		return w.spill(rc, size)
 	}
-	child := &source{path: p, name: path.Base(name), size: size, modTime: mod, open: open, openSeeker: openSeeker}
+	child := &source{path: p, name: path.Base(name), size: size, base: base, modTime: mod, open: open, openSeeker: openSeeker}
 	if dataOff >= 0 {
 		child.ra = io.NewSectionReader(ra, dataOff, size)
 	}
@@ -394,7 +419,10 @@ func (w *walker) gzip(s *source, depth int) error {
 	if !zr.ModTime.IsZero() {
 		mod = zr.ModTime
 	}
-	limit, over := w.limit(s.size)
+	// The ratio is taken against the bytes of the input that s comes
+	// from, not s's own size, which is unknown for a gzip inside a gzip
+	// and would let every level expand its own hundredfold.
+	limit, over := w.limit(s.base)
 	open := func() (io.ReadCloser, error) {
 		if w.budget.spent() {
 			return nil, pathErr(p, w.budget.errSpent())
@@ -420,7 +448,7 @@ func (w *walker) gzip(s *source, depth int) error {
 		defer rc.Close()
 		return w.spill(rc, -1)
 	}
-	child := &source{path: p, name: inner, size: -1, modTime: mod, open: open, openSeeker: openSeeker}
+	child := &source{path: p, name: inner, size: -1, base: s.base, modTime: mod, open: open, openSeeker: openSeeker}
 	return w.source(child, depth+1)
 }
 

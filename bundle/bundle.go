@@ -12,8 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -143,19 +146,24 @@ type Options struct {
 	// are not yielded: one Entry per archive left tells so. Plain files and
 	// standard input do not count. Zero or less means DefaultMaxBytes.
 	MaxBytes int64
-	// MaxEntries is how many archive entries one Walk goes through, nested
-	// archives and their entries included. Past it, the archive entries
-	// still to come are not yielded: one Entry per archive left tells so
-	// (ErrTooManyEntries). An archive that lists more entries than
-	// MaxEntries is refused as a whole before its directory is read.
-	// Plain files and standard input do not count. Zero or less means
-	// DefaultMaxEntries.
+	// MaxEntries is how many entries of archives and folders one Walk goes
+	// through, nested archives, subfolders and their entries included.
+	// Past it, the entries still to come are not yielded: one Entry per
+	// archive or folder left tells so (ErrTooManyEntries). An archive that
+	// lists more entries than MaxEntries, or a folder that holds more, is
+	// refused as a whole before its directory is read (a folder's listing
+	// is read no further than that). The paths given to Walk and standard
+	// input do not count. Zero or less means DefaultMaxEntries.
 	MaxEntries int
 	// MaxRatio refuses compressed entries larger than RatioFloor whose
 	// uncompressed size is more than MaxRatio times their compressed size:
 	// a declared size over it is reported in Entry.Err, reading fails with
 	// ErrRatio past it. Deflate reaches about 1000:1 on a run of one byte;
-	// real logs compress about 10:1. Zero or less means DefaultMaxRatio.
+	// real logs compress about 10:1. Inside nested archives (a gzip in a
+	// gzip, a zip in a gzip, a gzip in a zip) the compressed size is the
+	// entry's share of the bytes of the file given to Walk, so the ratio
+	// holds for the whole chain rather than multiplying at every level.
+	// Zero or less means DefaultMaxRatio.
 	MaxRatio int64
 	// MaxMemory is the most memory that a Walk holds at once in buffers
 	// for random access (nested archives, standard input, OpenSeeker of
@@ -258,7 +266,7 @@ type walker struct {
 	fn      func(*Entry) error
 	budget  *budget
 	temps   *Temps
-	entries int // archive entries walked
+	entries int // entries of archives and folders walked
 }
 
 // settle lets the caller finish with the entries of an archive before it is
@@ -305,13 +313,25 @@ func (w *walker) fsPath(p string, info os.FileInfo) error {
 	}
 }
 
-// dir walks a folder recursively in lexical order.
+// dir walks a folder recursively in lexical order. Its entries count
+// against Options.MaxEntries, as those of archives do.
 func (w *walker) dir(dir string) error {
-	des, readErr := os.ReadDir(dir) // sorted by name
-	for _, de := range des {
+	des, readErr := readDir(dir, w.opt.MaxEntries+min(1, math.MaxInt-w.opt.MaxEntries))
+	if len(des) > w.opt.MaxEntries {
+		return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf(
+			"%w: the folder holds more than %d entries, the limit per run; not read",
+			ErrTooManyEntries, w.opt.MaxEntries))
+	}
+	for i, de := range des {
 		if err := w.ctx.Err(); err != nil {
 			return err
 		}
+		if w.entries >= w.opt.MaxEntries {
+			return w.yieldErr(dir, -1, time.Time{}, fmt.Errorf(
+				"%w: the limit of %d entries per run is reached; %d of its %d entries not read",
+				ErrTooManyEntries, w.opt.MaxEntries, len(des)-i, len(des)))
+		}
+		w.entries++
 		p := filepath.Join(dir, de.Name())
 		info, err := de.Info() // Lstat: links are not followed
 		if err != nil {
@@ -330,6 +350,36 @@ func (w *walker) dir(dir string) error {
 	return nil
 }
 
+// readDir reads the entries of the folder dir, at most limit of them,
+// sorted by name. Like os.ReadDir, it returns what it read before an
+// error along with the error.
+func readDir(dir string, limit int) ([]os.DirEntry, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var des []os.DirEntry
+	for len(des) < limit {
+		batch, err := f.ReadDir(min(limit-len(des), 1024))
+		des = append(des, batch...)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			sortEntries(des)
+			return des, err
+		}
+	}
+	sortEntries(des)
+	return des, nil
+}
+
+// sortEntries sorts folder entries by name.
+func sortEntries(des []os.DirEntry) {
+	slices.SortFunc(des, func(a, b os.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
+}
+
 // file walks one regular file of the file system.
 func (w *walker) file(p string, info os.FileInfo) error {
 	f, err := os.Open(p)
@@ -341,6 +391,7 @@ func (w *walker) file(p string, info os.FileInfo) error {
 		path:       p,
 		name:       filepath.Base(p),
 		size:       info.Size(),
+		base:       info.Size(),
 		modTime:    info.ModTime(),
 		ra:         f,
 		open:       func() (io.ReadCloser, error) { return os.Open(p) },
@@ -371,6 +422,7 @@ func (w *walker) stdin() error {
 		path: name,
 		name: name,
 		size: size,
+		base: size,
 		ra:   buf,
 		open: func() (io.ReadCloser, error) {
 			if err := sc.check(name); err != nil {

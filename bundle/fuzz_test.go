@@ -25,6 +25,14 @@ func FuzzWalkZip(f *testing.F) {
 	f.Add(hostile.ManyEntries(100))
 	f.Add(hostile.DeepNesting(8))
 	f.Add(hostile.ControlChars())
+	// Compressed containers nested in one another around a bomb (F1 of the
+	// robustness review): the ratio must hold across the chain.
+	zeros := gzStream(f, zeroReader{}, 8<<20)
+	f.Add(mkgz(f, "", zeros))                                                       // gzip in gzip
+	f.Add(mkgz(f, "", mkgz(f, "", zeros)))                                          // gzip in gzip in gzip
+	f.Add(mkgz(f, "", mkzip(f, zent{name: "b.log.gz", data: zeros, stored: true}))) // gzip in a zip in gzip
+	f.Add(mkzip(f, zent{name: "b.log.gz.gz", data: mkgz(f, "", zeros)}))            // gzip in gzip in a zip
+	f.Add(mkgz(f, "", mkzip(f, zent{name: "x.log", data: make([]byte, 1<<20)})))    // deflated entry in gzip
 	samples, err := filepath.Glob("../testdata/logs/*.zip")
 	require.NoError(f, err)
 	require.NotEmpty(f, samples)

@@ -109,7 +109,7 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	if err != nil {
 		return err
 	}
-	out, err := newOutput(s, outputSpec{format: f.format, path: f.output, lang: f.lang, failOn: f.failOn, noColor: f.noColor})
+	out, err := newOutput(cmd.Context(), s, outputSpec{format: f.format, path: f.output, lang: f.lang, failOn: f.failOn, noColor: f.noColor})
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,10 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 
@@ -66,7 +66,7 @@ could not be written; 130/143 interrupted.`,
 			if err != nil {
 				return err
 			}
-			w, closeOut, err := batchOutput(s, output)
+			w, closeOut, err := batchOutput(cmd.Context(), s, output)
 			if err != nil {
 				return err
 			}
@@ -100,7 +100,7 @@ could not be written; 130/143 interrupted.`,
 				}
 				return nil
 			})
-			if cerr := closeOut(); err == nil && cerr != nil {
+			if cerr := closeOut(err == nil); err == nil && cerr != nil {
 				err = &exitError{exitInternal, fmt.Errorf("write %s: %w", outputName(output), cerr)}
 			}
 			switch {
@@ -129,23 +129,30 @@ could not be written; 130/143 interrupted.`,
 	return cmd
 }
 
-// batchOutput opens the stream's destination; close flushes it.
-func batchOutput(s *streams, path string) (*bufio.Writer, func() error, error) {
+// batchOutput opens the stream's destination; close flushes it. A -o file
+// is written beside its path and replaces it only when close is told that
+// the run is complete (ok) and the run was not interrupted (see safeFile):
+// otherwise an existing file is left as it was.
+func batchOutput(ctx context.Context, s *streams, path string) (*bufio.Writer, func(ok bool) error, error) {
 	if path == "" {
 		w := bufio.NewWriter(s.out)
-		return w, w.Flush, nil
+		return w, func(bool) error { return w.Flush() }, nil
 	}
-	f, err := os.Create(path)
+	f, err := createSafe(ctx, path)
 	if err != nil {
 		return nil, nil, usageErr("create %s: %v", path, err)
 	}
 	w := bufio.NewWriter(f)
-	return w, func() error {
+	return w, func(ok bool) error {
+		if !ok {
+			f.discard()
+			return nil
+		}
 		if err := w.Flush(); err != nil {
-			f.Close()
+			f.discard()
 			return err
 		}
-		return f.Close()
+		return f.commit(ctx)
 	}, nil
 }
 

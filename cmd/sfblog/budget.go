@@ -21,7 +21,7 @@ type budgetFlags struct {
 func (b *budgetFlags) add(fl *pflag.FlagSet) {
 	fl.StringVar(&b.maxBytes, "max-bytes", formatSize(bundle.DefaultMaxBytes),
 		"decompress at most `SIZE` from the archives of one run (4GiB, 512MiB, 100MB, or bytes)")
-	fl.IntVar(&b.maxEntries, "max-entries", bundle.DefaultMaxEntries, "read at most `N` entries of archives in one run (nested zips included)")
+	fl.IntVar(&b.maxEntries, "max-entries", bundle.DefaultMaxEntries, "read at most `N` entries of archives and folders in one run (nested zips and subfolders included)")
 }
 
 // apply sets the limits in opt.

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -15,11 +15,11 @@ import (
 
 // output is where a command's report goes and how it is rendered.
 type output struct {
-	w       report.Writer
-	to      io.Writer
-	name    string   // for messages: the -o path or "standard output"
-	file    *os.File // nil for standard output
-	created bool     // file did not exist before: remove it when no report was written
+	w    report.Writer
+	to   io.Writer
+	name string          // for messages: the -o path or "standard output"
+	file *safeFile       // nil for standard output
+	ctx  context.Context // the run's: an interrupted run replaces no file
 }
 
 // formatAliases are the other names --format accepts, as the -o
@@ -67,9 +67,11 @@ type outputSpec struct {
 
 // newOutput picks the writer for the format and opens the output file, so
 // that a bad format or an unwritable file is a usage error before any
-// work. On a terminal, the table uses colour (unless noColor or NO_COLOR)
-// and the terminal's width.
-func newOutput(s *streams, spec outputSpec) (*output, error) {
+// work. The file is written beside the -o path and replaces it only once
+// the report is complete (safeFile): a run that fails or is interrupted
+// leaves an existing report as it was. On a terminal, the table uses
+// colour (unless noColor or NO_COLOR) and the terminal's width.
+func newOutput(ctx context.Context, s *streams, spec outputSpec) (*output, error) {
 	format, path, lang := spec.format, spec.path, spec.lang
 	if format == "" {
 		format = formatFromOutput(path)
@@ -87,29 +89,27 @@ func newOutput(s *streams, spec outputSpec) (*output, error) {
 	if err != nil {
 		return nil, usageErr("%v", err)
 	}
-	o := &output{w: w, to: s.out, name: "standard output"}
+	o := &output{w: w, to: s.out, name: "standard output", ctx: ctx}
 	if !toStdout {
-		_, statErr := os.Stat(path)
-		if o.file, err = os.Create(path); err != nil {
+		if o.file, err = createSafe(ctx, path); err != nil {
 			return nil, usageErr("output: %v", err)
 		}
-		o.created = errors.Is(statErr, fs.ErrNotExist)
 		o.to, o.name = o.file, path
 	}
 	return o, nil
 }
 
 // write renders r (the writers render fully before writing, in one call)
-// and closes the output file. A failed write names the file and the
-// system's reason ("write report.json: no space left on device"): exit 3.
+// and puts the output file in place. A failed write names the file and the
+// system's reason ("write report.json: no space left on device"): exit 3;
+// the file named by -o is then left as it was.
 func (o *output) write(r *analyze.Report) error {
 	err := o.w.Write(o.to, r)
 	if o.file != nil {
-		if cerr := o.file.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil && o.created {
-			os.Remove(o.file.Name())
+		if err != nil {
+			o.file.discard()
+		} else {
+			err = o.file.commit(o.ctx)
 		}
 		o.file = nil
 	}
@@ -119,15 +119,13 @@ func (o *output) write(r *analyze.Report) error {
 	return nil
 }
 
-// close releases the output file when the report was never written, and
-// removes it when sfblog made it: a failed or interrupted run leaves no
-// empty report behind.
+// close releases the output file when the report was never written: its
+// temporary file is removed and the file named by -o left as it was, so a
+// failed or interrupted run leaves neither an empty report nor a
+// truncated one.
 func (o *output) close() {
 	if o.file != nil {
-		o.file.Close()
-		if o.created {
-			os.Remove(o.file.Name())
-		}
+		o.file.discard()
 		o.file = nil
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -96,7 +97,7 @@ testsuites element holding one testsuite, one testcase per case.`,
 				return err
 			}
 			if junit != "" {
-				if err := writeJUnitFile(junit, results); err != nil {
+				if err := writeJUnitFile(cmd.Context(), junit, results); err != nil {
 					return err
 				}
 			}
@@ -225,13 +226,23 @@ func allFindings(r *analyze.Report) []analyze.Finding {
 }
 
 // writeJUnitFile writes the results to path as JUnit XML. A failure is a
-// write error (exit 3) naming the file.
-func writeJUnitFile(path string, results []caseResult) error {
+// write error (exit 3) naming the file. The file is written beside path and
+// renamed over it when complete (see safeFile): a failed write or an
+// interrupted run leaves an existing file as it was.
+func writeJUnitFile(ctx context.Context, path string, results []caseResult) error {
 	var buf bytes.Buffer
 	if err := writeRegressJUnit(&buf, results); err != nil {
 		return &exitError{exitInternal, err}
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+	f, err := createSafe(ctx, path)
+	if err != nil {
+		return writeErr(path, err)
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.discard()
+		return writeErr(path, err)
+	}
+	if err := f.commit(ctx); err != nil {
 		return writeErr(path, err)
 	}
 	return nil

@@ -44,7 +44,7 @@ sfblog does not leak a credential through this command.`,
 				return usageErr("%s: %v", args[0], err)
 			}
 			maskReport(r)
-			out, err := newOutput(s, outputSpec{format: format, path: output, lang: lang})
+			out, err := newOutput(cmd.Context(), s, outputSpec{format: format, path: output, lang: lang})
 			if err != nil {
 				return err
 			}
