@@ -167,6 +167,9 @@ func (a *Analyzer) Events(ctx context.Context, paths []string, fn func(*event.Ev
 func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.Redactor) (in *input) {
 	in = a.newInput(e.Path)
 	in.red = red
+	// The collector is kept until every input is read: what only its
+	// observations needed goes now.
+	defer in.col.Done()
 	defer func() {
 		if p := recover(); p != nil {
 			in.Errors = append(in.Errors, fmt.Sprintf("internal error while reading: %v", p))
