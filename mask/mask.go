@@ -147,8 +147,35 @@ func (sc *scanner) step(i int, rec *textScan) int {
 		return sc.pem(i)
 	case isWord(c):
 		return sc.word(i, rec)
+	case c == jaPassword[0] && strings.HasPrefix(s[i:], jaPassword):
+		if v, ok := jaLabelValue(s, i); ok {
+			return sc.prose(v)
+		}
 	}
 	return i + 1
+}
+
+// jaPassword is "password" in Japanese (katakana): "パスワード: X" and
+// "パスワード：X" (with a fullwidth colon, as a Japanese input method types
+// it) label a password in a Japanese note.
+const jaPassword = "パスワード"
+
+// fullColon is the fullwidth colon U+FF1A.
+const fullColon = "："
+
+// jaLabelValue returns where the value starts after the label jaPassword
+// at i followed by a colon, ASCII or fullwidth, and whether it is one.
+func jaLabelValue(s string, i int) (int, bool) {
+	k := skipSpace(s, i+len(jaPassword))
+	switch {
+	case k < len(s) && s[k] == ':':
+		k++
+	case strings.HasPrefix(s[k:], fullColon):
+		k += len(fullColon)
+	default:
+		return 0, false
+	}
+	return skipSpace(s, k), true
 }
 
 // word looks at the word (letters, digits, '-', '_') starting at i and at
@@ -160,10 +187,6 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	for j < len(s) && isWord(s[j]) {
 		j++
 	}
-	if j-i < 2 || j-i > maxName || isDigit(s[i]) {
-		return j
-	}
-	w := s[i:j]
 	if j == len(s) {
 		return j
 	}
@@ -173,17 +196,65 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	}
 	switch s[j] {
 	case '.':
-		if strings.HasPrefix(w, "eyJ") {
-			return sc.jwt(i, j)
+		// A JSON Web Token, whatever the length of its header (an Azure AD
+		// token's, with x5t and kid, is some 120 characters), also right
+		// after a URL or \u escape ("%3DeyJ...", "\u0022eyJ...").
+		if p := jwtInWord(s[i:j]); p >= 0 {
+			return sc.jwt(i+p, j)
 		}
 		return j
+	case ' ':
+		// A private key right after an escape or a word byte:
+		// "\n-----BEGIN PRIVATE KEY-----" inside a JSON string.
+		if j-i > len(pemBegin)-1 && strings.HasSuffix(s[i:j], "-----BEGIN") {
+			return sc.pem(j - (len(pemBegin) - 1))
+		}
+	}
+	// A name right after a URL escape ("%26access_token%3D..."): the
+	// name starts after the two hex digits and what comes before it is
+	// the escaped character.
+	if n, p, ok := afterURLEscape(s, i, j); ok {
+		i, prev = n, p
+	}
+	if j-i < 2 || j-i > maxName || isDigit(s[i]) {
+		return j
+	}
+	w := s[i:j]
+	switch s[j] {
 	case ':':
 		return sc.colon(j, w, prev, rec)
 	case '=':
-		return sc.param(j, w, prev)
+		return sc.param(i, j, j+1, w, prev)
 	case '"':
 		if prev == '"' {
-			return sc.json(j, w)
+			return sc.json(j, w, `"`)
+		}
+		return j
+	case '\\':
+		// A JSON string inside a JSON or log string: {\"refresh_token\":\"X\"}.
+		if prev == '"' && i > 1 && s[i-2] == '\\' && j+1 < len(s) && s[j+1] == '"' {
+			return sc.json(j+1, w, `\"`)
+		}
+		return j
+	case '\'':
+		// A Python or PowerShell dump: {'refresh_token': 'X'}.
+		if prev == '\'' {
+			return sc.json(j, w, "'")
+		}
+		return j
+	case '%':
+		// A URL-encoded parameter: "access_token%3DX".
+		if j+2 < len(s) && s[j+1] == '3' && lower(s[j+2]) == 'd' {
+			return sc.param(i, j, j+3, w, prev)
+		}
+		return j
+	case '&':
+		// An entity-escaped XML element: "&lt;wsse:Password&gt;X&lt;/...".
+		return sc.escapedElement(i, j, w)
+	case fullColon[0]:
+		// "password：X" with a fullwidth colon.
+		if strings.HasPrefix(s[j:], fullColon) && (isPasswordWord(w) || SecretName(w)) {
+			return sc.prose(skipSpace(s, j+len(fullColon)))
 		}
 		return j
 	case ' ', '\t':
@@ -191,7 +262,7 @@ func (sc *scanner) word(i int, rec *textScan) int {
 		return j
 	}
 	// A space follows: "Name : value", "name = value", a scheme and its
-	// token, "password is X".
+	// token, "password is X", "the password for bob is X".
 	k := skipSpace(s, j)
 	if k == len(s) {
 		return j
@@ -200,30 +271,177 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	case ':':
 		return sc.colon(k, w, prev, rec)
 	case '=':
-		return sc.param(k, w, prev)
+		return sc.param(i, k, k+1, w, prev)
 	}
 	if c := lower(w[0]); len(w) <= len("negotiate") && (c == 'b' || c == 'n' || c == 'k' || c == 'p') {
 		if isSchemeWord(w) {
 			return sc.schemeToken(j, k)
 		}
-		if isPasswordWord(w) && k+2 < len(s) && hasPrefixFold(s[k:], "is") && isSpace(s[k+2]) {
-			return sc.prose(skipSpace(s, k+2))
+		if isPasswordWord(w) {
+			if k+2 < len(s) && hasPrefixFold(s[k:], "is") && isSpace(s[k+2]) {
+				return sc.prose(skipSpace(s, k+2))
+			}
+			if v := passwordForValue(s, k); v >= 0 {
+				return sc.prose(v)
+			}
 		}
 	}
 	return j
+}
+
+// passwordForValue returns where the password starts in "password for
+// bob is X" or "password for user bob is X", with k at "for", or -1 when
+// the text does not go so. At most three words may name the account.
+func passwordForValue(s string, k int) int {
+	if k+3 >= len(s) || !hasPrefixFold(s[k:], "for") || !isSpace(s[k+3]) {
+		return -1
+	}
+	m := skipSpace(s, k+3)
+	for range 3 {
+		e := m
+		for e < len(s) && !isBlank(s[e]) && e-m <= maxName {
+			e++
+		}
+		if e == m || e-m > maxName {
+			return -1
+		}
+		m = skipSpace(s, e)
+		if m+2 < len(s) && hasPrefixFold(s[m:], "is") && isSpace(s[m+2]) {
+			return skipSpace(s, m+2)
+		}
+	}
+	return -1
+}
+
+// afterURLEscape reports whether the word s[i:j] starts with the two hex
+// digits of a URL escape ("%26access_token", "%3Fcode"): then the name
+// starts at n and p is the escaped character, which comes before it.
+func afterURLEscape(s string, i, j int) (n int, p byte, ok bool) {
+	if i == 0 || s[i-1] != '%' || j-i < 4 || !isHex(s[i]) || !isHex(s[i+1]) {
+		return 0, 0, false
+	}
+	return i + 2, unhex(s[i])<<4 | unhex(s[i+1]), true
+}
+
+// jwtInWord returns where a JSON Web Token starts in the word w that a
+// '.' ends (its first segment), or -1. A word that starts with "eyJ"
+// (base64url of `{"`) is taken as before; one that holds "eyJ" further on
+// only when that part decodes to a JSON object (`{"...}`), so that
+// "MoneyJar.contoso.com" stays.
+func jwtInWord(w string) int {
+	if len(w) < 10 {
+		return -1
+	}
+	if strings.HasPrefix(w, "eyJ") {
+		return 0
+	}
+	for off := 1; off+10 <= len(w); {
+		p := strings.Index(w[off:], "eyJ")
+		if p < 0 {
+			return -1
+		}
+		off += p
+		if isJSONSegment(w[off:]) {
+			return off
+		}
+		off++
+	}
+	return -1
+}
+
+// isJSONSegment reports whether seg, base64url without padding, decodes
+// to a JSON object: `{"` ... `}` (white space after the brace allowed).
+func isJSONSegment(seg string) bool {
+	var buf [3]byte
+	n := len(seg) &^ 3 // whole quads
+	if n == 0 {
+		return false
+	}
+	// The last byte of the object is in the last quad or in the one
+	// before it (when the rest is one or two characters).
+	last := -1
+	for q := max(0, n-8); q < len(seg); q += 4 {
+		m := decodeQuad(seg[q:min(q+4, len(seg))], &buf)
+		if m < 0 {
+			return false
+		}
+		for b := range m {
+			if c := buf[b]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+				last = int(c)
+			}
+		}
+	}
+	return last == '}'
+}
+
+// decodeQuad decodes up to 4 base64url characters into buf and returns how
+// many bytes they give, or -1 when one is not base64url.
+func decodeQuad(q string, buf *[3]byte) int {
+	var v uint32
+	for i := 0; i < len(q); i++ {
+		d := b64url(q[i])
+		if d < 0 {
+			return -1
+		}
+		v = v<<6 | uint32(d)
+	}
+	switch len(q) {
+	case 4:
+		buf[0], buf[1], buf[2] = byte(v>>16), byte(v>>8), byte(v)
+		return 3
+	case 3:
+		buf[0], buf[1] = byte(v>>10), byte(v>>2)
+		return 2
+	case 2:
+		buf[0] = byte(v >> 4)
+		return 1
+	}
+	return 0
+}
+
+// b64url returns the value of the base64url digit c, or -1.
+func b64url(c byte) int {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return int(c - 'A')
+	case c >= 'a' && c <= 'z':
+		return int(c-'a') + 26
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 52
+	case c == '-':
+		return 62
+	case c == '_':
+		return 63
+	}
+	return -1
 }
 
 // maxName bounds the names the scanner looks at.
 const maxName = 64
 
 // colon handles "Name:" with the colon at k: a header, or a label such as
-// "Password:". A C++ scope ("CWebTicketProvider::") is neither.
+// "Password:". A C++ scope ("CWebTicketProvider::") is neither, but the
+// base64 form of an LDIF attribute ("userPassword:: U3By...", RFC 2849)
+// labels a secret all the same.
 func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 	s := sc.s
 	if k+1 < len(s) && s[k+1] == ':' {
+		if (k+2 == len(s) || isBlank(s[k+2])) && SecretName(w) {
+			if prev == 0 || prev == '\n' || prev == '\r' {
+				return sc.ticketHeader(k + 2)
+			}
+			return sc.prose(skipSpace(s, k+2))
+		}
 		return k + 2
 	}
 	switch {
+	case isURLScheme(w) && isWord(s[k-1]):
+		// The password of a URL's userinfo: http://bob:X@proxy:8080.
+		if start, end := userinfoPassword(s, k, w); start < end {
+			sc.replace(start, end, Masked)
+			return end
+		}
+		return k + 1
 	case isAuthHeader(w):
 		return sc.authHeader(k+1, rec)
 	case isCookieHeader(w):
@@ -236,6 +454,15 @@ func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 		// A header (or a label) at the start of a line whose name says
 		// secret: X-MS-Password, X-Access-Token, Ticket.
 		return sc.ticketHeader(k + 1)
+	case prev != ':' && k+1 < len(s) && isSpace(s[k+1]) && SecretName(w):
+		// The same label further on in a line ("- RefreshToken: X",
+		// "Access token: X", "Request header: X-MS-Password: X"): its
+		// value is the next word, unless that says something about it.
+		return sc.labelValue(skipSpace(s, k+1))
+	case equalFold(w, "pass") && k+1 < len(s) && isSpace(s[k+1]):
+		// "user: bob pass: X". A number after it is a count ("pass: 3
+		// fail: 0"), and prose words stay ("pass: the test passed").
+		return sc.passLabel(skipSpace(s, k+1))
 	}
 	return k + 1
 }
