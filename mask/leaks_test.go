@@ -184,3 +184,28 @@ func TestHeaderFieldPluralSecret(t *testing.T) {
 	assert.Equal(t, Masked, Field("sip.header.x-ms-tokens", "Spr1ngTok"))
 	assert.Equal(t, Masked, Field("sip.header.x-ms-sessionkey", "Spr1ngKey"))
 }
+
+// TestPlainURLPartsOfText: the scan of an event's text records a URL
+// without a password as holding no keyword (run, plainURL), and EventInto
+// then takes the parts of the text that lie there for masked already.
+// Every part of a text full of URLs, plain and not, must mask as Secrets
+// masks it on its own.
+func TestPlainURLPartsOfText(t *testing.T) {
+	for _, text := range []string{
+		"To: <sip:bob@contoso.com>;tag=1\r\nContact: <sip:token@10.0.4.15:5061;transport=tls>\r\nxsip:a:b@c sftp://u:p@h sip:sip:bob:pw@x ftp://h:21/\r\n",
+		`<a xmlns="http://schemas.xmlsoap.org/ws/2005/02/trust"><sip:x>http://bob:pw@proxy:8080 https://login.contoso.com/x?token=1 %sip:a@b`,
+		"<sip:token>abc</sip:token> sips:bob@contoso.com;x=1 http://[2001:db8::1]:443/ http://a@b:c@d/",
+	} {
+		var ts textScan
+		require.Equal(t, Secrets(text), ts.secrets(text))
+		var memo secretsMemo
+		for i := 0; i < len(text); i++ {
+			for j := i + 1; j <= len(text); j++ {
+				part := text[i:j]
+				if got, want := ts.fieldSecrets(&memo, part), Secrets(part); got != want {
+					t.Fatalf("part %d:%d %q\n got: %q\nwant: %q", i, j, part, got, want)
+				}
+			}
+		}
+	}
+}

@@ -110,31 +110,92 @@ func (sc *scanner) String() string {
 // t.text[off:off+len(sc.s)], whose keywords run finds faster with what t
 // recorded. t is a parameter rather than a field of the scanner so that
 // it can stay on its caller's stack.
+//
+// A keyword that starts a URL with no password (plainURL) is recorded as
+// no keyword: no part of the text that holds it masks differently (a
+// part of the URL holds no password either), and a SIP message's URIs
+// (sip.from.uri, sip.header.contact) are fields that then cost nothing.
 func (sc *scanner) run(t *textScan, off int) {
 	s := sc.s
 	rec := t
 	if off >= 0 {
 		rec = nil
 	}
-	kw := -1 // the keyword the scan is at or before
+	kw := -1   // the keyword the scan is at or before
+	clean := 0 // where the windows without a keyword start (rec)
 	for i := 0; i < len(s); {
 		if i > kw {
 			switch {
-			case t == nil:
+			case t == nil || off < 0:
 				kw = nextKeyword(s, i)
-			case off < 0:
-				kw = nextKeyword(s, i)
-				t.noKeyword(i, kw)
 			default:
 				kw = t.nextKeyword(s, off, i)
 			}
 			if kw < 0 {
+				if rec != nil {
+					rec.noKeyword(clean, kw)
+				}
 				return
 			}
 			i = resume(s, i, kw)
+			if n := plainURL(s, i, kw); n > 0 {
+				// Where step goes on, with less work: a SIP log holds
+				// a URI every few lines.
+				i = n
+				continue
+			}
+			if rec != nil {
+				rec.noKeyword(clean, kw)
+			}
 		}
 		i = sc.step(i, rec)
+		clean = i
 	}
+}
+
+// plainURL returns where step goes on from i, the place resume gives for
+// the keyword at kw, when the keyword is the scheme of a URL whose
+// userinfo holds no password ("<sip:bob@contoso.com>",
+// xmlns="http://schemas..."), so that step changes nothing up to there;
+// else 0, and step does its work. At a '<', step's element does nothing
+// when the tag name ("sip:bob") is not followed by '>', '/' or a blank.
+func plainURL(s string, i, kw int) int {
+	j := kw + 3 // the colon of "sip:" and "ips:"
+	if s[j] != ':' {
+		j = kw + 1 // the colon of "p://" and "s://"
+		if s[j] != ':' {
+			return 0
+		}
+	}
+	ws := i // the start of the scheme
+	if s[i] == '<' {
+		ws++
+		e := ws
+		for e < len(s) && e-ws <= maxName && isNameByte(s[e]) {
+			e++
+		}
+		if e == len(s) || s[e] == '>' || s[e] == '/' || isBlank(s[e]) {
+			return 0
+		}
+	} else if i > 0 && s[i-1] == '%' {
+		return 0
+	}
+	if j-ws < 2 || j+1 >= len(s) || s[j+1] == ':' {
+		return 0
+	}
+	for k := ws; k < j; k++ {
+		if !isAlnum(s[k]) {
+			return 0
+		}
+	}
+	w := s[ws:j]
+	if !isURLScheme(w) {
+		return 0
+	}
+	if start, end := userinfoPassword(s, j, w); start < end {
+		return 0
+	}
+	return j + 1
 }
 
 // step handles what starts at s[i] and returns where the scan goes on.
