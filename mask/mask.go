@@ -34,29 +34,46 @@ const Masked = "<masked>"
 //     "NTLM TlRMTVNT..." or "Negotiate YII...". Realm, targetname, version,
 //     qop, sts-uri and the other parameters stay readable;
 //   - the values of Cookie and Set-Cookie headers (cookie names and
-//     Set-Cookie attributes such as Path stay), and the value of web
-//     ticket headers such as X-MS-WebTicket;
+//     Set-Cookie attributes such as Path stay; a value without a name is
+//     masked whole), and the value of web ticket headers such as
+//     X-MS-WebTicket, and of a header or label whose name says secret:
+//     at the start of a line the rest of the line, further on in a line
+//     ("Request header: X-MS-Password: X", "Access token: X") the next
+//     word unless it is prose;
 //   - the content of the XML elements Password, BinarySecurityToken,
 //     Assertion (SAML), RequestedSecurityToken, RequestedProofToken,
 //     BinarySecret, CipherValue, UserToken, WebTicket, DeviceDAToken and
-//     Cookies, with any namespace prefix, and of an event log's
-//     <Data Name="..."> whose name says secret (see [SecretName]);
+//     Cookies, with any namespace prefix, of any other element whose
+//     name says secret (AccessToken, EncryptedAssertion) when it holds
+//     text only, also entity-escaped (&lt;wsse:Password&gt;), and of an
+//     event log's <Data Name="..."> whose name says secret (see
+//     [SecretName]);
 //   - name=value pairs in URLs (query and fragment), forms, attributes and
 //     connection strings whose name says secret (password, pwd,
 //     access_token, id_token, refresh_token, client_secret,
 //     client_assertion, assertion, SAMLResponse, wresult, cwt, webticket,
 //     gssapi-data, rspauth, and any name ending in password, token, secret,
-//     cookie or ticket); the generic names token, ticket and code only as
-//     URL or form parameters ("?code=", "&token=", "#ticket="), since
-//     <Link token="Domain"> and "ms-diagnostics: 4005" are not secrets;
-//   - JSON string fields with such names;
-//   - "password: X", "password is X" and "pwd: X" in prose and logs,
-//     unless X is a word that describes the password ("is incorrect");
+//     cookie or ticket), URL-encoded too ("%26access_token%3DX"); the
+//     generic names token, ticket and code only as URL or form parameters
+//     ("?code=", "&token=", "&amp;code=", a form body's first "code=X&"),
+//     since <Link token="Domain"> and "ms-diagnostics: 4005" are not
+//     secrets; a password with spaces in a connection string, up to the
+//     ';'; the value of "Authorization=" as an Authorization header's;
+//   - the password of a URL's userinfo: http://bob:X@proxy:8080,
+//     sip:bob:X@contoso.com (the user and host stay);
+//   - JSON string fields with such names, with escaped quotes
+//     ({\"refresh_token\":\"X\"}) or single quotes too;
+//   - "password: X", "password：X", "パスワード: X", "password is X",
+//     "the password for bob is X", "pwd: X", "pass: X" and LDIF
+//     "userPassword:: X" in prose and logs, unless X is a word that
+//     describes the password ("is incorrect"), an HRESULT or a boolean
+//     (evidence, not a password);
 //   - JSON Web Tokens (eyJ... with three or five base64url segments)
-//     anywhere, and long tokens after Bearer, Basic, Negotiate, NTLM or
-//     Kerberos anywhere;
+//     anywhere, also inside a word (after "%3D" or "\u0022"), and long
+//     tokens after Bearer, Basic, Negotiate, NTLM or Kerberos anywhere,
+//     except upper-case error names (KRB_AP_ERR_BAD_INTEGRITY);
 //   - the body of PEM private keys (-----BEGIN ... PRIVATE KEY-----), whose
-//     BEGIN and END lines stay.
+//     BEGIN and END lines stay, also after an escaped line break.
 //
 // Secrets reads s once, left to right. It is idempotent (masking masked
 // text changes nothing), keeps line breaks (so line numbers stay valid),
