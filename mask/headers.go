@@ -105,9 +105,9 @@ func maskCookieValue(v string) string {
 	return strings.Join(parts, ";")
 }
 
-// maskNamelessCookie masks the first part p of a cookie value that has no
-// '=' (up to the first ';'), keeping the blanks around it. A blank part
-// stays.
+// maskNamelessCookie masks the first part (up to the first ';') of a
+// cookie value v that has no '=', keeping the blanks around it. A blank
+// part stays.
 func maskNamelessCookie(v string) string {
 	p, rest, _ := strings.Cut(v, ";")
 	core := strings.TrimSpace(p)

@@ -1187,6 +1187,10 @@ func (sc *oldScanner) prose(i int) int {
 		for end < len(s) && !oldIsBlank(s[end]) {
 			end++
 		}
+		if oldIsSchemeWord(s[i:end]) && end < len(s) && oldIsSpace(s[end]) {
+			// "access_token: Bearer X": the credential is the next word.
+			return sc.prose(oldSkipSpace(s, end))
+		}
 		if oldDescribesPassword(strings.TrimRight(s[i:end], ".,;:!?)")) {
 			return end
 		}
@@ -1491,9 +1495,17 @@ func (sc *oldScanner) pem(i int) int {
 		escaped = true
 	}
 	end := strings.Index(s[body:], "-----END ")
-	if end < 0 {
+	switch {
+	case end < 0 && escaped:
+		// A cut key inside a JSON string: its body runs to the
+		// string's end.
+		end = oldLineEnd(s, body)
+		if q := strings.IndexByte(s[body:end], '"'); q >= 0 {
+			end = body + q
+		}
+	case end < 0:
 		end = oldBase64End(s, body)
-	} else {
+	default:
 		end += body
 		for escaped && end-2 >= body && (s[end-2:end] == `\n` || s[end-2:end] == `\r`) {
 			end -= 2
@@ -1686,6 +1698,10 @@ func (sc *oldScanner) labelValue(i int) int {
 		end--
 	}
 	v := s[i:end]
+	if oldIsSchemeWord(v) && end < len(s) && oldIsSpace(s[end]) {
+		// "access_token: Bearer X": the credential is the next word.
+		return sc.labelValue(oldSkipSpace(s, end))
+	}
 	if oldIsPlainWord(v) || oldDescribesPassword(strings.TrimRight(v, ".:!?")) {
 		return max(end, i)
 	}

@@ -9,13 +9,13 @@ import "strings"
 // ticket, assertion or sessionkey (DefaultPassword, AccessToken,
 // client_secret, client_assertion, X-MS-WebTicket, SessionKey), also in
 // the plural or followed by "value" (Cookies, Tokens, TokenValue,
-// PasswordValue). Credential and Credentials are not taken: the SIP
+// PasswordValue). TokenType, TicketOptions and PasswordLastSet do not end
+// so and stay readable, and so do the names of policies and flags about a
+// password, whose words before the secret one all say what may be done
+// with it (SavePassword, AllowSavePassword, CannotChangePassword: see
+// isFlagName). Credential and Credentials are not taken: the SIP
 // parser's sip.request.credentials says "true" or "false", which is
-// evidence. TokenType, TicketOptions and
-// PasswordLastSet do not end so and stay readable, and so do the names of
-// policies and flags about a password, whose words before the secret one
-// all say what may be done with it (SavePassword, AllowSavePassword,
-// CannotChangePassword: see isFlagName).
+// evidence that a field whose name says secret would lose.
 func SecretName(name string) bool {
 	if len(name) < 2 || len(name) > maxName {
 		return false
@@ -326,6 +326,10 @@ func (sc *scanner) prose(i int) int {
 		for end < len(s) && !isBlank(s[end]) {
 			end++
 		}
+		if isSchemeWord(s[i:end]) && end < len(s) && isSpace(s[end]) {
+			// "access_token: Bearer X": the credential is the next word.
+			return sc.prose(skipSpace(s, end))
+		}
 		if describesPassword(strings.TrimRight(s[i:end], ".,;:!?)")) {
 			return end
 		}
@@ -482,6 +486,10 @@ func (sc *scanner) labelValue(i int) int {
 		end--
 	}
 	v := s[i:end]
+	if isSchemeWord(v) && end < len(s) && isSpace(s[end]) {
+		// "access_token: Bearer X": the credential is the next word.
+		return sc.labelValue(skipSpace(s, end))
+	}
 	if isPlainWord(v) || describesPassword(strings.TrimRight(v, ".:!?")) {
 		return max(end, i)
 	}

@@ -84,9 +84,17 @@ func (sc *scanner) pem(i int) int {
 		escaped = true
 	}
 	end := strings.Index(s[body:], "-----END ")
-	if end < 0 {
+	switch {
+	case end < 0 && escaped:
+		// A cut key inside a JSON string: its body runs to the
+		// string's end.
+		end = lineEnd(s, body)
+		if q := strings.IndexByte(s[body:end], '"'); q >= 0 {
+			end = body + q
+		}
+	case end < 0:
 		end = base64End(s, body)
-	} else {
+	default:
 		end += body
 		for escaped && end-2 >= body && (s[end-2:end] == `\n` || s[end-2:end] == `\r`) {
 			end -= 2
