@@ -106,6 +106,7 @@ func TestSecretsLeaks(t *testing.T) {
 		{"A8 Japanese prose stays", "パスワードが違います", "パスワードが違います"},
 		{"A8 connection string value with a space", "Password=Spring Winter2018z;", "Password=<masked>;"},
 		{"A8 connection string, last pair", "Server=x;Database=y;User Id=bob;Password=Spring Winter2018z", "Server=x;Database=y;User Id=bob;Password=<masked>"},
+		{"A8 a quoted value ends at its quote", `Pwd="" 0; Password="a b" c;`, `Pwd="" 0; Password="<masked>" c;`},
 		{"A8 password= among pairs keeps the next pair", "user=bob password=abc status=ok", "user=bob password=<masked> status=ok"},
 
 		// A4: LDIF base64 values.

@@ -194,8 +194,8 @@ func paramEnd(s string, start int, enc bool) int {
 // other separator in between, or, after a ';' (prev), reach the end of
 // the line.
 func connStrEnd(s string, start, end int, prev byte) int {
-	if end == start || end == len(s) || !isSpace(s[end]) {
-		return end
+	if end == start || end == len(s) || !isSpace(s[end]) || s[start] == '"' || s[start] == '\'' {
+		return end // a quoted value ends at its quote
 	}
 	e := end
 	for e < len(s) && strings.IndexByte("&;,=\"'<>\r\n", s[e]) < 0 {
