@@ -158,6 +158,20 @@ func maskAuthValue(v string) (string, int) {
 			j++
 		}
 		if j < len(v) && v[j] == ':' {
+			if afterScheme && j == i && isBasic(v[:start]) && j+1 < len(v) && !isBlank(v[j+1]) {
+				// A decoded Basic credential, "Basic bob:X": the user
+				// stays, the password is masked.
+				e := j + 1
+				for e < len(v) && !isBlank(v[e]) && v[e] != ',' {
+					e++
+				}
+				b.WriteString(tok)
+				b.WriteByte(':')
+				b.WriteString(Masked)
+				i = e
+				afterScheme = false
+				continue
+			}
 			return b.String(), start // the next header begins here
 		}
 		if j < len(v) && v[j] == '=' {
@@ -295,7 +309,7 @@ func (sc *scanner) schemeToken(j, k int) int {
 	for e < len(s) && s[e] == '=' {
 		e++
 	}
-	if e-k < 16 || isPlainWord(s[k:e]) {
+	if e-k < 16 || isPlainWord(s[k:e]) || isErrorName(s[k:e]) {
 		return j
 	}
 	if e < len(s) && !isBlank(s[e]) && strings.IndexByte(",;\"'<>)", s[e]) < 0 {
@@ -314,4 +328,30 @@ func isPlainWord(tok string) bool {
 		}
 	}
 	return true
+}
+
+// isErrorName reports whether tok is an upper-case identifier with
+// underscores, such as the SSPI or Kerberos error names that follow a
+// scheme name in a log ("Kerberos KRB_AP_ERR_BAD_INTEGRITY", "Negotiate
+// SEC_E_WRONG_PRINCIPAL"): evidence, not an encoded credential, which
+// would hold lower-case letters too.
+func isErrorName(tok string) bool {
+	under := false
+	for i := 0; i < len(tok); i++ {
+		switch c := tok[i]; {
+		case c == '_':
+			under = true
+		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9' && i > 0:
+		default:
+			return false
+		}
+	}
+	return under
+}
+
+// isBasic reports whether the text before a token ends with the scheme
+// name Basic and blanks.
+func isBasic(before string) bool {
+	before = strings.TrimRight(before, " \t\r\n")
+	return hasSuffixFold(before, "basic") && (len(before) == 5 || !isTokenChar(before[len(before)-6]))
 }

@@ -104,3 +104,16 @@ func lineEnd(s string, i int) int {
 	}
 	return i + n
 }
+
+// isHex reports whether c is a hexadecimal digit.
+func isHex(c byte) bool {
+	return isDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f')
+}
+
+// unhex returns the value of the hexadecimal digit c.
+func unhex(c byte) byte {
+	if isDigit(c) {
+		return c - '0'
+	}
+	return c | 0x20 - 'a' + 10
+}

@@ -45,6 +45,10 @@ func FuzzEventSameAsRef(f *testing.F) {
 	f.Add("", "", "", "sip.header.", "x", "a.secret", "s e c", "sip.body", "password is open sesame")
 	soap := `<S:Envelope><wsse:BinarySecurityToken ValueType="x">MIIB</wsse:BinarySecurityToken></S:Envelope>`
 	f.Add(soap, "evt.data.Value", soap, "evt.data.all", soap, "sip.call_id", "36aa321ccf84d8847efe9fb59a0d9053", "sip.header.call-id", "36aa321ccf84d8847efe9fb59a0d9053")
+	// The shapes of the red team's findings (leaks_test.go).
+	sip := "INVITE sip:bob:Spr1ng@contoso.com SIP/2.0\nFrom: <sip:bob@contoso.com>\nAuthorization: Basic bob:pw\nCookie: Spr1ngCook\n\n{\\\"refresh_token\\\":\\\"RT0\\\"} " + shortJWT
+	f.Add(sip, "sip.from.uri", "sip:bob@contoso.com", "sip.header.cookie", "Spr1ngCook", "evt.data.Cookies", "ESTSAUTH=x; y=z", "evt.data.SavePassword", "0")
+	f.Add("Kerberos KRB_AP_ERR_SKEW Password: 0x80048821 http://u:p@proxy:8080", "evt.data.TokenValue", "Spr1ngTokVal", "evt.data.SessionKey", "k", "reg.name", "AllowSavePassword", "reg.data", "1")
 	f.Fuzz(func(t *testing.T, text, k1, v1, k2, v2, k3, v3, k4, v4 string) {
 		e := &event.Event{Kind: event.KindRecord, Text: text, Fields: map[string]string{k1: v1, k2: v2, k3: v3, k4: v4}}
 		before := map[string]string{k1: v1, k2: v2, k3: v3, k4: v4}

@@ -31,6 +31,18 @@ func FuzzSecrets(f *testing.F) {
 		"the password is Hunter2. Password: \"a b\" pwd is",
 		"#access_token=a&code=b?ticket=c /cwt=d <Data Name=\"Password\">x</Data>",
 		"<wst:RequestedSecurityToken>eyJ</wst:RequestedSecurityToken><ps:Cookies/>",
+		// The shapes of the red team's findings (leaks_test.go).
+		"OAuth token from cache: " + aadJWT + ") x%3D" + shortJWT + " \\u0022" + shortJWT,
+		"via http://bob:Spr1ng@proxy:8080 sip:bob:pw@contoso.com;transport=tls sip:10.0.4.15:55861 sips:a:b@c",
+		"- RefreshToken: RT0 Request header: X-MS-Password: Spr1ng pass: x the password for bob is y",
+		`{\"refresh_token\":\"RT0\\\"x\"} {'refresh_token': 'RT0'} &lt;wsse:Password&gt;x&lt;/wsse:Password&gt;`,
+		"<AccessToken>x</AccessToken><wsse:UsernameToken><pwd>y</pwd></wsse:UsernameToken>",
+		"code=x&grant_type=y ?a=1&amp;code=z access_token%3Dx%26y %26code%3Dq",
+		`{"k":"\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"}`,
+		"@{Authorization=Basic dXNlcjpwYXNz; A=b} Authorization: Basic bob:pw\nCookie: Spr1ng",
+		"password：x パスワード：y パスワード: z Password=Spring Winter;",
+		"Kerberos KRB_AP_ERR_BAD_INTEGRITY Password: 0x80048821 Password : False",
+		"userPassword:: U3By\n ZGlm\nCPassword::Verify",
 	}
 	for _, s := range seeds {
 		f.Add(s)

@@ -72,14 +72,21 @@ func keepCR(l string, one func(string) string) string {
 
 // maskCookieValue masks every "name=value" pair of a Cookie or Set-Cookie
 // value except Set-Cookie attributes.
+//
+// The first part of a value without '=' is a value too ("Cookie: X", a
+// cookie without a name) and is masked; the later ones are Set-Cookie
+// attributes (Secure, HttpOnly) and stay.
 func maskCookieValue(v string) string {
 	if strings.IndexByte(v, '=') < 0 {
-		return v
+		return maskNamelessCookie(v)
 	}
 	parts := strings.Split(v, ";")
 	for i, p := range parts {
 		eq := strings.IndexByte(p, '=')
 		if eq < 0 {
+			if i == 0 {
+				parts[i] = maskNamelessCookie(p)
+			}
 			continue
 		}
 		name := strings.ToLower(strings.TrimSpace(p[:eq]))
@@ -98,14 +105,39 @@ func maskCookieValue(v string) string {
 	return strings.Join(parts, ";")
 }
 
+// maskNamelessCookie masks the first part (up to the first ';') of a
+// cookie value v that has no '=', keeping the blanks around it. A blank
+// part stays.
+func maskNamelessCookie(v string) string {
+	p, rest, _ := strings.Cut(v, ";")
+	core := strings.TrimSpace(p)
+	if core == "" {
+		return v
+	}
+	lead := strings.Index(p, core)
+	masked := p[:lead] + maskValue(core) + p[lead+len(core):]
+	if len(p) == len(v) {
+		return masked
+	}
+	return masked + ";" + rest
+}
+
 // ticketHeader masks the value after a web ticket header name
 // (X-MS-WebTicket, ms-webticket) or a header name that says secret
 // (X-MS-Password, X-Access-Token): the whole value, continuation lines
 // included, is the secret.
 func (sc *scanner) ticketHeader(vs int) int {
 	end := foldedEnd(sc.s, vs)
-	if k := skipSpace(sc.s, vs); k < end {
+	if k := skipSpace(sc.s, vs); k < end && !isEvidenceValue(sc.s[k:end]) {
 		sc.replace(k, end, maskKeepFolds(sc.s[k:end]))
 	}
 	return end
+}
+
+// isEvidenceValue reports whether the whole value v of a header or label
+// whose name says secret cannot be a secret and is evidence: an HRESULT
+// or a boolean ("X-MS-Password: 0x80048821", "Ticket: False").
+func isEvidenceValue(v string) bool {
+	v = strings.TrimSpace(v)
+	return isHRESULT(v) || equalFold(v, "true") || equalFold(v, "false")
 }

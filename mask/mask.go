@@ -34,29 +34,46 @@ const Masked = "<masked>"
 //     "NTLM TlRMTVNT..." or "Negotiate YII...". Realm, targetname, version,
 //     qop, sts-uri and the other parameters stay readable;
 //   - the values of Cookie and Set-Cookie headers (cookie names and
-//     Set-Cookie attributes such as Path stay), and the value of web
-//     ticket headers such as X-MS-WebTicket;
+//     Set-Cookie attributes such as Path stay; a value without a name is
+//     masked whole), and the value of web ticket headers such as
+//     X-MS-WebTicket, and of a header or label whose name says secret:
+//     at the start of a line the rest of the line, further on in a line
+//     ("Request header: X-MS-Password: X", "Access token: X") the next
+//     word unless it is prose;
 //   - the content of the XML elements Password, BinarySecurityToken,
 //     Assertion (SAML), RequestedSecurityToken, RequestedProofToken,
 //     BinarySecret, CipherValue, UserToken, WebTicket, DeviceDAToken and
-//     Cookies, with any namespace prefix, and of an event log's
-//     <Data Name="..."> whose name says secret (see [SecretName]);
+//     Cookies, with any namespace prefix, of any other element whose
+//     name says secret (AccessToken, EncryptedAssertion) when it holds
+//     text only, also entity-escaped (&lt;wsse:Password&gt;), and of an
+//     event log's <Data Name="..."> whose name says secret (see
+//     [SecretName]);
 //   - name=value pairs in URLs (query and fragment), forms, attributes and
 //     connection strings whose name says secret (password, pwd,
 //     access_token, id_token, refresh_token, client_secret,
 //     client_assertion, assertion, SAMLResponse, wresult, cwt, webticket,
 //     gssapi-data, rspauth, and any name ending in password, token, secret,
-//     cookie or ticket); the generic names token, ticket and code only as
-//     URL or form parameters ("?code=", "&token=", "#ticket="), since
-//     <Link token="Domain"> and "ms-diagnostics: 4005" are not secrets;
-//   - JSON string fields with such names;
-//   - "password: X", "password is X" and "pwd: X" in prose and logs,
-//     unless X is a word that describes the password ("is incorrect");
+//     cookie or ticket), URL-encoded too ("%26access_token%3DX"); the
+//     generic names token, ticket and code only as URL or form parameters
+//     ("?code=", "&token=", "&amp;code=", a form body's first "code=X&"),
+//     since <Link token="Domain"> and "ms-diagnostics: 4005" are not
+//     secrets; a password with spaces in a connection string, up to the
+//     ';'; the value of "Authorization=" as an Authorization header's;
+//   - the password of a URL's userinfo: http://bob:X@proxy:8080,
+//     sip:bob:X@contoso.com (the user and host stay);
+//   - JSON string fields with such names, with escaped quotes
+//     ({\"refresh_token\":\"X\"}) or single quotes too;
+//   - "password: X", "password：X", "パスワード: X", "password is X",
+//     "the password for bob is X", "pwd: X", "pass: X" and LDIF
+//     "userPassword:: X" in prose and logs, unless X is a word that
+//     describes the password ("is incorrect"), an HRESULT or a boolean
+//     (evidence, not a password);
 //   - JSON Web Tokens (eyJ... with three or five base64url segments)
-//     anywhere, and long tokens after Bearer, Basic, Negotiate, NTLM or
-//     Kerberos anywhere;
+//     anywhere, also inside a word (after "%3D" or "\u0022"), and long
+//     tokens after Bearer, Basic, Negotiate, NTLM or Kerberos anywhere,
+//     except upper-case error names (KRB_AP_ERR_BAD_INTEGRITY);
 //   - the body of PEM private keys (-----BEGIN ... PRIVATE KEY-----), whose
-//     BEGIN and END lines stay.
+//     BEGIN and END lines stay, also after an escaped line break.
 //
 // Secrets reads s once, left to right. It is idempotent (masking masked
 // text changes nothing), keeps line breaks (so line numbers stay valid),
@@ -110,31 +127,92 @@ func (sc *scanner) String() string {
 // t.text[off:off+len(sc.s)], whose keywords run finds faster with what t
 // recorded. t is a parameter rather than a field of the scanner so that
 // it can stay on its caller's stack.
+//
+// A keyword that starts a URL with no password (plainURL) is recorded as
+// no keyword: no part of the text that holds it masks differently (a
+// part of the URL holds no password either), and a SIP message's URIs
+// (sip.from.uri, sip.header.contact) are fields that then cost nothing.
 func (sc *scanner) run(t *textScan, off int) {
 	s := sc.s
 	rec := t
 	if off >= 0 {
 		rec = nil
 	}
-	kw := -1 // the keyword the scan is at or before
+	kw := -1   // the keyword the scan is at or before
+	clean := 0 // where the windows without a keyword start (rec)
 	for i := 0; i < len(s); {
 		if i > kw {
 			switch {
-			case t == nil:
+			case t == nil || off < 0:
 				kw = nextKeyword(s, i)
-			case off < 0:
-				kw = nextKeyword(s, i)
-				t.noKeyword(i, kw)
 			default:
 				kw = t.nextKeyword(s, off, i)
 			}
 			if kw < 0 {
+				if rec != nil {
+					rec.noKeyword(clean, kw)
+				}
 				return
 			}
 			i = resume(s, i, kw)
+			if n := plainURL(s, i, kw); n > 0 {
+				// Where step goes on, with less work: a SIP log holds
+				// a URI every few lines.
+				i = n
+				continue
+			}
+			if rec != nil {
+				rec.noKeyword(clean, kw)
+			}
 		}
 		i = sc.step(i, rec)
+		clean = i
 	}
+}
+
+// plainURL returns where step goes on from i, the place resume gives for
+// the keyword at kw, when the keyword is the scheme of a URL whose
+// userinfo holds no password ("<sip:bob@contoso.com>",
+// xmlns="http://schemas..."), so that step changes nothing up to there;
+// else 0, and step does its work. At a '<', step's element does nothing
+// when the tag name ("sip:bob") is not followed by '>', '/' or a blank.
+func plainURL(s string, i, kw int) int {
+	j := kw + 3 // the colon of "sip:" and "ips:"
+	if s[j] != ':' {
+		j = kw + 1 // the colon of "p://" and "s://"
+		if s[j] != ':' {
+			return 0
+		}
+	}
+	ws := i // the start of the scheme
+	if s[i] == '<' {
+		ws++
+		e := ws
+		for e < len(s) && e-ws <= maxName && isNameByte(s[e]) {
+			e++
+		}
+		if e == len(s) || s[e] == '>' || s[e] == '/' || isBlank(s[e]) {
+			return 0
+		}
+	} else if i > 0 && s[i-1] == '%' {
+		return 0
+	}
+	if j-ws < 2 || j+1 >= len(s) || s[j+1] == ':' {
+		return 0
+	}
+	for k := ws; k < j; k++ {
+		if !isAlnum(s[k]) {
+			return 0
+		}
+	}
+	w := s[ws:j]
+	if !isURLScheme(w) {
+		return 0
+	}
+	if start, end := userinfoPassword(s, j, w); start < end {
+		return 0
+	}
+	return j + 1
 }
 
 // step handles what starts at s[i] and returns where the scan goes on.
@@ -147,8 +225,35 @@ func (sc *scanner) step(i int, rec *textScan) int {
 		return sc.pem(i)
 	case isWord(c):
 		return sc.word(i, rec)
+	case c == jaPassword[0] && strings.HasPrefix(s[i:], jaPassword):
+		if v, ok := jaLabelValue(s, i); ok {
+			return sc.prose(v)
+		}
 	}
 	return i + 1
+}
+
+// jaPassword is "password" in Japanese (katakana): "パスワード: X" and
+// "パスワード：X" (with a fullwidth colon, as a Japanese input method types
+// it) label a password in a Japanese note.
+const jaPassword = "パスワード"
+
+// fullColon is the fullwidth colon U+FF1A.
+const fullColon = "："
+
+// jaLabelValue returns where the value starts after the label jaPassword
+// at i followed by a colon, ASCII or fullwidth, and whether it is one.
+func jaLabelValue(s string, i int) (int, bool) {
+	k := skipSpace(s, i+len(jaPassword))
+	switch {
+	case k < len(s) && s[k] == ':':
+		k++
+	case strings.HasPrefix(s[k:], fullColon):
+		k += len(fullColon)
+	default:
+		return 0, false
+	}
+	return skipSpace(s, k), true
 }
 
 // word looks at the word (letters, digits, '-', '_') starting at i and at
@@ -160,10 +265,6 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	for j < len(s) && isWord(s[j]) {
 		j++
 	}
-	if j-i < 2 || j-i > maxName || isDigit(s[i]) {
-		return j
-	}
-	w := s[i:j]
 	if j == len(s) {
 		return j
 	}
@@ -173,17 +274,65 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	}
 	switch s[j] {
 	case '.':
-		if strings.HasPrefix(w, "eyJ") {
-			return sc.jwt(i, j)
+		// A JSON Web Token, whatever the length of its header (an Azure AD
+		// token's, with x5t and kid, is some 120 characters), also right
+		// after a URL or \u escape ("%3DeyJ...", "\u0022eyJ...").
+		if p := jwtInWord(s[i:j]); p >= 0 {
+			return sc.jwt(i+p, j)
 		}
 		return j
+	case ' ':
+		// A private key right after an escape or a word byte:
+		// "\n-----BEGIN PRIVATE KEY-----" inside a JSON string.
+		if j-i > len(pemBegin)-1 && strings.HasSuffix(s[i:j], "-----BEGIN") {
+			return sc.pem(j - (len(pemBegin) - 1))
+		}
+	}
+	// A name right after a URL escape ("%26access_token%3D..."): the
+	// name starts after the two hex digits and what comes before it is
+	// the escaped character.
+	if n, p, ok := afterURLEscape(s, i, j); ok {
+		i, prev = n, p
+	}
+	if j-i < 2 || j-i > maxName || isDigit(s[i]) {
+		return j
+	}
+	w := s[i:j]
+	switch s[j] {
 	case ':':
 		return sc.colon(j, w, prev, rec)
 	case '=':
-		return sc.param(j, w, prev)
+		return sc.param(i, j, j+1, w, prev)
 	case '"':
 		if prev == '"' {
-			return sc.json(j, w)
+			return sc.json(j, w, `"`)
+		}
+		return j
+	case '\\':
+		// A JSON string inside a JSON or log string: {\"refresh_token\":\"X\"}.
+		if prev == '"' && i > 1 && s[i-2] == '\\' && j+1 < len(s) && s[j+1] == '"' {
+			return sc.json(j+1, w, `\"`)
+		}
+		return j
+	case '\'':
+		// A Python or PowerShell dump: {'refresh_token': 'X'}.
+		if prev == '\'' {
+			return sc.json(j, w, "'")
+		}
+		return j
+	case '%':
+		// A URL-encoded parameter: "access_token%3DX".
+		if j+2 < len(s) && s[j+1] == '3' && lower(s[j+2]) == 'd' {
+			return sc.param(i, j, j+3, w, prev)
+		}
+		return j
+	case '&':
+		// An entity-escaped XML element: "&lt;wsse:Password&gt;X&lt;/...".
+		return sc.escapedElement(i, j, w)
+	case fullColon[0]:
+		// "password：X" with a fullwidth colon.
+		if strings.HasPrefix(s[j:], fullColon) && (isPasswordWord(w) || SecretName(w)) {
+			return sc.prose(skipSpace(s, j+len(fullColon)))
 		}
 		return j
 	case ' ', '\t':
@@ -191,7 +340,7 @@ func (sc *scanner) word(i int, rec *textScan) int {
 		return j
 	}
 	// A space follows: "Name : value", "name = value", a scheme and its
-	// token, "password is X".
+	// token, "password is X", "the password for bob is X".
 	k := skipSpace(s, j)
 	if k == len(s) {
 		return j
@@ -200,30 +349,177 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	case ':':
 		return sc.colon(k, w, prev, rec)
 	case '=':
-		return sc.param(k, w, prev)
+		return sc.param(i, k, k+1, w, prev)
 	}
 	if c := lower(w[0]); len(w) <= len("negotiate") && (c == 'b' || c == 'n' || c == 'k' || c == 'p') {
 		if isSchemeWord(w) {
 			return sc.schemeToken(j, k)
 		}
-		if isPasswordWord(w) && k+2 < len(s) && hasPrefixFold(s[k:], "is") && isSpace(s[k+2]) {
-			return sc.prose(skipSpace(s, k+2))
+		if isPasswordWord(w) {
+			if k+2 < len(s) && hasPrefixFold(s[k:], "is") && isSpace(s[k+2]) {
+				return sc.prose(skipSpace(s, k+2))
+			}
+			if v := passwordForValue(s, k); v >= 0 {
+				return sc.prose(v)
+			}
 		}
 	}
 	return j
+}
+
+// passwordForValue returns where the password starts in "password for
+// bob is X" or "password for user bob is X", with k at "for", or -1 when
+// the text does not go so. At most three words may name the account.
+func passwordForValue(s string, k int) int {
+	if k+3 >= len(s) || !hasPrefixFold(s[k:], "for") || !isSpace(s[k+3]) {
+		return -1
+	}
+	m := skipSpace(s, k+3)
+	for range 3 {
+		e := m
+		for e < len(s) && !isBlank(s[e]) && e-m <= maxName {
+			e++
+		}
+		if e == m || e-m > maxName {
+			return -1
+		}
+		m = skipSpace(s, e)
+		if m+2 < len(s) && hasPrefixFold(s[m:], "is") && isSpace(s[m+2]) {
+			return skipSpace(s, m+2)
+		}
+	}
+	return -1
+}
+
+// afterURLEscape reports whether the word s[i:j] starts with the two hex
+// digits of a URL escape ("%26access_token", "%3Fcode"): then the name
+// starts at n and p is the escaped character, which comes before it.
+func afterURLEscape(s string, i, j int) (n int, p byte, ok bool) {
+	if i == 0 || s[i-1] != '%' || j-i < 4 || !isHex(s[i]) || !isHex(s[i+1]) {
+		return 0, 0, false
+	}
+	return i + 2, unhex(s[i])<<4 | unhex(s[i+1]), true
+}
+
+// jwtInWord returns where a JSON Web Token starts in the word w that a
+// '.' ends (its first segment), or -1. A word that starts with "eyJ"
+// (base64url of `{"`) is taken as before; one that holds "eyJ" further on
+// only when that part decodes to a JSON object (`{"...}`), so that
+// "MoneyJar.contoso.com" stays.
+func jwtInWord(w string) int {
+	if len(w) < 10 {
+		return -1
+	}
+	if strings.HasPrefix(w, "eyJ") {
+		return 0
+	}
+	for off := 1; off+10 <= len(w); {
+		p := strings.Index(w[off:], "eyJ")
+		if p < 0 {
+			return -1
+		}
+		off += p
+		if isJSONSegment(w[off:]) {
+			return off
+		}
+		off++
+	}
+	return -1
+}
+
+// isJSONSegment reports whether seg, base64url without padding, decodes
+// to a JSON object: `{"` ... `}` (white space after the brace allowed).
+func isJSONSegment(seg string) bool {
+	var buf [3]byte
+	n := len(seg) &^ 3 // whole quads
+	if n == 0 {
+		return false
+	}
+	// The last byte of the object is in the last quad or in the one
+	// before it (when the rest is one or two characters).
+	last := -1
+	for q := max(0, n-8); q < len(seg); q += 4 {
+		m := decodeQuad(seg[q:min(q+4, len(seg))], &buf)
+		if m < 0 {
+			return false
+		}
+		for b := range m {
+			if c := buf[b]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+				last = int(c)
+			}
+		}
+	}
+	return last == '}'
+}
+
+// decodeQuad decodes up to 4 base64url characters into buf and returns how
+// many bytes they give, or -1 when one is not base64url.
+func decodeQuad(q string, buf *[3]byte) int {
+	var v uint32
+	for i := 0; i < len(q); i++ {
+		d := b64url(q[i])
+		if d < 0 {
+			return -1
+		}
+		v = v<<6 | uint32(d)
+	}
+	switch len(q) {
+	case 4:
+		buf[0], buf[1], buf[2] = byte(v>>16), byte(v>>8), byte(v)
+		return 3
+	case 3:
+		buf[0], buf[1] = byte(v>>10), byte(v>>2)
+		return 2
+	case 2:
+		buf[0] = byte(v >> 4)
+		return 1
+	}
+	return 0
+}
+
+// b64url returns the value of the base64url digit c, or -1.
+func b64url(c byte) int {
+	switch {
+	case c >= 'A' && c <= 'Z':
+		return int(c - 'A')
+	case c >= 'a' && c <= 'z':
+		return int(c-'a') + 26
+	case c >= '0' && c <= '9':
+		return int(c-'0') + 52
+	case c == '-':
+		return 62
+	case c == '_':
+		return 63
+	}
+	return -1
 }
 
 // maxName bounds the names the scanner looks at.
 const maxName = 64
 
 // colon handles "Name:" with the colon at k: a header, or a label such as
-// "Password:". A C++ scope ("CWebTicketProvider::") is neither.
+// "Password:". A C++ scope ("CWebTicketProvider::") is neither, but the
+// base64 form of an LDIF attribute ("userPassword:: U3By...", RFC 2849)
+// labels a secret all the same.
 func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 	s := sc.s
 	if k+1 < len(s) && s[k+1] == ':' {
+		if (k+2 == len(s) || isBlank(s[k+2])) && SecretName(w) {
+			if prev == 0 || prev == '\n' || prev == '\r' {
+				return sc.ticketHeader(k + 2)
+			}
+			return sc.prose(skipSpace(s, k+2))
+		}
 		return k + 2
 	}
 	switch {
+	case isURLScheme(w) && isWord(s[k-1]):
+		// The password of a URL's userinfo: http://bob:X@proxy:8080.
+		if start, end := userinfoPassword(s, k, w); start < end {
+			sc.replace(start, end, Masked)
+			return end
+		}
+		return k + 1
 	case isAuthHeader(w):
 		return sc.authHeader(k+1, rec)
 	case isCookieHeader(w):
@@ -236,6 +532,15 @@ func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 		// A header (or a label) at the start of a line whose name says
 		// secret: X-MS-Password, X-Access-Token, Ticket.
 		return sc.ticketHeader(k + 1)
+	case prev != ':' && k+1 < len(s) && isSpace(s[k+1]) && SecretName(w):
+		// The same label further on in a line ("- RefreshToken: X",
+		// "Access token: X", "Request header: X-MS-Password: X"): its
+		// value is the next word, unless that says something about it.
+		return sc.labelValue(skipSpace(s, k+1))
+	case equalFold(w, "pass") && k+1 < len(s) && isSpace(s[k+1]):
+		// "user: bob pass: X". A number after it is a count ("pass: 3
+		// fail: 0"), and prose words stay ("pass: the test passed").
+		return sc.passLabel(skipSpace(s, k+1))
 	}
 	return k + 1
 }

@@ -165,6 +165,18 @@ func oldMaskAuthValue(v string) (string, int) {
 			j++
 		}
 		if j < len(v) && v[j] == ':' {
+			if afterScheme && j == i && scheme == "basic" && j+1 < len(v) && !oldIsBlank(v[j+1]) {
+				// A decoded Basic credential, "Basic bob:X": the user
+				// stays, the password is masked.
+				e := j + 1
+				for e < len(v) && !oldIsBlank(v[e]) && v[e] != ',' {
+					e++
+				}
+				b.WriteString(tok + ":" + oldMasked)
+				i = e
+				afterScheme = false
+				continue
+			}
 			return b.String(), start // the next header begins here
 		}
 		if j < len(v) && v[j] == '=' {
@@ -264,7 +276,7 @@ func (sc *oldScanner) schemeToken(j, k int) int {
 	for e < len(s) && s[e] == '=' {
 		e++
 	}
-	if e-k < 16 || oldIsPlainWord(s[k:e]) {
+	if e-k < 16 || oldIsPlainWord(s[k:e]) || isErrorName(s[k:e]) {
 		return j
 	}
 	if e < len(s) && !oldIsBlank(s[e]) && strings.IndexByte(",;\"'<>)", s[e]) < 0 {
@@ -653,14 +665,21 @@ func (sc *oldScanner) cookieHeader(vs int) int {
 
 // maskCookieValue masks every "name=value" pair of a Cookie or Set-Cookie
 // value except Set-Cookie attributes.
+//
+// The first part of a value without '=' is a value too ("Cookie: X", a
+// cookie without a name) and is masked; the later ones are Set-Cookie
+// attributes (Secure, HttpOnly) and stay.
 func oldMaskCookieValue(v string) string {
 	if strings.IndexByte(v, '=') < 0 {
-		return v
+		return oldMaskNamelessCookie(v)
 	}
 	parts := strings.Split(v, ";")
 	for i, p := range parts {
 		eq := strings.IndexByte(p, '=')
 		if eq < 0 {
+			if i == 0 {
+				parts[i] = oldMaskNamelessCookie(p)
+			}
 			continue
 		}
 		name := strings.ToLower(strings.TrimSpace(p[:eq]))
@@ -679,11 +698,13 @@ func oldMaskCookieValue(v string) string {
 	return strings.Join(parts, ";")
 }
 
-// ticketHeader masks the rest of the line after a web ticket header name
-// (X-MS-WebTicket, ms-webticket): the whole value is the ticket.
+// ticketHeader masks the value after a web ticket header name
+// (X-MS-WebTicket, ms-webticket) or a header name that says secret
+// (X-MS-Password, X-Access-Token): the whole value, continuation lines
+// included, is the secret.
 func (sc *oldScanner) ticketHeader(vs int) int {
 	end := oldFoldedEnd(sc.s, vs)
-	if k := oldSkipSpace(sc.s, vs); k < end {
+	if k := oldSkipSpace(sc.s, vs); k < end && !isEvidenceValue(sc.s[k:end]) {
 		sc.replace(k, end, oldMaskKeepFolds(sc.s[k:end]))
 	}
 	return end
@@ -801,6 +822,10 @@ func (sc *oldScanner) step(i int) int {
 		return sc.pem(i)
 	case oldIsWord(c):
 		return sc.word(i)
+	case c == jaPassword[0] && strings.HasPrefix(s[i:], jaPassword):
+		if v, ok := jaLabelValue(s, i); ok {
+			return sc.prose(v)
+		}
 	}
 	return i + 1
 }
@@ -814,10 +839,6 @@ func (sc *oldScanner) word(i int) int {
 	for j < len(s) && oldIsWord(s[j]) {
 		j++
 	}
-	if j-i < 2 || j-i > oldMaxName || oldIsDigit(s[i]) {
-		return j
-	}
-	w := s[i:j]
 	if j == len(s) {
 		return j
 	}
@@ -827,17 +848,65 @@ func (sc *oldScanner) word(i int) int {
 	}
 	switch s[j] {
 	case '.':
-		if strings.HasPrefix(w, "eyJ") {
-			return sc.jwt(i, j)
+		// A JSON Web Token, whatever the length of its header (an Azure AD
+		// token's, with x5t and kid, is some 120 characters), also right
+		// after a URL or \u escape ("%3DeyJ...", "\u0022eyJ...").
+		if p := jwtInWord(s[i:j]); p >= 0 {
+			return sc.jwt(i+p, j)
 		}
 		return j
+	case ' ':
+		// A private key right after an escape or a word byte:
+		// "\n-----BEGIN PRIVATE KEY-----" inside a JSON string.
+		if j-i > len(oldPemBegin)-1 && strings.HasSuffix(s[i:j], "-----BEGIN") {
+			return sc.pem(j - (len(oldPemBegin) - 1))
+		}
+	}
+	// A name right after a URL escape ("%26access_token%3D..."): the
+	// name starts after the two hex digits and what comes before it is
+	// the escaped character.
+	if n, p, ok := afterURLEscape(s, i, j); ok {
+		i, prev = n, p
+	}
+	if j-i < 2 || j-i > oldMaxName || oldIsDigit(s[i]) {
+		return j
+	}
+	w := s[i:j]
+	switch s[j] {
 	case ':':
 		return sc.colon(j, w, prev)
 	case '=':
-		return sc.param(j, w, prev)
+		return sc.param(i, j, j+1, w, prev)
 	case '"':
 		if prev == '"' {
-			return sc.json(j, w)
+			return sc.json(j, w, `"`)
+		}
+		return j
+	case '\\':
+		// A JSON string inside a JSON or log string: {\"refresh_token\":\"X\"}.
+		if prev == '"' && i > 1 && s[i-2] == '\\' && j+1 < len(s) && s[j+1] == '"' {
+			return sc.json(j+1, w, `\"`)
+		}
+		return j
+	case '\'':
+		// A Python or PowerShell dump: {'refresh_token': 'X'}.
+		if prev == '\'' {
+			return sc.json(j, w, "'")
+		}
+		return j
+	case '%':
+		// A URL-encoded parameter: "access_token%3DX".
+		if j+2 < len(s) && s[j+1] == '3' && oldLower(s[j+2]) == 'd' {
+			return sc.param(i, j, j+3, w, prev)
+		}
+		return j
+	case '&':
+		// An entity-escaped XML element: "&lt;wsse:Password&gt;X&lt;/...".
+		return sc.escapedElement(i, j, w)
+	case fullColon[0]:
+		// "password：X" with a fullwidth colon.
+		if strings.HasPrefix(s[j:], fullColon) && (oldIsPasswordWord(w) || oldSecretName(w)) {
+			return sc.prose(oldSkipSpace(s, j+len(fullColon)))
 		}
 		return j
 	case ' ', '\t':
@@ -845,7 +914,7 @@ func (sc *oldScanner) word(i int) int {
 		return j
 	}
 	// A space follows: "Name : value", "name = value", a scheme and its
-	// token, "password is X".
+	// token, "password is X", "the password for bob is X".
 	k := oldSkipSpace(s, j)
 	if k == len(s) {
 		return j
@@ -854,14 +923,19 @@ func (sc *oldScanner) word(i int) int {
 	case ':':
 		return sc.colon(k, w, prev)
 	case '=':
-		return sc.param(k, w, prev)
+		return sc.param(i, k, k+1, w, prev)
 	}
 	if c := oldLower(w[0]); len(w) <= len("negotiate") && (c == 'b' || c == 'n' || c == 'k' || c == 'p') {
 		if oldIsSchemeWord(w) {
 			return sc.schemeToken(j, k)
 		}
-		if oldIsPasswordWord(w) && k+2 < len(s) && oldHasPrefixFold(s[k:], "is") && oldIsSpace(s[k+2]) {
-			return sc.prose(oldSkipSpace(s, k+2))
+		if oldIsPasswordWord(w) {
+			if k+2 < len(s) && oldHasPrefixFold(s[k:], "is") && oldIsSpace(s[k+2]) {
+				return sc.prose(oldSkipSpace(s, k+2))
+			}
+			if v := passwordForValue(s, k); v >= 0 {
+				return sc.prose(v)
+			}
 		}
 	}
 	return j
@@ -871,13 +945,28 @@ func (sc *oldScanner) word(i int) int {
 const oldMaxName = 64
 
 // colon handles "Name:" with the colon at k: a header, or a label such as
-// "Password:". A C++ scope ("CWebTicketProvider::") is neither.
+// "Password:". A C++ scope ("CWebTicketProvider::") is neither, but the
+// base64 form of an LDIF attribute ("userPassword:: U3By...", RFC 2849)
+// labels a secret all the same.
 func (sc *oldScanner) colon(k int, w string, prev byte) int {
 	s := sc.s
 	if k+1 < len(s) && s[k+1] == ':' {
+		if (k+2 == len(s) || oldIsBlank(s[k+2])) && oldSecretName(w) {
+			if prev == 0 || prev == '\n' || prev == '\r' {
+				return sc.ticketHeader(k + 2)
+			}
+			return sc.prose(oldSkipSpace(s, k+2))
+		}
 		return k + 2
 	}
 	switch {
+	case isURLScheme(w) && oldIsWord(s[k-1]):
+		// The password of a URL's userinfo: http://bob:X@proxy:8080.
+		if start, end := userinfoPassword(s, k, w); start < end {
+			sc.replace(start, end, oldMasked)
+			return end
+		}
+		return k + 1
 	case oldIsAuthHeader(w):
 		return sc.authHeader(k + 1)
 	case oldIsCookieHeader(w):
@@ -887,38 +976,67 @@ func (sc *oldScanner) colon(k int, w string, prev byte) int {
 	case oldIsPasswordWord(w) || oldIsLabelSecret(w):
 		return sc.prose(oldSkipSpace(s, k+1))
 	case (prev == 0 || prev == '\n' || prev == '\r') && oldSecretName(w):
+		// A header (or a label) at the start of a line whose name says
+		// secret: X-MS-Password, X-Access-Token, Ticket.
 		return sc.ticketHeader(k + 1)
+	case prev != ':' && k+1 < len(s) && oldIsSpace(s[k+1]) && oldSecretName(w):
+		// The same label further on in a line ("- RefreshToken: X",
+		// "Access token: X", "Request header: X-MS-Password: X"): its
+		// value is the next word, unless that says something about it.
+		return sc.labelValue(oldSkipSpace(s, k+1))
+	case oldEqualFold(w, "pass") && k+1 < len(s) && oldIsSpace(s[k+1]):
+		// "user: bob pass: X". A number after it is a count ("pass: 3
+		// fail: 0"), and prose words stay ("pass: the test passed").
+		return sc.passLabel(oldSkipSpace(s, k+1))
 	}
 	return k + 1
 }
 
 // SecretName reports whether a parameter, field or element name says that
-// its value is a credential, in any letter case: password, passwd, pwd,
-// secret, assertion, SAMLResponse, wresult, cwt, gssapi-data, rspauth,
-// and any name ending in password, passwd, pwd, token, secret, cookie,
-// ticket or assertion (DefaultPassword, AccessToken, client_secret,
-// client_assertion, X-MS-WebTicket). TokenType, TicketOptions and
-// PasswordLastSet do not end so and stay readable.
+// its value is a credential: written here from its description, without
+// the speed-ups of SecretName, for the differential tests.
 func oldSecretName(name string) bool {
 	if len(name) < 2 || len(name) > oldMaxName {
 		return false
 	}
 	var buf [oldMaxName]byte
-	n := oldLowerInto(buf[:], name)
-	switch string(n) {
+	n := string(oldLowerInto(buf[:], name))
+	switch n {
 	case "samlresponse", "wresult", "cwt", "gssapi-data", "rspauth":
 		return true
 	}
+	if base, ok := strings.CutSuffix(n, "value"); ok {
+		n = strings.TrimRight(base, "_-")
+	} else {
+		n = strings.TrimSuffix(n, "s")
+	}
 	for _, suf := range oldSecretSuffixes {
-		if len(n) >= len(suf) && string(n[len(n)-len(suf):]) == suf {
-			return true
+		if strings.HasSuffix(n, suf) {
+			return !oldAllFlagWords(n[:len(n)-len(suf)], false)
 		}
 	}
 	return false
 }
 
 var oldSecretSuffixes = []string{
-	"password", "passwd", "pwd", "token", "secret", "cookie", "ticket", "assertion",
+	"password", "passwd", "pwd", "token", "secret", "cookie", "ticket", "assertion", "sessionkey",
+}
+
+// oldAllFlagWords reports whether p (lower case) is one or more flag words
+// (Save, AllowSave, CannotChange), any of them followed by '_', '-' or ' ',
+// trying every way to split it. some says that one word was read already.
+func oldAllFlagWords(p string, some bool) bool {
+	p = strings.TrimLeft(p, "_- ")
+	if p == "" {
+		return some
+	}
+	for _, w := range []string{"allow", "save", "cannot", "can", "change", "remember", "require",
+		"disable", "enable", "prompt", "for", "use", "show", "must", "never", "no", "is", "has"} {
+		if rest, ok := strings.CutPrefix(p, w); ok && oldAllFlagWords(rest, true) {
+			return true
+		}
+	}
+	return false
 }
 
 // isURLOnlyName reports whether name is a credential only as a URL or form
@@ -934,41 +1052,41 @@ func oldIsURLOnlyName(name string, prev byte) (only, ok bool) {
 	return false, false
 }
 
-// param handles "name=" with the '=' at k: the value of a secret name in a
-// URL, form, attribute list or connection string is masked. A value is a
-// quoted string or runs to a separator.
-func (sc *oldScanner) param(k int, w string, prev byte) int {
-	if only, ok := oldIsURLOnlyName(w, prev); only {
-		if !ok {
-			return k + 1
-		}
-	} else if !oldSecretName(w) {
-		return k + 1
-	}
+// param handles "name=" (or "name%3D", URL-encoded) with the word at i,
+// its '=' (or '%') at k and its value at vs: the value of a secret name in
+// a URL, form, attribute list or connection string is masked. A value is
+// a quoted string or runs to a separator. The value of an Authorization
+// entry ("Authorization=Basic dXNl...", a PowerShell dictionary) is masked
+// as the header's.
+func (sc *oldScanner) param(i, k, vs int, w string, prev byte) int {
 	s := sc.s
-	start := oldSkipSpace(s, k+1)
-	end := start
-	if start < len(s) && (s[start] == '"' || s[start] == '\'') {
-		q := s[start]
-		end = start + 1
-		for end < len(s) && s[end] != q && s[end] != '\r' && s[end] != '\n' {
-			end++
+	enc := vs > k+1
+	if !enc && oldIsAuthHeader(w) {
+		return sc.authParam(vs)
+	}
+	only, ok := oldIsURLOnlyName(w, urlPrev(s, i, prev))
+	if !only && !oldSecretName(w) {
+		return vs
+	}
+	start := oldSkipSpace(s, vs)
+	end := paramEnd(s, start, enc)
+	if only && !ok {
+		// The first parameter of a form body: "code=X&grant_type=...".
+		if !oldEqualFold(w, "code") || !(prev == 0 || oldIsBlank(prev)) || end == len(s) || s[end] != '&' {
+			return vs
 		}
-		if end < len(s) && s[end] == q {
-			end++
-		}
-	} else {
-		for end < len(s) && strings.IndexByte("&;,\"'<> \t\r\n", s[end]) < 0 {
-			end++
-		}
+	}
+	if !enc && oldIsPasswordWord(w) {
+		end = connStrEnd(s, start, end, prev)
 	}
 	sc.replace(start, end, oldMaskValue(s[start:end]))
-	return max(end, k+1)
+	return max(end, vs)
 }
 
 // json handles a JSON string field: w is the key, the closing quote of the
-// key at k. A secret key's string value is masked.
-func (sc *oldScanner) json(k int, w string) int {
+// key at k, q the quote: `"`, `\"` (JSON inside a JSON string) or `'` (a
+// Python or PowerShell dump). A secret key's string value is masked.
+func (sc *oldScanner) json(k int, w string, q string) int {
 	s := sc.s
 	if !oldSecretName(w) {
 		return k + 1
@@ -977,19 +1095,12 @@ func (sc *oldScanner) json(k int, w string) int {
 	if c >= len(s) || s[c] != ':' {
 		return k + 1
 	}
-	q := oldSkipSpace(s, c+1)
-	if q >= len(s) || s[q] != '"' {
+	v := oldSkipSpace(s, c+1)
+	if !strings.HasPrefix(s[v:], q) {
 		return k + 1
 	}
-	start := q + 1
-	end := start
-	for end < len(s) && s[end] != '"' && s[end] != '\r' && s[end] != '\n' {
-		if s[end] == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
-			end++ // an escaped character; a line break ends the value all the same
-		}
-		end++
-	}
-	end = min(end, len(s))
+	start := v + len(q)
+	end := jsonValueEnd(s, start, q)
 	if start < end {
 		sc.replace(start, end, oldMasked)
 	}
@@ -1027,6 +1138,10 @@ func (sc *oldScanner) prose(i int) int {
 		for end < len(s) && !oldIsBlank(s[end]) {
 			end++
 		}
+		if oldIsSchemeWord(s[i:end]) && end < len(s) && oldIsSpace(s[end]) {
+			// "access_token: Bearer X": the credential is the next word.
+			return sc.prose(oldSkipSpace(s, end))
+		}
 		if oldDescribesPassword(strings.TrimRight(s[i:end], ".,;:!?)")) {
 			return end
 		}
@@ -1036,9 +1151,11 @@ func (sc *oldScanner) prose(i int) int {
 }
 
 // describesPassword reports whether w is a word that says something about
-// a password instead of being one.
+// a password instead of being one, or a value that cannot be one and is
+// evidence: an HRESULT ("Password: 0x80048821", "password is 8004882C
+// expired") or a boolean ("Password : False").
 func oldDescribesPassword(w string) bool {
-	if w == "" || w == oldMasked {
+	if w == "" || w == oldMasked || isHRESULT(w) {
 		return true
 	}
 	if len(w) > 16 {
@@ -1058,7 +1175,7 @@ var oldProseWords = func() map[string]struct{} {
 		masked encrypted protected locked disabled enabled weak strong short
 		long same different case-sensitive sensitive about being going and or
 		for of in on to was will has have had must should can cannot could may
-		be been is are incorrectly ok good bad`) {
+		be been is are incorrectly ok good bad true false`) {
 		m[w] = struct{}{}
 	}
 	return m
@@ -1143,6 +1260,7 @@ func oldMaskLines(content string, keepFolds bool) string {
 var oldKeywords = []string{
 	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
+	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
@@ -1150,8 +1268,8 @@ var oldKeywords = []string{
 // '=', '"', space or tab that makes them a label, parameter or JSON key;
 // eyJ starts a JSON Web Token, followed by more base64url.
 var oldKeywords3 = []struct{ word, next string }{
-	{"pwd", `:="` + " \t"},
-	{"cwt", `:="` + " \t"},
+	{"pwd", `:="\'%&>sv_-` + " \t\xef"},
+	{"cwt", `:="\'%&>` + " \t\xef"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 
@@ -1321,11 +1439,28 @@ func (sc *oldScanner) pem(i int) int {
 	if body < len(s) && s[body] == '\n' {
 		body++
 	}
+	// Inside a JSON string the line breaks are escapes, which stay.
+	escaped := false
+	for strings.HasPrefix(s[body:], `\r`) || strings.HasPrefix(s[body:], `\n`) {
+		body += 2
+		escaped = true
+	}
 	end := strings.Index(s[body:], "-----END ")
-	if end < 0 {
+	switch {
+	case end < 0 && escaped:
+		// A cut key inside a JSON string: its body runs to the
+		// string's end.
+		end = oldLineEnd(s, body)
+		if q := strings.IndexByte(s[body:end], '"'); q >= 0 {
+			end = body + q
+		}
+	case end < 0:
 		end = oldBase64End(s, body)
-	} else {
+	default:
 		end += body
+		for escaped && end-2 >= body && (s[end-2:end] == `\n` || s[end-2:end] == `\r`) {
+			end -= 2
+		}
 	}
 	if content := s[body:end]; strings.TrimSpace(content) != "" {
 		sc.replace(body, end, oldMaskKeepLines(content))
@@ -1397,6 +1532,15 @@ func (sc *oldScanner) element(i int) int {
 	qn := s[k:e]
 	local := qn[strings.LastIndexByte(qn, ':')+1:]
 	secret := oldIsSecretElement(local)
+	// An element whose name says secret (AccessToken, RefreshToken,
+	// ClientSecret, pwd, EncryptedAssertion) is masked when it holds text
+	// only: one that holds elements (UsernameToken,
+	// RequestSecurityToken, RequestMultipleSecurityTokens) is a
+	// container whose secret elements are masked on their own.
+	leafOnly := false
+	if !secret && oldSecretName(local) {
+		secret, leafOnly = true, true
+	}
 	if !secret && !oldEqualFold(local, "data") {
 		return i + 1
 	}
@@ -1416,6 +1560,9 @@ func (sc *oldScanner) element(i int) int {
 	}
 	contentEnd, next := oldClosingTag(s, openEnd, qn)
 	content := s[openEnd:contentEnd]
+	if leafOnly && holdsElement(content, "<") {
+		return i + 1
+	}
 	if strings.TrimSpace(content) != "" {
 		sc.replace(openEnd, contentEnd, oldMaskKeepLines(content))
 	}
@@ -1460,4 +1607,133 @@ func oldClosingTag(s string, from int, qname string) (contentEnd, next int) {
 	}
 	end := oldLineEnd(s, from)
 	return end, end
+}
+
+// authParam masks the value at vs of an "Authorization=" entry, which
+// runs to a ';', a '}', a '&' or the end of the line, or is quoted, as
+// the value of an Authorization header.
+func (sc *oldScanner) authParam(vs int) int {
+	s := sc.s
+	start := oldSkipSpace(s, vs)
+	end := start
+	if start < len(s) && (s[start] == '"' || s[start] == '\'') {
+		start++
+		end = start
+		for end < len(s) && s[end] != s[start-1] && s[end] != '\r' && s[end] != '\n' {
+			end++
+		}
+	} else {
+		for end < len(s) && strings.IndexByte(";}&\r\n", s[end]) < 0 {
+			end++
+		}
+	}
+	oldMasked, stop := oldMaskAuthValue(s[start:end])
+	sc.replace(start, start+stop, oldMasked)
+	return max(start+stop, vs)
+}
+
+// labelValue masks the value at i of a label whose name says secret
+// further on in a line ("Access token: X"): as prose does, but a plain
+// lower-case word is prose ("the X-Access-Token: header was absent"), and
+// a ',', ';' or ')' that ends the value stays ("token: X, expires 3599").
+func (sc *oldScanner) labelValue(i int) int {
+	s := sc.s
+	if i >= len(s) || s[i] == '"' || s[i] == '\'' {
+		return sc.prose(i)
+	}
+	end := i
+	for end < len(s) && !oldIsBlank(s[end]) {
+		end++
+	}
+	for end > i && strings.IndexByte(",;)", s[end-1]) >= 0 {
+		end--
+	}
+	v := s[i:end]
+	if oldIsSchemeWord(v) && end < len(s) && oldIsSpace(s[end]) {
+		// "access_token: Bearer X": the credential is the next word.
+		return sc.labelValue(oldSkipSpace(s, end))
+	}
+	if oldIsPlainWord(v) || oldDescribesPassword(strings.TrimRight(v, ".:!?")) {
+		return max(end, i)
+	}
+	sc.replace(i, end, oldMaskValue(v))
+	return end
+}
+
+// passLabel masks the value at i after "pass:", as prose does after
+// "password:", unless it is a number: "pass: 3 fail: 0" counts tests.
+func (sc *oldScanner) passLabel(i int) int {
+	s := sc.s
+	e := i
+	for e < len(s) && oldIsDigit(s[e]) {
+		e++
+	}
+	if e > i && (e == len(s) || oldIsBlank(s[e]) || strings.IndexByte(",;)", s[e]) >= 0) {
+		return e
+	}
+	return sc.prose(i)
+}
+
+// escapedElement handles the word w at i, a '&' after it at j: when w is
+// the local name of an entity-escaped start tag whose name says secret
+// ("&lt;wsse:Password&gt;", XML inside XML or HTML), the element's
+// content is masked up to its escaped end tag, or the end of the line.
+func (sc *oldScanner) escapedElement(i, j int, w string) int {
+	s := sc.s
+	if !strings.HasPrefix(s[j:], "&gt;") || !(oldIsSecretElement(w) || oldSecretName(w)) {
+		return j
+	}
+	q := i // the start of the qualified name
+	if q > 0 && s[q-1] == ':' {
+		q--
+		for q > 0 && oldIsNameByte(s[q-1]) {
+			q--
+		}
+	}
+	if q < 4 || s[q-4:q] != "&lt;" {
+		return j
+	}
+	qn := s[q:j]
+	from := j + len("&gt;")
+	contentEnd, next := oldLineEnd(s, from), -1
+	for k := from; ; {
+		p := strings.Index(s[k:contentEnd], "&lt;/")
+		if p < 0 {
+			break
+		}
+		k += p + len("&lt;/")
+		if oldHasPrefixFold(s[k:], qn) && strings.HasPrefix(s[k+len(qn):], "&gt;") {
+			contentEnd, next = k-len("&lt;/"), k+len(qn)+len("&gt;")
+			break
+		}
+	}
+	if next < 0 {
+		next = contentEnd
+	}
+	content := s[from:contentEnd]
+	if !oldIsSecretElement(w) && holdsElement(content, "&lt;") {
+		return j // a container: its secret elements are masked on their own
+	}
+	if v := strings.TrimSpace(content); v == "" || v == oldMasked {
+		return next
+	}
+	sc.replace(from, contentEnd, oldMasked)
+	return next
+}
+
+// maskNamelessCookie masks the first part p of a cookie value that has no
+// '=' (up to the first ';'), keeping the blanks around it. A blank part
+// stays.
+func oldMaskNamelessCookie(v string) string {
+	p, rest, _ := strings.Cut(v, ";")
+	core := strings.TrimSpace(p)
+	if core == "" {
+		return v
+	}
+	lead := strings.Index(p, core)
+	oldMasked := p[:lead] + oldMaskValue(core) + p[lead+len(core):]
+	if len(p) == len(v) {
+		return oldMasked
+	}
+	return oldMasked + ";" + rest
 }

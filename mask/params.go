@@ -6,31 +6,106 @@ import "strings"
 // its value is a credential, in any letter case: password, passwd, pwd,
 // secret, assertion, SAMLResponse, wresult, cwt, gssapi-data, rspauth,
 // and any name ending in password, passwd, pwd, token, secret, cookie,
-// ticket or assertion (DefaultPassword, AccessToken, client_secret,
-// client_assertion, X-MS-WebTicket). TokenType, TicketOptions and
-// PasswordLastSet do not end so and stay readable.
+// ticket, assertion or sessionkey (DefaultPassword, AccessToken,
+// client_secret, client_assertion, X-MS-WebTicket, SessionKey), also in
+// the plural or followed by "value" (Cookies, Tokens, TokenValue,
+// PasswordValue). TokenType, TicketOptions and PasswordLastSet do not end
+// so and stay readable, and so do the names of policies and flags about a
+// password, whose words before the secret one all say what may be done
+// with it (SavePassword, AllowSavePassword, CannotChangePassword: see
+// isFlagName). Credential and Credentials are not taken: the SIP
+// parser's sip.request.credentials says "true" or "false", which is
+// evidence that a field whose name says secret would lose.
 func SecretName(name string) bool {
 	if len(name) < 2 || len(name) > maxName {
 		return false
 	}
-	// Every such name ends in d, n, t, e, a or h: the last letter picks
-	// the few names and endings to compare.
+	// An exact name first, then the name without a plural "s" or a
+	// "value" after the secret word.
 	switch lower(name[len(name)-1]) {
-	case 'd':
-		return hasSuffixFold(name, "pwd") || hasSuffixFold(name, "passwd") || hasSuffixFold(name, "password")
-	case 'n':
-		return hasSuffixFold(name, "token") || hasSuffixFold(name, "assertion")
 	case 't':
-		return hasSuffixFold(name, "secret") || hasSuffixFold(name, "ticket") ||
-			equalFold(name, "cwt") || equalFold(name, "wresult")
+		if equalFold(name, "cwt") || equalFold(name, "wresult") {
+			return true
+		}
 	case 'e':
-		return hasSuffixFold(name, "cookie") || equalFold(name, "samlresponse")
+		if equalFold(name, "samlresponse") {
+			return true
+		}
 	case 'a':
 		return equalFold(name, "gssapi-data")
 	case 'h':
 		return equalFold(name, "rspauth")
 	}
-	return false
+	base := name
+	if hasSuffixFold(base, "value") {
+		base = strings.TrimRight(base[:len(base)-len("value")], "_-")
+	} else if lower(base[len(base)-1]) == 's' {
+		base = base[:len(base)-1]
+	}
+	n := secretSuffix(base)
+	return n > 0 && !isFlagName(base[:len(base)-n])
+}
+
+// secretSuffix returns the length of the secret word that name ends with
+// (password, token, ...), or 0. The last letter picks the few words to
+// compare.
+func secretSuffix(name string) int {
+	if len(name) < 2 {
+		return 0
+	}
+	var sufs []string
+	switch lower(name[len(name)-1]) {
+	case 'd':
+		sufs = []string{"password", "passwd", "pwd"}
+	case 'n':
+		sufs = []string{"token", "assertion"}
+	case 't':
+		sufs = []string{"secret", "ticket"}
+	case 'e':
+		sufs = []string{"cookie"}
+	case 'y':
+		sufs = []string{"sessionkey"}
+	default:
+		return 0
+	}
+	for _, suf := range sufs {
+		if hasSuffixFold(name, suf) {
+			return len(suf)
+		}
+	}
+	return 0
+}
+
+// isFlagName reports whether prefix, the part of a name before its secret
+// word, is made only of words that make the name a policy or a flag about
+// the secret rather than the secret itself: Save, AllowSave, CannotChange,
+// Remember, Prompt (SavePassword, AllowSavePassword, CannotChangePassword,
+// DisableSavePassword). An empty prefix is not one: Password is a secret.
+// Saved, Stored, New, Old, Default stay secret (SavedPassword is one).
+func isFlagName(prefix string) bool {
+	for some := false; ; some = true {
+		prefix = strings.TrimLeft(prefix, "_- ")
+		if prefix == "" {
+			return some
+		}
+		ok := false
+		for _, w := range flagWords {
+			if hasPrefixFold(prefix, w) {
+				prefix, ok = prefix[len(w):], true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+}
+
+// flagWords are the words of isFlagName, longest first where one begins
+// another (cannot before can).
+var flagWords = []string{
+	"allow", "save", "cannot", "can", "change", "remember", "require", "disable",
+	"enable", "prompt", "for", "use", "show", "must", "never", "no", "is", "has",
 }
 
 // isURLOnlyName reports whether name is a credential only as a URL or form
@@ -46,19 +121,50 @@ func isURLOnlyName(name string, prev byte) (only, ok bool) {
 	return false, false
 }
 
-// param handles "name=" with the '=' at k: the value of a secret name in a
-// URL, form, attribute list or connection string is masked. A value is a
-// quoted string or runs to a separator.
-func (sc *scanner) param(k int, w string, prev byte) int {
-	if only, ok := isURLOnlyName(w, prev); only {
-		if !ok {
-			return k + 1
-		}
-	} else if !SecretName(w) {
-		return k + 1
-	}
+// param handles "name=" (or "name%3D", URL-encoded) with the word at i,
+// its '=' (or '%') at k and its value at vs: the value of a secret name in
+// a URL, form, attribute list or connection string is masked. A value is
+// a quoted string or runs to a separator. The value of an Authorization
+// entry ("Authorization=Basic dXNl...", a PowerShell dictionary) is masked
+// as the header's.
+func (sc *scanner) param(i, k, vs int, w string, prev byte) int {
 	s := sc.s
-	start := skipSpace(s, k+1)
+	enc := vs > k+1
+	if !enc && isAuthHeader(w) {
+		return sc.authParam(vs)
+	}
+	only, ok := isURLOnlyName(w, urlPrev(s, i, prev))
+	if !only && !SecretName(w) {
+		return vs
+	}
+	start := skipSpace(s, vs)
+	end := paramEnd(s, start, enc)
+	if only && !ok {
+		// The first parameter of a form body: "code=X&grant_type=...".
+		if !equalFold(w, "code") || !(prev == 0 || isBlank(prev)) || end == len(s) || s[end] != '&' {
+			return vs
+		}
+	}
+	if !enc && isPasswordWord(w) {
+		end = connStrEnd(s, start, end, prev)
+	}
+	sc.replace(start, end, maskValue(s[start:end]))
+	return max(end, vs)
+}
+
+// urlPrev returns the character before the name at i as a URL sees it:
+// '&' for the "&amp;" of an HTML- or XML-encoded URL, else prev.
+func urlPrev(s string, i int, prev byte) byte {
+	if prev == ';' && i >= 5 && s[i-5:i] == "&amp;" {
+		return '&'
+	}
+	return prev
+}
+
+// paramEnd returns the end of the parameter value that starts at start: a
+// quoted string, or the run to a separator. In a URL-encoded parameter
+// (enc), an escaped separator ("%26", "%23", "%3B", "%20") ends it too.
+func paramEnd(s string, start int, enc bool) int {
 	end := start
 	if start < len(s) && (s[start] == '"' || s[start] == '\'') {
 		q := s[start]
@@ -69,18 +175,68 @@ func (sc *scanner) param(k int, w string, prev byte) int {
 		if end < len(s) && s[end] == q {
 			end++
 		}
+		return end
+	}
+	for end < len(s) && strings.IndexByte("&;,\"'<> \t\r\n", s[end]) < 0 {
+		if enc && s[end] == '%' && end+2 < len(s) && isHex(s[end+1]) && isHex(s[end+2]) &&
+			strings.IndexByte("&#; ", unhex(s[end+1])<<4|unhex(s[end+2])) >= 0 {
+			break
+		}
+		end++
+	}
+	return end
+}
+
+// connStrEnd returns where the unquoted password value from start to end
+// really ends: in a connection string ("Server=x;Password=Spring
+// Winter2018z;") the value runs to the ';', spaces included. It does so
+// when the words after the space reach a ';' on the line with no '=' or
+// other separator in between, or, after a ';' (prev), reach the end of
+// the line.
+func connStrEnd(s string, start, end int, prev byte) int {
+	if end == start || end == len(s) || !isSpace(s[end]) || s[start] == '"' || s[start] == '\'' {
+		return end // a quoted value ends at its quote
+	}
+	e := end
+	for e < len(s) && strings.IndexByte("&;,=\"'<>\r\n", s[e]) < 0 {
+		e++
+	}
+	if e < len(s) && s[e] == ';' || prev == ';' && (e == len(s) || s[e] == '\r' || s[e] == '\n') {
+		for e > end && isSpace(s[e-1]) {
+			e--
+		}
+		return e
+	}
+	return end
+}
+
+// authParam masks the value at vs of an "Authorization=" entry, which
+// runs to a ';', a '}', a '&' or the end of the line, or is quoted, as
+// the value of an Authorization header.
+func (sc *scanner) authParam(vs int) int {
+	s := sc.s
+	start := skipSpace(s, vs)
+	end := start
+	if start < len(s) && (s[start] == '"' || s[start] == '\'') {
+		start++
+		end = start
+		for end < len(s) && s[end] != s[start-1] && s[end] != '\r' && s[end] != '\n' {
+			end++
+		}
 	} else {
-		for end < len(s) && strings.IndexByte("&;,\"'<> \t\r\n", s[end]) < 0 {
+		for end < len(s) && strings.IndexByte(";}&\r\n", s[end]) < 0 {
 			end++
 		}
 	}
-	sc.replace(start, end, maskValue(s[start:end]))
-	return max(end, k+1)
+	masked, stop := maskAuthValue(s[start:end])
+	sc.replace(start, start+stop, masked)
+	return max(start+stop, vs)
 }
 
 // json handles a JSON string field: w is the key, the closing quote of the
-// key at k. A secret key's string value is masked.
-func (sc *scanner) json(k int, w string) int {
+// key at k, q the quote: `"`, `\"` (JSON inside a JSON string) or `'` (a
+// Python or PowerShell dump). A secret key's string value is masked.
+func (sc *scanner) json(k int, w string, q string) int {
 	s := sc.s
 	if !SecretName(w) {
 		return k + 1
@@ -89,23 +245,54 @@ func (sc *scanner) json(k int, w string) int {
 	if c >= len(s) || s[c] != ':' {
 		return k + 1
 	}
-	q := skipSpace(s, c+1)
-	if q >= len(s) || s[q] != '"' {
+	v := skipSpace(s, c+1)
+	if !strings.HasPrefix(s[v:], q) {
 		return k + 1
 	}
-	start := q + 1
-	end := start
-	for end < len(s) && s[end] != '"' && s[end] != '\r' && s[end] != '\n' {
-		if s[end] == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
-			end++ // an escaped character; a line break ends the value all the same
-		}
-		end++
-	}
-	end = min(end, len(s))
+	start := v + len(q)
+	end := jsonValueEnd(s, start, q)
 	if start < end {
 		sc.replace(start, end, Masked)
 	}
 	return end
+}
+
+// jsonValueEnd returns the end of the JSON string value that starts at
+// start and is closed by q (not included). A line break ends it all the
+// same. Inside `\"`, the text is escaped twice: `\\` is one escaping
+// backslash, which escapes the (escaped) character after it.
+func jsonValueEnd(s string, start int, q string) int {
+	end := start
+	for end < len(s) && s[end] != '\r' && s[end] != '\n' {
+		c := s[end]
+		if q == `\"` {
+			if c == '\\' && end+1 < len(s) {
+				switch s[end+1] {
+				case '"':
+					return end
+				case '\\':
+					// An escape of the inner string: it escapes the
+					// next (outer-escaped) character.
+					end += 2
+					if end+1 < len(s) && s[end] == '\\' && s[end+1] != '\r' && s[end+1] != '\n' {
+						end += 2
+					} else if end < len(s) && s[end] != '\r' && s[end] != '\n' {
+						end++
+					}
+					continue
+				}
+			}
+		} else {
+			if c == q[0] {
+				return end
+			}
+			if c == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
+				end++ // an escaped character; a line break ends the value all the same
+			}
+		}
+		end++
+	}
+	return min(end, len(s))
 }
 
 // isPasswordWord reports whether w is password, passwd or pwd.
@@ -139,6 +326,10 @@ func (sc *scanner) prose(i int) int {
 		for end < len(s) && !isBlank(s[end]) {
 			end++
 		}
+		if isSchemeWord(s[i:end]) && end < len(s) && isSpace(s[end]) {
+			// "access_token: Bearer X": the credential is the next word.
+			return sc.prose(skipSpace(s, end))
+		}
 		if describesPassword(strings.TrimRight(s[i:end], ".,;:!?)")) {
 			return end
 		}
@@ -148,9 +339,11 @@ func (sc *scanner) prose(i int) int {
 }
 
 // describesPassword reports whether w is a word that says something about
-// a password instead of being one.
+// a password instead of being one, or a value that cannot be one and is
+// evidence: an HRESULT ("Password: 0x80048821", "password is 8004882C
+// expired") or a boolean ("Password : False").
 func describesPassword(w string) bool {
-	if w == "" || w == Masked {
+	if w == "" || w == Masked || isHRESULT(w) {
 		return true
 	}
 	if len(w) > 16 {
@@ -170,7 +363,7 @@ var proseWords = func() map[string]struct{} {
 		masked encrypted protected locked disabled enabled weak strong short
 		long same different case-sensitive sensitive about being going and or
 		for of in on to was will has have had must should can cannot could may
-		be been is are incorrectly ok good bad`) {
+		be been is are incorrectly ok good bad true false`) {
 		m[w] = struct{}{}
 	}
 	return m
@@ -241,4 +434,65 @@ func maskLines(content string, keepFolds bool) string {
 		}
 	}
 	return b.String()
+}
+
+// isHRESULT reports whether w is an HRESULT: 0x and eight hex digits, or
+// eight hex digits that start with 8 or C (a failure code, "8004882C").
+func isHRESULT(w string) bool {
+	if len(w) == 10 && w[0] == '0' && w[1]|0x20 == 'x' {
+		w = w[2:]
+	} else if len(w) != 8 || (w[0] != '8' && w[0]|0x20 != 'c') {
+		return false
+	}
+	if len(w) != 8 {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if !isHex(w[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// passLabel masks the value at i after "pass:", as prose does after
+// "password:", unless it is a number: "pass: 3 fail: 0" counts tests.
+func (sc *scanner) passLabel(i int) int {
+	s := sc.s
+	e := i
+	for e < len(s) && isDigit(s[e]) {
+		e++
+	}
+	if e > i && (e == len(s) || isBlank(s[e]) || strings.IndexByte(",;)", s[e]) >= 0) {
+		return e
+	}
+	return sc.prose(i)
+}
+
+// labelValue masks the value at i of a label whose name says secret
+// further on in a line ("Access token: X"): as prose does, but a plain
+// lower-case word is prose ("the X-Access-Token: header was absent"), and
+// a ',', ';' or ')' that ends the value stays ("token: X, expires 3599").
+func (sc *scanner) labelValue(i int) int {
+	s := sc.s
+	if i >= len(s) || s[i] == '"' || s[i] == '\'' {
+		return sc.prose(i)
+	}
+	end := i
+	for end < len(s) && !isBlank(s[end]) {
+		end++
+	}
+	for end > i && strings.IndexByte(",;)", s[end-1]) >= 0 {
+		end--
+	}
+	v := s[i:end]
+	if isSchemeWord(v) && end < len(s) && isSpace(s[end]) {
+		// "access_token: Bearer X": the credential is the next word.
+		return sc.labelValue(skipSpace(s, end))
+	}
+	if isPlainWord(v) || describesPassword(strings.TrimRight(v, ".:!?")) {
+		return max(end, i)
+	}
+	sc.replace(i, end, maskValue(v))
+	return end
 }

@@ -33,21 +33,30 @@ import "math/bits"
 //	data    <Data Name="...">
 //	ciph    CipherValue
 //	----    -----BEGIN
+//	nkey    SessionKey
+//	p:// s://    http://, https://, ftp://, ldap://, ... (URL userinfo)
+//	sip: ips:    sip:, sips: (SIP URI userinfo)
+//	パス    the first 4 bytes of パスワード (password in Japanese)
 //
 // The three-letter keywords come with the bytes that can follow them where
 // they count (keywords3).
 var keywords = []string{
 	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
+	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
 // follow it when it counts: pwd and cwt are names, followed by the ':',
-// '=', '"', space or tab that makes them a label, parameter or JSON key;
-// eyJ starts a JSON Web Token, followed by more base64url.
+// '=', '"', space or tab that makes them a label, parameter or JSON key,
+// the backslash or single quote of an escaped or single-quoted key, the
+// '%' of "pwd%3D", the '&' of "pwd&gt;", the '>' of "<pwd>" or the first
+// byte of a fullwidth colon, and pwd also by the s, v, '_' or '-' of a
+// plural or a "value" compound (pwds=, pwd_value=: SecretName); eyJ
+// starts a JSON Web Token, followed by more base64url.
 var keywords3 = []struct{ word, next string }{
-	{"pwd", `:="` + " \t"},
-	{"cwt", `:="` + " \t"},
+	{"pwd", `:="\'%&>sv_-` + " \t\xef"},
+	{"cwt", `:="\'%&>` + " \t\xef"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 

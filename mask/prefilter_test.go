@@ -35,6 +35,18 @@ func FuzzSecretsSameAsRef(f *testing.F) {
 		"Retrying with Bearer abcdefghijklmnopqrstuvwxyz0123456789== NTLM TlRMTVNTUAACAAAA",
 		"Proxy-Authorization: Negotiate YIIG==\r\nSet-Cookie: a=b\r\nX-MS-WebTicket: t",
 		"auth:: code:: <sip:bob@contoso.com>;tag=x;epid=y, password  is  open",
+		// The shapes of the red team's findings (leaks_test.go).
+		"OAuth token from cache: " + aadJWT + ") x%3D" + shortJWT + " \\u0022" + shortJWT,
+		"via http://bob:Spr1ng@proxy:8080 sip:bob:pw@contoso.com;transport=tls sip:10.0.4.15:55861 sips:a:b@c",
+		"- RefreshToken: RT0 Request header: X-MS-Password: Spr1ng pass: x the password for bob is y",
+		`{\"refresh_token\":\"RT0\\\"x\"} {'refresh_token': 'RT0'} &lt;wsse:Password&gt;x&lt;/wsse:Password&gt;`,
+		"<AccessToken>x</AccessToken><wsse:UsernameToken><pwd>y</pwd></wsse:UsernameToken>",
+		"code=x&grant_type=y ?a=1&amp;code=z access_token%3Dx%26y %26code%3Dq",
+		`{"k":"\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----"}`,
+		"@{Authorization=Basic dXNlcjpwYXNz; A=b} Authorization: Basic bob:pw\nCookie: Spr1ng",
+		"password：x パスワード：y パスワード: z Password=Spring Winter;",
+		"Kerberos KRB_AP_ERR_BAD_INTEGRITY Password: 0x80048821 Password : False",
+		"userPassword:: U3By\n ZGlm\nCPassword::Verify",
 	} {
 		f.Add(s)
 	}
@@ -81,7 +93,7 @@ func TestNextKeywordFindsEveryKeyword(t *testing.T) {
 	}
 	words = append(words, "-----BEGIN ", "eyJ_", "PWD\t", "Cwt=")
 	for _, w := range words {
-		for _, v := range []string{w, strings.ToUpper(w), strings.ToLower(w)} {
+		for _, v := range []string{w, asciiCase(w, 'a', 'z', 'A'-'a'), asciiCase(w, 'A', 'Z', 'a'-'A')} {
 			for pad := 0; pad < 12; pad++ {
 				s := strings.Repeat(" ", pad) + v + " "
 				assert.Equal(t, pad, nextKeyword(s, 0), "%q", s)
@@ -108,4 +120,17 @@ func sampleLogs(t *testing.T) map[string]string {
 	})
 	require.NoError(t, err)
 	return logs
+}
+
+// asciiCase adds d to every byte of s from lo to hi: it changes the case
+// of ASCII letters only, where strings.ToUpper would replace the bytes of
+// a keyword that is part of a UTF-8 character (パスワード).
+func asciiCase(s string, lo, hi byte, d int) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= lo && c <= hi {
+			b[i] = byte(int(c) + d)
+		}
+	}
+	return string(b)
 }

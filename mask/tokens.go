@@ -77,11 +77,28 @@ func (sc *scanner) pem(i int) int {
 	if body < len(s) && s[body] == '\n' {
 		body++
 	}
+	// Inside a JSON string the line breaks are escapes, which stay.
+	escaped := false
+	for strings.HasPrefix(s[body:], `\r`) || strings.HasPrefix(s[body:], `\n`) {
+		body += 2
+		escaped = true
+	}
 	end := strings.Index(s[body:], "-----END ")
-	if end < 0 {
+	switch {
+	case end < 0 && escaped:
+		// A cut key inside a JSON string: its body runs to the
+		// string's end.
+		end = lineEnd(s, body)
+		if q := strings.IndexByte(s[body:end], '"'); q >= 0 {
+			end = body + q
+		}
+	case end < 0:
 		end = base64End(s, body)
-	} else {
+	default:
 		end += body
+		for escaped && end-2 >= body && (s[end-2:end] == `\n` || s[end-2:end] == `\r`) {
+			end -= 2
+		}
 	}
 	if content := s[body:end]; strings.TrimSpace(content) != "" {
 		sc.replace(body, end, maskKeepLines(content))

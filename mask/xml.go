@@ -36,6 +36,15 @@ func (sc *scanner) element(i int) int {
 	qn := s[k:e]
 	local := qn[strings.LastIndexByte(qn, ':')+1:]
 	secret := isSecretElement(local)
+	// An element whose name says secret (AccessToken, RefreshToken,
+	// ClientSecret, pwd, EncryptedAssertion) is masked when it holds text
+	// only: one that holds elements (UsernameToken,
+	// RequestSecurityToken, RequestMultipleSecurityTokens) is a
+	// container whose secret elements are masked on their own.
+	leafOnly := false
+	if !secret && SecretName(local) {
+		secret, leafOnly = true, true
+	}
 	if !secret && !equalFold(local, "data") {
 		return i + 1
 	}
@@ -55,6 +64,9 @@ func (sc *scanner) element(i int) int {
 	}
 	contentEnd, next := closingTag(s, openEnd, qn)
 	content := s[openEnd:contentEnd]
+	if leafOnly && holdsElement(content, "<") {
+		return i + 1
+	}
 	if strings.TrimSpace(content) != "" {
 		sc.replace(openEnd, contentEnd, maskKeepLines(content))
 	}
@@ -99,4 +111,60 @@ func closingTag(s string, from int, qname string) (contentEnd, next int) {
 	}
 	end := lineEnd(s, from)
 	return end, end
+}
+
+// holdsElement reports whether the content of an element holds another
+// element (or its start, or text already masked): a '<' (lt, "&lt;" when
+// the XML is entity-escaped) anywhere but in a CDATA section that starts
+// the content.
+func holdsElement(content, lt string) bool {
+	p := strings.Index(content, lt)
+	return p >= 0 && !(lt == "<" && strings.HasPrefix(strings.TrimLeft(content, " \t\r\n"), "<![CDATA["))
+}
+
+// escapedElement handles the word w at i, a '&' after it at j: when w is
+// the local name of an entity-escaped start tag whose name says secret
+// ("&lt;wsse:Password&gt;", XML inside XML or HTML), the element's
+// content is masked up to its escaped end tag, or the end of the line.
+func (sc *scanner) escapedElement(i, j int, w string) int {
+	s := sc.s
+	if !strings.HasPrefix(s[j:], "&gt;") || !(isSecretElement(w) || SecretName(w)) {
+		return j
+	}
+	q := i // the start of the qualified name
+	if q > 0 && s[q-1] == ':' {
+		q--
+		for q > 0 && isNameByte(s[q-1]) {
+			q--
+		}
+	}
+	if q < 4 || s[q-4:q] != "&lt;" {
+		return j
+	}
+	qn := s[q:j]
+	from := j + len("&gt;")
+	contentEnd, next := lineEnd(s, from), -1
+	for k := from; ; {
+		p := strings.Index(s[k:contentEnd], "&lt;/")
+		if p < 0 {
+			break
+		}
+		k += p + len("&lt;/")
+		if hasPrefixFold(s[k:], qn) && strings.HasPrefix(s[k+len(qn):], "&gt;") {
+			contentEnd, next = k-len("&lt;/"), k+len(qn)+len("&gt;")
+			break
+		}
+	}
+	if next < 0 {
+		next = contentEnd
+	}
+	content := s[from:contentEnd]
+	if !isSecretElement(w) && holdsElement(content, "&lt;") {
+		return j // a container: its secret elements are masked on their own
+	}
+	if v := strings.TrimSpace(content); v == "" || v == Masked {
+		return next
+	}
+	sc.replace(from, contentEnd, Masked)
+	return next
 }
