@@ -68,14 +68,16 @@ const (
 // (isAuthHeader), cookie (isCookieHeader), web ticket (a name that ends
 // in webticket, or that [SecretName] says secret: X-MS-Password,
 // X-Access-Token) or plain. Every name of the first three kinds ends in
-// n, e, o, 2, t, d, a or h, in any case: the last byte rules out most
-// other names.
+// n, e, o, 2, t, d, a, h, s, y or l, in any case: the last byte rules out
+// most other names.
 func headerKindOf(name string) headerKind {
 	if name == "" {
 		return plainHeaderKind
 	}
 	switch lower(name[len(name)-1]) {
-	case 'n', 'e', 'o', '2', 't', 'd', 'a', 'h':
+	case 'n', 'e', 'o', '2', 't', 'd', 'a', 'h', 's', 'y', 'l':
+		// s, y and l: the plurals and compounds SecretName takes
+		// (X-MS-Tokens, X-Session-Key, X-Credential).
 	default:
 		return plainHeaderKind
 	}
@@ -134,7 +136,9 @@ func maskAuthValueAll(v string) string {
 // wholeValue masks value whole, unless it cannot be a credential.
 func wholeValue(value string) string {
 	v := strings.TrimSpace(value)
-	if v == "" || v == "-" || v == Masked || isInsertion(v) {
+	if v == "" || v == "-" || v == Masked || isInsertion(v) || isEvidenceValue(v) {
+		// true, false or an HRESULT says what happened, not what the
+		// secret is (sip.request.credentials, a PasswordExpired flag).
 		return value
 	}
 	return maskKeepLines(value)

@@ -489,8 +489,8 @@ func oldMaskAuthValueAll(v string) string {
 // wholeValue masks value whole, unless it cannot be a credential.
 func oldWholeValue(value string) string {
 	v := strings.TrimSpace(value)
-	if v == "" || v == "-" || v == oldMasked || oldIsInsertion(v) {
-		return value
+	if v == "" || v == "-" || v == oldMasked || oldIsInsertion(v) || isEvidenceValue(v) {
+		return value // since the red team's findings: flags and HRESULTs stay
 	}
 	return oldMaskKeepLines(value)
 }

@@ -65,6 +65,8 @@ func secretSuffix(name string) int {
 		sufs = []string{"cookie"}
 	case 'y':
 		sufs = []string{"sessionkey"}
+	case 'l':
+		sufs = []string{"credential"}
 	default:
 		return 0
 	}
