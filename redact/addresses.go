@@ -72,12 +72,14 @@ func (f *finder) address(i, w int) {
 		de++
 	}
 	if de < len(s) && isRun(s[de]) {
+		f.userOnly(masked, i)
 		return
 	}
 	for de > ds && (s[de-1] == '.' || s[de-1] == '-') {
 		de--
 	}
 	if de == ds {
+		f.userOnly(masked, i)
 		return
 	}
 	dom := s[ds:de]
@@ -87,12 +89,14 @@ func (f *finder) address(i, w int) {
 			break // the run scan finds the address itself
 		}
 		if !hostLike(s, ds, de, false) {
+			f.userOnly(masked, i)
 			return
 		}
 		f.add(ds, de, kindHost, 1)
 	case netBIOSLike(dom) && hasLetter(s[ls:i]):
 		f.add(ds, de, kindNetBIOS, 1)
 	default:
+		f.userOnly(masked, i)
 		return
 	}
 	if nbs >= 0 {
@@ -112,6 +116,14 @@ func (f *finder) address(i, w int) {
 	}
 	f.add(ls, i, kindUser, 1)
 	f.userinfo(ls)
+}
+
+// userOnly adds the user of sip:user:<masked>@ when masked, for an '@' at
+// i whose domain is not one (a summary cut it: "sip:marko:<masked>@fabrika…").
+func (f *finder) userOnly(masked bool, i int) {
+	if masked {
+		f.userinfo(i - len(maskedValue))
+	}
 }
 
 // maskedValue is what package mask writes in place of a secret.

@@ -447,3 +447,16 @@ func redactLearned(evs []*event.Event, in ...string) []string {
 }
 
 var _ = strings.Repeat
+
+// TestMaskedUserinfoCut: the user of sip:user:<masked>@ is replaced even
+// when a summary cut the domain after the '@'.
+func TestMaskedUserinfoCut(t *testing.T) {
+	for in, want := range map[string]string{
+		"(sip:marko:<masked>@fabrikam.com)": "(sip:user1:<masked>@domain1.example)",
+		"(sip:marko:<masked>@fabrika…":      "(sip:user1:<masked>@fabrika…",
+		"x sip:marko:<masked>@":             "x sip:user1:<masked>@",
+		"12:30:<masked>@x":                  "12:30:<masked>@x",
+	} {
+		assert.Equal(t, want, New().Redact(in), in)
+	}
+}
