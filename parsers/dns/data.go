@@ -298,6 +298,7 @@ type jsonSplitter struct {
 	line    int    // the current line
 	cur     []byte // the current line so far, cut at scan.DefaultMaxLine
 	curCut  bool   // cur was cut
+	curSkip bool   // the current line holds a value skipped as too long: not kept
 	unread  bool   // the last byte is to be read again
 	last    byte   // the last byte read
 	read    int64  // bytes read
@@ -308,6 +309,9 @@ type jsonSplitter struct {
 	errLine int    // the line of a syntax error
 	err     error  // a cancelled context or an emit error: reading stops
 	vbuf    []byte // the buffer of the last value, for the next
+	// skipping: the value being read is too long; the lines it is on are
+	// not kept.
+	skipping bool
 }
 
 // byte returns the next byte of the input, counting lines and keeping the
@@ -320,7 +324,6 @@ func (s *jsonSplitter) byte() (byte, error) {
 		s.unread = false
 		return s.last, nil
 	}
-	s.read++
 	if s.read%ctxBytes == 0 {
 		if err := s.ctx.Err(); err != nil {
 			s.err = fmt.Errorf("dns: %s: %w", s.p.path, err)
@@ -334,7 +337,11 @@ func (s *jsonSplitter) byte() (byte, error) {
 	if err != nil {
 		return 0, &readError{err}
 	}
+	s.read++
 	s.last = c
+	if s.skipping {
+		s.curSkip = true
+	}
 	if c == '\n' {
 		s.endLine()
 		s.line++
@@ -359,7 +366,7 @@ func (s *jsonSplitter) byte() (byte, error) {
 // records held are emitted.
 func (s *jsonSplitter) endLine() {
 	p := s.p
-	if len(p.recs) > 0 || s.inValue {
+	if (len(p.recs) > 0 || s.inValue) && !s.curSkip {
 		if s.curCut {
 			p.problem(s.line, fmt.Sprintf("line longer than %d bytes, cut", scan.DefaultMaxLine))
 		}
@@ -377,7 +384,7 @@ func (s *jsonSplitter) endLine() {
 			}
 		}
 	}
-	s.cur, s.curCut = s.cur[:0], false
+	s.cur, s.curCut, s.curSkip = s.cur[:0], false, false
 	if cap(s.cur) > 64<<10 {
 		s.cur = nil
 	}
@@ -426,7 +433,7 @@ func (s *jsonSplitter) value(c byte) (jsonValue, error) {
 			s.vbuf = v.data // reused: a value is decoded before the next is read
 		}
 	}()
-	defer func() { s.inValue = false }()
+	defer func() { s.inValue, s.skipping = false, false }()
 	keep := func(c byte) {
 		if v.tooLong != "" {
 			return
@@ -443,6 +450,7 @@ func (s *jsonSplitter) value(c byte) (jsonValue, error) {
 		v.data = nil
 		s.inValue = false // its lines are not wanted
 		s.p.win.dropFrom(v.first)
+		s.skipping = true
 	}
 	keep(c)
 	scalar := c != '{' && c != '[' && c != '"'
@@ -582,6 +590,8 @@ func parseCSV(ctx context.Context, path string, r io.Reader, emit event.Sink) ([
 		case err != nil:
 			p.problems.Add(csvProblem(err, g))
 			broke = true
+		}
+		if broke {
 			break
 		}
 		n, _ := cr.FieldPos(0)
@@ -699,8 +709,8 @@ func (g *csvGuard) Read(b []byte) (int, error) {
 func (g *csvGuard) add() {
 	p := g.p
 	p.win.add(g.line, strings.TrimRight(string(g.cur), " \t\r"))
-	if !p.win.full() {
-		return
+	if !p.win.full() || g.quoted {
+		return // a quoted row is bounded by maxValueBytes and maxRun lines itself
 	}
 	if len(p.recs) > 0 {
 		last := p.recs[len(p.recs)-1].last
