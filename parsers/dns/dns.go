@@ -55,6 +55,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -81,9 +82,6 @@ const (
 // ctxEvery is how often (in lines or records) the context is checked.
 const ctxEvery = 1024
 
-// maxData is the largest Export-Csv or ConvertTo-Json input read whole.
-const maxData = 32 << 20
-
 // Parse reads the output of nslookup or Resolve-DnsName (any of the forms
 // listed in the package documentation) from r, already decoded to UTF-8,
 // and emits one KindDNS event (Source "dns") per query result. A block that
@@ -106,7 +104,8 @@ func Parse(ctx context.Context, path string, r io.Reader, emit event.Sink) ([]ev
 	return parseText(ctx, path, br, emit)
 }
 
-// Forms of input Parse reads whole instead of line by line.
+// Forms of input: text is read line by line, ConvertTo-Json and Export-Csv
+// value by value.
 const (
 	formText = iota
 	formJSON
@@ -309,12 +308,15 @@ type numLine struct {
 	text string
 }
 
-// joinLines returns the text of lines numbered first..last.
+// joinLines returns the text of lines numbered first..last. lines are in
+// order of their numbers: the first is found by binary search, so that
+// the cost is that of the text returned.
 func joinLines(lines []numLine, first, last int) string {
+	i := sort.Search(len(lines), func(i int) bool { return lines[i].n >= first })
 	var b strings.Builder
-	for _, l := range lines {
-		if l.n < first || l.n > last {
-			continue
+	for _, l := range lines[i:] {
+		if l.n > last {
+			break
 		}
 		if b.Len() > 0 {
 			b.WriteByte('\n')

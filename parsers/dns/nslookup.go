@@ -88,6 +88,7 @@ type nsSRV struct {
 // nsBlock is one look-up as it is being read.
 type nsBlock struct {
 	lines        []numLine
+	bytes        int // the text of lines
 	bad          bool
 	promptName   string
 	asked        string
@@ -114,7 +115,16 @@ type nsBlock struct {
 	postTimeouts int
 }
 
-func (b *nsBlock) add(n int, s string) { b.lines = append(b.lines, numLine{n, s}) }
+func (b *nsBlock) add(n int, s string) {
+	b.lines = append(b.lines, numLine{n, s})
+	b.bytes += len(s)
+}
+
+// full reports whether the block holds more than maxRun lines, or would
+// pass maxRunBytes with s.
+func (b *nsBlock) full(s string) bool {
+	return len(b.lines) > maxRun || len(b.lines) > 0 && b.bytes+len(s) > maxRunBytes
+}
 
 func (b *nsBlock) hasAnswer() bool {
 	return b.name != "" || len(b.srv) > 0 || len(b.cnames) > 0 || len(b.others) > 0 || b.soa || len(b.extra) > 0
@@ -150,11 +160,16 @@ func (ns *nsParser) open(n int, s string) *nsBlock {
 		ns.b = &nsBlock{asked: ns.sessType}
 	}
 	ns.b.add(n, s)
-	if len(ns.b.lines) > maxRun {
-		ns.flush()
-		return ns.open(n, s)
-	}
 	return ns.b
+}
+
+// cut ends a look-up that goes on over maxRun lines or maxRunBytes bytes
+// before line n is added: its result is emitted, and a problem says so.
+func (ns *nsParser) cut(n int) {
+	first := ns.b.lines[0].n
+	ns.p.problem(first, fmt.Sprintf("nslookup output from line %d goes on over %d lines or %d bytes: cut at line %d, a look-up going on past it is reported in parts",
+		first, maxRun, maxRunBytes, n))
+	ns.flush()
 }
 
 // endSession forgets the interactive session's settings: a new shell
@@ -231,7 +246,11 @@ func (ns *nsParser) stray() { ns.flush() }
 
 // line reads one line of nslookup output.
 func (ns *nsParser) line(n int, s string) {
-	re := nsRx()
+	if ns.b != nil && ns.b.full(s) {
+		// Cut before the line is read: it then finds no block and no
+		// context, as after any other end of a look-up.
+		ns.cut(n)
+	}
 	if s == "" {
 		if ns.b != nil {
 			ns.b.add(n, s)
@@ -241,6 +260,7 @@ func (ns *nsParser) line(n int, s string) {
 		}
 		return
 	}
+	re := nsRx()
 	if ns.ctx == nsTXT && ns.b != nil && re.txtValue.MatchString(s) {
 		ns.b.add(n, s)
 		return
@@ -274,7 +294,7 @@ func (ns *nsParser) line(n int, s string) {
 		b := ns.open(n, s)
 		v := strings.TrimSpace(m[1])
 		if !isHost(v) {
-			ns.problem(n, "nslookup: Name: %q is not a DNS name", v)
+			ns.problem(n, "nslookup: Name: %q is not a DNS name", clip(v))
 		}
 		b.owner(v)
 		b.name = normName(v)
@@ -399,7 +419,7 @@ func serverAddress(v string) string {
 func (ns *nsParser) addr(n int, v string) {
 	a, ok := parseIP(v)
 	if !ok {
-		ns.problem(n, "nslookup: %q is not an IP address", v)
+		ns.problem(n, "nslookup: %q is not an IP address", clip(v))
 		return
 	}
 	ns.b.addrs = append(ns.b.addrs, a)
@@ -407,7 +427,7 @@ func (ns *nsParser) addr(n int, v string) {
 
 func (ns *nsParser) alias(n int, v string) {
 	if !isHost(v) {
-		ns.problem(n, "nslookup: alias %q is not a DNS name", v)
+		ns.problem(n, "nslookup: alias %q is not a DNS name", clip(v))
 		return
 	}
 	ns.b.aliases = append(ns.b.aliases, normName(v))
@@ -418,14 +438,14 @@ func (ns *nsParser) srvField(n int, k, v string) {
 	rec := &ns.b.srv[len(ns.b.srv)-1]
 	if k == "svr hostname" {
 		if !isHost(v) {
-			ns.problem(n, "nslookup: svr hostname %q is not a DNS name", v)
+			ns.problem(n, "nslookup: svr hostname %q is not a DNS name", clip(v))
 			return
 		}
 		rec.target = normName(v)
 		return
 	}
 	if _, err := strconv.ParseUint(v, 10, 16); err != nil {
-		ns.problem(n, "nslookup: SRV %s %q is not a number from 0 to 65535", k, v)
+		ns.problem(n, "nslookup: SRV %s %q is not a number from 0 to 65535", k, clip(v))
 		return
 	}
 	switch k {
@@ -445,7 +465,7 @@ func (ns *nsParser) record(n int, s string) bool {
 	if m := re.srvHead.FindStringSubmatch(s); m != nil {
 		b := ns.open(n, s)
 		if !isHost(m[1]) {
-			ns.problem(n, "nslookup: SRV owner %q is not a DNS name", m[1])
+			ns.problem(n, "nslookup: SRV owner %q is not a DNS name", clip(m[1]))
 		}
 		b.owner(m[1])
 		b.srv = append(b.srv, nsSRV{owner: normName(m[1]), line: n})
@@ -466,7 +486,7 @@ func (ns *nsParser) record(n int, s string) bool {
 		b := ns.open(n, s)
 		a, ok := parseIP(m[2])
 		if !ok {
-			ns.problem(n, "nslookup: %q is not an IP address", m[2])
+			ns.problem(n, "nslookup: %q is not an IP address", clip(m[2]))
 			return true
 		}
 		b.extra = append(b.extra, nsPair{normName(m[1]), a})
@@ -622,16 +642,22 @@ func (ns *nsParser) answer(b *nsBlock, r *result) bool {
 		r.query = b.firstOwner
 		r.answered = true
 	}
+	// The chain: the names reached from the query through CNAME records,
+	// in any order; the query's own CNAME is its first one to another
+	// name. Linear, whatever the order of the records.
 	chain := map[string]bool{r.query: true}
-	for changed := true; changed; {
-		changed = false
-		for _, c := range b.cnames {
-			if chain[c.owner] && !chain[c.value] {
-				if c.owner == r.query && r.cname == "" {
-					r.cname = c.value
-				}
-				chain[c.value] = true
-				changed = true
+	next := map[string][]string{}
+	for _, c := range b.cnames {
+		next[c.owner] = append(next[c.owner], c.value)
+		if c.owner == r.query && c.value != r.query && r.cname == "" {
+			r.cname = c.value
+		}
+	}
+	for queue := []string{r.query}; len(queue) > 0; queue = queue[1:] {
+		for _, v := range next[queue[0]] {
+			if !chain[v] {
+				chain[v] = true
+				queue = append(queue, v)
 			}
 		}
 	}

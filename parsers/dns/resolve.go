@@ -84,7 +84,7 @@ func (r *record) check() string {
 		return "record without a name"
 	}
 	if !strings.HasSuffix(r.raw, "...") && !isHost(r.raw) {
-		return fmt.Sprintf("name %q is not a DNS name", r.raw)
+		return fmt.Sprintf("name %q is not a DNS name", clip(r.raw))
 	}
 	if r.partial && r.addr == "" && r.target == "" {
 		return ""
@@ -93,20 +93,20 @@ func (r *record) check() string {
 	case "A", "AAAA":
 		a, ok := parseIP(r.addr)
 		if !ok {
-			return fmt.Sprintf("%s record of %s: %q is not an IP address", r.rtype, r.raw, r.addr)
+			return fmt.Sprintf("%s record of %s: %q is not an IP address", r.rtype, clip(r.raw), clip(r.addr))
 		}
 		r.addr = a
 	case "CNAME":
 		if !isHost(r.target) {
-			return fmt.Sprintf("CNAME record of %s: target %q is not a DNS name", r.raw, r.target)
+			return fmt.Sprintf("CNAME record of %s: target %q is not a DNS name", clip(r.raw), clip(r.target))
 		}
 	case "SRV":
 		if !isHost(r.target) {
-			return fmt.Sprintf("SRV record of %s: target %q is not a DNS name", r.raw, r.target)
+			return fmt.Sprintf("SRV record of %s: target %q is not a DNS name", clip(r.raw), clip(r.target))
 		}
 		for _, v := range []string{r.prio, r.weight, r.port} {
 			if _, err := strconv.ParseUint(v, 10, 16); err != nil {
-				return fmt.Sprintf("SRV record of %s: %q is not a number from 0 to 65535", r.raw, v)
+				return fmt.Sprintf("SRV record of %s: %q is not a number from 0 to 65535", clip(r.raw), clip(v))
 			}
 		}
 	}
@@ -126,6 +126,7 @@ func groupRecords(recs []record, pr prompt, problem func(n int, msg string)) []*
 		cur              *result
 		chain, targets   map[string]bool
 		broken, prompted bool
+		chainCut         bool
 	)
 	finish := func() {
 		if cur != nil && !broken {
@@ -143,7 +144,7 @@ func groupRecords(recs []record, pr prompt, problem func(n int, msg string)) []*
 		prompted = true
 		chain = map[string]bool{query: true}
 		targets = map[string]bool{}
-		broken = false
+		broken, chainCut = false, false
 	}
 	for i := range recs {
 		r := &recs[i]
@@ -174,7 +175,12 @@ func groupRecords(recs []record, pr prompt, problem func(n int, msg string)) []*
 				if name == cur.query && cur.cname == "" {
 					cur.cname = target
 				}
-				chain[target] = true
+				if len(chain) < maxChain {
+					chain[target] = true
+				} else if !chainCut {
+					chainCut = true
+					problem(r.first, fmt.Sprintf("Resolve-DnsName: CNAME chain of %s longer than %d names: the names after are not followed", clip(cur.query), maxChain))
+				}
 			case "A", "AAAA":
 				if r.addr != "" {
 					cur.addrs = append(cur.addrs, r.addr)
@@ -230,7 +236,7 @@ func recordName(r *record, promptName string, chain map[string]bool) (name, bad 
 		}
 	}
 	if len(found) != 1 {
-		return "", fmt.Sprintf("name %q was cut by the table width and cannot be completed", r.raw)
+		return "", fmt.Sprintf("name %q was cut by the table width and cannot be completed", clip(r.raw))
 	}
 	return found[0], ""
 }
@@ -271,6 +277,7 @@ type rdParser struct {
 	p      *textParser
 	pr     prompt
 	lines  []numLine
+	bytes  int // the text of lines
 	recs   []record
 	cols   []string // the current table's columns
 	header []string // a header line waiting for its dashes
@@ -295,7 +302,29 @@ type rdError struct {
 func (rd *rdParser) command(n int, s string, args []string) {
 	rd.pr = parseResolveArgs(args)
 	rd.pr.line = n
+	rd.keep(n, s)
+}
+
+// keep adds line n to the run's lines. A run over maxRun lines or
+// maxRunBytes bytes is cut first: the results read so far are emitted, and
+// a problem says so. The table's columns and the prompt stay, so the rows
+// after the cut are still read. A blank line is not kept in an empty run.
+func (rd *rdParser) keep(n int, s string) {
+	if len(rd.lines) > maxRun || len(rd.lines) > 0 && rd.bytes+len(s) > maxRunBytes {
+		first := rd.lines[0].n
+		rd.p.problem(first, fmt.Sprintf("Resolve-DnsName output from line %d goes on over %d lines or %d bytes: cut at line %d, a look-up going on past it is reported in parts",
+			first, maxRun, maxRunBytes, n))
+		rd.endGroup()
+		rd.endError()
+		rd.flushRecords()
+		rd.lines, rd.bytes = nil, 0
+		rd.rowAdj = false // the row before is gone: no wrapped name follows
+	}
+	if s == "" && len(rd.lines) == 0 {
+		return
+	}
 	rd.lines = append(rd.lines, numLine{n, s})
+	rd.bytes += len(s)
 }
 
 // isValued reports whether k (lower-case) is a common parameter of a
@@ -470,19 +499,15 @@ func (r *record) set(k, v string) {
 
 // line reads one line of Resolve-DnsName output.
 func (rd *rdParser) line(n int, s string) {
-	re := rdRx()
 	if s == "" {
-		if len(rd.lines) > 0 {
-			rd.lines = append(rd.lines, numLine{n, s})
-		}
+		rd.keep(n, s)
 		rd.endGroup()
 		rd.endError()
 		rd.rowAdj = false
 		return
 	}
-	if len(rd.lines) > maxRun {
-		rd.flush()
-	}
+	re := rdRx()
+	rd.keep(n, s)
 	cls := rd.classify(s)
 	if cls != rdKV && cls != rdCont {
 		rd.endGroup()
@@ -490,7 +515,6 @@ func (rd *rdParser) line(n int, s string) {
 	if cls != rdErrCont {
 		rd.endError()
 	}
-	rd.lines = append(rd.lines, numLine{n, s})
 	adj := false
 	switch cls {
 	case rdErrLine:
@@ -519,7 +543,9 @@ func (rd *rdParser) line(n int, s string) {
 		adj = true
 	case rdWrap:
 		r := &rd.recs[len(rd.recs)-1]
-		r.raw += strings.TrimSpace(s)
+		if len(r.raw) < maxValue { // past it the name is no name anyway
+			r.raw += strings.TrimSpace(s)
+		}
 		r.last = n
 		adj = true
 	case rdKV:
@@ -532,7 +558,9 @@ func (rd *rdParser) line(n int, s string) {
 		rd.gKey = m[1]
 		rd.gLast = n
 	case rdCont:
-		rd.group[rd.gKey] += strings.TrimSpace(s)
+		if len(rd.group[rd.gKey]) < maxValue { // past it the value is no name or address anyway
+			rd.group[rd.gKey] += strings.TrimSpace(s)
+		}
 		rd.gLast = n
 	}
 	rd.rowAdj = adj

@@ -7,14 +7,40 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/parsers/scan"
 )
 
-// maxRun is the most lines one look-up may span; a longer run is cut and
-// its results emitted, so that memory stays bounded on any input.
-const maxRun = 20000
+// maxRun is the most lines one look-up may span, and maxRunBytes the most
+// bytes of text; a longer run is cut, its results emitted and the cut
+// reported, so that memory stays bounded on any input.
+const (
+	maxRun      = 20000
+	maxRunBytes = scan.DefaultMaxLine
+)
+
+// maxValue bounds a value that grows by continuation lines (a Format-List
+// value, a name wrapped by the table width): far above any DNS name.
+const maxValue = 4096
+
+// maxChain bounds the names of a CNAME chain followed: resolvers give up
+// after a few dozen hops.
+const maxChain = 64
+
+// clip shortens s for a problem message.
+func clip(s string) string {
+	const n = 200
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
+}
 
 // textParser reads the text forms of both tools, line by line. A prompt
 // line names the tool; without one, each line is handed to the tool whose
@@ -22,7 +48,7 @@ const maxRun = 20000
 type textParser struct {
 	path     string
 	emit     event.Sink
-	problems []event.Problem
+	problems event.Problems
 	err      error
 	ns       nsParser
 	rd       rdParser
@@ -37,7 +63,7 @@ func parseText(ctx context.Context, path string, r io.Reader, emit event.Sink) (
 		n := lines.Number()
 		if n%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
-				return p.problems, fmt.Errorf("dns: %s: %w", path, err)
+				return p.problems.List(), fmt.Errorf("dns: %s: %w", path, err)
 			}
 		}
 		if lines.Truncated() {
@@ -45,19 +71,19 @@ func parseText(ctx context.Context, path string, r io.Reader, emit event.Sink) (
 		}
 		p.line(n, strings.TrimRight(lines.Text(), " \t\r"))
 		if p.err != nil {
-			return p.problems, p.err
+			return p.problems.List(), p.err
 		}
 	}
 	if err := lines.Err(); err != nil {
-		return p.problems, fmt.Errorf("dns: read %s: %w", path, err)
+		return p.problems.List(), fmt.Errorf("dns: read %s: %w", path, err)
 	}
 	p.ns.flush()
 	p.rd.flush()
-	return p.problems, p.err
+	return p.problems.List(), p.err
 }
 
 func (p *textParser) problem(n int, msg string) {
-	p.problems = append(p.problems, event.Problem{Line: n, Msg: msg})
+	p.problems.Add(n, msg)
 }
 
 // out emits a result; the first emit error stops the parse.
@@ -73,16 +99,16 @@ func (p *textParser) out(r *result) {
 // line routes one line: prompt lines to both tools, Resolve-DnsName's
 // syntax to its parser, the rest to the nslookup parser.
 func (p *textParser) line(n int, s string) {
+	if s == "" {
+		p.ns.line(n, s)
+		p.rd.line(n, s)
+		return
+	}
 	if cmd, ok := promptCommand(s); ok {
 		p.ns.flush()
 		p.rd.flush()
 		p.ns.endSession()
 		p.command(n, s, cmd)
-		return
-	}
-	if s == "" {
-		p.ns.line(n, s)
-		p.rd.line(n, s)
 		return
 	}
 	if p.rd.claims(s) {
