@@ -221,3 +221,20 @@ func TestPlainURLPartsOfText(t *testing.T) {
 		}
 	}
 }
+
+// TestTagEndAfterLabel: a '>' right after a secret label's colon ends a
+// tag ("<Pwd :>X"): it stays out of the value, so that masking the result
+// again changes nothing (FuzzSecrets found "<Pwd :>0" masked to
+// "<Pwd :><masked>", then to "<Pwd :<masked>").
+func TestTagEndAfterLabel(t *testing.T) {
+	for in, want := range map[string]string{
+		"<Pwd :>0":                       "<Pwd :><masked>",
+		"Pwd :>0":                        "Pwd :><masked>",
+		"password: > hunter2":            "password: > <masked>",
+		"- RefreshToken: >RT0secretAAAA": "- RefreshToken: ><masked>",
+	} {
+		got := Secrets(in)
+		assert.Equal(t, want, got, in)
+		assert.Equal(t, got, Secrets(got), "idempotent: %q", in)
+	}
+}

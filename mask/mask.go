@@ -501,6 +501,17 @@ const maxName = 64
 // "Password:". A C++ scope ("CWebTicketProvider::") is neither, but the
 // base64 form of an LDIF attribute ("userPassword:: U3By...", RFC 2849)
 // labels a secret all the same.
+// afterTagEnd returns the place after the '>' at i, if any, and the
+// blanks after it: "<Pwd :>X" is a tag whose text X follows its end. The
+// '>' stays out of the value, so that masking the text again finds the
+// value <masked> and leaves it (masking twice gives the same text).
+func afterTagEnd(s string, i int) int {
+	if i < len(s) && s[i] == '>' {
+		return skipSpace(s, i+1)
+	}
+	return i
+}
+
 func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 	s := sc.s
 	if k+1 < len(s) && s[k+1] == ':' {
@@ -527,7 +538,7 @@ func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 	case hasSuffixFold(w, "webticket") && (prev == 0 || isSpace(prev) || strings.IndexByte("\r\n\"'<>(;,", prev) >= 0):
 		return sc.ticketHeader(k + 1)
 	case isPasswordWord(w) || isLabelSecret(w):
-		return sc.prose(skipSpace(s, k+1))
+		return sc.prose(afterTagEnd(s, skipSpace(s, k+1)))
 	case (prev == 0 || prev == '\n' || prev == '\r') && SecretName(w):
 		// A header (or a label) at the start of a line whose name says
 		// secret: X-MS-Password, X-Access-Token, Ticket.
@@ -536,7 +547,7 @@ func (sc *scanner) colon(k int, w string, prev byte, rec *textScan) int {
 		// The same label further on in a line ("- RefreshToken: X",
 		// "Access token: X", "Request header: X-MS-Password: X"): its
 		// value is the next word, unless that says something about it.
-		return sc.labelValue(skipSpace(s, k+1))
+		return sc.labelValue(afterTagEnd(s, skipSpace(s, k+1)))
 	case equalFold(w, "pass") && k+1 < len(s) && isSpace(s[k+1]):
 		// "user: bob pass: X". A number after it is a count ("pass: 3
 		// fail: 0"), and prose words stay ("pass: the test passed").

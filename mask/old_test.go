@@ -974,7 +974,7 @@ func (sc *oldScanner) colon(k int, w string, prev byte) int {
 	case oldHasSuffixFold(w, "webticket") && (prev == 0 || oldIsSpace(prev) || strings.IndexByte("\r\n\"'<>(;,", prev) >= 0):
 		return sc.ticketHeader(k + 1)
 	case oldIsPasswordWord(w) || oldIsLabelSecret(w):
-		return sc.prose(oldSkipSpace(s, k+1))
+		return sc.prose(afterTagEnd(s, oldSkipSpace(s, k+1)))
 	case (prev == 0 || prev == '\n' || prev == '\r') && oldSecretName(w):
 		// A header (or a label) at the start of a line whose name says
 		// secret: X-MS-Password, X-Access-Token, Ticket.
@@ -983,7 +983,7 @@ func (sc *oldScanner) colon(k int, w string, prev byte) int {
 		// The same label further on in a line ("- RefreshToken: X",
 		// "Access token: X", "Request header: X-MS-Password: X"): its
 		// value is the next word, unless that says something about it.
-		return sc.labelValue(oldSkipSpace(s, k+1))
+		return sc.labelValue(afterTagEnd(s, oldSkipSpace(s, k+1)))
 	case oldEqualFold(w, "pass") && k+1 < len(s) && oldIsSpace(s[k+1]):
 		// "user: bob pass: X". A number after it is a count ("pass: 3
 		// fail: 0"), and prose words stay ("pass: the test passed").
