@@ -1560,7 +1560,8 @@ func (sc *oldScanner) element(i int) int {
 	}
 	contentEnd, next := oldClosingTag(s, openEnd, qn)
 	content := s[openEnd:contentEnd]
-	if leafOnly && holdsElement(content, "<") {
+	if leafOnly && holdsElement(content, "<") && strings.TrimSpace(content) != Masked {
+		// (<masked> is what a first masking left: text, not an element.)
 		return i + 1
 	}
 	if strings.TrimSpace(content) != "" {
