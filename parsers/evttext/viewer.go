@@ -91,7 +91,7 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 		pending = pending[:0]
 		return nil
 	}
-	var bad badRows
+	var bad lineRun
 	header := true
 	for count := 1; ; count++ {
 		if count%ctxEvery == 0 {
@@ -104,7 +104,7 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			break
 		}
 		if len(rec.Problems) > 0 {
-			bad.flush(p)
+			flushBadRows(&bad, p)
 		}
 		for _, pr := range rec.Problems {
 			p.problem(pr.Line, "%s", pr.Msg)
@@ -127,7 +127,7 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			bad.add(rec.Line)
 			continue
 		}
-		bad.flush(p)
+		flushBadRows(&bad, p)
 		f := func(i int) string {
 			if i < len(rec.Fields) {
 				return rec.Fields[i]
@@ -166,7 +166,7 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			}
 		}
 	}
-	bad.flush(p)
+	flushBadRows(&bad, p)
 	if err := lines.Err(); err != nil {
 		return fmt.Errorf("evttext: read %s: %w", p.path, err)
 	}
@@ -181,28 +181,11 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 	return flush()
 }
 
-// badRows counts consecutive rows without a numeric Event ID, so that
-// the lines after a row cut at its byte or line budget (or a file of
-// junk) make one problem rather than one each.
-type badRows struct{ first, last, n int }
-
-func (br *badRows) add(line int) {
-	if br.n == 0 {
-		br.first = line
-	}
-	br.last = line
-	br.n++
-}
-
-// flush reports the rows counted, if any, and starts a new count.
-func (br *badRows) flush(p *parser) {
-	switch {
-	case br.n == 1:
-		p.problem(br.first, "row without a numeric Event ID, skipped")
-	case br.n > 1:
-		p.problem(br.first, "%d rows without a numeric Event ID, skipped (lines %d-%d)", br.n, br.first, br.last)
-	}
-	*br = badRows{}
+// flushBadRows reports the rows counted in bad, consecutive rows without
+// a numeric Event ID (after a row cut at its byte or line budget, or a
+// file of junk).
+func flushBadRows(bad *lineRun, p *parser) {
+	bad.flush(p, "row without a numeric Event ID, skipped", "rows without a numeric Event ID, skipped")
 }
 
 // ambiguous reports whether s is a numeric date whose day and month could

@@ -201,7 +201,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 			continue
 		}
 		if bytes.HasPrefix(raw, []byte("Event[")) && re.blockStart.Match(raw) {
-			outside.flush(p)
+			outside.flushOutside(p)
 			if err := p.flushWevtutil(b); err != nil {
 				return err
 			}
@@ -257,7 +257,7 @@ func (p *parser) wevtutil(r io.Reader) error {
 			}
 		}
 	}
-	outside.flush(p)
+	outside.flushOutside(p)
 	if err := lines.Err(); err != nil {
 		return fmt.Errorf("evttext: read %s: %w", p.path, err)
 	}
@@ -265,8 +265,9 @@ func (p *parser) wevtutil(r io.Reader) error {
 }
 
 // lineRun counts lines of one kind of damage (text before the first
-// block, lines in a header that are not fields), so that a file of them
-// makes one problem rather than one a line.
+// block, lines in a header that are not fields, Event Viewer rows without
+// an Event ID), so that a file of them makes one problem rather than one
+// a line.
 type lineRun struct{ first, last, n int }
 
 func (lr *lineRun) add(line int) {
@@ -277,15 +278,21 @@ func (lr *lineRun) add(line int) {
 	lr.n++
 }
 
-// flush reports the lines counted, if any, and starts a new count.
-func (lr *lineRun) flush(p *parser) {
+// flush reports the lines counted, if any, as one (the problem of one
+// line) or as the count and many (of several), and starts a new count.
+func (lr *lineRun) flush(p *parser, one, many string) {
 	switch {
 	case lr.n == 1:
-		p.problem(lr.first, "text outside an Event[N]: block, skipped")
+		p.problem(lr.first, "%s", one)
 	case lr.n > 1:
-		p.problem(lr.first, "%d lines of text outside an Event[N]: block, skipped (lines %d-%d)", lr.n, lr.first, lr.last)
+		p.problem(lr.first, "%d %s (lines %d-%d)", lr.n, many, lr.first, lr.last)
 	}
 	*lr = lineRun{}
+}
+
+// flushOutside reports the text counted outside the Event[N]: blocks.
+func (lr *lineRun) flushOutside(p *parser) {
+	lr.flush(p, "text outside an Event[N]: block, skipped", "lines of text outside an Event[N]: block, skipped")
 }
 
 // newWevtutilBlock starts the block whose "Event[N]:" line is line n.
