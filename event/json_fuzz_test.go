@@ -85,11 +85,30 @@ func TestSafeASCIIUnchanged(t *testing.T) {
 	assert.Equal(t, refSafeASCII, safeASCII)
 }
 
+// pairWords calls fn with every word of 8 bytes that holds one
+// background byte but at two neighbouring places, which hold every pair
+// of byte values: the backgrounds are safe and unsafe bytes, so that a
+// carry or borrow out of a byte into its neighbour shows.
+func pairWords(fn func(w [8]byte)) {
+	for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
+		for k := range 7 {
+			for a := range 256 {
+				for b := range 256 {
+					var w [8]byte
+					for j := range w {
+						w[j] = bg
+					}
+					w[k], w[k+1] = byte(a), byte(b)
+					fn(w)
+				}
+			}
+		}
+	}
+}
+
 // TestWordBits: unsafeBytes marks the first byte that is not safeASCII,
 // and blockBits the first that is not safeASCII or is ^, and none if there
-// is none, for every pair of byte values at every pair of neighbouring
-// places in words of safe and of unsafe bytes (a carry or borrow out of a
-// byte changes its neighbour).
+// is none, in every word of pairWords.
 func TestWordBits(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -104,61 +123,38 @@ func TestWordBits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
-				for k := range 7 {
-					for a := range 256 {
-						for b := range 256 {
-							var w [8]byte
-							for j := range w {
-								w[j] = bg
-							}
-							w[k], w[k+1] = byte(a), byte(b)
-							var want uint64
-							for j, c := range w {
-								if tt.stop(c) {
-									want = 0x80 << (8 * j)
-									break
-								}
-							}
-							x := load64(string(w[:]))
-							if got := tt.marks(x); got&-got != want {
-								require.Equal(t, want, got&-got, "%#016x", x)
-							}
-						}
+			pairWords(func(w [8]byte) {
+				var want uint64
+				for j, c := range w {
+					if tt.stop(c) {
+						want = 0x80 << (8 * j)
+						break
 					}
 				}
-			}
+				x := load64(string(w[:]))
+				if got := tt.marks(x); got&-got != want {
+					require.Equal(t, want, got&-got, "%#016x", x)
+				}
+			})
 		})
 	}
 }
 
 // TestExactBytes: exactBytes marks every byte that is not safeASCII and
-// no other, for every pair of byte values at every pair of neighbouring
-// places in words of safe and of unsafe bytes.
+// no other, in every word of pairWords.
 func TestExactBytes(t *testing.T) {
-	for _, bg := range []byte{'a', ' ', '~', '!', '^', 0x00, 0x1f, 0x7f, 0x80, 0xa0, 0xff, '"', '<', '\\'} {
-		for k := range 7 {
-			for a := range 256 {
-				for b := range 256 {
-					var w [8]byte
-					for j := range w {
-						w[j] = bg
-					}
-					w[k], w[k+1] = byte(a), byte(b)
-					var want uint64
-					for j, c := range w {
-						if !refSafeASCII[c] {
-							want |= 0x80 << (8 * j)
-						}
-					}
-					x := load64(string(w[:]))
-					if got := exactBytes(x); got != want {
-						require.Equal(t, want, got, "%#016x", x)
-					}
-				}
+	pairWords(func(w [8]byte) {
+		var want uint64
+		for j, c := range w {
+			if !refSafeASCII[c] {
+				want |= 0x80 << (8 * j)
 			}
 		}
-	}
+		x := load64(string(w[:]))
+		if got := exactBytes(x); got != want {
+			require.Equal(t, want, got, "%#016x", x)
+		}
+	})
 }
 
 // TestSafePrefix: safePrefix finds the first byte that is not safe at

@@ -140,12 +140,10 @@ func parseJSON(ctx context.Context, path string, r io.Reader, emit event.Sink) (
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var re *readError
+		if ferr := fatal(path, s.err, err); ferr != nil {
+			return p.problems.List(), ferr
+		}
 		switch {
-		case s.err != nil:
-			return p.problems.List(), s.err
-		case errors.As(err, &re):
-			return p.problems.List(), fmt.Errorf("dns: read %s: %w", path, re.err)
 		case err != nil:
 			p.problem(s.errLine, "ConvertTo-Json: "+err.Error())
 			p.recs = p.recs[:p.docStart]
@@ -265,6 +263,22 @@ func (o *jsonDNS) record() (record, string) {
 type readError struct{ err error }
 
 func (e *readError) Error() string { return e.err.Error() }
+
+// fatal returns the error that ends the parse of path after a read that
+// returned err from a stream whose sticky error (a cancellation, a budget)
+// is sticky: that error, or a read error of the input wrapped; nil when
+// err is nil or a fault of the file's format, which the caller reports as
+// a problem.
+func fatal(path string, sticky, err error) error {
+	if sticky != nil {
+		return sticky
+	}
+	var re *readError
+	if errors.As(err, &re) {
+		return fmt.Errorf("dns: read %s: %w", path, re.err)
+	}
+	return nil
+}
 func (e *readError) Unwrap() error { return e.err }
 
 // jsonValue is one top-level value of ConvertTo-Json output or one element
@@ -551,13 +565,10 @@ func parseCSV(ctx context.Context, path string, r io.Reader, emit event.Sink) ([
 	if errors.Is(err, io.EOF) {
 		return nil, nil
 	}
-	var re *readError
-	switch {
-	case g.err != nil:
-		return p.problems.List(), g.err
-	case errors.As(err, &re):
-		return p.problems.List(), fmt.Errorf("dns: read %s: %w", path, re.err)
-	case err != nil:
+	if ferr := fatal(path, g.err, err); ferr != nil {
+		return p.problems.List(), ferr
+	}
+	if err != nil {
 		p.problems.Add(csvProblem(err, g))
 		return p.problems.List(), nil
 	}
@@ -582,16 +593,12 @@ func parseCSV(ctx context.Context, path string, r io.Reader, emit event.Sink) ([
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		switch {
-		case g.err != nil:
-			return p.problems.List(), g.err
-		case errors.As(err, &re):
-			return p.problems.List(), fmt.Errorf("dns: read %s: %w", path, re.err)
-		case err != nil:
+		if ferr := fatal(path, g.err, err); ferr != nil {
+			return p.problems.List(), ferr
+		}
+		if err != nil {
 			p.problems.Add(csvProblem(err, g))
 			broke = true
-		}
-		if broke {
 			break
 		}
 		n, _ := cr.FieldPos(0)
