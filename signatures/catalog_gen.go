@@ -4,11 +4,9 @@
 
 package signatures
 
-import "regexp"
-
 // shipped returns the signatures of catalog/*.yaml in file name order,
-// decoded and validated as Parse does, with their regular expressions
-// compiled. Each call returns new values.
+// decoded and validated as Parse does (their regular expressions are
+// compiled when first run). Each call returns new values.
 func shipped() []*Signature {
 	return []*Signature{
 		{
@@ -59,7 +57,7 @@ func shipped() []*Signature {
 								Line:  35,
 								Field: "text",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)idcrl|msoidsvc|msoidcli|logonidentity|login\\.microsoftonline\\.com|login\\.windows\\.net|sign-?in assistant|rst2\\.srf"),
+								Re:    newRegexp("(?i)idcrl|msoidsvc|msoidcli|logonidentity|login\\.microsoftonline\\.com|login\\.windows\\.net|sign-?in assistant|rst2\\.srf"),
 								need: []needle{
 									{
 										s:    "idcrl",
@@ -105,7 +103,7 @@ func shipped() []*Signature {
 									Line:  38,
 									Field: "text",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+									Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 									need: []needle{
 										{
 											s:    "connect-msolservice",
@@ -191,7 +189,7 @@ func shipped() []*Signature {
 										Line:  55,
 										Field: "text",
 										Op:    "regex",
-										Re:    regexp.MustCompile("(?i)idcrl|msoidsvc|msoidcli|logonidentity|login\\.microsoftonline\\.com|login\\.windows\\.net|sign-?in assistant"),
+										Re:    newRegexp("(?i)idcrl|msoidsvc|msoidcli|logonidentity|login\\.microsoftonline\\.com|login\\.windows\\.net|sign-?in assistant"),
 										need: []needle{
 											{
 												s:    "idcrl",
@@ -232,7 +230,7 @@ func shipped() []*Signature {
 											Line:  58,
 											Field: "text",
 											Op:    "regex",
-											Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+											Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 											need: []needle{
 												{
 													s:    "connect-msolservice",
@@ -684,7 +682,7 @@ func shipped() []*Signature {
 								Line:  42,
 								Field: "sip.user_agent",
 								Op:    "regex",
-								Re:    regexp.MustCompile("\\bOC/[234]\\."),
+								Re:    newRegexp("\\bOC/[234]\\."),
 								need: []needle{
 									{
 										s: "OC/",
@@ -995,7 +993,7 @@ func shipped() []*Signature {
 										Line:  87,
 										Field: "evt.data.all",
 										Op:    "regex",
-										Re:    regexp.MustCompile("(?i)KRB_AP_ERR_SKEW|(^|\\W)0x25(\\W|$)"),
+										Re:    newRegexp("(?i)KRB_AP_ERR_SKEW|(^|\\W)0x25(\\W|$)"),
 										need: []needle{
 											{
 												s:    "krb_ap_err_skew",
@@ -1035,7 +1033,7 @@ func shipped() []*Signature {
 										Line:  91,
 										Field: "evt.data.all",
 										Op:    "regex",
-										Re:    regexp.MustCompile("(?im)^0x25$"),
+										Re:    newRegexp("(?im)^0x25$"),
 										need: []needle{
 											{
 												s:    "0x25",
@@ -1361,7 +1359,7 @@ func shipped() []*Signature {
 								Line:  36,
 								Field: "evt.data.all",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?im)^(lyncdiscover|sip|_sip\\._tls|_sipfederationtls\\._tcp)\\.[a-z0-9-]+\\."),
+								Re:    newRegexp("(?im)^(lyncdiscover|sip|_sip\\._tls|_sipfederationtls\\._tcp)\\.[a-z0-9-]+\\."),
 								need: []needle{
 									{
 										s:    "lyncdiscover.",
@@ -2042,7 +2040,7 @@ func shipped() []*Signature {
 								Line:  34,
 								Field: "text",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)certprov|cert(ificate)?[ _-]?provision|getandpublishcert|authwebservices"),
+								Re:    newRegexp("(?i)certprov|cert(ificate)?[ _-]?provision|getandpublishcert|authwebservices"),
 								need: []needle{
 									{
 										s:    "cert",
@@ -2064,7 +2062,7 @@ func shipped() []*Signature {
 									Line:  37,
 									Field: "text",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+									Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 									need: []needle{
 										{
 											s:    "connect-msolservice",
@@ -2266,7 +2264,7 @@ func shipped() []*Signature {
 								Line:  36,
 								Field: "text",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)/adfs/|\\b(sts|adfs|fs|federation)[0-9-]*\\.[a-z0-9-]+\\.[a-z]"),
+								Re:    newRegexp("(?i)/adfs/|\\b(sts|adfs|fs|federation)[0-9-]*\\.[a-z0-9-]+\\.[a-z]"),
 								need: []needle{
 									{
 										s:    "/adfs/",
@@ -2296,7 +2294,7 @@ func shipped() []*Signature {
 									Line:  39,
 									Field: "text",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+									Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 									need: []needle{
 										{
 											s:    "connect-msolservice",
@@ -2416,7 +2414,7 @@ func shipped() []*Signature {
 												Line:  65,
 												Field: "evt.data.all",
 												Op:    "regex",
-												Re:    regexp.MustCompile("(?m)^(48|42|43|45|46)$"),
+												Re:    newRegexp("(?m)^(48|42|43|45|46)$"),
 											},
 										},
 									},
@@ -2426,7 +2424,7 @@ func shipped() []*Signature {
 								Line:  66,
 								Field: "evt.data.all",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\\.[a-z0-9-]+\\.[a-z]"),
+								Re:    newRegexp("(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\\.[a-z0-9-]+\\.[a-z]"),
 								need: []needle{
 									{
 										s:    "/adfs/",
@@ -2501,7 +2499,7 @@ func shipped() []*Signature {
 														Line:  83,
 														Field: "evt.data.all",
 														Op:    "regex",
-														Re:    regexp.MustCompile("(?m)^(48|42|43|45|46)$"),
+														Re:    newRegexp("(?m)^(48|42|43|45|46)$"),
 													},
 												},
 											},
@@ -2532,7 +2530,7 @@ func shipped() []*Signature {
 										Line:  89,
 										Field: "text",
 										Op:    "regex",
-										Re:    regexp.MustCompile("(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\\.[a-z0-9-]+\\.[a-z]"),
+										Re:    newRegexp("(?i)/adfs/|(^|[^a-z0-9.-])(sts|adfs|fs|federation)[0-9-]*\\.[a-z0-9-]+\\.[a-z]"),
 										need: []needle{
 											{
 												s:    "/adfs/",
@@ -2848,7 +2846,7 @@ func shipped() []*Signature {
 								Line:  42,
 								Field: "text",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)(^|[^a-z0-9_.-])(lyncdiscover|sip|_sip\\._tls|_sipfederationtls\\._tcp)\\.[a-z0-9-]+\\.[a-z]"),
+								Re:    newRegexp("(?i)(^|[^a-z0-9_.-])(lyncdiscover|sip|_sip\\._tls|_sipfederationtls\\._tcp)\\.[a-z0-9-]+\\.[a-z]"),
 								need: []needle{
 									{
 										s:    "lyncdiscover.",
@@ -2876,7 +2874,7 @@ func shipped() []*Signature {
 									Line:  45,
 									Field: "text",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+									Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 									need: []needle{
 										{
 											s:    "connect-msolservice",
@@ -2994,7 +2992,7 @@ func shipped() []*Signature {
 								Line:  74,
 								Field: "evt.provider",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)^(microsoft )?(office )?(communicator|lync|skype for business)( 2010| 2013| 2016)?$"),
+								Re:    newRegexp("(?i)^(microsoft )?(office )?(communicator|lync|skype for business)( 2010| 2013| 2016)?$"),
 								need: []needle{
 									{
 										s:    "communicator",
@@ -3036,7 +3034,7 @@ func shipped() []*Signature {
 								Line:  81,
 								Field: "evt.provider",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)^(microsoft )?(office )?(communicator|lync|skype for business)( 2010| 2013| 2016)?$"),
+								Re:    newRegexp("(?i)^(microsoft )?(office )?(communicator|lync|skype for business)( 2010| 2013| 2016)?$"),
 								need: []needle{
 									{
 										s:    "communicator",
@@ -3065,7 +3063,7 @@ func shipped() []*Signature {
 								Line:  83,
 								Field: "evt.data.all",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)(^|[^a-z0-9.-])sip\\.[a-z0-9-]+\\."),
+								Re:    newRegexp("(?i)(^|[^a-z0-9.-])sip\\.[a-z0-9-]+\\."),
 								need: []needle{
 									{
 										s:    "sip.",
@@ -3107,7 +3105,7 @@ func shipped() []*Signature {
 								Line:  94,
 								Field: "evt.data.all",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?im)^(lyncdiscover|sip|_sip\\._tls|_sipfederationtls\\._tcp)\\.[a-z0-9-]+\\."),
+								Re:    newRegexp("(?im)^(lyncdiscover|sip|_sip\\._tls|_sipfederationtls\\._tcp)\\.[a-z0-9-]+\\."),
 								need: []needle{
 									{
 										s:    "lyncdiscover.",
@@ -3446,7 +3444,7 @@ func shipped() []*Signature {
 									Line:  27,
 									Field: "sip.from.uri",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)^sips?:[a-z0-9!#$&'*+/=?^_`{}|~.%-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$"),
+									Re:    newRegexp("(?i)^sips?:[a-z0-9!#$&'*+/=?^_`{}|~.%-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$"),
 									need: []needle{
 										{
 											s:    "sip",
@@ -3574,7 +3572,7 @@ func shipped() []*Signature {
 								Line:  36,
 								Field: "text",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)login\\.microsoftonline\\.com|login\\.windows\\.net|msoidsvc|sign-?in assistant"),
+								Re:    newRegexp("(?i)login\\.microsoftonline\\.com|login\\.windows\\.net|msoidsvc|sign-?in assistant"),
 								need: []needle{
 									{
 										s:    "login.microsoftonline.com",
@@ -3603,7 +3601,7 @@ func shipped() []*Signature {
 									Line:  39,
 									Field: "text",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+									Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 									need: []needle{
 										{
 											s:    "connect-msolservice",
@@ -3659,7 +3657,7 @@ func shipped() []*Signature {
 								Line:  46,
 								Field: "log.message",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)\\b407\\b|proxy authentication required"),
+								Re:    newRegexp("(?i)\\b407\\b|proxy authentication required"),
 								need: []needle{
 									{
 										s:    "407",
@@ -3676,7 +3674,7 @@ func shipped() []*Signature {
 								Line:  48,
 								Field: "text",
 								Op:    "regex",
-								Re:    regexp.MustCompile("(?i)login\\.microsoftonline\\.com|login\\.windows\\.net|msoidsvc"),
+								Re:    newRegexp("(?i)login\\.microsoftonline\\.com|login\\.windows\\.net|msoidsvc"),
 								need: []needle{
 									{
 										s:    "login.microsoftonline.com",
@@ -3700,7 +3698,7 @@ func shipped() []*Signature {
 									Line:  51,
 									Field: "text",
 									Op:    "regex",
-									Re:    regexp.MustCompile("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
+									Re:    newRegexp("(?i)connect-msolservice|microsoft\\.online\\.administration|microsoft\\.exchange\\.|\\bews\\b|outlook\\.exe|microsoft teams|teams\\.exe"),
 									need: []needle{
 										{
 											s:    "connect-msolservice",

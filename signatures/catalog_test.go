@@ -5,6 +5,7 @@ import (
 	"embed"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -33,6 +34,44 @@ func TestShippedIsCatalog(t *testing.T) {
 	require.NotEmpty(t, want)
 	assert.Equal(t, want, shipped(), "catalog_gen.go is out of date: run go generate ./signatures")
 	assert.NotSame(t, shipped()[0], shipped()[0], "each call returns new values")
+}
+
+// The expressions of the shipped catalog are compiled when first run
+// (Regexp): each must compile, or a run would stop on its first value.
+func TestShippedRegexpsCompile(t *testing.T) {
+	var res []*Regexp
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				return
+			}
+			if r, ok := v.Interface().(*Regexp); ok {
+				res = append(res, r)
+				return
+			}
+			walk(v.Elem())
+		case reflect.Struct:
+			for i := range v.NumField() {
+				walk(v.Field(i))
+			}
+		case reflect.Slice, reflect.Array:
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Value())
+			}
+		}
+	}
+	walk(reflect.ValueOf(shipped()))
+	require.NotEmpty(t, res)
+	for _, r := range res {
+		assert.NotPanics(t, func() { r.compiled() }, r.String())
+		assert.Equal(t, r.String(), r.compiled().String())
+	}
 }
 
 // documentedIDs are the ids of ../shared/reference/signin-errors.md: the

@@ -63,7 +63,7 @@ func TestNeedlesKeepMatches(t *testing.T) {
 	}
 	for _, expr := range exprs {
 		re := regexp.MustCompile(expr)
-		c := &Cond{Field: "text", Op: "regex", Re: re, need: needles(expr)}
+		c := &Cond{Field: "text", Op: "regex", Re: newRegexp(expr), need: needles(expr)}
 		for _, v := range values {
 			for _, vv := range []string{v, strings.ToUpper(v), "x " + v + " y"} {
 				assert.Equal(t, re.MatchString(vv), c.matchValue(vv), "%s on %q", expr, vv)
@@ -83,7 +83,7 @@ func FuzzNeedles(f *testing.F) {
 			`(?i)x(ab|cd)(ef|gh)y`,
 		} {
 			re := regexp.MustCompile(expr)
-			c := &Cond{Op: "regex", Re: re, need: needles(expr)}
+			c := &Cond{Op: "regex", Re: newRegexp(expr), need: needles(expr)}
 			s := v + "login.windows.net"[:len(w)%18] + w
 			if re.MatchString(s) != c.matchValue(s) {
 				t.Errorf("%s on %q: prefilter changed the result", expr, s)
