@@ -59,6 +59,7 @@ type KnownText struct {
 var textsYAML []byte
 
 //go:generate go run ./internal/gentexts -o texts_gen.go
+//go:generate go test -run TestSpacedGen -update .
 
 // theTable is the compiled table, built on first use rather than at
 // start-up, and never changed. It is built from shippedTexts, texts.yaml
