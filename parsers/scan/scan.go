@@ -456,11 +456,11 @@ const logPairs = "ca ta te co at ip on in en om ti nt es si re or to st fo ce " 
 // bytes were independent (an eighth of that for letters: the frequent
 // pairs of letters are listed).
 func pairCoster() func(s0, s1 []byte) float64 {
-	// rank holds the rank of a listed pair of letters plus one, 0 for an
+	// listed holds the frequency of a listed pair of letters, 0 for an
 	// unlisted one, at 26*a+b.
-	var rank [26 * 26]int
+	var listed [26 * 26]float64
 	for i, p := range strings.Fields(logPairs) {
-		rank[int(p[0]-'a')*26+int(p[1]-'a')] = i + 1
+		listed[int(p[0]-'a')*26+int(p[1]-'a')] = 10000 * math.Exp(-float64(i)/55)
 	}
 	var freq [256]float64 // bytes per thousand
 	for c := range freq {
@@ -474,17 +474,13 @@ func pairCoster() func(s0, s1 []byte) float64 {
 		s0, s1 = foldSet(s0), foldSet(s1)
 		for _, a := range s0 {
 			for _, b := range s1 {
-				r := 0
-				if isLetter(a) && isLetter(b) {
-					r = rank[int(a-'a')*26+int(b-'a')]
-				}
 				switch {
-				case r > 0:
-					sum += 10000 * math.Exp(-float64(r-1)/55)
-				case isLetter(a) && isLetter(b):
-					sum += freq[a] * freq[b] / 8
-				default:
+				case !isLetter(a) || !isLetter(b):
 					sum += freq[a] * freq[b]
+				case listed[int(a-'a')*26+int(b-'a')] > 0:
+					sum += listed[int(a-'a')*26+int(b-'a')]
+				default:
+					sum += freq[a] * freq[b] / 8
 				}
 			}
 		}
