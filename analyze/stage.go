@@ -45,6 +45,10 @@ const (
 	stageText = 1 << 20
 	// stageBatches is how many batches are in flight at once.
 	stageBatches = 4
+	// firstStageBatch is the room of the first batch, which grows as it
+	// fills: most inputs of a bundle are small, and a batch of
+	// stageBatch events is 35 KB.
+	firstStageBatch = 16
 )
 
 // errStageFailed is what send returns once the sink has failed: the
@@ -59,7 +63,7 @@ func newStage(sink event.Sink, skipped func(event.Event)) *stage {
 		free:    make(chan []item, stageBatches+1),
 		done:    make(chan struct{}),
 	}
-	s.cur = make([]item, 0, stageBatch)
+	s.cur = make([]item, 0, firstStageBatch)
 	go s.run()
 	return s
 }

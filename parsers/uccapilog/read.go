@@ -32,8 +32,12 @@ const (
 	// firstBatchBytes is the text of the first batch; each next one holds
 	// twice the one before, up to batchBytes or skimBatchBytes. The
 	// matcher and the parser wait for the first batch, the output for
-	// the last: small first batches shorten the wait at the start.
-	firstBatchBytes = 32 << 10
+	// the last: small first batches shorten the wait at the start. A
+	// batch's buffer is sized for its text (and a read, no larger), so
+	// that a small input costs little: with buffers of the largest size
+	// from the start, each of 9,000 small logs cost about 700 KB of
+	// zeroed memory (BENCHMARKS.md).
+	firstBatchBytes = 4 << 10
 )
 
 // batch is a run of lines: the text they were read in, and for each the
@@ -171,19 +175,19 @@ func (rd *reader) run() {
 		case <-rd.stop:
 			return
 		}
+		n := rd.grow
+		rd.grow = min(2*n, rd.want)
 		if cap(b.text) > 4*rd.want {
 			// A batch that held a very long line lets its buffer go.
 			b.text = nil
 		}
-		if b.text == nil {
+		if cap(b.text) < n+readChunk(n) {
 			// Room for a batch and the read that ends it, at once.
-			b.text = make([]byte, 0, rd.want+readSize)
+			b.text = make([]byte, 0, n+readChunk(n))
 		}
 		b.starts, b.ends, b.flags, b.pres = b.starts[:0], b.ends[:0], b.flags[:0], b.pres[:0]
 		b.first, b.last, b.err = rd.split.n+1, false, nil
-		n := rd.grow
-		rd.grow = min(2*n, rd.want)
-		b.reserve(rd.linesIn(n + readSize))
+		b.reserve(rd.linesIn(n + readChunk(n)))
 		if !rd.split.fill(b, n, rd.add) {
 			b.last, b.err = true, rd.split.err
 		}

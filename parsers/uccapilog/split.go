@@ -6,8 +6,13 @@ import (
 	"io"
 )
 
-// readSize is how much the splitter asks of its reader at a time.
+// readSize is the most the splitter asks of its reader at a time.
 const readSize = 64 << 10
+
+// readChunk is how much the splitter asks of its reader at a time when
+// filling a batch of want bytes: no more than the batch, so that the
+// small first batches of an input fit small buffers.
+func readChunk(want int) int { return min(readSize, max(want, 1)) }
 
 // maxBatchLines is the most lines of a batch: 16,384 lines take 0.9 MB
 // of line tables. A batch of 512 KiB holds about 5,000 lines of a client
@@ -54,6 +59,7 @@ func (sp *splitter) fill(b *batch, want int, add func(b *batch, l line)) bool {
 	sp.carry = sp.carry[:0]
 	start, from := 0, 0 // the start of the current line, where to look for its end
 	lines, empty := 0, 0
+	chunk := readChunk(want)
 	limit := sp.maxLines
 	if limit <= 0 {
 		limit = maxBatchLines
@@ -96,13 +102,13 @@ func (sp *splitter) fill(b *batch, want int, add func(b *batch, l line)) bool {
 		if len(b.text) >= want && start > 0 {
 			break
 		}
-		// Read on, into room for readSize bytes.
-		if cap(b.text)-len(b.text) < readSize {
-			b.text = append(b.text, make([]byte, readSize)...)[:len(b.text)]
+		// Read on, into room for chunk bytes.
+		if cap(b.text)-len(b.text) < chunk {
+			b.text = append(b.text, make([]byte, chunk)...)[:len(b.text)]
 		}
 		at := len(b.text)
-		n, err := sp.r.Read(b.text[at : at+readSize])
-		if n < 0 || n > readSize {
+		n, err := sp.r.Read(b.text[at : at+chunk])
+		if n < 0 || n > chunk {
 			err, n = errors.New("invalid read count"), 0
 		}
 		b.text = b.text[:at+n]
