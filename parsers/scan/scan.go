@@ -226,19 +226,33 @@ func (f *filter) addProbes() {
 	// next maps a list and a probe to the list with the probe added.
 	next := map[[2]uint16]uint8{}
 	full := uint8(len(f.lists) - 1)
+	// last is the step of next taken last: most pairs in a row take the
+	// same one (every pair with a lead byte goes from none to the lead
+	// probe), and a map look-up for each took most of the time.
+	var last struct {
+		key [2]uint16
+		to  uint8
+		ok  bool
+	}
 	add := func(p, i uint16) {
 		id := f.pairs[p]
 		if id == full || slices.Contains(lists[id], i) {
 			return
 		}
-		to, ok := next[[2]uint16{uint16(id), i}]
+		key := [2]uint16{uint16(id), i}
+		if last.ok && last.key == key {
+			f.pairs[p] = last.to
+			return
+		}
+		to, ok := next[key]
 		if !ok {
 			to = min(uint8(len(lists)), full)
 			if to < full {
 				lists = append(lists, append(slices.Clip(lists[id]), i))
 			}
-			next[[2]uint16{uint16(id), i}] = to
+			next[key] = to
 		}
+		last.key, last.to, last.ok = key, to, true
 		f.pairs[p] = to
 	}
 	for c, flags := range f.lead {
