@@ -127,7 +127,7 @@ func (sp *splitter) fill(b *batch, want int, add func(b *batch, l line)) bool {
 		case err != nil:
 			sp.done, sp.err = true, err
 		case n == 0:
-			if empty++; empty == maxEmptyReads {
+			if empty++; empty > maxEmptyReads {
 				sp.done, sp.err = true, io.ErrNoProgress
 			}
 		default:

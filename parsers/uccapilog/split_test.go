@@ -125,6 +125,9 @@ func TestSplitterErrors(t *testing.T) {
 		{"data with the error", iotest.DataErrReader(strings.NewReader("a\nb")), []string{"a", "b"}, nil},
 		{"no progress", &chunks{data: []byte("a\nb"), sizes: []byte{1, 1, 0}}, []string{"a", "b"}, nil},
 		{"reads of nothing forever", iotest.ErrReader(nil), nil, io.ErrNoProgress},
+		// bufio's limit: 100 reads of nothing in a row, not 101.
+		{"100 reads of nothing", &chunks{data: []byte("a\nb"), sizes: append(make([]byte, maxEmptyReads), 9)}, []string{"a", "b"}, nil},
+		{"101 reads of nothing", &chunks{data: []byte("a\nb"), sizes: append(make([]byte, maxEmptyReads+1), 9)}, nil, io.ErrNoProgress},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
