@@ -214,8 +214,8 @@ func guessUTF16(head []byte) string {
 	return UTF8
 }
 
-// maxEmptyReads bounds how often the decoder retries a source that returns
-// neither data nor an error.
+// maxEmptyReads is how many reads in a row may return neither data nor an
+// error before the source counts as broken (bufio's limit).
 const maxEmptyReads = 100
 
 // utf16Reader decodes a UTF-16 stream into UTF-8 as it is read.
@@ -369,7 +369,7 @@ func (d *utf16Reader) fill() {
 		d.w = copy(d.buf, d.buf[d.r:d.w])
 		d.r = 0
 	}
-	for range maxEmptyReads {
+	for range maxEmptyReads + 1 {
 		n, err := d.src.Read(d.buf[d.w:])
 		d.w += n
 		if err != nil {

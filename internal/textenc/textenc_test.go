@@ -346,3 +346,36 @@ func FuzzUTF16ReadsAgree(f *testing.F) {
 		require.Equal(t, whole, read(iotest.HalfReader), "half reads")
 	})
 }
+
+// emptyReads returns nothing n times, then src's data.
+type emptyReads struct {
+	n   int
+	src io.Reader
+}
+
+func (e *emptyReads) Read(p []byte) (int, error) {
+	if e.n > 0 {
+		e.n--
+		return 0, nil
+	}
+	return e.src.Read(p)
+}
+
+// A source may return nothing 100 times in a row, as bufio allows, and
+// not 101.
+func TestUTF16EmptyReads(t *testing.T) {
+	text := encode16(strings.Repeat("z", 40), false)
+	for _, tc := range []struct {
+		empties int
+		err     error
+	}{{0, nil}, {maxEmptyReads, nil}, {maxEmptyReads + 1, io.ErrNoProgress}} {
+		d := newUTF16Reader(&emptyReads{n: tc.empties, src: bytes.NewReader(text)}, false)
+		got, err := io.ReadAll(d)
+		if tc.err != nil {
+			assert.ErrorIs(t, err, tc.err, "%d empty reads", tc.empties)
+			continue
+		}
+		require.NoError(t, err, "%d empty reads", tc.empties)
+		assert.Equal(t, strings.Repeat("z", 40), string(got))
+	}
+}
