@@ -62,16 +62,30 @@ func (s *stdin) Read(p []byte) (int, error) {
 // bytesRead returns how many bytes of standard input were read so far.
 func (s *stdin) bytesRead() int64 { return s.n.Load() }
 
+// maxEmptyReads is how many reads in a row may return neither data nor an
+// error before standard input counts as broken (bufio's limit).
+const maxEmptyReads = 100
+
 // pump reads r until an error or ctx is done.
 func (s *stdin) pump() {
+	var b []byte
+	empty := 0
 	for {
-		b := make([]byte, 64<<10)
+		if b == nil {
+			b = make([]byte, 64<<10)
+		}
 		n, err := s.r.Read(b)
 		if n == 0 && err == nil {
-			continue
+			if empty++; empty <= maxEmptyReads {
+				continue
+			}
+			err = io.ErrNoProgress
 		}
+		empty = 0
+		c := chunk{b[:n], err}
+		b = nil // the chunk is the caller's now
 		select {
-		case s.ch <- chunk{b[:n], err}:
+		case s.ch <- c:
 		case <-s.ctx.Done():
 			return
 		}
