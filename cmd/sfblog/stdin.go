@@ -62,8 +62,8 @@ func (s *stdin) Read(p []byte) (int, error) {
 // bytesRead returns how many bytes of standard input were read so far.
 func (s *stdin) bytesRead() int64 { return s.n.Load() }
 
-// maxEmptyReads is how many reads in a row may return neither data nor an
-// error before standard input counts as broken (bufio's limit).
+// maxEmptyReads is how many reads in a row that return neither data nor an
+// error make standard input count as broken: bufio.Reader's limit.
 const maxEmptyReads = 100
 
 // pump reads r until an error or ctx is done.
@@ -76,7 +76,7 @@ func (s *stdin) pump() {
 		}
 		n, err := s.r.Read(b)
 		if n == 0 && err == nil {
-			if empty++; empty <= maxEmptyReads {
+			if empty++; empty < maxEmptyReads {
 				continue
 			}
 			err = io.ErrNoProgress

@@ -214,8 +214,8 @@ func guessUTF16(head []byte) string {
 	return UTF8
 }
 
-// maxEmptyReads is how many reads in a row may return neither data nor an
-// error before the source counts as broken (bufio's limit).
+// maxEmptyReads is how many reads in a row that return neither data nor an
+// error make the source count as broken: bufio.Reader's limit.
 const maxEmptyReads = 100
 
 // utf16Reader decodes a UTF-16 stream into UTF-8 as it is read.
@@ -369,7 +369,7 @@ func (d *utf16Reader) fill() {
 		d.w = copy(d.buf, d.buf[d.r:d.w])
 		d.r = 0
 	}
-	for range maxEmptyReads + 1 {
+	for range maxEmptyReads {
 		n, err := d.src.Read(d.buf[d.w:])
 		d.w += n
 		if err != nil {

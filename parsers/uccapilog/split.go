@@ -20,8 +20,8 @@ func readChunk(want int) int { return min(readSize, max(want, 1)) }
 // (BENCHMARKS.md, "Hostile inputs").
 const maxBatchLines = 16 << 10
 
-// maxEmptyReads is how many reads in a row may return nothing before the
-// input counts as broken (bufio's limit).
+// maxEmptyReads is how many reads in a row that return nothing make the
+// input count as broken: bufio.Reader's limit, which scan.Lines has.
 const maxEmptyReads = 100
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
@@ -127,7 +127,7 @@ func (sp *splitter) fill(b *batch, want int, add func(b *batch, l line)) bool {
 		case err != nil:
 			sp.done, sp.err = true, err
 		case n == 0:
-			if empty++; empty > maxEmptyReads {
+			if empty++; empty == maxEmptyReads {
 				sp.done, sp.err = true, io.ErrNoProgress
 			}
 		default:
