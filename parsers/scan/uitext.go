@@ -476,6 +476,11 @@ func (t *table) find(s string) []UIText {
 		key     string
 	}
 	var hits []hit
+	// Under (?i), an expression's k and s also match the Kelvin sign
+	// U+212A and the long s U+017F, the only non-ASCII runes that fold
+	// onto ASCII letters: in a line holding neither, a match holds its
+	// required words in ASCII, whatever other non-ASCII text is there.
+	folds := wide && (strings.Contains(s, "\u212A") || strings.Contains(s, "\u017F"))
 	add := func(key string, at, end int) {
 		for i, h := range hits {
 			if h.key != key {
@@ -489,10 +494,10 @@ func (t *table) find(s string) []UIText {
 		hits = append(hits, hit{at, end, key})
 	}
 	for i, p := range t.pats {
-		// A pattern cannot match an ASCII line that lacks one of its
-		// required words; in another line, (?i) may match a letter with a
-		// non-ASCII rune, so the expression runs.
-		if set&(1<<i) == 0 || p.ja || !wide && !(hasAll(s, p.words()) && hasBranch(s, p.branches())) {
+		// A pattern cannot match a line that lacks one of its required
+		// words, unless (?i) matches one of their letters with a rune of
+		// folds: then the expression runs.
+		if set&(1<<i) == 0 || p.ja || !folds && !(hasAll(s, p.words()) && hasBranch(s, p.branches())) {
 			continue
 		}
 		if m := p.re().FindStringIndex(s); m != nil {
@@ -521,10 +526,9 @@ func (t *table) find(s string) []UIText {
 	return out
 }
 
-// hasAll reports whether the ASCII line s holds each of the lower-case
-// ASCII words, ignoring ASCII case. It is not for lines holding other
-// bytes: under (?i), a k in an expression also matches the Kelvin sign
-// U+212A and an s the long s U+017F.
+// hasAll reports whether s holds each of the lower-case ASCII words,
+// ignoring ASCII case only: it is not for lines holding the Kelvin sign
+// U+212A or the long s U+017F, which (?i) matches with k and s.
 // hasBranch reports whether s holds all the words of one of branches, or
 // branches is nil (see hasAll for the comparison).
 func hasBranch(s string, branches [][]string) bool {

@@ -674,3 +674,38 @@ func BenchmarkUITexts(b *testing.B) {
 		})
 	}
 }
+
+// The required words are looked for in any line but one holding the
+// Kelvin sign or the long s, which (?i) matches with k and s: non-ASCII
+// text elsewhere in a line (a script block, a translated message) does not
+// make every candidate expression run, and a folded letter in a required
+// word still matches.
+func TestUITextsRequiredWordsNonASCII(t *testing.T) {
+	const text = "the authentication service may be incompatible with this version of the program."
+	tests := []struct {
+		name, in string
+		want     bool
+	}{
+		{"ASCII", text, true},
+		{"other non-ASCII text", "Café — " + text + " — 日本語", true},
+		{"a required word missing, non-ASCII text", "Café: the authentication may be incompatible with this version", false},
+		{"long s in a required word", strings.Replace(text, "service", "\u017Fervice", 1), true},
+		{"Kelvin sign elsewhere, long s in a required word", "\u212A " + strings.Replace(text, "service", "\u017Fervice", 1), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := UITexts(tt.in)
+			keys := make([]string, 0, len(got))
+			for _, u := range got {
+				keys = append(keys, u.Key)
+			}
+			if tt.want {
+				assert.Contains(t, keys, "credentials-or-version")
+			} else {
+				assert.NotContains(t, keys, "credentials-or-version")
+			}
+			ref := refFind(theTable(), tt.in)
+			assert.Equal(t, ref, got, "the same as every expression run")
+		})
+	}
+}
