@@ -12,6 +12,7 @@ package parsers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -139,9 +140,16 @@ func (o TextOptions) Parse(ctx context.Context, format, path string, r io.Reader
 // ParseEvtx parses an exported Windows event log. Besides one event per
 // record it emits, like the text parsers, the user-visible error texts and
 // HRESULT codes found in a record's data values, so that a signature on a
-// text or a code reads event logs too.
+// text or a code reads event logs too. Those are looked for, and emit
+// called, on a goroutine of their own, beside the decoding, in the order
+// of the records.
 func ParseEvtx(ctx context.Context, path string, r io.ReadSeeker, size int64, emit event.Sink) ([]event.Problem, error) {
-	return evtx.Parse(ctx, path, r, size, evtxEnricher(emit))
+	p := startPipe(evtxEnricher(emit))
+	problems, err := evtx.Parse(ctx, path, r, size, p.send)
+	if perr := p.close(); perr != nil && (err == nil || errors.Is(err, errPipeStopped)) {
+		err = perr
+	}
+	return problems, err
 }
 
 // evtxEnricher wraps emit: after each record it emits the error texts and
