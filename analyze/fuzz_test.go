@@ -18,6 +18,7 @@ func FuzzAnalyze(f *testing.F) {
 	for _, seed := range []string{
 		"../testdata/logs/cases/sip-not-enabled/bundle/Tracing/Lync-UccApi-0.UccApilog",
 		"../testdata/logs/unresolved.zip",
+		"../testdata/evtx/omerbenamram-evtx/new-user-security.evtx",
 	} {
 		if data, err := os.ReadFile(seed); err == nil {
 			f.Add(data)

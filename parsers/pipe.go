@@ -80,7 +80,7 @@ func (p *pipe) run() {
 	defer close(p.done)
 	defer func() {
 		if v := recover(); v != nil {
-			p.err = fmt.Errorf("panic: %v", v)
+			p.err = fmt.Errorf("internal error while reading: %v", v)
 			p.failed.Store(true)
 			for range p.full { // let send and close go on to their end
 			}

@@ -54,7 +54,7 @@ func TestPipe(t *testing.T) {
 		{"every event in order", -1, false, ""},
 		{"a sink error stops it", 50, false, "boom"},
 		{"a sink error on the last event", 999, false, "boom"},
-		{"a panic of the sink is an error", 10, true, "panic: at 10"},
+		{"a panic of the sink is an error", 10, true, "internal error while reading: at 10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
