@@ -38,9 +38,19 @@ type reader struct {
 	buf  []byte
 }
 
-// slot reads chunk slot i. It returns fewer than chunkSize bytes when the
-// file ends inside the slot.
+// slot reads chunk slot i into the reader's buffer, which the next read
+// reuses. It returns fewer than chunkSize bytes when the file ends inside
+// the slot.
 func (rd *reader) slot(i int) ([]byte, error) {
+	if rd.buf == nil {
+		rd.buf = make([]byte, chunkSize)
+	}
+	return rd.slotInto(i, rd.buf)
+}
+
+// slotInto is slot reading into buf, or into a new buffer when buf holds
+// less than a chunk.
+func (rd *reader) slotInto(i int, buf []byte) ([]byte, error) {
 	off := slotOffset(i)
 	n := rd.size - off
 	if n > chunkSize {
@@ -49,17 +59,17 @@ func (rd *reader) slot(i int) ([]byte, error) {
 	if n <= 0 {
 		return nil, io.EOF
 	}
-	if rd.buf == nil {
-		rd.buf = make([]byte, chunkSize)
+	if cap(buf) < chunkSize {
+		buf = make([]byte, chunkSize)
 	}
 	if _, err := rd.r.Seek(off, io.SeekStart); err != nil {
 		return nil, fmt.Errorf("seek to chunk %d: %w", i, err)
 	}
-	got, err := io.ReadFull(rd.r, rd.buf[:n])
+	got, err := io.ReadFull(rd.r, buf[:n])
 	if err != nil && err != io.ErrUnexpectedEOF {
 		return nil, fmt.Errorf("read chunk %d: %w", i, err)
 	}
-	return rd.buf[:got], nil
+	return buf[:got], nil
 }
 
 // chunkHeader is the part of the chunk header the reader uses, as parsed

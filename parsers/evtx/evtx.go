@@ -37,9 +37,11 @@
 // (Parse, GoEvtxMap, FetchChunk, ParseTemplateTable). os.Stderr and the
 // standard logger are never touched.
 //
-// Memory: one 64 KiB chunk is read at a time. Events are held back only
-// while chunks with overlapping record-id ranges (a repeated chunk, a
-// dirty file) are merged, normally one chunk's worth.
+// Memory: the first pass reads one 64 KiB chunk at a time. The second
+// decodes the groups of chunks (normally one chunk each; chunks with
+// overlapping record-id ranges, a repeated chunk or a dirty file, are
+// merged in one group) on two goroutines, at most three groups ahead of
+// the one being emitted: their data and events are what is held.
 package evtx
 
 import (
@@ -108,7 +110,6 @@ type parser struct {
 	noCRC    bool
 	problems []event.Problem
 	refs     []recordRef
-	dec      decoder
 }
 
 func (p *parser) problem(off int64, record uint64, format string, args ...any) {
@@ -134,12 +135,7 @@ func (p *parser) run() error {
 	if hdr != nil && int(hdr.ChunkCount) > found {
 		p.problem(0, 0, "file header lists %d chunks, %d found", hdr.ChunkCount, found)
 	}
-	for _, cl := range clusters(infos) {
-		if err := p.cluster(cl); err != nil {
-			return err
-		}
-	}
-	return nil
+	return p.decodeAll(clusters(infos))
 }
 
 // fileHeader reads the file header through golang-evtx. It returns nil
@@ -336,17 +332,93 @@ type decoded struct {
 	badCRC bool
 }
 
-// cluster decodes the chunks of one group and emits their events in
-// record-id order, dropping repeated record ids (the copy from a chunk
-// with good checksums, then from the lower chunk index, is kept).
-func (p *parser) cluster(cl []chunkInfo) error {
-	var evs []decoded
-	for _, in := range cl {
+// decodeWorkers is how many groups of chunks are decoded side by side.
+// The chunks are independent (each holds its own string and template
+// tables); the events are emitted in the order of the groups all the same.
+const decodeWorkers = 2
+
+// clusterJob is a group of chunks to decode: the data of each chunk (nil
+// when it could not be read again), read by the parser's goroutine, and
+// where its result goes.
+type clusterJob struct {
+	cl   []chunkInfo
+	data [][]byte
+	res  chan clusterResult
+}
+
+// clusterResult is what a worker made of a group: its records, and the
+// problems of the records that could not be decoded.
+type clusterResult struct {
+	evs      []decoded
+	problems []event.Problem
+}
+
+// decodeAll decodes the groups of chunks on decodeWorkers goroutines, at
+// most decodeWorkers+1 groups ahead of the one being emitted, and emits
+// each group's events in turn. The problems the workers find are added in
+// the order of the groups, as one goroutine decoding them in turn would.
+func (p *parser) decodeAll(cls [][]chunkInfo) error {
+	jobs := make(chan *clusterJob)
+	var wg sync.WaitGroup
+	for range min(decodeWorkers, len(cls)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := worker{path: p.path}
+			for j := range jobs {
+				j.res <- w.cluster(j)
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(jobs)
+	var pending []*clusterJob // dispatched, in order
+	var free [][]byte         // chunk buffers to read into again
+	next := 0
+	for next < len(cls) || len(pending) > 0 {
+		for next < len(cls) && len(pending) <= decodeWorkers {
+			if err := p.ctx.Err(); err != nil {
+				return err
+			}
+			j := &clusterJob{cl: cls[next], res: make(chan clusterResult, 1)}
+			for _, in := range j.cl {
+				var buf []byte
+				if n := len(free); n > 0 {
+					buf, free = free[n-1], free[:n-1]
+				}
+				data, err := p.rd.slotInto(in.index, buf)
+				if err != nil {
+					p.problem(slotOffset(in.index), 0, "chunk %d: %v", in.index, err)
+				}
+				j.data = append(j.data, data)
+			}
+			jobs <- j
+			pending = append(pending, j)
+			next++
+		}
 		if err := p.ctx.Err(); err != nil {
 			return err
 		}
-		evs = p.decodeChunk(in, evs)
+		j := pending[0]
+		pending = pending[1:]
+		res := <-j.res
+		p.problems = append(p.problems, res.problems...)
+		if err := p.emitCluster(j.cl, res.evs); err != nil {
+			return err
+		}
+		for _, d := range j.data {
+			if cap(d) == chunkSize {
+				free = append(free, d[:0])
+			}
+		}
 	}
+	return nil
+}
+
+// emitCluster emits the events of one group in record-id order, dropping
+// repeated record ids (the copy from a chunk with good checksums, then
+// from the lower chunk index, is kept).
+func (p *parser) emitCluster(cl []chunkInfo, evs []decoded) error {
 	sort.SliceStable(evs, func(i, j int) bool {
 		a, b := &evs[i], &evs[j]
 		if a.id != b.id {
@@ -375,34 +447,65 @@ func (p *parser) cluster(cl []chunkInfo) error {
 	return nil
 }
 
-// decodeChunk reads chunk in again and appends its decoded records to evs.
-func (p *parser) decodeChunk(in chunkInfo, evs []decoded) []decoded {
-	data, err := p.rd.slot(in.index)
-	if err != nil {
-		p.problem(slotOffset(in.index), 0, "chunk %d: %v", in.index, err)
-		return evs
+// worker decodes groups of chunks; each decoding goroutine has its own.
+type worker struct {
+	path     string
+	dec      decoder
+	refs     []recordRef
+	problems []event.Problem
+}
+
+func (w *worker) problem(off int64, record uint64, format string, args ...any) {
+	w.problems = append(w.problems, event.Problem{Offset: off, Record: record, Msg: fmt.Sprintf(format, args...)})
+}
+
+// cluster decodes the chunks of j. A panic outside a record's decoding
+// (which decodeRecord turns into the record's error) skips the chunk it
+// happened in, as a problem: it must not take the process down from this
+// goroutine.
+func (w *worker) cluster(j *clusterJob) clusterResult {
+	w.problems = nil
+	var evs []decoded
+	for k, in := range j.cl {
+		func() {
+			defer func() {
+				if v := recover(); v != nil {
+					w.problem(slotOffset(in.index), 0, "chunk %d: panic while decoding: %v; skipped", in.index, v)
+				}
+			}()
+			evs = w.decodeChunk(in, j.data[k], evs)
+		}()
+	}
+	return clusterResult{evs: evs, problems: w.problems}
+}
+
+// decodeChunk decodes the records of the chunk in, whose data is data (nil
+// when it could not be read again), and appends them to evs.
+func (w *worker) decodeChunk(in chunkInfo, data []byte, evs []decoded) []decoded {
+	if data == nil {
+		return evs // reported when it was read
 	}
 	h, err := parseChunkHeader(data)
 	if err != nil {
 		return evs // reported by the first pass
 	}
-	refs, _ := records(data, h, p.refs[:0])
-	p.refs = refs
-	p.dec.c = newChunk(in.index, slotOffset(in.index), data)
+	refs, _ := records(data, h, w.refs[:0])
+	w.refs = refs
+	w.dec.c = newChunk(in.index, slotOffset(in.index), data)
+	defer func() { w.dec.c = nil }()
 	for _, ref := range refs {
-		ev, err := p.decodeRecord(ref)
+		ev, err := w.decodeRecord(ref)
 		if err != nil {
-			p.problem(slotOffset(in.index)+int64(ref.off), ref.hdr.id, "chunk %d: record at chunk offset %#x: %v", in.index, ref.off, err)
+			w.problem(slotOffset(in.index)+int64(ref.off), ref.hdr.id, "chunk %d: record at chunk offset %#x: %v", in.index, ref.off, err)
 			continue
 		}
 		evs = append(evs, decoded{ev: ev, id: ref.hdr.id, index: in.index, badCRC: in.badCRC})
 	}
-	p.dec.c = nil
 	return evs
 }
 
 // decodeRecord decodes one record; a panic becomes an error.
-func (p *parser) decodeRecord(ref recordRef) (ev event.Event, err error) {
+func (w *worker) decodeRecord(ref recordRef) (ev event.Event, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("panic while decoding: %v", v)
@@ -410,11 +513,11 @@ func (p *parser) decodeRecord(ref recordRef) (ev event.Event, err error) {
 	}()
 	// The binary XML lies between the record header and the trailing copy
 	// of the record size.
-	if err := p.dec.decodeRecord(ref.off+recordHeaderSize, ref.off+ref.size-4); err != nil {
+	if err := w.dec.decodeRecord(ref.off+recordHeaderSize, ref.off+ref.size-4); err != nil {
 		return ev, err
 	}
-	if err := p.dec.t.check(); err != nil {
+	if err := w.dec.t.check(); err != nil {
 		return ev, err
 	}
-	return p.dec.t.toEvent(p.path, ref.hdr), nil
+	return w.dec.t.toEvent(w.path, ref.hdr), nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/rand"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -455,4 +456,43 @@ func TestAllZero(t *testing.T) {
 	assert.True(t, allZero(slot))
 	slot[chunkSize-1] = 1
 	assert.False(t, allZero(slot), "the last byte of a slot")
+}
+
+// The chunks are decoded on worker goroutines: when the sink fails or the
+// context is canceled part way, Parse returns without leaving one behind,
+// and emits nothing after the failing event.
+func TestDecodeWorkersStop(t *testing.T) {
+	b := readCorpus(t, "omerbenamram-evtx/security.evtx")
+	for _, cancelAt := range []bool{false, true} {
+		base := runtime.NumGoroutine()
+		ctx, cancel := context.WithCancel(context.Background())
+		stop := errors.New("enough")
+		n := 0
+		_, err := Parse(ctx, "x", bytes.NewReader(b), int64(len(b)), func(event.Event) error {
+			n++
+			if n == 100 {
+				if cancelAt {
+					cancel()
+					return nil
+				}
+				return stop
+			}
+			return nil
+		})
+		cancel()
+		if cancelAt {
+			assert.ErrorIs(t, err, context.Canceled)
+			assert.Less(t, n, 100+2*chunkSize/recordHeaderSize, "stopped within the groups in flight")
+		} else {
+			assert.ErrorIs(t, err, stop)
+			assert.Equal(t, 100, n)
+		}
+		// Polled here: assert.Eventually runs its condition on a goroutine
+		// of its own, which the count would include.
+		deadline := time.Now().Add(5 * time.Second)
+		for runtime.NumGoroutine() > base && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		assert.LessOrEqual(t, runtime.NumGoroutine(), base, "workers gone")
+	}
 }
