@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/sfblog/sfblog/event"
 )
@@ -270,15 +272,14 @@ func text(ev *event.Event, items []DataItem) string {
 	sb.WriteString(ev.Get("evt.computer"))
 	sep := ": "
 	for _, it := range items {
-		v := oneLine(it.Value)
-		if v == "" || it.Key == "Binary" {
+		if it.Key == "Binary" || strings.TrimSpace(it.Value) == "" {
 			// Binary data is kept in evt.data.Binary; as hex it is noise
 			// in an excerpt.
 			continue
 		}
 		sb.WriteString(sep)
 		sep = " | "
-		sb.WriteString(v)
+		appendOneLine(&sb, it.Value, maxTextLen)
 		if sb.Len() > maxTextLen {
 			break
 		}
@@ -286,13 +287,35 @@ func text(ev *event.Event, items []DataItem) string {
 	return truncate(sb.String(), maxTextLen)
 }
 
-// oneLine collapses runs of white space (line breaks included) to one
-// space.
-func oneLine(s string) string {
+// appendOneLine appends s to sb with its runs of white space (line breaks
+// included) collapsed to one space and its ends trimmed, stopping once sb
+// holds more than limit bytes: the excerpt is cut there, and a script
+// block's value may be megabytes long. A value without a line break, tab
+// or double space is only trimmed, its single spaces of any kind kept.
+func appendOneLine(sb *strings.Builder, s string, limit int) {
 	if !strings.ContainsAny(s, "\r\n\t") && !strings.Contains(s, "  ") {
-		return strings.TrimSpace(s)
+		s = strings.TrimSpace(s)
+		sb.WriteString(s[:min(len(s), max(limit+1-sb.Len(), 0))])
+		return
 	}
-	return strings.Join(strings.Fields(s), " ")
+	// The fields of s, as strings.Fields has them, joined by spaces.
+	inField, wrote := false, false
+	for i := 0; i < len(s) && sb.Len() <= limit; {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			inField = false
+		} else {
+			if !inField && wrote {
+				sb.WriteByte(' ')
+			}
+			sb.WriteString(s[i : i+size])
+			inField, wrote = true, true
+		}
+		i += size
+	}
 }
 
 // truncate cuts s to at most n bytes on a rune boundary, marking the cut.
