@@ -19,6 +19,7 @@ import (
 
 	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/internal/stage"
 	"github.com/sfblog/sfblog/parsers"
 	"github.com/sfblog/sfblog/parsers/uccapilog"
 	"github.com/sfblog/sfblog/redact"
@@ -227,10 +228,10 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 		}
 		// An analysis reads only the SIP blocks that something reads, and
 		// analyses the events on a goroutine of its own.
-		st := newStage(in.sink(a), in.skippedSIP(a))
-		opt.KeepSIP = in.keepSIP(a, st.skip)
-		problems, err = opt.Parse(ctx, in.Format, e.Path, br, st.send)
-		if serr := st.close(); serr != nil && (err == nil || errors.Is(err, errStageFailed)) {
+		st := stage.New(in.sink(a), in.skippedSIP(a))
+		opt.KeepSIP = in.keepSIP(a, st.Skip)
+		problems, err = opt.Parse(ctx, in.Format, e.Path, br, st.Send)
+		if serr := st.Close(); serr != nil && (err == nil || errors.Is(err, stage.ErrStopped)) {
 			err = serr
 		}
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 	"io"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/internal/stage"
 	"github.com/sfblog/sfblog/internal/textenc"
 	"github.com/sfblog/sfblog/parsers/adexport"
 	"github.com/sfblog/sfblog/parsers/certutil"
@@ -144,10 +145,10 @@ func (o TextOptions) Parse(ctx context.Context, format, path string, r io.Reader
 // called, on a goroutine of their own, beside the decoding, in the order
 // of the records.
 func ParseEvtx(ctx context.Context, path string, r io.ReadSeeker, size int64, emit event.Sink) ([]event.Problem, error) {
-	p := startPipe(evtxEnricher(emit))
-	problems, err := evtx.Parse(ctx, path, r, size, p.send)
-	if perr := p.close(); perr != nil && (err == nil || errors.Is(err, errPipeStopped)) {
-		err = perr
+	st := stage.New(evtxEnricher(emit), nil)
+	problems, err := evtx.Parse(ctx, path, r, size, st.Send)
+	if serr := st.Close(); serr != nil && (err == nil || errors.Is(err, stage.ErrStopped)) {
+		err = serr
 	}
 	return problems, err
 }

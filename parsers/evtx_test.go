@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,63 +37,6 @@ func TestParseEvtxSameAsInline(t *testing.T) {
 			require.NotEmpty(t, want)
 			assert.Equal(t, want, got)
 			assert.Equal(t, wantP, gotP)
-		})
-	}
-}
-
-func TestPipe(t *testing.T) {
-	numbered := func(i int) event.Event { return event.Event{Kind: event.KindRecord, RecordID: uint64(i)} }
-	boom := errors.New("boom")
-	tests := []struct {
-		name    string
-		fail    int // the event the sink fails on, -1 for none
-		panics  bool
-		wantErr string
-	}{
-		{"every event in order", -1, false, ""},
-		{"a sink error stops it", 50, false, "boom"},
-		{"a sink error on the last event", 999, false, "boom"},
-		{"a panic of the sink is an error", 10, true, "internal error while reading: at 10"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var got []uint64
-			p := startPipe(func(e event.Event) error {
-				if int(e.RecordID) == tt.fail {
-					if tt.panics {
-						panic(fmt.Sprintf("at %d", e.RecordID))
-					}
-					return boom
-				}
-				got = append(got, e.RecordID)
-				return nil
-			})
-			sent := 0
-			for i := range 1000 {
-				if err := p.send(numbered(i)); err != nil {
-					require.ErrorIs(t, err, errPipeStopped)
-					break
-				}
-				sent++
-			}
-			err := p.close()
-			if tt.wantErr == "" {
-				require.NoError(t, err)
-				assert.Equal(t, 1000, sent)
-				assert.Len(t, got, 1000)
-				for i, id := range got {
-					require.Equal(t, uint64(i), id)
-				}
-				return
-			}
-			require.ErrorContains(t, err, tt.wantErr)
-			if !tt.panics {
-				assert.ErrorIs(t, err, boom)
-			}
-			// Nothing after the failing event reaches the sink, and the
-			// producer is told within the batches in flight.
-			assert.Len(t, got, tt.fail)
-			assert.LessOrEqual(t, sent, tt.fail+1+pipeBatch*(pipeBatches+1))
 		})
 	}
 }

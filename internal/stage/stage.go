@@ -1,4 +1,10 @@
-package analyze
+// Package stage runs an event sink on a goroutine of its own, beside the
+// parser that feeds it: a client log is parsed on one core while its
+// events are analysed on another, an event log's records are decoded on
+// one while the error texts of their data are looked for on another.
+// Events reach the sink in the order they were sent, in batches, so that
+// what the sink does is the same whatever the scheduling.
+package stage
 
 import (
 	"errors"
@@ -8,18 +14,14 @@ import (
 	"github.com/sfblog/sfblog/event"
 )
 
-// stage runs an input's sink on a goroutine of its own, so that a client
-// log is parsed on one core while its events are analysed on another (the
-// parser itself reads and prefilters lines on a third goroutine). Events
-// reach the sink in the order they were sent, in batches: the analysis is
-// the same whatever the scheduling.
-//
-// The parser's goroutine calls send (and skip); once the parse is over it
-// calls close, which waits for the sink to have seen everything.
-type stage struct {
+// Stage is a sink's goroutine and the queue that feeds it. The producer's
+// goroutine calls Send (and Skip); once it is done it calls Close, which
+// waits for the sink to have seen everything.
+type Stage struct {
 	sink event.Sink
-	// skipped is called, on the stage's goroutine, with each SIP block the
-	// parser did not build (see input.keepSIP), in order with the events.
+	// skipped is called, on the stage's goroutine, with each item sent
+	// with Skip (a SIP block the parser did not build), in order with the
+	// events.
 	skipped func(event.Event)
 	cur     []item
 	curText int // the bytes of text in cur
@@ -30,7 +32,7 @@ type stage struct {
 	err     error       // why; read only after done is closed
 }
 
-// item is an event to analyse, or a SIP block that was skipped.
+// item is an event for the sink, or one for skipped.
 type item struct {
 	ev      event.Event
 	skipped bool
@@ -51,12 +53,14 @@ const (
 	firstStageBatch = 16
 )
 
-// errStageFailed is what send returns once the sink has failed: the
-// parse stops, and close returns the sink's own error.
-var errStageFailed = errors.New("analysis stopped")
+// ErrStopped is what Send returns once the sink has failed: the producer
+// stops, and Close returns the sink's own error.
+var ErrStopped = errors.New("sink stopped")
 
-func newStage(sink event.Sink, skipped func(event.Event)) *stage {
-	s := &stage{
+// New starts the goroutine of sink. skipped, which may be nil when Skip is
+// not called, receives the items sent with Skip.
+func New(sink event.Sink, skipped func(event.Event)) *Stage {
+	s := &Stage{
 		sink:    sink,
 		skipped: skipped,
 		full:    make(chan []item, stageBatches),
@@ -68,19 +72,19 @@ func newStage(sink event.Sink, skipped func(event.Event)) *stage {
 	return s
 }
 
-// send queues ev for the sink; it is an event.Sink.
-func (s *stage) send(ev event.Event) error {
+// Send queues ev for the sink; it is an event.Sink.
+func (s *Stage) Send(ev event.Event) error {
 	return s.add(item{ev: ev})
 }
 
-// skip queues a skipped SIP block, described by ev.
-func (s *stage) skip(ev event.Event) {
+// Skip queues ev for skipped.
+func (s *Stage) Skip(ev event.Event) {
 	_ = s.add(item{ev: ev, skipped: true})
 }
 
-func (s *stage) add(it item) error {
+func (s *Stage) add(it item) error {
 	if s.failed.Load() {
-		return errStageFailed
+		return ErrStopped
 	}
 	s.cur = append(s.cur, it)
 	s.curText += len(it.ev.Text)
@@ -96,9 +100,10 @@ func (s *stage) add(it item) error {
 	return nil
 }
 
-// close hands over what is queued, waits for the sink to have seen it, and
-// returns the sink's error, if any.
-func (s *stage) close() error {
+// Close hands over what is queued, waits for the sink to have seen it, and
+// returns the sink's error, if any. A panic of the sink is returned as an
+// error.
+func (s *Stage) Close() error {
 	if len(s.cur) > 0 {
 		s.full <- s.cur
 	}
@@ -108,13 +113,13 @@ func (s *stage) close() error {
 	return s.err
 }
 
-func (s *stage) run() {
+func (s *Stage) run() {
 	defer close(s.done)
 	defer func() {
 		if p := recover(); p != nil {
 			s.err = fmt.Errorf("internal error while reading: %v", p)
 			s.failed.Store(true)
-			for range s.full { // let the parser finish sending
+			for range s.full { // let the producer finish sending
 			}
 		}
 	}()

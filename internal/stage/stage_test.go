@@ -1,4 +1,4 @@
-package analyze
+package stage
 
 import (
 	"errors"
@@ -22,18 +22,18 @@ func TestStageKeepsOrder(t *testing.T) {
 			var got []string
 			sink := func(ev event.Event) error { got = append(got, fmt.Sprint("e", ev.Line)); return nil }
 			skipped := func(ev event.Event) { got = append(got, fmt.Sprint("s", ev.Line)) }
-			st := newStage(sink, skipped)
+			st := New(sink, skipped)
 			var want []string
 			for i := range n {
 				if i%3 == 0 {
-					st.skip(event.Event{Line: i})
+					st.Skip(event.Event{Line: i})
 					want = append(want, fmt.Sprint("s", i))
 					continue
 				}
-				require.NoError(t, st.send(event.Event{Line: i}))
+				require.NoError(t, st.Send(event.Event{Line: i}))
 				want = append(want, fmt.Sprint("e", i))
 			}
-			require.NoError(t, st.close())
+			require.NoError(t, st.Close())
 			assert.Equal(t, want, got)
 		})
 	}
@@ -63,16 +63,16 @@ func TestStageStops(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := newStage(tt.sink, func(event.Event) {})
+			st := New(tt.sink, func(event.Event) {})
 			stopped := false
 			for i := 0; i < 100*stageBatch && !stopped; i++ {
-				if err := st.send(event.Event{Line: i}); err != nil {
-					assert.ErrorIs(t, err, errStageFailed)
+				if err := st.Send(event.Event{Line: i}); err != nil {
+					assert.ErrorIs(t, err, ErrStopped)
 					stopped = true
 				}
 			}
 			assert.True(t, stopped, "send kept accepting events after the sink failed")
-			assert.EqualError(t, st.close(), tt.wantErr)
+			assert.EqualError(t, st.Close(), tt.wantErr)
 		})
 	}
 }
@@ -83,7 +83,7 @@ func TestStageStops(t *testing.T) {
 func TestStageBoundsText(t *testing.T) {
 	release := make(chan struct{})
 	seen := 0
-	st := newStage(func(event.Event) error {
+	st := New(func(event.Event) error {
 		if seen++; seen == 1 {
 			<-release // the sink is stuck: batches pile up
 		}
@@ -95,7 +95,7 @@ func TestStageBoundsText(t *testing.T) {
 	go func() {
 		defer close(done)
 		for range 100 {
-			if st.send(event.Event{Text: big}) != nil {
+			if st.Send(event.Event{Text: big}) != nil {
 				return
 			}
 			queued.Add(1)
@@ -107,6 +107,6 @@ func TestStageBoundsText(t *testing.T) {
 	assert.LessOrEqual(t, queued.Load(), int64(2*(stageBatches+2)), "events of %d bytes queued", len(big))
 	close(release)
 	<-done
-	require.NoError(t, st.close())
+	require.NoError(t, st.Close())
 	assert.Equal(t, 100, seen)
 }
