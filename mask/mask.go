@@ -47,7 +47,8 @@ const Masked = "<masked>"
 //     name says secret (AccessToken, EncryptedAssertion) when it holds
 //     text only, also entity-escaped (&lt;wsse:Password&gt;), and of an
 //     event log's <Data Name="..."> whose name says secret (see
-//     [SecretName]);
+//     [SecretName]), and the values of such an element's attributes whose
+//     names say secret (<credential user="bob" password="X"/>);
 //   - name=value pairs in URLs (query and fragment), forms, attributes and
 //     connection strings whose name says secret (password, pwd,
 //     access_token, id_token, refresh_token, client_secret,
@@ -64,7 +65,8 @@ const Masked = "<masked>"
 //   - JSON string fields with such names, with escaped quotes
 //     ({\"refresh_token\":\"X\"}) or single quotes too;
 //   - "password: X", "password：X", "パスワード: X", "password is X",
-//     "the password for bob is X", "pwd: X", "pass: X" and LDIF
+//     "password was X", "password 'X'" (or "X" or `X`), "the password
+//     for bob is X", "pwd: X", "pass: X", "pass=X" and LDIF
 //     "userPassword:: X" in prose and logs, unless X is a word that
 //     describes the password ("is incorrect"), an HRESULT or a boolean
 //     (evidence, not a password);
@@ -72,6 +74,10 @@ const Masked = "<masked>"
 //     anywhere, also inside a word (after "%3D" or "\u0022"), and long
 //     tokens after Bearer, Basic, Negotiate, NTLM or Kerberos anywhere,
 //     except upper-case error names (KRB_AP_ERR_BAD_INTEGRITY);
+//   - the value of a PowerShell or command-line parameter whose name
+//     says secret ("-NewPassword 'X'", "-Pin 383042", "--password X";
+//     not a variable such as $cred), and the literal of
+//     "ConvertTo-SecureString 'X' -AsPlainText";
 //   - the body of PEM private keys (-----BEGIN ... PRIVATE KEY-----), whose
 //     BEGIN and END lines stay, also after an escaped line break.
 //
@@ -351,20 +357,108 @@ func (sc *scanner) word(i int, rec *textScan) int {
 	case '=':
 		return sc.param(i, k, k+1, w, prev)
 	}
+	if w[0] == '-' {
+		// A PowerShell or command-line parameter: "-NewPassword 'X'",
+		// "-Pin 383042", "--password X".
+		if name := strings.TrimLeft(w, "-"); len(name) >= 2 && SecretName(name) {
+			return sc.paramValue(k)
+		}
+		return j
+	}
+	if len(w) == len("convertto-securestring") && equalFold(w, "convertto-securestring") {
+		return sc.secureString(k)
+	}
 	if c := lower(w[0]); len(w) <= len("negotiate") && (c == 'b' || c == 'n' || c == 'k' || c == 'p') {
 		if isSchemeWord(w) {
 			return sc.schemeToken(j, k)
 		}
 		if isPasswordWord(w) {
-			if k+2 < len(s) && hasPrefixFold(s[k:], "is") && isSpace(s[k+2]) {
-				return sc.prose(skipSpace(s, k+2))
+			if v := isOrWas(s, k); v >= 0 {
+				return sc.prose(v)
 			}
 			if v := passwordForValue(s, k); v >= 0 {
 				return sc.prose(v)
 			}
+			if s[k] == '"' || s[k] == '\'' || s[k] == '`' {
+				// "tried password 'X'": a quoted value right after the
+				// word, unless it says something about the password
+				// (password "expired").
+				return sc.quotedPassword(k)
+			}
 		}
 	}
 	return j
+}
+
+// isOrWas returns where the value starts after "is " or "was " at k
+// ("password is X", "his password was X"), or -1.
+func isOrWas(s string, k int) int {
+	for _, v := range [...]string{"is", "was"} {
+		if n := k + len(v); n < len(s) && hasPrefixFold(s[k:], v) && isSpace(s[n]) {
+			return skipSpace(s, n)
+		}
+	}
+	return -1
+}
+
+// quotedPassword masks the quoted password at k, after a password word
+// and a space, unless it is a word that says something about the password
+// instead or an HRESULT (describesPassword). The quotes stay. A backslash
+// escapes the byte after it; a value not closed on its line is not one.
+func (sc *scanner) quotedPassword(k int) int {
+	s := sc.s
+	q := s[k]
+	end := k + 1
+	for end < len(s) && s[end] != q && s[end] != '\r' && s[end] != '\n' {
+		if s[end] == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
+			end++
+		}
+		end++
+	}
+	if end == len(s) || s[end] != q {
+		return k + 1
+	}
+	if v := s[k+1 : end]; v != "" && !describesPassword(v) {
+		sc.replace(k+1, end, Masked)
+	}
+	return end + 1
+}
+
+// paramValue masks the value at k of a PowerShell or command-line
+// parameter whose name says secret: a quoted string or a word, as prose
+// does after "password:". A variable ($cred), a subexpression or script
+// block (which the scan goes on into: "(ConvertTo-SecureString ...)"),
+// another parameter, and a boolean or HRESULT stay.
+func (sc *scanner) paramValue(k int) int {
+	switch sc.s[k] {
+	case '$', '(', '{', '[', '@', '-':
+		return k
+	}
+	return sc.prose(k)
+}
+
+// secureString masks the literal of "ConvertTo-SecureString 'X'
+// -AsPlainText -Force", k at what follows the cmdlet's name: its first
+// argument that is not a switch, when it is a quoted string
+// ("-AsPlainText -String 'X'" too). A variable ($pw) stays.
+func (sc *scanner) secureString(k int) int {
+	s := sc.s
+	i := k
+	for i < len(s) && s[i] == '-' {
+		// A switch or the name of -String: -AsPlainText, -Force.
+		e := i + 1
+		for e < len(s) && isWord(s[e]) {
+			e++
+		}
+		if e == len(s) || !isSpace(s[e]) {
+			return e
+		}
+		i = skipSpace(s, e)
+	}
+	if i < len(s) && (s[i] == '"' || s[i] == '\'') {
+		return sc.prose(i)
+	}
+	return i
 }
 
 // passwordForValue returns where the password starts in "password for

@@ -7,7 +7,12 @@
 // rules added since written into it by hand the same way (colon,
 // cookieHeader, ticketHeader, headerLine): a header at the start of a line
 // whose name says secret (X-MS-Password) is masked whole, and the value of
-// a cookie or web ticket header over its continuation lines too.
+// a cookie or web ticket header over its continuation lines too. Since
+// then, also written in by hand: the names SecretName took later
+// (credential, passphrase, passcode, the API and subscription keys, PIN)
+// and their keywords, "password was X", a quoted value after a password
+// word, PowerShell parameters and ConvertTo-SecureString, "pass=X", and the
+// secret attributes of a secret element's start tag.
 package mask
 
 import (
@@ -925,6 +930,33 @@ func (sc *oldScanner) word(i int) int {
 	case '=':
 		return sc.param(i, k, k+1, w, prev)
 	}
+	if w[0] == '-' {
+		// A PowerShell or command-line parameter.
+		if name := strings.TrimLeft(w, "-"); len(name) >= 2 && oldSecretName(name) {
+			switch s[k] {
+			case '$', '(', '{', '[', '@', '-':
+				return k
+			}
+			return sc.prose(k)
+		}
+		return j
+	}
+	if strings.EqualFold(w, "ConvertTo-SecureString") {
+		for k < len(s) && s[k] == '-' {
+			e := k + 1
+			for e < len(s) && oldIsWord(s[e]) {
+				e++
+			}
+			if e == len(s) || !oldIsSpace(s[e]) {
+				return e
+			}
+			k = oldSkipSpace(s, e)
+		}
+		if k < len(s) && (s[k] == '"' || s[k] == '\'') {
+			return sc.prose(k)
+		}
+		return k
+	}
 	if c := oldLower(w[0]); len(w) <= len("negotiate") && (c == 'b' || c == 'n' || c == 'k' || c == 'p') {
 		if oldIsSchemeWord(w) {
 			return sc.schemeToken(j, k)
@@ -933,8 +965,27 @@ func (sc *oldScanner) word(i int) int {
 			if k+2 < len(s) && oldHasPrefixFold(s[k:], "is") && oldIsSpace(s[k+2]) {
 				return sc.prose(oldSkipSpace(s, k+2))
 			}
+			if k+3 < len(s) && oldHasPrefixFold(s[k:], "was") && oldIsSpace(s[k+3]) {
+				return sc.prose(oldSkipSpace(s, k+3))
+			}
 			if v := passwordForValue(s, k); v >= 0 {
 				return sc.prose(v)
+			}
+			if q := s[k]; q == '"' || q == '\'' || q == '`' {
+				end := k + 1
+				for end < len(s) && s[end] != q && s[end] != '\r' && s[end] != '\n' {
+					if s[end] == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
+						end++
+					}
+					end++
+				}
+				if end == len(s) || s[end] != q {
+					return k + 1
+				}
+				if v := s[k+1 : end]; v != "" && !oldDescribesPassword(v) {
+					sc.replace(k+1, end, oldMasked)
+				}
+				return end + 1
 			}
 		}
 	}
@@ -1005,6 +1056,9 @@ func oldSecretName(name string) bool {
 	case "samlresponse", "wresult", "cwt", "gssapi-data", "rspauth":
 		return true
 	}
+	if oldIsPin(name) {
+		return true
+	}
 	if base, ok := strings.CutSuffix(n, "value"); ok {
 		n = strings.TrimRight(base, "_-")
 	} else {
@@ -1020,6 +1074,29 @@ func oldSecretName(name string) bool {
 
 var oldSecretSuffixes = []string{
 	"password", "passwd", "pwd", "token", "secret", "cookie", "ticket", "assertion", "sessionkey",
+	"credential", "passphrase", "passcode", "apikey", "api_key", "api-key", "subscription-key",
+	"subscription_key", "subscriptionkey",
+}
+
+// oldIsPin reports whether name is pin or ends in PIN as a word of its own
+// (user_pin, user-pin, NewPin: a lower-case letter before an upper-case
+// P), and its words before that are not all flag words (RequirePin).
+func oldIsPin(name string) bool {
+	if len(name) < 3 {
+		return false
+	}
+	p, pin := name[:len(name)-3], name[len(name)-3:]
+	if !strings.EqualFold(pin, "pin") {
+		return false
+	}
+	switch {
+	case p == "":
+		return true
+	case strings.HasSuffix(p, "_") || strings.HasSuffix(p, "-"),
+		pin[0] == 'P' && p[len(p)-1] >= 'a' && p[len(p)-1] <= 'z':
+		return !oldAllFlagWords(strings.ToLower(p), false)
+	}
+	return false
 }
 
 // oldAllFlagWords reports whether p (lower case) is one or more flag words
@@ -1063,6 +1140,19 @@ func (sc *oldScanner) param(i, k, vs int, w string, prev byte) int {
 	enc := vs > k+1
 	if !enc && oldIsAuthHeader(w) {
 		return sc.authParam(vs)
+	}
+	if oldEqualFold(w, "pass") {
+		start := oldSkipSpace(s, vs)
+		end := paramEnd(s, start, enc)
+		v := s[start:end]
+		digits := true
+		for i := 0; i < len(v); i++ {
+			digits = digits && oldIsDigit(v[i])
+		}
+		if !digits {
+			sc.replace(start, end, oldMaskValue(v))
+		}
+		return max(end, vs)
 	}
 	only, ok := oldIsURLOnlyName(w, urlPrev(s, i, prev))
 	if !only && !oldSecretName(w) {
@@ -1261,6 +1351,7 @@ var oldKeywords = []string{
 	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
 	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
+	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-",
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
@@ -1270,6 +1361,7 @@ var oldKeywords = []string{
 var oldKeywords3 = []struct{ word, next string }{
 	{"pwd", `:="\'%&>sv_-` + " \t\xef"},
 	{"cwt", `:="\'%&>` + " \t\xef"},
+	{"pin", `:="\'%&>` + " \t\xef"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 
@@ -1349,6 +1441,13 @@ func oldResume(s string, i, k int) int {
 	w := k
 	for w > i && oldIsWord(s[w-1]) {
 		w--
+	}
+	// "x%3DeyJ": the scan goes on from x, which takes the escape for its '='.
+	for w > i+1 && strings.HasPrefix(s[w-1:], "%3") && w+1 < len(s) && (s[w+1] == 'D' || s[w+1] == 'd') && oldIsWord(s[w-2]) {
+		w -= 2
+		for w > i && oldIsWord(s[w-1]) {
+			w--
+		}
 	}
 	e := w
 	for e > i && oldIsNameByte(s[e-1]) {
@@ -1555,19 +1654,30 @@ func (sc *oldScanner) element(i int) int {
 	if !secret && !oldSecretDataName(s[e:openEnd]) {
 		return i + 1
 	}
-	if s[openEnd-2] == '/' { // <Password/>
-		return openEnd
+	selfClosing := s[openEnd-2] == '/'
+	contentEnd, next := openEnd, openEnd
+	if !selfClosing {
+		contentEnd, next = oldClosingTag(s, openEnd, qn)
+		if c := s[openEnd:contentEnd]; leafOnly && holdsElement(c, "<") && strings.TrimSpace(c) != Masked {
+			return i + 1
+		}
 	}
-	contentEnd, next := oldClosingTag(s, openEnd, qn)
-	content := s[openEnd:contentEnd]
-	if leafOnly && holdsElement(content, "<") && strings.TrimSpace(content) != Masked {
-		// (<masked> is what a first masking left: text, not an element.)
-		return i + 1
+	if end := sc.tag(i+1, openEnd); end > openEnd {
+		return end
 	}
-	if strings.TrimSpace(content) != "" {
+	if content := s[openEnd:contentEnd]; strings.TrimSpace(content) != "" {
 		sc.replace(openEnd, contentEnd, oldMaskKeepLines(content))
 	}
 	return next
+}
+
+// tag scans the start tag s[i:end] as the scan does, and returns where it
+// stopped.
+func (sc *oldScanner) tag(i, end int) int {
+	for i < end {
+		i = sc.step(i)
+	}
+	return i
 }
 
 // secretDataName reports whether the attributes of an event log's <Data>

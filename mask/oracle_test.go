@@ -94,6 +94,7 @@ var oracleSeeds = []string{
 	"SIP/2.0 200 OK\nms-diagnostics: 4005;reason=\"password is Hunter2\"\nSet-Cookie: s=v; Path=/\nt: <sip:x>\nf: <sip:y>;tag=1\nContent-Length: 0",
 	"SIP/2.0 200 OK\nContact: <sip:bob:Spr1ng@10.0.4.15:5061;transport=tls>\nX-MS-Password: 0x80048821\nCookie: Spr1ngCook\nAuthorization: Basic bob:pw\nContent-Length: 90\n\n{\\\"refresh_token\\\":\\\"RT0\\\"} &lt;pwd&gt;x&lt;/pwd&gt; <AccessToken>y</AccessToken> code=z&a=b x%3D" + shortJWT,
 	"REGISTER sip:contoso.com SIP/2.0\nVia: SIP/2.0/TLS 10.0.4.15:55861\nms-diagnostics: 1;reason=\"Kerberos KRB_AP_ERR_BAD_INTEGRITY\";proxy http://u:p@proxy:8080\nContent-Length: 0\n\n- Access token: RT0 pass: y パスワード：z Password=Spring Winter; " + aadJWT,
+	"SIP/2.0 200 OK\nX-Api-Key: k1\nUser-Pin: 1234\nContent-Length: 90\n\npassword 'x' pass=y -NewPassword \"z\" ConvertTo-SecureString 'w' -AsPlainText <AccessToken user=\"bob\" password=\"p\"/> credential: c",
 	"NOTIFY sip:a SIP/2.0\nEvent: presence\nSubscription-State: active;expires=3600\nContent-Type: application/msrtc-event-categories+xml\nContent-Length: 100\n\n<categories><category name=\"state\"><state><availability>3500</availability></state></category></categories>",
 }
 
@@ -124,7 +125,8 @@ func FuzzHelpersSameAsOld(f *testing.F) {
 	f.Add(`"a\"b\\" c"`, 0, byte('"'))
 	f.Add("x'\\'\\\\'", 1, byte('\''))
 	f.Add("Password\r\n", 3, byte('\r'))
-	for _, name := range []string{"SavePassword", "AllowSave_Password", "_password", "Cookies", "TokenValue", "token-value", "SessionKeys", "Cookie: abc; def"} {
+	for _, name := range []string{"SavePassword", "AllowSave_Password", "_password", "Cookies", "TokenValue", "token-value", "SessionKeys", "Cookie: abc; def",
+		"Credential", "Credentials", "pin", "NewPin", "user_pin", "Spin", "RequirePin", "X-Api-Key", "Ocp-Apim-Subscription-Key", "Passphrase", "passcodes"} {
 		f.Add(name, 0, byte('"'))
 	}
 	f.Fuzz(func(t *testing.T, s string, i int, q byte) {
@@ -157,6 +159,7 @@ func FuzzNextKeywordSameAsOld(f *testing.F) {
 	f.Add(cleanLog[:300] + "Password pwd= eyJa ----- Auth" + cleanLog[:40])
 	f.Add("xxxxxxxxxxxxxxxxxxxxxxpass")
 	f.Add("a http://b sips:c パスワード SessionKey pwd\\ cwt' pwd%3D pwd&gt; <pwd> pwd：x")
+	f.Add("ApiKey api_key X-Api-Key Subscription-Key subscription_key Credential ConvertTo-SecureString PIN: pin\\ <pin> pin%3D pin&gt; pin：")
 	f.Fuzz(func(t *testing.T, s string) {
 		for i := 0; i <= len(s); i++ {
 			require.Equal(t, oldNextKeyword(s, i), nextKeyword(s, i), "from %d", i)

@@ -5,17 +5,20 @@ import "strings"
 // SecretName reports whether a parameter, field or element name says that
 // its value is a credential, in any letter case: password, passwd, pwd,
 // secret, assertion, SAMLResponse, wresult, cwt, gssapi-data, rspauth,
-// and any name ending in password, passwd, pwd, token, secret, cookie,
-// ticket, assertion or sessionkey (DefaultPassword, AccessToken,
-// client_secret, client_assertion, X-MS-WebTicket, SessionKey), also in
-// the plural or followed by "value" (Cookies, Tokens, TokenValue,
-// PasswordValue). TokenType, TicketOptions and PasswordLastSet do not end
-// so and stay readable, and so do the names of policies and flags about a
-// password, whose words before the secret one all say what may be done
-// with it (SavePassword, AllowSavePassword, CannotChangePassword: see
-// isFlagName). Credential and Credentials are not taken: the SIP
-// parser's sip.request.credentials says "true" or "false", which is
-// evidence that a field whose name says secret would lose.
+// pin, and any name ending in password, passwd, pwd, passphrase, passcode,
+// token, secret, cookie, ticket, assertion, credential, sessionkey,
+// apikey, api_key, api-key or subscription-key (DefaultPassword,
+// AccessToken, client_secret, client_assertion, X-MS-WebTicket,
+// SessionKey, X-Api-Key, Ocp-Apim-Subscription-Key), or in PIN as a word
+// of its own (NewPin, user_pin: not Spin), also in the plural or followed
+// by "value" (Cookies, Tokens, TokenValue, PasswordValue). TokenType,
+// TicketOptions and PasswordLastSet do not end so and stay readable, and
+// so do the names of policies and flags about a password, whose words
+// before the secret one all say what may be done with it (SavePassword,
+// AllowSavePassword, CannotChangePassword: see isFlagName). Credential
+// and Credentials are taken: a field whose value says what happened
+// rather than what the secret is (sip.request.credentials "false", an
+// HRESULT) keeps it (wholeValue).
 func SecretName(name string) bool {
 	if len(name) < 2 || len(name) > maxName {
 		return false
@@ -35,6 +38,10 @@ func SecretName(name string) bool {
 		return equalFold(name, "gssapi-data")
 	case 'h':
 		return equalFold(name, "rspauth")
+	case 'n':
+		if isPinName(name) && !isFlagName(name[:len(name)-len("pin")]) {
+			return true
+		}
 	}
 	base := name
 	if hasSuffixFold(base, "value") {
@@ -62,9 +69,9 @@ func secretSuffix(name string) int {
 	case 't':
 		sufs = []string{"secret", "ticket"}
 	case 'e':
-		sufs = []string{"cookie"}
+		sufs = []string{"cookie", "passphrase", "passcode"}
 	case 'y':
-		sufs = []string{"sessionkey"}
+		sufs = []string{"sessionkey", "apikey", "api_key", "api-key", "subscription-key", "subscription_key", "subscriptionkey"}
 	case 'l':
 		sufs = []string{"credential"}
 	default:
@@ -76,6 +83,22 @@ func secretSuffix(name string) int {
 		}
 	}
 	return 0
+}
+
+// isPinName reports whether name is a PIN (a phone's sign-in PIN,
+// Set-CsClientPin -Pin): pin, or a name that ends in PIN as a word of its
+// own: after '_' or '-' (user_pin), or in camel case after a lower-case
+// letter (NewPin, ClientPIN). Spin and Hairpin do not.
+func isPinName(name string) bool {
+	if !hasSuffixFold(name, "pin") {
+		return false
+	}
+	n := len(name) - len("pin")
+	if n == 0 {
+		return true
+	}
+	c := name[n-1]
+	return c == '_' || c == '-' || name[n] == 'P' && c >= 'a' && c <= 'z'
 }
 
 // isFlagName reports whether prefix, the part of a name before its secret
@@ -134,6 +157,17 @@ func (sc *scanner) param(i, k, vs int, w string, prev byte) int {
 	enc := vs > k+1
 	if !enc && isAuthHeader(w) {
 		return sc.authParam(vs)
+	}
+	if equalFold(w, "pass") {
+		// "user=bob pass=X"; a number is a count ("pass=3 fail=0"), as
+		// after "pass:" (passLabel).
+		start := skipSpace(s, vs)
+		end := paramEnd(s, start, enc)
+		if v := s[start:end]; v == "" || strings.Trim(v, "0123456789") == "" {
+			return max(end, vs)
+		}
+		sc.replace(start, end, maskValue(s[start:end]))
+		return max(end, vs)
 	}
 	only, ok := isURLOnlyName(w, urlPrev(s, i, prev))
 	if !only && !SecretName(w) {

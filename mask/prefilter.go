@@ -33,7 +33,10 @@ import "math/bits"
 //	data    <Data Name="...">
 //	ciph    CipherValue
 //	----    -----BEGIN
-//	nkey    SessionKey
+//	nkey    SessionKey, SubscriptionKey
+//	apik api_ api- n-ke n_ke    ApiKey, api_key, X-Api-Key, Subscription-Key
+//	cred    Credential, Credentials
+//	tto-    ConvertTo-SecureString
 //	p:// s://    http://, https://, ftp://, ldap://, ... (URL userinfo)
 //	sip: ips:    sip:, sips: (SIP URI userinfo)
 //	パス    the first 4 bytes of パスワード (password in Japanese)
@@ -44,10 +47,11 @@ var keywords = []string{
 	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
 	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
+	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-",
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
-// follow it when it counts: pwd and cwt are names, followed by the ':',
+// follow it when it counts: pwd, cwt and pin are names, followed by the ':',
 // '=', '"', space or tab that makes them a label, parameter or JSON key,
 // the backslash or single quote of an escaped or single-quoted key, the
 // '%' of "pwd%3D", the '&' of "pwd&gt;", the '>' of "<pwd>" or the first
@@ -57,6 +61,7 @@ var keywords = []string{
 var keywords3 = []struct{ word, next string }{
 	{"pwd", `:="\'%&>sv_-` + " \t\xef"},
 	{"cwt", `:="\'%&>` + " \t\xef"},
+	{"pin", `:="\'%&>` + " \t\xef"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 
@@ -134,6 +139,16 @@ func resume(s string, i, k int) int {
 	w := k
 	for w > i && isWord(s[w-1]) {
 		w--
+	}
+	// A word that starts with the "3D" of a URL-encoded '=' after another
+	// word ("x%3DeyJ...") is not visited from its first byte: the word
+	// before takes the escape for its '=' (word, case '%') and the scan
+	// goes on after it. It goes so from that word here too.
+	for w-1 > i && s[w-1] == '%' && w+1 < len(s) && s[w] == '3' && lower(s[w+1]) == 'd' && isWord(s[w-2]) {
+		w -= 2
+		for w > i && isWord(s[w-1]) {
+			w--
+		}
 	}
 	e := w
 	for e > i && isNameByte(s[e-1]) {

@@ -47,6 +47,10 @@ func FuzzSecretsSameAsRef(f *testing.F) {
 		"password：x パスワード：y パスワード: z Password=Spring Winter;",
 		"Kerberos KRB_AP_ERR_BAD_INTEGRITY Password: 0x80048821 Password : False",
 		"userPassword:: U3By\n ZGlm\nCPassword::Verify",
+		// Notes and pasted commands (notes_test.go).
+		"Tried password 'Spr1ng!' and password \"a\\\"b\" pwd `c` password was X passphrase: p my passcode=1 api_key=k {\"apiKey\":\"k\"} X-Api-Key: k Ocp-Apim-Subscription-Key: k PIN: 1 <NewPin>2</NewPin> spin: 3 user=bob pass=x pass=3 credential: c",
+		"Set-CsClientPin -Pin 383042 -NewPassword \"x\" --password y -Credential $cred $p = ConvertTo-SecureString 'x' -AsPlainText -Force (ConvertTo-SecureString -AsPlainText -String \"y\") ConvertTo-SecureString -",
+		"<AccessToken user=\"bob\" password=\"x\"/><Token type='t' secret='s'>abc</Token><credential a:password=\"p\" b=c x='>",
 	} {
 		f.Add(s)
 	}

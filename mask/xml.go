@@ -59,19 +59,39 @@ func (sc *scanner) element(i int) int {
 	if !secret && !secretDataName(s[e:openEnd]) {
 		return i + 1
 	}
-	if s[openEnd-2] == '/' { // <Password/>
-		return openEnd
+	selfClosing := s[openEnd-2] == '/' // <Password/>
+	contentEnd, next := openEnd, openEnd
+	if !selfClosing {
+		contentEnd, next = closingTag(s, openEnd, qn)
+		content := s[openEnd:contentEnd]
+		if leafOnly && holdsElement(content, "<") && strings.TrimSpace(content) != Masked {
+			// (<masked> is what a first masking left: text, not an element.)
+			return i + 1
+		}
 	}
-	contentEnd, next := closingTag(s, openEnd, qn)
-	content := s[openEnd:contentEnd]
-	if leafOnly && holdsElement(content, "<") && strings.TrimSpace(content) != Masked {
-		// (<masked> is what a first masking left: text, not an element.)
-		return i + 1
+	// The name and attributes of the start tag are scanned as they are
+	// when the element is not secret: <credential user="bob"
+	// password="X"/>. A value that runs past the tag's end (an unclosed
+	// quote) ends the element there: the scan goes on after it, as it
+	// does once that value is masked and the tag (whose <masked> holds a
+	// '<') is no longer taken for one.
+	if end := sc.tag(i+1, openEnd); end > openEnd {
+		return end
 	}
-	if strings.TrimSpace(content) != "" {
+	if content := s[openEnd:contentEnd]; strings.TrimSpace(content) != "" {
 		sc.replace(openEnd, contentEnd, maskKeepLines(content))
 	}
 	return next
+}
+
+// tag scans s[i:end], the name and attributes of a start tag, step by
+// step as run does, and returns where the last step ended: end, or past
+// it when a value runs on after the tag.
+func (sc *scanner) tag(i, end int) int {
+	for i < end {
+		i = sc.step(i, nil)
+	}
+	return i
 }
 
 // secretDataName reports whether the attributes of an event log's <Data>

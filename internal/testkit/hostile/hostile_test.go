@@ -157,13 +157,14 @@ func TestSecrets(t *testing.T) {
 	log2, planted2 := Secrets()
 	assert.Equal(t, log, log2, "deterministic")
 	assert.Equal(t, planted, planted2)
-	require.Len(t, planted, 22)
+	require.Len(t, planted, 25)
 	for _, s := range planted {
 		assert.Contains(t, string(log), s)
 		assert.GreaterOrEqual(t, len(s), 4, "%q", s)
 	}
 	for _, marker := range []string{"#access_token=", "client_assertion=", "?code=", "SAMLResponse=", "wresult=", "/cwt=",
-		"<wst:RequestedSecurityToken>", "-----BEGIN PRIVATE KEY-----", "token: eyJ", "password: ", "\r\n srand=", "\r\n\tcnum=", "\r\nX-MS-Password: ", ";\r\n MSISAuth1="} {
+		"<wst:RequestedSecurityToken>", "-----BEGIN PRIVATE KEY-----", "token: eyJ", "password: ", "\r\n srand=", "\r\n\tcnum=", "\r\nX-MS-Password: ", ";\r\n MSISAuth1=",
+		"password '", `password="`, "PIN: "} {
 		assert.Contains(t, string(log), marker)
 	}
 	assert.Equal(t, 3, strings.Count(string(log), "WWW-Authenticate:"))

@@ -166,7 +166,9 @@ func ShiftJISNote() []byte {
 // client_assertion=, code=, SAMLResponse=, wresult=, /cwt=); a JWT inside
 // <wst:RequestedSecurityToken>; a PEM private key; "token: eyJ…" and
 // "password: …" lines; headers whose names say secret (X-MS-Password,
-// X-Access-Token) and a Cookie header folded over two lines.
+// X-Access-Token) and a Cookie header folded over two lines; a quoted
+// password after the word, a password attribute of a secret element and
+// a phone's sign-in PIN.
 func Secrets() (log []byte, planted []string) {
 	rng := rand.New(rand.NewPCG(9, 6))
 	hex := func(n int) string {
@@ -203,6 +205,7 @@ func Secrets() (log []byte, planted []string) {
 	cookie1, cookie2 := keep(b64(24)), keep(b64(24))
 	key := pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: raw(1216)})
 	keep(strings.Split(string(key), "\n")[1]) // the first line of the key
+	quoted, attr, pin := keep("Autumn2023#"+hex(4)), keep("Summer2022$"+hex(4)), keep("4"+fmt.Sprint(10000+rng.IntN(90000)))
 
 	var b strings.Builder
 	b.WriteString(logHeader())
@@ -236,6 +239,9 @@ func Secrets() (log []byte, planted []string) {
 	b.WriteString(strings.ReplaceAll(string(key), "\n", "\r\n"))
 	b.WriteString(logLine(16, "INFO", "CUccWebRequest - header token: "+tokenLine))
 	b.WriteString(logLine(17, "INFO", "CUccCredentialManager - password: "+password))
+	b.WriteString(logLine(17, "ERROR", "CUccCredentialManager - retrying with the saved password '"+quoted+"'"))
+	b.WriteString(logLine(17, "WARN", "CUccWebRequest - POST https://sts.contoso.com/adfs/services/trust body: <credential user=\"bob@contoso.com\" password=\""+attr+"\"/>"))
+	b.WriteString(logLine(17, "ERROR", "CUccPinAuthentication - extension 4255550199 PIN: "+pin))
 	b.WriteString(logLine(18, "ERROR", "CUccServerEndpoint::OnRegisterComplete - Sign-in failed, hr=0x8004c1fb"))
 	return []byte(b.String()), planted
 }
