@@ -41,6 +41,8 @@ func TestSecretsNotes(t *testing.T) {
 		{"PIN label", "PIN: 483920", "PIN: <masked>"},
 		{"pin in JSON and XML", `{"pin":"483920"} <NewPin>1234</NewPin>`, `{"pin":"<masked>"} <NewPin><masked></NewPin>`},
 		{"Credential label", "credential: Spr1ngCred", "credential: <masked>"},
+		{"private keys by name", `{"privateKey":"MIIEvQIBADAN"} <PrivateKey>MIIE</PrivateKey> private_key=abc`, `{"privateKey":"<masked>"} <PrivateKey><masked></PrivateKey> private_key=<masked>`},
+		{"a key's other names stay", "KeyUsage: 0x80 PublicKey: 3082010a HasPrivateKey: True privateKeyUsage=1", "KeyUsage: 0x80 PublicKey: 3082010a HasPrivateKey: True privateKeyUsage=1"},
 		{"spin, hairpin and a PIN flag stay", "spin: 3 hairpin=1 RequirePin: True PinLength=6", "spin: 3 hairpin=1 RequirePin: True PinLength=6"},
 		{"pass=X", "user=bob pass=Spr1ng;", "user=bob pass=<masked>;"},
 		{"pass=number stays", "pass=3 fail=0", "pass=3 fail=0"},

@@ -9,7 +9,8 @@
 // whose name says secret (X-MS-Password) is masked whole, and the value of
 // a cookie or web ticket header over its continuation lines too. Since
 // then, also written in by hand: the names SecretName took later
-// (credential, passphrase, passcode, the API and subscription keys, PIN)
+// (credential, passphrase, passcode, the API, subscription and private keys,
+// PIN)
 // and their keywords, "password was X", a quoted value after a password
 // word, PowerShell parameters and ConvertTo-SecureString, "pass=X", and the
 // secret attributes of a secret element's start tag.
@@ -1075,7 +1076,7 @@ func oldSecretName(name string) bool {
 var oldSecretSuffixes = []string{
 	"password", "passwd", "pwd", "token", "secret", "cookie", "ticket", "assertion", "sessionkey",
 	"credential", "passphrase", "passcode", "apikey", "api_key", "api-key", "subscription-key",
-	"subscription_key", "subscriptionkey",
+	"subscription_key", "subscriptionkey", "privatekey", "private_key", "private-key",
 }
 
 // oldIsPin reports whether name is pin or ends in PIN as a word of its own
@@ -1351,7 +1352,7 @@ var oldKeywords = []string{
 	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
 	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
-	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-",
+	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-", "ekey", "e_ke", "e-ke",
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that

@@ -7,7 +7,7 @@ import "strings"
 // secret, assertion, SAMLResponse, wresult, cwt, gssapi-data, rspauth,
 // pin, and any name ending in password, passwd, pwd, passphrase, passcode,
 // token, secret, cookie, ticket, assertion, credential, sessionkey,
-// apikey, api_key, api-key or subscription-key (DefaultPassword,
+// apikey, api_key, api-key, subscription-key or privatekey (DefaultPassword,
 // AccessToken, client_secret, client_assertion, X-MS-WebTicket,
 // SessionKey, X-Api-Key, Ocp-Apim-Subscription-Key), or in PIN as a word
 // of its own (NewPin, user_pin: not Spin), also in the plural or followed
@@ -71,7 +71,8 @@ func secretSuffix(name string) int {
 	case 'e':
 		sufs = []string{"cookie", "passphrase", "passcode"}
 	case 'y':
-		sufs = []string{"sessionkey", "apikey", "api_key", "api-key", "subscription-key", "subscription_key", "subscriptionkey"}
+		sufs = []string{"sessionkey", "apikey", "api_key", "api-key", "subscription-key", "subscription_key", "subscriptionkey",
+			"privatekey", "private_key", "private-key"}
 	case 'l':
 		sufs = []string{"credential"}
 	default:

@@ -35,6 +35,7 @@ import "math/bits"
 //	----    -----BEGIN
 //	nkey    SessionKey, SubscriptionKey
 //	apik api_ api- n-ke n_ke    ApiKey, api_key, X-Api-Key, Subscription-Key
+//	ekey e_ke e-ke    PrivateKey, private_key, private-key
 //	cred    Credential, Credentials
 //	tto-    ConvertTo-SecureString
 //	p:// s://    http://, https://, ftp://, ldap://, ... (URL userinfo)
@@ -47,7 +48,7 @@ var keywords = []string{
 	"pass", "toke", "secr", "cook", "tick", "asse", "saml", "wres", "gssa", "auth",
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
 	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
-	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-",
+	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-", "ekey", "e_ke", "e-ke",
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
