@@ -246,6 +246,7 @@ const maxTextSlashes = 32
 // account and its domain. Only a domain in capitals counts here, as
 // Windows writes them: "line\nnext" is an escape, not an account.
 func (l *learning) text(s string) {
+	l.profiles(s)
 	if strings.IndexByte(s, '\\') < 0 {
 		return
 	}
@@ -273,6 +274,26 @@ func (l *learning) text(s string) {
 			}
 		}
 		i += w
+	}
+}
+
+// profiles learns the user profile folders named in an event's text, as
+// the profile folder of an event's path is learned (a log line's
+// "C:\Users\asmith\AppData\..."): Redact then replaces the name wherever
+// it appears as a word, not only in that path (\\fs01\home$\asmith). At
+// most maxTextSlashes folders are learned from one text; learnable
+// leaves out the shared ones (Public, Default) and pseudonyms.
+func (l *learning) profiles(s string) {
+	if strings.IndexByte(s, '\\') < 0 && strings.IndexByte(s, '/') < 0 {
+		return
+	}
+	for i, n := 0, 0; n < maxTextSlashes; n++ {
+		u, next := nextProfile(s, i)
+		if next < 0 {
+			return
+		}
+		l.name(u, kindUser)
+		i = next
 	}
 }
 
@@ -309,7 +330,15 @@ func learnable(v string) bool {
 // (C:\Users\jdoe\..., bundle.zip!/Users/jdoe/..., C:\Documents and
 // Settings\jdoe\..., /home/jdoe/...), or "".
 func profileName(path string) string {
-	for i := 0; i+6 < len(path); i++ {
+	name, _ := nextProfile(path, 0)
+	return name
+}
+
+// nextProfile returns the first user profile folder named in path at or
+// after i, as profileName, and the index after its name; "" and -1 when
+// there is none.
+func nextProfile(path string, i int) (string, int) {
+	for ; i+6 < len(path); i++ {
 		var k int
 		switch {
 		case i > 0 && path[i-1] != '/' && path[i-1] != '\\':
@@ -328,10 +357,10 @@ func profileName(path string) string {
 		}
 		rest := path[k+1:]
 		if e := strings.IndexAny(rest, `/\`); e > 0 {
-			return rest[:e]
+			return rest[:e], k + 1 + e
 		}
 	}
-	return ""
+	return "", -1
 }
 
 // learned reports whether the word s[a:b] is a learned name, and its kind.

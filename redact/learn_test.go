@@ -100,6 +100,21 @@ func TestRedactLearnedNames(t *testing.T) {
 	assert.Equal(t, "C:\\Users\\user1\\AppData", r.Redact(`C:\Users\jdoe\AppData`), "same pseudonym in a path")
 }
 
+// TestRedactLearnedProfileInText: a profile folder named in an event's
+// text is learned as its path's is, and its name is replaced wherever it
+// appears as a word; a shared profile is not learned.
+func TestRedactLearnedProfileInText(t *testing.T) {
+	r := New()
+	r.Learn(&event.Event{Path: "notes.txt", Text: `home folder \\fs01.fabrikam.com\home$\asmith, profile C:\Users\asmith\AppData; C:\Users\Public\Desktop; /home/jdoe/.config`})
+	got := r.Redact(`\\fs01\home$\asmith; ASMITH signed in; jdoe; Public; C:\Users\asmith\AppData`)
+	assert.Equal(t, `\\host1\home$\user1; user1 signed in; user2; Public; C:\Users\user1\AppData`, got)
+	assert.Equal(t, got, r.Redact(got), "idempotent")
+
+	none := New()
+	none.Learn(&event.Event{Path: "notes.txt", Text: `C:\Users\Public\Desktop and C:\Users\asmith (no folder after it)`})
+	assert.Equal(t, "asmith signed in", none.Redact("asmith signed in"), "a name not followed by a folder is not learned")
+}
+
 // TestRedactLearnOrder learns the same events in different orders and
 // concurrently: the redaction is the same bytes.
 func TestRedactLearnOrder(t *testing.T) {
@@ -134,4 +149,44 @@ func TestLearnIgnoresNil(t *testing.T) {
 	r.Learn(&event.Event{})
 	New().Learn(nil)
 	assert.Equal(t, "", profileName(`C:\Windows\System32`))
+}
+
+func TestRedactMACs(t *testing.T) {
+	runRedactCases(t, []redactCase{
+		{
+			name: "ipconfig's physical address",
+			in:   `Physical Address. . . . . . . . . : 00-1A-2B-3C-4D-5E`,
+			want: `Physical Address. . . . . . . . . : 00-00-5E-00-53-01`,
+		},
+		{
+			name: "the same address with colons in lower case, then another",
+			in:   `00-1A-2B-3C-4D-5E ether 00:1a:2b:3c:4d:5e, 00:1a:2b:3c:4d:5f`,
+			want: `00-00-5E-00-53-01 ether 00:00:5e:00:53:01, 00:00:5e:00:53:02`,
+		},
+		{
+			name: "a documentation address stays and its number is not handed out",
+			in:   `00-00-5E-00-53-01 then 00-1A-2B-3C-4D-5E`,
+			want: `00-00-5E-00-53-01 then 00-00-5E-00-53-02`,
+		},
+		{
+			name: "the address inside a DHCPv6 DUID gets the address's pseudonym",
+			in:   "Physical Address. . . : 54-B2-03-8B-D6-97\nDHCPv6 Client DUID. . : 00-01-00-01-2D-55-7D-6A-54-B2-03-8B-D6-97\nDUID-LL 00-03-00-01-54-B2-03-8B-D6-98",
+			want: "Physical Address. . . : 00-00-5E-00-53-01\nDHCPv6 Client DUID. . : 00-01-00-01-2D-55-7D-6A-00-00-5E-00-53-01\nDUID-LL 00-03-00-01-00-00-5E-00-53-02",
+		},
+		{
+			name: "a run of pairs that is no DUID stays",
+			in:   "00-01-00-01-2D-55-7D-6A-54-B2-03-8B-D6 00-02-00-01-2D-55-7D-6A-54-B2-03-8B-D6-97 00-01-00-01-2D-55-7D-6A-54-B2-03-8B-D6-97-11",
+			want: "00-01-00-01-2D-55-7D-6A-54-B2-03-8B-D6 00-02-00-01-2D-55-7D-6A-54-B2-03-8B-D6-97 00-01-00-01-2D-55-7D-6A-54-B2-03-8B-D6-97-11",
+		},
+		{
+			name: "all-zero and broadcast stay",
+			in:   `00-00-00-00-00-00 FF-FF-FF-FF-FF-FF`,
+			want: `00-00-00-00-00-00 FF-FF-FF-FF-FF-FF`,
+		},
+		{
+			name: "near misses: a GUID, longer runs, mixed separators, an IPv6 address, a time",
+			in:   `AFB6EF78-539E-5B60-9C4D-A5B5616F96D1 00-1A-2B-3C-4D-5E-6F 00-1A-2B-3C-4D-5Ex 00-1A:2B-3C-4D-5E 2a01:111:f400:7e1b:0:0:0:12 08:58:03`,
+			want: `AFB6EF78-539E-5B60-9C4D-A5B5616F96D1 00-1A-2B-3C-4D-5E-6F 00-1A-2B-3C-4D-5Ex 00-1A:2B-3C-4D-5E 2001:db8::1 08:58:03`,
+		},
+	})
 }

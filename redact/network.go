@@ -1,7 +1,9 @@
 package redact
 
 import (
+	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -270,4 +272,101 @@ func (f *finder) ipv6(i int) (int, bool) {
 	}
 	f.add(i, e, kindIP, 0)
 	return e, true
+}
+
+// macShape is the shape of a MAC address as Windows and Linux write it:
+// six pairs of hex digits, separated by '-' (ipconfig's Physical Address)
+// or ':'.
+const macShape = "hh-hh-hh-hh-hh-hh"
+
+// isMAC reports whether s[i:] starts with a MAC address: six pairs of hex
+// digits with the same separator, '-' or ':', not followed by another
+// hex digit, separator or host-name character (a longer run is something
+// else: a GUID's groups are longer, an IPv6 address has more groups).
+func isMAC(s string, i int) bool {
+	n := len(macShape)
+	if i+n > len(s) {
+		return false
+	}
+	sep := s[i+2]
+	if sep != '-' && sep != ':' {
+		return false
+	}
+	for k := 0; k < n; k++ {
+		c := s[i+k]
+		if k%3 == 2 {
+			if c != sep {
+				return false
+			}
+		} else if !isHex(c) {
+			return false
+		}
+	}
+	if i+n < len(s) && (isRun(s[i+n]) || s[i+n] == ':') {
+		return false
+	}
+	return true
+}
+
+// duidMAC returns where the Ethernet address ends a DHCPv6 DUID written
+// at s[i:] as ipconfig writes it, dash-separated pairs: a DUID-LLT
+// (00-01, hardware type 00-01, a 4-byte time, the address: 14 pairs) or
+// a DUID-LL (00-03, 00-01, the address: 10 pairs) not followed by more
+// of the run. It returns 0, 0 when s[i:] is not one.
+func duidMAC(s string, i int) (start, end int) {
+	var pairs int
+	switch {
+	case strings.HasPrefix(s[i:], "00-01-00-01-"):
+		pairs = 14
+	case strings.HasPrefix(s[i:], "00-03-00-01-"):
+		pairs = 10
+	default:
+		return 0, 0
+	}
+	end = i + 3*pairs - 1
+	if end > len(s) || end < len(s) && (isRun(s[end]) || s[end] == ':') {
+		return 0, 0
+	}
+	for k := i; k < end; k++ {
+		if (k-i)%3 == 2 {
+			if s[k] != '-' {
+				return 0, 0
+			}
+		} else if !isHex(s[k]) {
+			return 0, 0
+		}
+	}
+	return end - len(macShape), end
+}
+
+// mac returns the pseudonym of the MAC address t: 00-00-5E-00-53-NN for
+// the first 255, then 00-00-5E-10-HH-LL, with t's separator and letter
+// case. The all-zero and broadcast addresses, and the documentation
+// addresses themselves (whose numbers are reserved), stay.
+func (r *Redactor) mac(t string) string {
+	sep := t[2]
+	key := strings.ToUpper(strings.ReplaceAll(t, string(sep), ""))
+	switch {
+	case key == "000000000000" || key == "FFFFFFFFFFFF":
+		return t
+	case strings.HasPrefix(key, "00005E0053"):
+		if n, err := strconv.ParseUint(key[10:], 16, 8); err == nil && n > 0 {
+			r.macs.reserve(int(n))
+		}
+		return t
+	case strings.HasPrefix(key, "00005E10"):
+		if n, err := strconv.ParseUint(key[8:], 16, 16); err == nil && n > 255 {
+			r.macs.reserve(int(n))
+		}
+		return t
+	}
+	n := r.macs.number(key)
+	p := fmt.Sprintf("00%[2]c00%[2]c5E%[2]c00%[2]c53%[2]c%02[1]X", n, sep)
+	if n > 255 {
+		p = fmt.Sprintf("00%[3]c00%[3]c5E%[3]c10%[3]c%02[1]X%[3]c%02[2]X", (n>>8)&0xff, n&0xff, sep)
+	}
+	if strings.ToLower(t) == t {
+		p = strings.ToLower(p)
+	}
+	return p
 }

@@ -51,6 +51,12 @@ import (
 //     separators (the NANP area code 555 is not assigned); without '+'
 //     ((425) 555-0199, 425-555-0199, 425.555.0199, and a bare 4255550199
 //     after a phone word or in a file name): 15550100001, ...;
+//   - MAC addresses (ipconfig's Physical Address 00-1A-2B-3C-4D-5E, or
+//     with colons): 00-00-5E-00-53-01, 00-00-5E-00-53-02, ... (the
+//     documentation range of RFC 9542), separators and letter case kept;
+//     the all-zero and broadcast addresses stay; the MAC address at the
+//     end of a DHCPv6 DUID (00-01-00-01-2D-55-7D-6A-54-B2-03-8B-D6-97)
+//     like the address itself;
 //   - paths: the profile folder of C:\Users\NAME\, /Users/NAME/, a
 //     relative Users/NAME/, C:\Documents and Settings\NAME\ (Windows XP)
 //     and /home/NAME/, and addresses in folder names
@@ -88,6 +94,7 @@ type Redactor struct {
 	people  numbering
 	sids    numbering
 	phones  numbering
+	macs    numbering
 	ip4     addrPool
 	ip6     addrPool
 	// known holds the single-label names learned from events (lower
@@ -211,6 +218,8 @@ func (r *Redactor) replace(t string, k kind) string {
 		return r.dc(t)
 	case kindPhone:
 		return r.phone(t)
+	case kindMAC:
+		return r.mac(t)
 	}
 	return t
 }
@@ -228,6 +237,7 @@ const (
 	kindPerson              // a display name
 	kindDC                  // DC=...,DC=... components
 	kindPhone               // a telephone number
+	kindMAC                 // a MAC address
 )
 
 // span is a piece of s to replace. When spans overlap, the one that
@@ -321,6 +331,16 @@ func (f *finder) step(i int) int {
 			return f.phone(i, i+1)
 		}
 		return i + 1
+	}
+	if isHex(c) && (i == 0 || !isRun(s[i-1]) && s[i-1] != ':') {
+		if isMAC(s, i) {
+			f.add(i, i+len(macShape), kindMAC, 0)
+			return i + len(macShape)
+		}
+		if m, end := duidMAC(s, i); m > 0 {
+			f.add(m, end, kindMAC, 0)
+			return end
+		}
 	}
 	if (isHex(c) || c == ':') && (i == 0 || !isV6Before(s[i-1])) {
 		if j, ok := f.ipv6(i); ok {

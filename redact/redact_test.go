@@ -557,6 +557,8 @@ func FuzzRedact(f *testing.F) {
 		"@@@ %40 %5C \\\\ \\ < <sip: \"\" DC= CN= user: S-1-5-21-",
 		"jürgen@münchen.de ユーザーbob@contoso.com",
 		"\x00\x01\x02\x10\x20\x33\x40\x7f\x80\xff",
+		"Physical Address. . . : 00-1A-2B-3C-4D-5E 00:1a:2b:3c:4d:5e 00-00-5E-00-53-01 00-00-5E-10-01-00 FF-FF-FF-FF-FF-FF",
+		`C:\Users\asmith\AppData \\fs01\home$\asmith /home/jdoe/x`,
 	} {
 		f.Add(s)
 	}
