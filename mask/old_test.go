@@ -1360,9 +1360,9 @@ var oldKeywords = []string{
 // '=', '"', space or tab that makes them a label, parameter or JSON key;
 // eyJ starts a JSON Web Token, followed by more base64url.
 var oldKeywords3 = []struct{ word, next string }{
-	{"pwd", `:="\'%&>/sv_-` + " \t\xef"},
-	{"cwt", `:="\'%&>/` + " \t\xef"},
-	{"pin", `:="\'%&>/` + " \t\xef"},
+	{"pwd", `:="\'%&>/sv_-` + " \t\r\n\xef"},
+	{"cwt", `:="\'%&>/` + " \t\r\n\xef"},
+	{"pin", `:="\'%&>/` + " \t\r\n\xef"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 

@@ -55,15 +55,15 @@ var keywords = []string{
 // follow it when it counts: pwd, cwt and pin are names, followed by the ':',
 // '=', '"', space or tab that makes them a label, parameter or JSON key,
 // the backslash or single quote of an escaped or single-quoted key, the
-// '%' of "pwd%3D", the '&' of "pwd&gt;", the '>' of "<pwd>", the '/'
-// after a start tag's name ("<Cwt/0>x", which the scan reads as one) or
-// the first byte of a fullwidth colon, and pwd also by the s, v, '_' or '-' of a
+// '%' of "pwd%3D", the '&' of "pwd&gt;", the '>' of "<pwd>", the '/' or
+// line break after a start tag's name ("<Cwt/0>x", "<Cwt\r>x", which
+// the scan reads as start tags) or the first byte of a fullwidth colon, and pwd also by the s, v, '_' or '-' of a
 // plural or a "value" compound (pwds=, pwd_value=: SecretName); eyJ
 // starts a JSON Web Token, followed by more base64url.
 var keywords3 = []struct{ word, next string }{
-	{"pwd", `:="\'%&>/sv_-` + " \t\xef"},
-	{"cwt", `:="\'%&>/` + " \t\xef"},
-	{"pin", `:="\'%&>/` + " \t\xef"},
+	{"pwd", `:="\'%&>/sv_-` + " \t\r\n\xef"},
+	{"cwt", `:="\'%&>/` + " \t\r\n\xef"},
+	{"pin", `:="\'%&>/` + " \t\r\n\xef"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 
