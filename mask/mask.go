@@ -361,7 +361,7 @@ func (sc *scanner) word(i int, rec *textScan) int {
 		// A PowerShell or command-line parameter: "-NewPassword 'X'",
 		// "-Pin 383042", "--password X".
 		if name := strings.TrimLeft(w, "-"); len(name) >= 2 && SecretName(name) {
-			return sc.paramValue(k)
+			return sc.commandArg(k)
 		}
 		return j
 	}
@@ -424,12 +424,12 @@ func (sc *scanner) quotedPassword(k int) int {
 	return end + 1
 }
 
-// paramValue masks the value at k of a PowerShell or command-line
+// commandArg masks the argument at k of a PowerShell or command-line
 // parameter whose name says secret: a quoted string or a word, as prose
 // does after "password:". A variable ($cred), a subexpression or script
 // block (which the scan goes on into: "(ConvertTo-SecureString ...)"),
 // another parameter, and a boolean or HRESULT stay.
-func (sc *scanner) paramValue(k int) int {
+func (sc *scanner) commandArg(k int) int {
 	switch sc.s[k] {
 	case '$', '(', '{', '[', '@', '-':
 		return k
