@@ -65,7 +65,7 @@ space left on device"); 130/143 interrupted by SIGINT/SIGTERM.`,
 	fl.StringVar(&f.until, "until", "", "only consider evidence at or before `TIME` (RFC 3339)")
 	fl.IntVar(&f.maxEvidence, "max-evidence", analyze.DefaultMaxEvidence, "evidence excerpts shown per finding")
 	fl.BoolVar(&f.noColor, "no-color", false, "no colour in table output (also NO_COLOR=1)")
-	fl.BoolVar(&f.redact, "redact", false, "also mask personal data (sign-in addresses, user and host names, IP addresses) in excerpts, consistently")
+	fl.BoolVar(&f.redact, "redact", false, "also replace personal data (addresses, user, host and display names, IP and MAC addresses, phone numbers, SIDs) with consistent pseudonyms")
 	fl.StringVar(&f.lang, "lang", "en", "language of the report's text: en|ja (JSON keys, ids and JUnit stay English)")
 	f.budget.add(fl)
 	fl.StringVar(&f.clientTZ, "client-utc-offset", "", "the client computer's UTC `OFFSET` (+02:00), to place client-log times, which carry no zone, among event-log times (default: estimated from server Date headers)")
