@@ -404,18 +404,12 @@ func isOrWas(s string, k int) int {
 // quotedPassword masks the quoted password at k, after a password word
 // and a space, unless it is a word that says something about the password
 // instead or an HRESULT (describesPassword). The quotes stay. A backslash
-// escapes the byte after it; a value not closed on its line is not one.
+// escapes the byte after it, as in a JSON string (jsonValueEnd); a value
+// not closed on its line is not one.
 func (sc *scanner) quotedPassword(k int) int {
 	s := sc.s
-	q := s[k]
-	end := k + 1
-	for end < len(s) && s[end] != q && s[end] != '\r' && s[end] != '\n' {
-		if s[end] == '\\' && end+1 < len(s) && s[end+1] != '\r' && s[end+1] != '\n' {
-			end++
-		}
-		end++
-	}
-	if end == len(s) || s[end] != q {
+	end := jsonValueEnd(s, k+1, s[k:k+1])
+	if end == len(s) || s[end] != s[k] {
 		return k + 1
 	}
 	if v := s[k+1 : end]; v != "" && !describesPassword(v) {

@@ -280,39 +280,19 @@ func (f *finder) ipv6(i int) (int, bool) {
 const macShape = "hh-hh-hh-hh-hh-hh"
 
 // isMAC reports whether s[i:] starts with a MAC address: six pairs of hex
-// digits with the same separator, '-' or ':', not followed by another
-// hex digit, separator or host-name character (a longer run is something
-// else: a GUID's groups are longer, an IPv6 address has more groups).
+// digits with the same separator, '-' or ':' (hexPairs).
 func isMAC(s string, i int) bool {
-	n := len(macShape)
-	if i+n > len(s) {
+	if i+2 >= len(s) || s[i+2] != '-' && s[i+2] != ':' {
 		return false
 	}
-	sep := s[i+2]
-	if sep != '-' && sep != ':' {
-		return false
-	}
-	for k := 0; k < n; k++ {
-		c := s[i+k]
-		if k%3 == 2 {
-			if c != sep {
-				return false
-			}
-		} else if !isHex(c) {
-			return false
-		}
-	}
-	if i+n < len(s) && (isRun(s[i+n]) || s[i+n] == ':') {
-		return false
-	}
-	return true
+	return hexPairs(s, i, 6, s[i+2])
 }
 
 // duidMAC returns where the Ethernet address ends a DHCPv6 DUID written
-// at s[i:] as ipconfig writes it, dash-separated pairs: a DUID-LLT
-// (00-01, hardware type 00-01, a 4-byte time, the address: 14 pairs) or
-// a DUID-LL (00-03, 00-01, the address: 10 pairs) not followed by more
-// of the run. It returns 0, 0 when s[i:] is not one.
+// at s[i:] as ipconfig writes it, dash-separated pairs (hexPairs): a
+// DUID-LLT (00-01, hardware type 00-01, a 4-byte time, the address: 14
+// pairs) or a DUID-LL (00-03, 00-01, the address: 10 pairs). It returns
+// 0, 0 when s[i:] is not one.
 func duidMAC(s string, i int) (start, end int) {
 	var pairs int
 	switch {
@@ -323,20 +303,32 @@ func duidMAC(s string, i int) (start, end int) {
 	default:
 		return 0, 0
 	}
-	end = i + 3*pairs - 1
-	if end > len(s) || end < len(s) && (isRun(s[end]) || s[end] == ':') {
+	if !hexPairs(s, i, pairs, '-') {
 		return 0, 0
+	}
+	end = i + 3*pairs - 1
+	return end - len(macShape), end
+}
+
+// hexPairs reports whether s[i:] is n pairs of hex digits separated by
+// sep and then not followed by another hex digit, separator or host-name
+// character: a longer run is something else (a GUID's groups are longer,
+// an IPv6 address has more of them).
+func hexPairs(s string, i, n int, sep byte) bool {
+	end := i + 3*n - 1
+	if end > len(s) || end < len(s) && (isRun(s[end]) || s[end] == ':') {
+		return false
 	}
 	for k := i; k < end; k++ {
 		if (k-i)%3 == 2 {
-			if s[k] != '-' {
-				return 0, 0
+			if s[k] != sep {
+				return false
 			}
 		} else if !isHex(s[k]) {
-			return 0, 0
+			return false
 		}
 	}
-	return end - len(macShape), end
+	return true
 }
 
 // mac returns the pseudonym of the MAC address t: 00-00-5E-00-53-NN for
