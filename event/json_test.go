@@ -73,6 +73,7 @@ func appendJSONFields(e *event.Event) []byte {
 }
 
 func TestAppendJSONSamples(t *testing.T) {
+	var o event.Order // one for all the events, as a parse worker has
 	sampleEvents(t, func(e *event.Event) {
 		want := oldJSON(t, e)
 		got := e.AppendJSON(nil)
@@ -81,6 +82,9 @@ func TestAppendJSONSamples(t *testing.T) {
 		}
 		if got := appendJSONFields(e); !bytes.Equal(want, got) {
 			require.Equal(t, string(want), string(got), "AppendJSONFields: %s:%d#%d", e.Path, e.Line, e.RecordID)
+		}
+		if got := e.AppendJSONOrder(nil, fieldsOf(e), &o); !bytes.Equal(want, got) {
+			require.Equal(t, string(want), string(got), "AppendJSONOrder: %s:%d#%d", e.Path, e.Line, e.RecordID)
 		}
 	})
 }
@@ -149,6 +153,8 @@ func TestAppendJSONManyFields(t *testing.T) {
 		}
 		assert.Equal(t, string(oldJSON(t, &e)), string(e.AppendJSON(nil)), "%d fields", n)
 		assert.Equal(t, string(oldJSON(t, &e)), string(appendJSONFields(&e)), "AppendJSONFields, %d fields", n)
+		var o event.Order
+		assert.Equal(t, string(oldJSON(t, &e)), string(e.AppendJSONOrder(nil, fieldsOf(&e), &o)), "AppendJSONOrder, %d fields", n)
 	}
 }
 
@@ -168,6 +174,11 @@ func FuzzAppendJSON(f *testing.F) {
 		got := e.AppendJSON(nil)
 		require.Equal(t, string(oldJSON(t, &e)), string(got))
 		require.Equal(t, string(got), string(appendJSONFields(&e)), "AppendJSONFields")
+		var o event.Order
+		fs := fieldsOf(&e)
+		require.Equal(t, string(got), string(e.AppendJSONOrder(nil, fs, &o)), "AppendJSONOrder")
+		slices.Reverse(fs)
+		require.Equal(t, string(got), string(e.AppendJSONOrder(nil, fs, &o)), "AppendJSONOrder, names known")
 		var a, b any
 		require.NoError(t, json.Unmarshal(got, &a))
 		old, err := e.MarshalJSON()

@@ -252,6 +252,7 @@ func (enc *encoder) work() {
 	defer enc.wg.Done()
 	var fs []event.Field  // the masked fields of an event, reused
 	var table event.Event // a masked event as a table row shows it; its map is reused
+	var order event.Order // sorts the fields by name, knowing the names seen
 	for b := range enc.jobs {
 		func() {
 			defer close(b.ready)
@@ -285,7 +286,7 @@ func (enc *encoder) work() {
 				}
 				// AppendJSONFields escapes the control characters a
 				// terminal acts on: no raw one reaches the output.
-				c = append(m.AppendJSONFields(c, fs), '\n')
+				c = append(m.AppendJSONOrder(c, fs, &order), '\n')
 				if len(c) >= chunkBytes-chunkBytes/8 {
 					b.out, c = append(b.out, c), nil
 				}

@@ -1,0 +1,125 @@
+package event
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// Order sorts the fields of one event after another by name, the order
+// in which [Event.AppendJSON] writes them, in time linear in their
+// number when the same names come again and again, as the header names
+// of a client log's SIP messages do.
+//
+// It keeps the names it has seen (up to maxNames) in byte order, and
+// places each field of an event at its name's rank among them: no two
+// names are compared once all are known. A name not seen before is added,
+// which ranks the known names again; once maxNames are known, an event
+// with another name is sorted by comparisons.
+//
+// The zero Order is ready to use. An Order is not safe for concurrent
+// use; it holds copies of the names, never the caller's strings.
+type Order struct {
+	ids   map[string]uint16 // a name's id: its index in names
+	names []string          // the known names, in the order seen
+	rank  []uint16          // the rank in byte order of each id
+	// recent maps the address and length of a name's bytes to its id,
+	// in a table indexed by a hash of the address: the names of a
+	// parser's events are mostly the same strings, which are found here
+	// with one comparison and no hashing of their bytes.
+	recent [recentSlots]recentName
+	// slot[r] is the index in the fields being sorted of the field of
+	// rank r; only the ranks set in the sort's bitmap are read.
+	slot [maxNames]uint8
+}
+
+// recentName is an entry of Order.recent. The address is kept as a
+// number: an Order keeps no caller's string alive, and a name found at a
+// kept address is compared with the known name before it is trusted.
+type recentName struct {
+	addr uintptr
+	n    int
+	id   uint16
+}
+
+const (
+	// maxNames bounds the names an Order knows.
+	maxNames = 1024
+	// recentSlots is the size of Order.recent, a power of two.
+	recentSlots = 512
+)
+
+// indexes sets order[:len(fields)] to the indexes of fields in the order
+// of their names, unless a name is new and there is no room for it, or
+// two names are the same (against the contract of
+// [Event.AppendJSONFields]): then it returns false.
+func (o *Order) indexes(fields []Field, order *[maxSorted]uint8) bool {
+	// The ids first: a name added on the way ranks the others again.
+	var ids [maxSorted]uint16
+	for i := range fields {
+		id, ok := o.id(fields[i].Name)
+		if !ok {
+			return false
+		}
+		ids[i] = id
+	}
+	var set [maxNames / 64]uint64
+	for i, id := range ids[:len(fields)] {
+		r := o.rank[id]
+		if set[r/64]&(1<<(r%64)) != 0 {
+			return false
+		}
+		set[r/64] |= 1 << (r % 64)
+		o.slot[r] = uint8(i)
+	}
+	n := 0
+	for w, bitsSet := range set {
+		for ; bitsSet != 0; bitsSet &= bitsSet - 1 {
+			order[n] = o.slot[w*64+bits.TrailingZeros64(bitsSet)]
+			n++
+		}
+	}
+	return true
+}
+
+// id returns the id of name, adding it to the known names when there is
+// room; ok is false when there is none.
+func (o *Order) id(name string) (id uint16, ok bool) {
+	addr := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	h := (addr >> 3) * 0x9E3779B97F4A7C15 >> (64 - 9) // recentSlots = 1<<9
+	r := &o.recent[h&(recentSlots-1)]
+	if addr != 0 && r.addr == addr && r.n == len(name) && o.names[r.id] == name {
+		return r.id, true
+	}
+	id, ok = o.ids[name]
+	if !ok {
+		if len(o.names) >= maxNames {
+			return 0, false
+		}
+		id = o.add(name)
+	}
+	*r = recentName{addr: addr, n: len(name), id: id}
+	return id, true
+}
+
+// add adds name, not yet known, and ranks the known names again.
+func (o *Order) add(name string) uint16 {
+	if o.ids == nil {
+		o.ids = make(map[string]uint16)
+	}
+	id := uint16(len(o.names))
+	name = strings.Clone(name)
+	o.ids[name] = id
+	o.names = append(o.names, name)
+	byName := make([]uint16, len(o.names))
+	for i := range byName {
+		byName[i] = uint16(i)
+	}
+	slices.SortFunc(byName, func(a, b uint16) int { return strings.Compare(o.names[a], o.names[b]) })
+	o.rank = slices.Grow(o.rank[:0], len(o.names))[:len(o.names)]
+	for r, i := range byName {
+		o.rank[i] = uint16(r)
+	}
+	return id
+}

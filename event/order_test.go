@@ -1,0 +1,99 @@
+package event
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+)
+
+// sortedNames returns the names of fields in the order o puts them, or
+// nil when o declines.
+func sortedNames(o *Order, fields []Field) []string {
+	var order [maxSorted]uint8
+	if !o.indexes(fields, &order) {
+		return nil
+	}
+	var names []string
+	for _, i := range order[:len(fields)] {
+		names = append(names, fields[i].Name)
+	}
+	return names
+}
+
+func fieldsNamed(names ...string) []Field {
+	fs := make([]Field, len(names))
+	for i, n := range names {
+		fs[i] = Field{Name: n, Value: fmt.Sprint(i)}
+	}
+	return fs
+}
+
+// TestOrder: one Order sorts event after event as a sort does, while it
+// learns new names between and among known ones; names that are prefixes
+// of others, hold NUL bytes or are empty sort in byte order.
+func TestOrder(t *testing.T) {
+	var o Order
+	for _, names := range [][]string{
+		{"sip.method", "sip.call_id", "sip.header.via", "sip.header.to"},
+		{"sip.header.to", "sip.header.via", "sip.call_id", "sip.method"},
+		{"sip.header.content-type", "sip.header.content-length", "sip.header.contact", "sip.method"},
+		{"a", "a\x00", "ab", "", "a\x00\x00", "\x00"},
+		{"sip.header.to", "signin.result", "sip.status", "a", "zz", "sip.header.content-length"},
+		{"évt", "evt", "Evt", "\xff", "\x7f"},
+		{"evt.data.Param10", "evt.data.Param2", "evt.data.Param1", "evt.data.Param100000000000000000"},
+		{"only"},
+		{},
+	} {
+		want := slices.Clone(names)
+		slices.Sort(want)
+		got := sortedNames(&o, fieldsNamed(names...))
+		if len(names) == 0 {
+			require.Empty(t, got)
+			continue
+		}
+		require.Equal(t, want, got)
+	}
+}
+
+// TestOrderDeclines: two fields of one name, or a new name once maxNames
+// are known, are left to the sort of AppendJSONFields, which writes the
+// same object.
+func TestOrderDeclines(t *testing.T) {
+	var o Order
+	require.Nil(t, sortedNames(&o, fieldsNamed("b", "a", "b")), "the same name twice")
+	for i := range maxNames - len(o.names) {
+		require.NotNil(t, sortedNames(&o, fieldsNamed(fmt.Sprintf("n%04d", i))))
+	}
+	require.Len(t, o.names, maxNames)
+	require.Nil(t, sortedNames(&o, fieldsNamed("n0001", "new")), "no room for a new name")
+	require.Equal(t, []string{"n0001", "n1000"}, sortedNames(&o, fieldsNamed("n1000", "n0001")), "known names still sort")
+
+	e := Event{Kind: "k"}
+	fs := fieldsNamed("zeta", "alpha", "n0003")
+	require.Equal(t, string(e.AppendJSONFields(nil, fs)), string(e.AppendJSONOrder(nil, fs, &o)))
+	many := make([]Field, maxSorted+1)
+	for i := range many {
+		many[i] = Field{Name: fmt.Sprintf("f%03d", len(many)-i), Value: "v"}
+	}
+	require.Equal(t, string(e.AppendJSONFields(nil, many)), string(e.AppendJSONOrder(nil, many, &o)))
+}
+
+// TestOrderReusedAddress: a name whose bytes are at the address, and of
+// the length, of a name seen before is compared before its id is
+// trusted (the collector reuses memory).
+func TestOrderReusedAddress(t *testing.T) {
+	var o Order
+	buf := []byte("bbbb")
+	name := unsafe.String(&buf[0], len(buf))
+	require.Equal(t, []string{"aaaa", "bbbb"}, sortedNames(&o, []Field{{Name: name}, {Name: "aaaa"}}))
+	copy(buf, "zzzz") // the same address and length, another name
+	require.Equal(t, []string{"aaaa", "zzzz"}, sortedNames(&o, []Field{{Name: name}, {Name: "aaaa"}}))
+	copy(buf, "0000")
+	require.Equal(t, []string{"0000", "aaaa"}, sortedNames(&o, []Field{{Name: "aaaa"}, {Name: name}}))
+	for _, n := range o.names {
+		require.False(t, unsafe.StringData(n) == &buf[0], "the Order keeps copies of the names")
+	}
+}
