@@ -3,6 +3,7 @@ package mask
 import (
 	"slices"
 	"strings"
+	"unsafe"
 
 	"github.com/sfblog/sfblog/event"
 )
@@ -200,6 +201,42 @@ const maxStack = 64
 // EventInto without a map: sfblog parse masks each event into a slice
 // that it reuses and writes as JSON ([event.Event.AppendJSONFields]).
 func EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
+	return (*Masker)(nil).EventFields(fields, e)
+}
+
+// Masker masks events one after another as [EventFields] does, and
+// remembers how it masks each field name it meets (up to maxKinds of
+// them): the events of one log have the same names again and again, and
+// telling a name's kind (a SIP header that carries credentials, a name
+// that says secret) costs more than finding it again.
+//
+// The zero Masker is ready to use; a nil *Masker remembers nothing. A
+// Masker is not safe for concurrent use. It keeps copies of the names,
+// never the caller's strings.
+type Masker struct {
+	kinds map[string]knownName
+	// recent maps the address and length of a name's bytes to its
+	// kind, in a table indexed by a hash of the address: a parser's
+	// events share their names' strings, found here without hashing
+	// their bytes. name is the copy kept in kinds, compared with the
+	// name found before the kind is trusted (the collector reuses
+	// memory).
+	recent [recentKinds]struct {
+		addr uintptr
+		name string
+		kind fieldKind
+	}
+}
+
+const (
+	// maxKinds bounds the names a Masker remembers.
+	maxKinds = 4096
+	// recentKinds is the size of Masker.recent, a power of two.
+	recentKinds = 256
+)
+
+// EventFields is [EventFields], with the kinds of the names remembered.
+func (mk *Masker) EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
 	// The text first: most values of a client log's SIP event are parts of
 	// it, and what its scan learns spares masking them again (textScan).
 	var ts textScan
@@ -211,7 +248,7 @@ func EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
 	var memo secretsMemo
 	first := len(fields)
 	for k, v := range e.Fields {
-		fields = append(fields, event.Field{Name: k, Value: maskField(&ts, &memo, e, k, v, &vals)})
+		fields = append(fields, event.Field{Name: k, Value: maskField(&ts, &memo, e, mk.kind(k), v, &vals)})
 	}
 	vals = sortValues(vals)
 	text = removeSecrets(e, text, vals)
@@ -221,6 +258,37 @@ func EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
 		}
 	}
 	return text, fields
+}
+
+// kind returns fieldKindOf(name), remembered.
+func (mk *Masker) kind(name string) fieldKind {
+	if mk == nil || name == "" {
+		return fieldKindOf(name)
+	}
+	addr := uintptr(unsafe.Pointer(unsafe.StringData(name)))
+	r := &mk.recent[(addr>>3)*0x9E3779B97F4A7C15>>(64-8)] // recentKinds = 1<<8
+	if r.addr == addr && r.name == name {
+		return r.kind
+	}
+	known, ok := mk.kinds[name]
+	if !ok {
+		known = knownName{strings.Clone(name), fieldKindOf(name)}
+		if len(mk.kinds) >= maxKinds {
+			return known.kind
+		}
+		if mk.kinds == nil {
+			mk.kinds = make(map[string]knownName)
+		}
+		mk.kinds[known.name] = known
+	}
+	r.addr, r.name, r.kind = addr, known.name, known.kind
+	return known.kind
+}
+
+// knownName is a name a Masker remembers: a copy, and its kind.
+type knownName struct {
+	name string
+	kind fieldKind
 }
 
 // removeSecrets removes from text, e's text or a part of it, the secret
@@ -263,37 +331,71 @@ func regData(text string) string {
 	return head + maskKeepLines(data)
 }
 
-// maskField returns the value v of the field k of e masked, as
-// EventFields masks it with the text scan ts. A value masked because the
-// field's name says secret is appended to vals, to be removed from the
-// text and the other fields.
-func maskField(ts *textScan, memo *secretsMemo, e *event.Event, k, v string, vals *[]string) string {
+// fieldKind says how a field is masked, by its name alone (maskField).
+type fieldKind uint8
+
+const (
+	plainField   fieldKind = iota // through Secrets
+	plainHeader                   // sip.header.NAME of a plainHeaderKind header
+	authHeader                    // of an authHeaderKind header
+	cookieHeader                  // of a cookieHeaderKind header
+	ticketHeader                  // of a ticketHeaderKind header
+	secretField                   // its last name component says secret: masked whole
+	regDataField                  // reg.data: masked whole when reg.name says secret
+)
+
+// fieldKindOf returns the kind of the field name.
+func fieldKindOf(name string) fieldKind {
+	if h, ok := strings.CutPrefix(name, "sip.header."); ok {
+		switch headerKindOf(h) {
+		case authHeaderKind:
+			return authHeader
+		case cookieHeaderKind:
+			return cookieHeader
+		case ticketHeaderKind:
+			return ticketHeader
+		}
+		return plainHeader
+	}
+	switch {
+	case SecretName(name[strings.LastIndexByte(name, '.')+1:]):
+		return secretField
+	case name == "reg.data":
+		return regDataField
+	}
+	return plainField
+}
+
+// maskField returns the value v of a field of e, of the kind kind,
+// masked as EventFields masks it with the text scan ts. A value masked
+// because the field's name says secret is appended to vals, to be
+// removed from the text and the other fields.
+func maskField(ts *textScan, memo *secretsMemo, e *event.Event, kind fieldKind, v string, vals *[]string) string {
 	if v == "" {
 		return v
 	}
-	if h, ok := strings.CutPrefix(k, "sip.header."); ok {
-		switch headerKindOf(h) {
-		case plainHeaderKind:
-			return ts.fieldSecrets(memo, v)
-		case authHeaderKind:
-			if m, ok := ts.authValueAll(v); ok {
-				return m
-			}
-			return eachLine(maskAuthValueAll, v)
-		default:
-			return eachLine(headerLine(h), v)
-		}
-	}
 	var field, masked string
-	switch {
-	case SecretName(k[strings.LastIndexByte(k, '.')+1:]):
+	switch kind {
+	case plainField, plainHeader:
+		return ts.fieldSecrets(memo, v)
+	case authHeader:
+		if m, ok := ts.authValueAll(v); ok {
+			return m
+		}
+		return eachLine(maskAuthValueAll, v)
+	case cookieHeader:
+		return eachLine(maskCookieValue, v)
+	case ticketHeader:
+		return eachLine(maskTicketLine, v)
+	case secretField:
 		masked = wholeValue(v)
 		field = masked
-	case k == "reg.data" && SecretName(e.Fields["reg.name"]):
+	case regDataField:
+		if !SecretName(e.Fields["reg.name"]) {
+			return ts.fieldSecrets(memo, v)
+		}
 		field = wholeValue(Secrets(v))
 		masked = wholeValue(v)
-	default:
-		return ts.fieldSecrets(memo, v)
 	}
 	if masked != v {
 		*vals = appendValue(*vals, v)

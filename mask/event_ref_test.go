@@ -57,6 +57,15 @@ func FuzzEventSameAsRef(f *testing.F) {
 		reused := event.Event{Fields: map[string]string{"stale": "x", k1: "y"}}
 		EventInto(&reused, e)
 		require.Equal(t, want, reused)
+		var mk Masker
+		for range 2 { // names unknown, then known
+			text, fs := mk.EventFields(nil, e)
+			require.Equal(t, want.Text, text, "Masker")
+			require.Len(t, fs, len(want.Fields))
+			for _, f := range fs {
+				require.Equal(t, want.Fields[f.Name], f.Value, "Masker: %s", f.Name)
+			}
+		}
 		require.Equal(t, before, e.Fields, "e is not changed")
 	})
 }

@@ -102,7 +102,7 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 type encoder struct {
 	format string
 	out    *errWriter
-	mask   maskFunc // mask.EventFields; tests panic in it
+	mask   maskFunc // nil for a mask.Masker per worker; tests panic in it
 	batch  *encBatch
 	limit  int            // the events of the batch being filled, at most
 	free   chan *encBatch // batches to fill
@@ -140,11 +140,12 @@ const (
 type maskFunc func(fields []event.Field, e *event.Event) (string, []event.Field)
 
 func startEncoder(format string, out *errWriter) *encoder {
-	return startEncoderWith(format, out, mask.EventFields)
+	return startEncoderWith(format, out, nil)
 }
 
 // startEncoderWith is startEncoder with maskFields in place of
-// mask.EventFields.
+// mask.EventFields; with nil, each worker masks with a mask.Masker of its
+// own.
 func startEncoderWith(format string, out *errWriter, maskFields maskFunc) *encoder {
 	n := min(max(runtime.GOMAXPROCS(0), 1), maxEncoders)
 	batches := 2*n + 2
@@ -253,6 +254,10 @@ func (enc *encoder) work() {
 	var fs []event.Field  // the masked fields of an event, reused
 	var table event.Event // a masked event as a table row shows it; its map is reused
 	var order event.Order // sorts the fields by name, knowing the names seen
+	maskFields := enc.mask
+	if maskFields == nil {
+		maskFields = new(mask.Masker).EventFields
+	}
 	for b := range enc.jobs {
 		func() {
 			defer close(b.ready)
@@ -268,7 +273,7 @@ func (enc *encoder) work() {
 			var c []byte
 			for _, e := range b.events {
 				m := *e
-				m.Text, fs = enc.mask(fs[:0], e)
+				m.Text, fs = maskFields(fs[:0], e)
 				if enc.format == "table" {
 					clear(table.Fields)
 					if table.Fields == nil {
