@@ -64,30 +64,6 @@ func (e *Event) AppendJSONFields(dst []byte, fields []Field) []byte {
 	return e.appendText(dst)
 }
 
-// AppendJSONOrder is [Event.AppendJSONFields], with the fields put in
-// order by o.
-func (e *Event) AppendJSONOrder(dst []byte, fields []Field, o *Order) []byte {
-	var order [maxSorted]uint8
-	if len(fields) > maxSorted || !o.indexes(fields, &order) {
-		return e.AppendJSONFields(dst, fields)
-	}
-	dst = e.appendHead(dst)
-	if len(fields) > 0 {
-		dst = append(dst, `,"fields":{`...)
-		for i, x := range order[:len(fields)] {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			f := &fields[x]
-			dst = appendString(dst, f.Name)
-			dst = append(dst, ':')
-			dst = appendString(dst, f.Value)
-		}
-		dst = append(dst, '}')
-	}
-	return e.appendText(dst)
-}
-
 // appendHead appends the object's members before its fields.
 func (e *Event) appendHead(dst []byte) []byte {
 	dst = append(dst, `{"path":`...)

@@ -73,7 +73,7 @@ func appendJSONFields(e *event.Event) []byte {
 }
 
 func TestAppendJSONSamples(t *testing.T) {
-	var o event.Order // one for all the events, as a parse worker has
+	var o event.Encoder // one for all the events, as a parse worker has
 	sampleEvents(t, func(e *event.Event) {
 		want := oldJSON(t, e)
 		got := e.AppendJSON(nil)
@@ -83,8 +83,8 @@ func TestAppendJSONSamples(t *testing.T) {
 		if got := appendJSONFields(e); !bytes.Equal(want, got) {
 			require.Equal(t, string(want), string(got), "AppendJSONFields: %s:%d#%d", e.Path, e.Line, e.RecordID)
 		}
-		if got := e.AppendJSONOrder(nil, fieldsOf(e), &o); !bytes.Equal(want, got) {
-			require.Equal(t, string(want), string(got), "AppendJSONOrder: %s:%d#%d", e.Path, e.Line, e.RecordID)
+		if got := o.Append(nil, e, fieldsOf(e)); !bytes.Equal(want, got) {
+			require.Equal(t, string(want), string(got), "Encoder.Append: %s:%d#%d", e.Path, e.Line, e.RecordID)
 		}
 	})
 }
@@ -153,8 +153,8 @@ func TestAppendJSONManyFields(t *testing.T) {
 		}
 		assert.Equal(t, string(oldJSON(t, &e)), string(e.AppendJSON(nil)), "%d fields", n)
 		assert.Equal(t, string(oldJSON(t, &e)), string(appendJSONFields(&e)), "AppendJSONFields, %d fields", n)
-		var o event.Order
-		assert.Equal(t, string(oldJSON(t, &e)), string(e.AppendJSONOrder(nil, fieldsOf(&e), &o)), "AppendJSONOrder, %d fields", n)
+		var o event.Encoder
+		assert.Equal(t, string(oldJSON(t, &e)), string(o.Append(nil, &e, fieldsOf(&e))), "Encoder.Append, %d fields", n)
 	}
 }
 
@@ -174,11 +174,11 @@ func FuzzAppendJSON(f *testing.F) {
 		got := e.AppendJSON(nil)
 		require.Equal(t, string(oldJSON(t, &e)), string(got))
 		require.Equal(t, string(got), string(appendJSONFields(&e)), "AppendJSONFields")
-		var o event.Order
+		var o event.Encoder
 		fs := fieldsOf(&e)
-		require.Equal(t, string(got), string(e.AppendJSONOrder(nil, fs, &o)), "AppendJSONOrder")
+		require.Equal(t, string(got), string(o.Append(nil, &e, fs)), "Encoder.Append")
 		slices.Reverse(fs)
-		require.Equal(t, string(got), string(e.AppendJSONOrder(nil, fs, &o)), "AppendJSONOrder, names known")
+		require.Equal(t, string(got), string(o.Append(nil, &e, fs)), "Encoder.Append, names known")
 		var a, b any
 		require.NoError(t, json.Unmarshal(got, &a))
 		old, err := e.MarshalJSON()

@@ -11,9 +11,10 @@ import (
 
 // sortedNames returns the names of fields in the order o puts them, or
 // nil when o declines.
-func sortedNames(o *Order, fields []Field) []string {
+func sortedNames(o *Encoder, fields []Field) []string {
 	var order [maxSorted]uint8
-	if !o.indexes(fields, &order) {
+	var ids [maxSorted]uint16
+	if !o.indexes(fields, &order, &ids) {
 		return nil
 	}
 	var names []string
@@ -31,11 +32,11 @@ func fieldsNamed(names ...string) []Field {
 	return fs
 }
 
-// TestOrder: one Order sorts event after event as a sort does, while it
+// TestEncoderOrder: one Encoder sorts event after event as a sort does, while it
 // learns new names between and among known ones; names that are prefixes
 // of others, hold NUL bytes or are empty sort in byte order.
-func TestOrder(t *testing.T) {
-	var o Order
+func TestEncoderOrder(t *testing.T) {
+	var o Encoder
 	for _, names := range [][]string{
 		{"sip.method", "sip.call_id", "sip.header.via", "sip.header.to"},
 		{"sip.header.to", "sip.header.via", "sip.call_id", "sip.method"},
@@ -58,11 +59,11 @@ func TestOrder(t *testing.T) {
 	}
 }
 
-// TestOrderDeclines: two fields of one name, or a new name once maxNames
+// TestEncoderDeclines: two fields of one name, or a new name once maxNames
 // are known, are left to the sort of AppendJSONFields, which writes the
 // same object.
-func TestOrderDeclines(t *testing.T) {
-	var o Order
+func TestEncoderDeclines(t *testing.T) {
+	var o Encoder
 	require.Nil(t, sortedNames(&o, fieldsNamed("b", "a", "b")), "the same name twice")
 	for i := range maxNames - len(o.names) {
 		require.NotNil(t, sortedNames(&o, fieldsNamed(fmt.Sprintf("n%04d", i))))
@@ -73,19 +74,26 @@ func TestOrderDeclines(t *testing.T) {
 
 	e := Event{Kind: "k"}
 	fs := fieldsNamed("zeta", "alpha", "n0003")
-	require.Equal(t, string(e.AppendJSONFields(nil, fs)), string(e.AppendJSONOrder(nil, fs, &o)))
+	require.Equal(t, string(e.AppendJSONFields(nil, fs)), string(o.Append(nil, &e, fs)))
+	var fresh Encoder // names that JSON escapes, kept escaped
+	fs = fieldsNamed("<x>", "\x1b[31m\x1b", "\xc3\xa9\xff", `q"uote`, "\u2028", "plain")
+	require.Equal(t, string(e.AppendJSONFields(nil, fs)), string(fresh.Append(nil, &e, fs)))
+	slices.Reverse(fs)
+	require.Equal(t, string(e.AppendJSONFields(nil, fs)), string(fresh.Append(nil, &e, fs)))
+	fs = fieldsNamed("zeta", "alpha", "n0003")
+	require.Equal(t, string(e.AppendJSONFields(nil, fs)), string(o.Append(nil, &e, fs)))
 	many := make([]Field, maxSorted+1)
 	for i := range many {
 		many[i] = Field{Name: fmt.Sprintf("f%03d", len(many)-i), Value: "v"}
 	}
-	require.Equal(t, string(e.AppendJSONFields(nil, many)), string(e.AppendJSONOrder(nil, many, &o)))
+	require.Equal(t, string(e.AppendJSONFields(nil, many)), string(o.Append(nil, &e, many)))
 }
 
-// TestOrderReusedAddress: a name whose bytes are at the address, and of
+// TestEncoderReusedAddress: a name whose bytes are at the address, and of
 // the length, of a name seen before is compared before its id is
 // trusted (the collector reuses memory).
-func TestOrderReusedAddress(t *testing.T) {
-	var o Order
+func TestEncoderReusedAddress(t *testing.T) {
+	var o Encoder
 	buf := []byte("bbbb")
 	name := unsafe.String(&buf[0], len(buf))
 	require.Equal(t, []string{"aaaa", "bbbb"}, sortedNames(&o, []Field{{Name: name}, {Name: "aaaa"}}))
@@ -94,6 +102,6 @@ func TestOrderReusedAddress(t *testing.T) {
 	copy(buf, "0000")
 	require.Equal(t, []string{"0000", "aaaa"}, sortedNames(&o, []Field{{Name: "aaaa"}, {Name: name}}))
 	for _, n := range o.names {
-		require.False(t, unsafe.StringData(n) == &buf[0], "the Order keeps copies of the names")
+		require.False(t, unsafe.StringData(n) == &buf[0], "the Encoder keeps copies of the names")
 	}
 }

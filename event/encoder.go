@@ -7,22 +7,23 @@ import (
 	"unsafe"
 )
 
-// Order sorts the fields of one event after another by name, the order
-// in which [Event.AppendJSON] writes them, in time linear in their
-// number when the same names come again and again, as the header names
-// of a client log's SIP messages do.
+// Encoder writes events one after another as [Event.AppendJSONFields]
+// does, faster when the same field names come again and again, as the
+// header names of a client log's SIP messages do.
 //
-// It keeps the names it has seen (up to maxNames) in byte order, and
-// places each field of an event at its name's rank among them: no two
-// names are compared once all are known. A name not seen before is added,
-// which ranks the known names again; once maxNames are known, an event
-// with another name is sorted by comparisons.
+// It keeps the names it has seen (up to maxNames) in byte order, each
+// with its JSON form, and places each field of an event at its name's
+// rank among them: no two names are compared, and no name is escaped,
+// once all are known. A name not seen before is added, which ranks the
+// known names again; once maxNames are known, an event with another name
+// is written as AppendJSONFields writes it.
 //
-// The zero Order is ready to use. An Order is not safe for concurrent
+// The zero Encoder is ready to use. An Encoder is not safe for concurrent
 // use; it holds copies of the names, never the caller's strings.
-type Order struct {
+type Encoder struct {
 	ids   map[string]uint16 // a name's id: its index in names
 	names []string          // the known names, in the order seen
+	json  []string          // the JSON string of each name, and ':'
 	rank  []uint16          // the rank in byte order of each id
 	// recent maps the address and length of a name's bytes to its id,
 	// in a table indexed by a hash of the address: the names of a
@@ -34,8 +35,8 @@ type Order struct {
 	slot [maxNames]uint8
 }
 
-// recentName is an entry of Order.recent. The address is kept as a
-// number: an Order keeps no caller's string alive, and a name found at a
+// recentName is an entry of Encoder.recent. The address is kept as a
+// number: an Encoder keeps no caller's string alive, and a name found at a
 // kept address is compared with the known name before it is trusted.
 type recentName struct {
 	addr uintptr
@@ -44,19 +45,42 @@ type recentName struct {
 }
 
 const (
-	// maxNames bounds the names an Order knows.
+	// maxNames bounds the names an Encoder knows.
 	maxNames = 1024
-	// recentSlots is the size of Order.recent, a power of two.
+	// recentSlots is the size of Encoder.recent, a power of two.
 	recentSlots = 512
 )
 
-// indexes sets order[:len(fields)] to the indexes of fields in the order
-// of their names, unless a name is new and there is no room for it, or
-// two names are the same (against the contract of
-// [Event.AppendJSONFields]): then it returns false.
-func (o *Order) indexes(fields []Field, order *[maxSorted]uint8) bool {
-	// The ids first: a name added on the way ranks the others again.
+// Append appends e, with fields in place of e.Fields, to dst as
+// [Event.AppendJSONFields] does, and returns the extended buffer.
+func (o *Encoder) Append(dst []byte, e *Event, fields []Field) []byte {
+	var order [maxSorted]uint8
 	var ids [maxSorted]uint16
+	if len(fields) > maxSorted || !o.indexes(fields, &order, &ids) {
+		return e.AppendJSONFields(dst, fields)
+	}
+	dst = e.appendHead(dst)
+	if len(fields) > 0 {
+		dst = append(dst, `,"fields":{`...)
+		for i, x := range order[:len(fields)] {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, o.json[ids[x]]...)
+			dst = appendString(dst, fields[x].Value)
+		}
+		dst = append(dst, '}')
+	}
+	return e.appendText(dst)
+}
+
+// indexes sets order[:len(fields)] to the indexes of fields in the order
+// of their names, and ids[:len(fields)] to the ids of their names, unless
+// a name is new and there is no room for it, or two names are the same
+// (against the contract of [Event.AppendJSONFields]): then it returns
+// false.
+func (o *Encoder) indexes(fields []Field, order *[maxSorted]uint8, ids *[maxSorted]uint16) bool {
+	// The ids first: a name added on the way ranks the others again.
 	for i := range fields {
 		id, ok := o.id(fields[i].Name)
 		if !ok {
@@ -85,7 +109,7 @@ func (o *Order) indexes(fields []Field, order *[maxSorted]uint8) bool {
 
 // id returns the id of name, adding it to the known names when there is
 // room; ok is false when there is none.
-func (o *Order) id(name string) (id uint16, ok bool) {
+func (o *Encoder) id(name string) (id uint16, ok bool) {
 	addr := uintptr(unsafe.Pointer(unsafe.StringData(name)))
 	h := (addr >> 3) * 0x9E3779B97F4A7C15 >> (64 - 9) // recentSlots = 1<<9
 	r := &o.recent[h&(recentSlots-1)]
@@ -104,7 +128,7 @@ func (o *Order) id(name string) (id uint16, ok bool) {
 }
 
 // add adds name, not yet known, and ranks the known names again.
-func (o *Order) add(name string) uint16 {
+func (o *Encoder) add(name string) uint16 {
 	if o.ids == nil {
 		o.ids = make(map[string]uint16)
 	}
@@ -112,6 +136,7 @@ func (o *Order) add(name string) uint16 {
 	name = strings.Clone(name)
 	o.ids[name] = id
 	o.names = append(o.names, name)
+	o.json = append(o.json, string(append(appendString(nil, name), ':')))
 	byName := make([]uint16, len(o.names))
 	for i := range byName {
 		byName[i] = uint16(i)
