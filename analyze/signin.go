@@ -10,6 +10,7 @@ import (
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/mask"
+	"github.com/sfblog/sfblog/parsers/uccapilog"
 )
 
 // Derived fields the analyzer adds to events before signatures see them.
@@ -296,6 +297,11 @@ func (t *tracker) logStep(e *event.Event) {
 	text := e.Get("log.message")
 	if text == "" {
 		text = e.Text
+		if e.Source == "uccapilog" {
+			// An HRESULT's event holds its whole line: the step shows
+			// the message, as the line's own log event does.
+			text = uccapilog.Message(text)
+		}
 	}
 	kind := stepKind(text)
 	if kind == "" {
@@ -311,7 +317,7 @@ func (t *tracker) logStep(e *event.Event) {
 			t.pre = t.pre[:0]
 		}
 		s.Time, s.Path, s.Line = stepTime(e), e.Path, e.Line
-		if len(t.pre) < maxPreSteps {
+		if len(t.pre) < maxPreSteps && !repeats(t.pre, s) {
 			t.pre = append(t.pre, s)
 		}
 		if t.preAt.IsZero() || len(t.pre) == 1 {
@@ -494,11 +500,29 @@ func (t *tracker) step(e *event.Event, s Step) {
 }
 
 func (a *attempt) addStep(s Step) {
+	if repeats(a.Steps, s) {
+		return
+	}
 	if a.dropped || len(a.Steps) >= maxSteps {
 		a.skipped++
 		return
 	}
 	a.Steps = append(a.Steps, s)
+}
+
+// repeats reports whether s says again what a step of steps from the same
+// line says: a line with two HRESULTs has an event for each, and a line
+// logged as an error has its log event and its HRESULT's.
+func repeats(steps []Step, s Step) bool {
+	if s.Line == 0 {
+		return false
+	}
+	for i := len(steps) - 1; i >= 0 && steps[i].Line == s.Line && steps[i].Path == s.Path; i-- {
+		if steps[i].Detail == s.Detail && steps[i].Kind == s.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 // close decides the open attempt.

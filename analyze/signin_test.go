@@ -1,11 +1,16 @@
 package analyze
 
 import (
+	"context"
+	"errors"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/signatures"
@@ -238,5 +243,81 @@ func TestHasCredentials(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, hasCredentials(tt.header), tt.header)
+	}
+}
+
+// TestTimelineStepsOnce: over every sample bundle, a sign-in step says
+// what its line says once, and a client log's step shows the line's
+// message, not its time stamp, thread and level. A line with two
+// HRESULTs, or an error line (its log event and its HRESULT's), made the
+// same step two times, with the whole line in one of them; the
+// duplicates crowded out the DNS SRV failures of server-unavailable-dns.
+func TestTimelineStepsOnce(t *testing.T) {
+	paths, err := filepath.Glob("../testdata/logs/*.zip")
+	require.NoError(t, err)
+	require.NotEmpty(t, paths)
+	prefixed := regexp.MustCompile(`^\d\d/\d\d/\d{4}\|`)
+	a := New(defaultMatcher(t), Options{})
+	steps := 0
+	for _, path := range paths {
+		r, err := a.Run(context.Background(), []string{path})
+		if errors.Is(err, ErrNoInput) {
+			continue
+		}
+		require.NoError(t, err, path)
+		for _, at := range r.Attempts {
+			seen := map[Step]bool{}
+			for _, s := range at.Steps {
+				steps++
+				key := Step{Kind: s.Kind, Detail: s.Detail, Path: s.Path, Line: s.Line}
+				assert.False(t, seen[key] && s.Line > 0, "%s: attempt %d: step twice: %+v", path, at.N, s)
+				seen[key] = true
+				assert.False(t, prefixed.MatchString(s.Detail), "%s: attempt %d: a whole log line: %q", path, at.N, s.Detail)
+			}
+		}
+	}
+	require.Greater(t, steps, 100, "the samples have sign-in steps")
+
+	r, err := a.Run(context.Background(), []string{"../testdata/logs/server-unavailable-dns.zip"})
+	require.NoError(t, err)
+	require.NotEmpty(t, r.Attempts)
+	var dns []string
+	for _, s := range r.Attempts[0].Steps {
+		if s.Kind == "dns" {
+			dns = append(dns, s.Detail)
+		}
+	}
+	assert.Equal(t, []string{
+		"CUccDnsQuery::OnComplete - SRV query _sipinternaltls._tcp.contoso.com failed, hr=0x8007232b",
+		"CUccDnsQuery::OnComplete - SRV query _sip._tls.contoso.com failed, hr=0x8007232b",
+	}, dns)
+}
+
+// TestRepeats: a step repeats one of the steps before it from the same
+// line with the same kind and detail; the same text from another line or
+// another file, or another text from the same line, is a step of its own.
+func TestRepeats(t *testing.T) {
+	before := []Step{
+		{Kind: "dns", Detail: "SRV query failed", Path: "a.log", Line: 9},
+		{Kind: "auth", Detail: "LogonIdentityEx failed, hr=0x80048821", Path: "a.log", Line: 10},
+		{Kind: "auth", Detail: "0x80041034 LogonIdentityEx failed, hr=0x80048821", Path: "a.log", Line: 10},
+	}
+	for _, tc := range []struct {
+		name string
+		s    Step
+		want bool
+	}{
+		{"same line, same text", Step{Kind: "auth", Detail: "LogonIdentityEx failed, hr=0x80048821", Path: "a.log", Line: 10}, true},
+		{"an earlier step of the line", Step{Kind: "auth", Detail: "0x80041034 LogonIdentityEx failed, hr=0x80048821", Path: "a.log", Line: 10}, true},
+		{"same text, next line", Step{Kind: "auth", Detail: "LogonIdentityEx failed, hr=0x80048821", Path: "a.log", Line: 11}, false},
+		{"same text, other file", Step{Kind: "auth", Detail: "LogonIdentityEx failed, hr=0x80048821", Path: "b.log", Line: 10}, false},
+		{"same line, other text", Step{Kind: "auth", Detail: "LogonIdentityEx failed, hr=0x800488eb", Path: "a.log", Line: 10}, false},
+		{"same line, other kind", Step{Kind: "error", Detail: "LogonIdentityEx failed, hr=0x80048821", Path: "a.log", Line: 10}, false},
+		{"not from a line", Step{Kind: "auth", Detail: "LogonIdentityEx failed, hr=0x80048821"}, false},
+		{"a line before the last", Step{Kind: "dns", Detail: "SRV query failed", Path: "a.log", Line: 9}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, repeats(before, tc.s))
+		})
 	}
 }
