@@ -34,6 +34,9 @@ const (
 	maxPreSteps    = 6    // steps kept before the REGISTER that opens an attempt
 	maxStepDetail  = 160  // bytes of a step's detail
 	preStepHorizon = 2 * time.Minute
+	// dialogDelay is the longest a failure text shown to the user follows
+	// the refusal that decided an attempt, and is taken as its dialog.
+	dialogDelay = 10 * time.Second
 )
 
 // register is what a REGISTER request said, remembered for its response.
@@ -47,6 +50,7 @@ type register struct {
 type attempt struct {
 	Attempt
 	at        time.Time // start
+	decided   time.Time // when it was decided
 	local     bool
 	path      string
 	from, to  int // first and last line of the attempt in path
@@ -274,8 +278,7 @@ func (t *tracker) response(e *event.Event, result string) {
 func (t *tracker) failText(e *event.Event) {
 	text := strings.TrimSpace(e.Get("ui.text"))
 	if t.cur == nil {
-		if n := len(t.attempts); n > 0 && t.attempts[n-1].done && !t.attempts[n-1].succeeded &&
-			t.attempts[n-1].path == e.Path && e.Line-t.attempts[n-1].to <= 40 {
+		if n := len(t.attempts); n > 0 && t.followsRefusal(t.attempts[n-1], e) {
 			// The dialog that follows a refused REGISTER: the same attempt.
 			a := t.attempts[n-1]
 			a.to = e.Line
@@ -288,6 +291,19 @@ func (t *tracker) failText(e *event.Event) {
 	if t.cur.Decisive == "" {
 		t.close(e, false, clip(text))
 	}
+}
+
+// followsRefusal reports whether the failure text e is the dialog that
+// shows the user the refusal that decided the attempt a: a came out of
+// the same log a few lines before, and a moment before, and no step of
+// another sign-in (autodiscover, DNS, the Sign-in Assistant) came between.
+// A client that tries again a minute later logs those steps again before
+// the same text: that is an attempt of its own.
+func (t *tracker) followsRefusal(a *attempt, e *event.Event) bool {
+	if !a.done || a.succeeded || a.path != e.Path || e.Line-a.to > 40 || len(t.pre) > 0 {
+		return false
+	}
+	return a.decided.IsZero() || e.Time.IsZero() || e.Time.Sub(a.decided) <= dialogDelay
 }
 
 // logStep records the client-log lines that belong to a sign-in: HRESULTs
@@ -544,6 +560,7 @@ func (t *tracker) close(e *event.Event, ok bool, decisive string) {
 		a.Outcome = OutcomeSucceeded
 	}
 	a.End = event.FormatTime(e.Time, e.Local)
+	a.decided = e.Time
 	a.Decisive = decisive
 	a.Path, a.Line = e.Path, e.Line
 	if a.skipped > 0 {

@@ -97,6 +97,18 @@ func TestSignInAttempts(t *testing.T) {
 	}
 	note := &event.Event{Kind: event.KindUIText, Source: event.SourceText, Path: "note.txt", Line: 1,
 		Fields: map[string]string{"ui.key": "signin-address-not-found", "ui.text": "Sign-in address not found"}}
+	// shown is the client's error dialog, and discover an autodiscover
+	// failure, at line, sec seconds past 09:00.
+	shown := func(line, sec int) []*event.Event {
+		return []*event.Event{{Kind: event.KindUIText, Source: event.SourceUccApilog, Path: "log", Line: line, Local: true,
+			Time:   time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC),
+			Fields: map[string]string{"ui.key": "server-unavailable", "ui.text": "The server is temporarily unavailable."}}}
+	}
+	discover := func(line, sec int) []*event.Event {
+		return []*event.Event{{Kind: event.KindLog, Source: event.SourceUccApilog, Path: "log", Line: line, Local: true,
+			Time: time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC),
+			Fields: map[string]string{"log.level": "ERROR", "log.message": "CAutoDiscovery::OnComplete - GET https://lyncdiscover.contoso.com/ failed, hr=0x80072ee7"}}}
+	}
 	tests := []struct {
 		name                                  string
 		tr                                    *tracker
@@ -123,6 +135,15 @@ func TestSignInAttempts(t *testing.T) {
 		{"success then failure", track(dialog("c1", 1, 10, 1, "200", creds, "sip.reason", "OK"), refused("c2", 30, 20)),
 			OutcomeFailed, 2, 1, 2, 1, `SIP/2.0 404 Not Found; ms-diagnostics: 4005;reason="User is not SIP enabled"`},
 		{"a pasted failure text alone", track([]*event.Event{note}), OutcomeFailed, 0, 0, 0, 0, ""},
+		{"a refusal and the dialog that shows it are one attempt", track(refused("c1", 10, 1), shown(25, 2)),
+			OutcomeFailed, 1, 1, 1, 1, `SIP/2.0 404 Not Found; ms-diagnostics: 4005;reason="User is not SIP enabled"`},
+		{"the dialog shown again a moment later is the same attempt", track(discover(5, 0), shown(10, 1), shown(12, 2)),
+			OutcomeFailed, 1, 1, 0, 0, "The server is temporarily unavailable."},
+		{"a retry a minute later, its autodiscovery logged again, is another attempt",
+			track(discover(5, 0), shown(10, 1), discover(20, 60), shown(30, 61)),
+			OutcomeFailed, 2, 2, 0, 0, "The server is temporarily unavailable."},
+		{"a text a minute after a refusal is another attempt", track(refused("c1", 10, 1), shown(25, 70)),
+			OutcomeFailed, 2, 2, 1, 1, "The server is temporarily unavailable."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
