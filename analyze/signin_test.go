@@ -106,7 +106,7 @@ func TestSignInAttempts(t *testing.T) {
 	}
 	discover := func(line, sec int) []*event.Event {
 		return []*event.Event{{Kind: event.KindLog, Source: event.SourceUccApilog, Path: "log", Line: line, Local: true,
-			Time: time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC),
+			Time:   time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC),
 			Fields: map[string]string{"log.level": "ERROR", "log.message": "CAutoDiscovery::OnComplete - GET https://lyncdiscover.contoso.com/ failed, hr=0x80072ee7"}}}
 	}
 	tests := []struct {
