@@ -249,7 +249,10 @@ func (m *mdOut) timeline(r *analyze.Report, h int) {
 	for _, e := range timeline(r.Attempts, " · ") {
 		resp := ""
 		if e.Decisive != "" {
-			resp = "**" + mdInline(e.Short) + "** " + codeSpan(clean(e.Decisive))
+			resp = codeSpan(clean(e.Decisive))
+			if e.Short != "" {
+				resp = "**" + mdInline(e.Short) + "** " + resp
+			}
 		}
 		if e.Path != "" {
 			resp += " " + l.f("at %s", codeSpan(clean(location(analyze.Evidence{Path: e.Path, Line: e.Line}))))

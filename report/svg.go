@@ -167,12 +167,12 @@ func newSVGView(r *analyze.Report, l lang, id string) *svgView {
 	for i := 0; i < len(as); {
 		short := ""
 		if as[i].Decisive != "" {
-			short = shortResponse(as[i].Decisive, " · ")
+			short = svgShort(as[i].Decisive)
 		}
 		j := i + 1
 		for j < len(as) && as[j].Outcome == as[i].Outcome && xs[j]-xs[i] < svgCluster &&
 			(as[j].Decisive == "") == (as[i].Decisive == "") &&
-			(as[j].Decisive == "" || shortResponse(as[j].Decisive, " · ") == short) {
+			(as[j].Decisive == "" || svgShort(as[j].Decisive) == short) {
 			j++
 		}
 		n := j - i
@@ -255,4 +255,14 @@ func (l lang) svgTitle(a, b analyze.Attempt, n int) string {
 		s += l.t(" (") + a.Start + l.t(")")
 	}
 	return clean(s)
+}
+
+// svgShort labels a decisive response under its marker: its code
+// (shortResponse), or else the first words of its text. A picture has no
+// room for the text in full, which its title holds.
+func svgShort(decisive string) string {
+	if s := shortResponse(decisive, " · "); s != "" {
+		return s
+	}
+	return cut(firstLine(clean(decisive)), 16, "...")
 }

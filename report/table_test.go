@@ -270,3 +270,30 @@ func reportLong() *analyze.Report {
 func fmtClock(h, m int) string {
 	return string([]byte{byte('0' + h/10), byte('0' + h%10), ':', byte('0' + m/10), byte('0' + m%10), ':'})
 }
+
+// TestAlikeTextResponses: attempts decided by a text the user saw have
+// no short label; they are alike only when the texts are the same, and a
+// run of them collapses as a run of refusals does.
+func TestAlikeTextResponses(t *testing.T) {
+	unavailable := entry{Outcome: "failed", Decisive: "The server is temporarily unavailable."}
+	cert := entry{Outcome: "failed", Decisive: "There was a problem verifying the certificate from the server."}
+	assert.True(t, alike(unavailable, unavailable))
+	assert.False(t, alike(unavailable, cert), "other texts")
+	refused := entry{Outcome: "failed", Decisive: "SIP/2.0 404 Not Found", Short: "404"}
+	assert.True(t, alike(refused, entry{Outcome: "failed", Decisive: "404 Not Found", Short: "404"}), "the same code")
+	assert.False(t, alike(refused, unavailable))
+
+	var as []analyze.Attempt
+	for i := range 30 {
+		a := analyze.Attempt{N: i + 1, Start: "2017-06-15T08:00:10.112", Outcome: "failed", Decisive: "The server is temporarily unavailable."}
+		if i >= 20 {
+			a.Decisive = "There was a problem verifying the certificate from the server."
+		}
+		as = append(as, a)
+	}
+	es := timeline(as, "/")
+	require.Len(t, es, 2)
+	assert.Equal(t, []int{1, 20}, []int{es[0].First, es[0].Last})
+	assert.Equal(t, []int{21, 30}, []int{es[1].First, es[1].Last})
+	assert.Empty(t, es[0].Short)
+}

@@ -218,8 +218,8 @@ var responseRx = sync.OnceValue(func() *responsePatterns {
 
 // shortResponse names a decisive response in a few characters for a
 // timeline label: "404 · 4005" for a SIP status ("SIP/2.0 404 Not Found"
-// or "404 Not Found") with its ms-diagnostics code, "200", "event 1014",
-// or the text cut to 16 columns. sep separates status and code.
+// or "404 Not Found") with its ms-diagnostics code, "200", "event 1014";
+// "" for a response without a code. sep separates status and code.
 func shortResponse(decisive, sep string) string {
 	d := clean(decisive)
 	re := responseRx()
@@ -236,7 +236,9 @@ func shortResponse(decisive, sep string) string {
 	if m := re.eventID.FindStringSubmatch(d); m != nil {
 		return "event " + m[1]
 	}
-	return cut(firstLine(d), 16, "...")
+	// A text (the error the user saw): its first words, cut, say
+	// nothing the response written in full below does not.
+	return ""
 }
 
 // shortPath shortens a path to at most w columns, keeping the file name:

@@ -353,7 +353,8 @@ func timeline(as []analyze.Attempt, sep string) []entry {
 
 // alike reports whether two attempts tell the same story.
 func alike(a, b entry) bool {
-	return a.Outcome == b.Outcome && a.Short == b.Short && slices.Equal(a.Findings, b.Findings) && slices.Equal(a.Servers, b.Servers)
+	return a.Outcome == b.Outcome && a.Short == b.Short && (a.Short != "" || a.Decisive == b.Decisive) &&
+		slices.Equal(a.Findings, b.Findings) && slices.Equal(a.Servers, b.Servers)
 }
 
 // entryNumber renders an entry's attempt number: "3" or "3-40".

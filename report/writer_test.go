@@ -379,7 +379,8 @@ func TestShortResponse(t *testing.T) {
 		{"200 OK", "200"},
 		{"403 Forbidden; ms-diagnostics-public: 1000;reason=\"x\"", "403 · 1000"},
 		{"Lync event 1014 in System", "event 1014"},
-		{"The server is temporarily unavailable.", "The server is..."},
+		{"The server is temporarily unavailable.", ""},
+		{"There was a problem acquiring a personal certificate required to sign in.", ""},
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, shortResponse(tt.in, " · "), tt.in)
