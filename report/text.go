@@ -172,9 +172,13 @@ var logLinePrefix = sync.OnceValue(func() *regexp.Regexp {
 // decidingLines returns the lines of an excerpt that decide a finding: its
 // first line (a SIP status or request line, an event's text, a log line)
 // and every ms-diagnostics header after it, which carries the code and
-// reason that tell causes with the same status apart. Text is cleaned.
+// reason that tell causes with the same status apart. In the excerpt of a
+// SIP message, sfblog's note on the clock skew it read from the Date
+// header ("[sfblog: the server's Date ...]") decides too, with that
+// header; elsewhere such a line came from the input. Text is cleaned.
 func decidingLines(excerpt string) []string {
 	var out []string
+	sip, skew := false, false
 	for i, line := range strings.Split(trimExcerpt(excerpt), "\n") {
 		t := strings.TrimSpace(line)
 		if t == "" {
@@ -182,13 +186,26 @@ func decidingLines(excerpt string) []string {
 		}
 		if len(out) == 0 {
 			out = append(out, logLinePrefix().ReplaceAllString(t, ""))
+			sip = strings.HasPrefix(t, "SIP/2.0 ") || strings.HasSuffix(t, " SIP/2.0")
+			skew = sip && strings.Contains(excerpt, "\n"+skewNote)
 			continue
 		}
-		if i > 0 && isDiagnosticsHeader(t) {
+		if i > 0 && (isDiagnosticsHeader(t) || skew && (strings.HasPrefix(t, skewNote) || headerNamed(t, "date"))) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// skewNote starts the note analyze adds to the excerpt of a SIP message
+// whose Date header says the client's clock is off.
+const skewNote = "[sfblog: the server's Date"
+
+// headerNamed reports whether line is a SIP header named name (lower
+// case).
+func headerNamed(line, name string) bool {
+	n, _, ok := strings.Cut(line, ":")
+	return ok && strings.EqualFold(strings.TrimSpace(n), name)
 }
 
 // isDiagnosticsHeader reports whether a SIP header line is ms-diagnostics

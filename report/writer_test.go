@@ -370,6 +370,16 @@ func TestDecidingLines(t *testing.T) {
 	assert.Equal(t, []string{"Cannot sign in."}, decidingLines("06/15/2017|09:02:11.030 1F68:C14 ERROR :: Cannot sign in.\nmore"))
 	assert.Equal(t, []string{"Time-Service 36: no sync"}, decidingLines("\r\n Time-Service 36: no sync\r\n"))
 	assert.Empty(t, decidingLines(" \n"))
+
+	const note = "[sfblog: the server's Date and the client's clock differ by +360 s beyond whole quarter hours (the log's time zone is unknown)]"
+	skewed := "SIP/2.0 401 Unauthorized\nDate: Tue, 18 Feb 2014 07:28:45 GMT\nCSeq: 2 REGISTER\n" + note
+	assert.Equal(t, []string{"SIP/2.0 401 Unauthorized", "Date: Tue, 18 Feb 2014 07:28:45 GMT", note}, decidingLines(skewed))
+	request := "REGISTER sip:contoso.com SIP/2.0\nDate: Tue, 18 Feb 2014 07:28:45 GMT\n" + note
+	assert.Equal(t, []string{"REGISTER sip:contoso.com SIP/2.0", "Date: Tue, 18 Feb 2014 07:28:45 GMT", note}, decidingLines(request))
+	// Near misses: a Date without the note, and the note's words in a
+	// log line's text, which the input wrote.
+	assert.Equal(t, []string{"SIP/2.0 401 Unauthorized"}, decidingLines("SIP/2.0 401 Unauthorized\nDate: Tue, 18 Feb 2014 07:28:45 GMT"))
+	assert.Equal(t, []string{"Cannot sign in."}, decidingLines("06/15/2017|09:02:11.030 1F68:C14 ERROR :: Cannot sign in.\nDate: x\n"+note))
 }
 
 func TestShortResponse(t *testing.T) {
