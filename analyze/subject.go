@@ -66,15 +66,16 @@ func subjectOf(results []*input, trs []*tracker, o signatures.Order, key string)
 		s.First = event.FormatTime(firstLocal.Time, true)
 		s.Last = event.FormatTime(lastLocal.Time, true)
 		if o.HasZone {
+			// A client log's times have milliseconds: their UTC times
+			// are written with three digits, an event log's as they are.
 			fu, lu := firstLocal.Time.Add(-o.Zone), lastLocal.Time.Add(-o.Zone)
+			s.FirstUTC, s.LastUTC = event.FormatUTCMillis(fu), event.FormatUTCMillis(lu)
 			if first != nil && first.Time.Before(fu) {
-				fu = first.Time
+				s.FirstUTC = event.FormatTime(first.Time, false)
 			}
 			if last != nil && last.Time.After(lu) {
-				lu = last.Time
+				s.LastUTC = event.FormatTime(last.Time, false)
 			}
-			s.FirstUTC = event.FormatTime(fu, false)
-			s.LastUTC = event.FormatTime(lu, false)
 		}
 	case first != nil:
 		s.First = event.FormatTime(first.Time, false)
@@ -151,7 +152,7 @@ func timelineOf(all []*attempt, kept []*signatures.Hit, o signatures.Order) []At
 		r := a.Attempt
 		r.Findings = sortedKeys(ids)
 		if o.HasZone && a.local && !a.at.IsZero() {
-			r.StartUTC = event.FormatTime(a.at.Add(-o.Zone), false)
+			r.StartUTC = event.FormatUTCMillis(a.at.Add(-o.Zone))
 		}
 		r.Steps = append([]Step(nil), a.Steps...)
 		out = append(out, r)

@@ -1,9 +1,15 @@
 package analyze
 
 import (
+	"context"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
 )
 
 func TestClientOf(t *testing.T) {
@@ -79,5 +85,29 @@ func TestGroupInputs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			assert.Equal(t, tt.want, keys(groupInputs(tt.inputs)))
 		})
+	}
+}
+
+// TestUTCMillis: the UTC times of a client log's times keep their three
+// digits of milliseconds ("07:44:48.890Z", not "07:44:48.89Z"), in the
+// subject and in the timeline.
+func TestUTCMillis(t *testing.T) {
+	a := New(defaultMatcher(t), Options{})
+	r, err := a.Run(context.Background(), []string{"../testdata/logs/damaged-bundle.zip"})
+	require.NoError(t, err)
+	assert.Equal(t, "2014-06-03T07:44:12.832Z", r.Subject.FirstUTC)
+	assert.Equal(t, "2014-06-03T07:44:48.890Z", r.Subject.LastUTC)
+	millis := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$`)
+	require.NotEmpty(t, r.Attempts)
+	for _, at := range r.Attempts {
+		assert.Regexp(t, millis, at.StartUTC, "attempt %d", at.N)
+	}
+	for in, want := range map[time.Time]string{
+		time.Date(2014, 6, 3, 9, 44, 48, 890_000_000, time.FixedZone("", 2*3600)): "2014-06-03T07:44:48.890Z",
+		time.Date(2014, 6, 3, 7, 44, 48, 0, time.UTC):                             "2014-06-03T07:44:48.000Z",
+		time.Date(2014, 6, 3, 7, 44, 48, 123_456_789, time.UTC):                   "2014-06-03T07:44:48.123Z",
+		{}: "",
+	} {
+		assert.Equal(t, want, event.FormatUTCMillis(in))
 	}
 }

@@ -201,6 +201,20 @@ func FormatTime(t time.Time, local bool) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
+// FormatUTCMillis renders t in UTC as RFC 3339 with milliseconds, always
+// three digits ("2014-06-03T07:44:48.890Z"): the UTC time of a client log
+// time, which has milliseconds, written as the log writes them rather
+// than with RFC 3339's trailing zeros cut ("07:44:48.89Z").
+func FormatUTCMillis(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(utcMillisLayout)
+}
+
+// utcMillisLayout is FormatUTCMillis's layout.
+const utcMillisLayout = "2006-01-02T15:04:05.000Z07:00"
+
 // MarshalJSON writes the event as one JSON object with a stable key order
 // (encoding/json sorts the keys of Fields).
 func (e Event) MarshalJSON() ([]byte, error) {
