@@ -44,6 +44,9 @@ func FuzzParse(f *testing.F) {
 			if ev.Local == ev.Time.IsZero() {
 				t.Errorf("Local %v with time %v", ev.Local, ev.Time)
 			}
+			if ev.Kind == event.KindLog && ev.EndLine == 0 && Message(ev.Text) != ev.Get("log.message") {
+				t.Errorf("Message(%q) = %q, log.message %q", ev.Text, Message(ev.Text), ev.Get("log.message"))
+			}
 			return nil
 		})
 		if err != nil {
