@@ -21,10 +21,11 @@ import (
 // The zero Encoder is ready to use. An Encoder is not safe for concurrent
 // use; it holds copies of the names, never the caller's strings.
 type Encoder struct {
-	ids   map[string]uint16 // a name's id: its index in names
-	names []string          // the known names, in the order seen
-	json  []string          // the JSON string of each name, and ':'
-	rank  []uint16          // the rank in byte order of each id
+	ids    map[string]uint16 // a name's id: its index in names
+	names  []string          // the known names, in the order seen
+	json   []string          // the JSON string of each name, and ':'
+	rank   []uint16          // the rank in byte order of each id
+	sorted []uint16          // the ids in byte order of their names
 	// recent maps the address and length of a name's bytes to its id,
 	// in a table indexed by a hash of the address: the names of a
 	// parser's events are mostly the same strings, which are found here
@@ -53,10 +54,10 @@ const (
 
 // Append appends e, with fields in place of e.Fields, to dst as
 // [Event.AppendJSONFields] does, and returns the extended buffer.
-func (o *Encoder) Append(dst []byte, e *Event, fields []Field) []byte {
+func (enc *Encoder) Append(dst []byte, e *Event, fields []Field) []byte {
 	var order [maxSorted]uint8
 	var ids [maxSorted]uint16
-	if len(fields) > maxSorted || !o.indexes(fields, &order, &ids) {
+	if len(fields) > maxSorted || !enc.indexes(fields, &order, &ids) {
 		return e.AppendJSONFields(dst, fields)
 	}
 	dst = e.appendHead(dst)
@@ -66,7 +67,7 @@ func (o *Encoder) Append(dst []byte, e *Event, fields []Field) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = append(dst, o.json[ids[x]]...)
+			dst = append(dst, enc.json[ids[x]]...)
 			dst = appendString(dst, fields[x].Value)
 		}
 		dst = append(dst, '}')
@@ -79,10 +80,10 @@ func (o *Encoder) Append(dst []byte, e *Event, fields []Field) []byte {
 // a name is new and there is no room for it, or two names are the same
 // (against the contract of [Event.AppendJSONFields]): then it returns
 // false.
-func (o *Encoder) indexes(fields []Field, order *[maxSorted]uint8, ids *[maxSorted]uint16) bool {
+func (enc *Encoder) indexes(fields []Field, order *[maxSorted]uint8, ids *[maxSorted]uint16) bool {
 	// The ids first: a name added on the way ranks the others again.
 	for i := range fields {
-		id, ok := o.id(fields[i].Name)
+		id, ok := enc.id(fields[i].Name)
 		if !ok {
 			return false
 		}
@@ -90,17 +91,17 @@ func (o *Encoder) indexes(fields []Field, order *[maxSorted]uint8, ids *[maxSort
 	}
 	var set [maxNames / 64]uint64
 	for i, id := range ids[:len(fields)] {
-		r := o.rank[id]
+		r := enc.rank[id]
 		if set[r/64]&(1<<(r%64)) != 0 {
 			return false
 		}
 		set[r/64] |= 1 << (r % 64)
-		o.slot[r] = uint8(i)
+		enc.slot[r] = uint8(i)
 	}
 	n := 0
 	for w, bitsSet := range set {
 		for ; bitsSet != 0; bitsSet &= bitsSet - 1 {
-			order[n] = o.slot[w*64+bits.TrailingZeros64(bitsSet)]
+			order[n] = enc.slot[w*64+bits.TrailingZeros64(bitsSet)]
 			n++
 		}
 	}
@@ -109,42 +110,40 @@ func (o *Encoder) indexes(fields []Field, order *[maxSorted]uint8, ids *[maxSort
 
 // id returns the id of name, adding it to the known names when there is
 // room; ok is false when there is none.
-func (o *Encoder) id(name string) (id uint16, ok bool) {
+func (enc *Encoder) id(name string) (id uint16, ok bool) {
 	addr := uintptr(unsafe.Pointer(unsafe.StringData(name)))
 	h := (addr >> 3) * 0x9E3779B97F4A7C15 >> (64 - 9) // recentSlots = 1<<9
-	r := &o.recent[h&(recentSlots-1)]
-	if addr != 0 && r.addr == addr && r.n == len(name) && o.names[r.id] == name {
+	r := &enc.recent[h&(recentSlots-1)]
+	if addr != 0 && r.addr == addr && r.n == len(name) && enc.names[r.id] == name {
 		return r.id, true
 	}
-	id, ok = o.ids[name]
+	id, ok = enc.ids[name]
 	if !ok {
-		if len(o.names) >= maxNames {
+		if len(enc.names) >= maxNames {
 			return 0, false
 		}
-		id = o.add(name)
+		id = enc.add(name)
 	}
 	*r = recentName{addr: addr, n: len(name), id: id}
 	return id, true
 }
 
-// add adds name, not yet known, and ranks the known names again.
-func (o *Encoder) add(name string) uint16 {
-	if o.ids == nil {
-		o.ids = make(map[string]uint16)
+// add adds name, not yet known, at its place in byte order: the names
+// after it move up a rank.
+func (enc *Encoder) add(name string) uint16 {
+	if enc.ids == nil {
+		enc.ids = make(map[string]uint16)
 	}
-	id := uint16(len(o.names))
+	id := uint16(len(enc.names))
 	name = strings.Clone(name)
-	o.ids[name] = id
-	o.names = append(o.names, name)
-	o.json = append(o.json, string(append(appendString(nil, name), ':')))
-	byName := make([]uint16, len(o.names))
-	for i := range byName {
-		byName[i] = uint16(i)
-	}
-	slices.SortFunc(byName, func(a, b uint16) int { return strings.Compare(o.names[a], o.names[b]) })
-	o.rank = slices.Grow(o.rank[:0], len(o.names))[:len(o.names)]
-	for r, i := range byName {
-		o.rank[i] = uint16(r)
+	enc.ids[name] = id
+	enc.names = append(enc.names, name)
+	enc.json = append(enc.json, string(append(appendString(nil, name), ':')))
+	at, _ := slices.BinarySearchFunc(enc.sorted, name, func(i uint16, name string) int { return strings.Compare(enc.names[i], name) })
+	enc.sorted = slices.Insert(enc.sorted, at, id)
+	enc.rank = append(enc.rank, 0)
+	for r := at; r < len(enc.sorted); r++ {
+		enc.rank[enc.sorted[r]] = uint16(r)
 	}
 	return id
 }

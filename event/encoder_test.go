@@ -105,3 +105,26 @@ func TestEncoderReusedAddress(t *testing.T) {
 		require.False(t, unsafe.StringData(n) == &buf[0], "the Encoder keeps copies of the names")
 	}
 }
+
+// TestEncoderRanks: names learned in any order keep ranks in their byte
+// order.
+func TestEncoderRanks(t *testing.T) {
+	var enc Encoder
+	names := []string{"m", "a", "z", "b", "y", "ab", "", "\x00", "zz", "a\x00", "évt", "M"}
+	for i := range 300 {
+		names = append(names, fmt.Sprintf("evt.data.P%d", (i*7919)%300))
+	}
+	for _, n := range names {
+		_, ok := enc.id(n)
+		require.True(t, ok)
+		byRank := make([]string, len(enc.names))
+		seen := make([]bool, len(enc.names))
+		for id, r := range enc.rank {
+			require.False(t, seen[r], "rank %d twice", r)
+			seen[r] = true
+			byRank[r] = enc.names[id]
+		}
+		require.True(t, slices.IsSorted(byRank), "%q", byRank)
+	}
+	require.Len(t, enc.names, len(names))
+}

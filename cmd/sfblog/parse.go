@@ -251,9 +251,9 @@ func (enc *encoder) fail(p any) {
 // writes nothing more), so that the writer never waits forever.
 func (enc *encoder) work() {
 	defer enc.wg.Done()
-	var fs []event.Field   // the masked fields of an event, reused
-	var table event.Event  // a masked event as a table row shows it; its map is reused
-	var json event.Encoder // knows the names seen, their order and JSON
+	var fs []event.Field    // the masked fields of an event, reused
+	var table event.Event   // a masked event as a table row shows it; its map is reused
+	var lines event.Encoder // writes the JSON lines, knowing the names seen
 	maskFields := enc.mask
 	if maskFields == nil {
 		maskFields = new(mask.Masker).EventFields
@@ -291,7 +291,7 @@ func (enc *encoder) work() {
 				}
 				// AppendJSONFields escapes the control characters a
 				// terminal acts on: no raw one reaches the output.
-				c = append(json.Append(c, &m, fs), '\n')
+				c = append(lines.Append(c, &m, fs), '\n')
 				if len(c) >= chunkBytes-chunkBytes/8 {
 					b.out, c = append(b.out, c), nil
 				}
