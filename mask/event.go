@@ -199,7 +199,7 @@ const maxStack = 64
 // EventFields masks e as [Event] does, and returns its masked text and
 // its masked fields, appended to fields in no particular order. It is
 // EventInto without a map: sfblog parse masks each event into a slice
-// that it reuses and writes as JSON ([event.Event.AppendJSONFields]).
+// that it reuses and writes as JSON (with an [event.Encoder]).
 func EventFields(fields []event.Field, e *event.Event) (string, []event.Field) {
 	return (*Masker)(nil).EventFields(fields, e)
 }
