@@ -7,7 +7,7 @@ LDFLAGS  := $(if $(VERSION),-X main.version=$(VERSION))
 PKGS     := ./...
 FUZZTIME ?= 5s
 
-.PHONY: all build test lint fmt vet bench cover golden samples samples-check tools fuzz-short clean
+.PHONY: all build test lint fmt vet bench cover golden samples samples-check regress tools fuzz-short clean
 
 all: lint test build
 
@@ -68,6 +68,16 @@ samples:
 
 samples-check:
 	$(GO) run ./internal/testkit/cmd/genlogs -check
+
+## regress: the shipped samples through "sfblog regress", as a CI job would
+## run its own corpus: each case's built zip beside its expected.json (the
+## case folders hold the generators' specs of some inputs, not the inputs)
+regress: build
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	for e in testdata/logs/cases/*/expected.json; do \
+		c=$$(basename $$(dirname $$e)); mkdir "$$d/$$c" && \
+		cp "testdata/logs/$$c.zip" "$$d/$$c/bundle.zip" && cp "$$e" "$$d/$$c/" || exit 1; \
+	done && ./bin/sfblog regress "$$d"
 
 ## tools: the independent EVTX readers the cross-check tests use (Debian)
 tools:
