@@ -311,3 +311,15 @@ func cutLeft(s string, w int) string {
 	}
 	return strings.Join(gs[i:], "")
 }
+
+// TextWidth is the number of terminal columns s takes, as the table
+// report measures it (a CJK character takes two).
+func TextWidth(s string) int { return textWidth(s) }
+
+// Cut shortens s to at most w columns, ending a cut string with "...".
+func Cut(s string, w int) string { return cut(s, w, "...") }
+
+// ShortPath shortens the path p to at most w columns as the table report
+// does, keeping the file's name and the zip's:
+// ".../bundle.zip!/.../Lync-UccApi-0.UccApilog".
+func ShortPath(p string, w int) string { return shortPath(p, w) }

@@ -16,6 +16,7 @@ import (
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/internal/termesc"
 	"github.com/sfblog/sfblog/mask"
+	"github.com/sfblog/sfblog/report"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -27,6 +28,9 @@ func newParseCmd(s *streams) *cobra.Command {
 		Long: `Parse reads the inputs as analyze does and prints every normalized event:
 one JSON object per line (jsonl), or a table. Secrets are masked. Client log
 times are local wall-clock times without a zone ("local_time": true).
+
+The table fits the terminal (or COLUMNS): a place keeps its file's name and
+line, a summary is cut. Written to a pipe or a file, its rows stay whole.
 
 Control characters of the logs never reach the terminal raw: the table shows
 them as escapes (\x1b), the JSON as \u escapes of the same text.`,
@@ -58,8 +62,9 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 				return &exitError{exitInternal, err}
 			}
 			if format == "table" {
+				fitRows(rows, terminalWidth(s.out))
 				t := tablewriter.NewWriter(out)
-				t.Header("TIME", "WHERE", "KIND", "SUMMARY")
+				t.Header(tableHeader[:])
 				if err := t.Bulk(rows); err != nil {
 					return &exitError{exitInternal, err}
 				}
@@ -366,6 +371,74 @@ func tableRow(e *event.Event) []string {
 		summary = strings.ToValidUTF8(summary[:97], "") + "..."
 	}
 	return []string{event.FormatTime(e.Time, e.Local), safe(where), safe(e.Kind), summary}
+}
+
+// tableHeader is the header row of "parse -f table".
+var tableHeader = [...]string{"TIME", "WHERE", "KIND", "SUMMARY"}
+
+// fitRows shortens the WHERE and SUMMARY cells of rows so that the table
+// is at most width columns wide (at least report.MinWidth), as the table
+// report fits the terminal: a place keeps its file's name and its line or
+// record (".../Lync-UccApi-0.UccApilog:106") when the summary still gets
+// minSummary columns, and is cut at its start when not; a summary is cut
+// at its end. With width 0 (not a terminal, no COLUMNS) rows stay whole.
+//
+// The table's style takes 3 columns per cell besides its text (a space on
+// each side and a rule) and one more for the first rule.
+func fitRows(rows [][]string, width int) {
+	if width <= 0 || len(rows) == 0 {
+		return
+	}
+	width = max(width, report.MinWidth)
+	var w [len(tableHeader)]int
+	for i, h := range tableHeader {
+		w[i] = report.TextWidth(h)
+	}
+	named := 0 // the widest place cut to its file's name
+	for _, r := range rows {
+		for i, c := range r {
+			w[i] = max(w[i], report.TextWidth(c))
+		}
+		path, at := splitPlace(r[1])
+		named = max(named, report.TextWidth(".../"+path[strings.LastIndexAny(path, `/\`)+1:]+at))
+	}
+	room := width - 1 - 3*len(tableHeader) - w[0] - w[2] // for WHERE and SUMMARY
+	if w[1]+w[3] <= room {
+		return
+	}
+	where := room / 2
+	if named+minSummary <= room {
+		where = max(named, room-w[3])
+	}
+	where = max(min(where, w[1]), report.TextWidth(tableHeader[1]))
+	summary := max(room-where, report.TextWidth(tableHeader[3]))
+	for _, r := range rows {
+		r[1] = fitPlace(r[1], where)
+		r[3] = report.Cut(r[3], summary)
+	}
+}
+
+// minSummary is the fewest columns fitRows leaves a summary when it can.
+const minSummary = 20
+
+// fitPlace shortens the place "path:line" or "path#record" to w columns,
+// its line or record kept.
+func fitPlace(place string, w int) string {
+	if report.TextWidth(place) <= w {
+		return place
+	}
+	path, at := splitPlace(place)
+	return report.ShortPath(path, max(w-len(at), 4)) + at
+}
+
+// splitPlace splits a place of a table row into its path and its ":line"
+// or "#record", if it has one.
+func splitPlace(place string) (path, at string) {
+	if i := strings.LastIndexAny(place, ":#"); i > strings.LastIndexAny(place, `/\`) && i+1 < len(place) &&
+		strings.Trim(place[i+1:], "0123456789") == "" {
+		return place[:i], place[i:]
+	}
+	return place, ""
 }
 
 // errWriter keeps the first error of w: the event callback and the table

@@ -2,7 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,6 +51,51 @@ func TestSamplesAt80Columns(t *testing.T) {
 					assert.Contains(t, squeeze(out), squeeze(first), "%s: the deciding line of %s", lang, f.ID)
 				}
 			}
+		})
+	}
+}
+
+// TestParseTableFits: "parse -f table" at a terminal of 80, 100 or 160
+// columns is no wider than it, and each row keeps its file's name (when
+// the width allows) and its line or record; with no width known (a pipe,
+// no COLUMNS) the rows stay whole.
+func TestParseTableFits(t *testing.T) {
+	for _, tc := range []struct {
+		zip   string
+		width int
+		name  bool // the file's name is kept whole
+	}{
+		{"bad-credentials", 80, false},
+		{"bad-credentials", 100, true},
+		{"bad-credentials", 160, true},
+		{"evtx-client-dns", 100, true},
+		{"two-users", 120, true},
+	} {
+		t.Run(fmt.Sprintf("%s-%d", tc.zip, tc.width), func(t *testing.T) {
+			t.Setenv("COLUMNS", strconv.Itoa(tc.width))
+			code, out, stderr := sfblog(t, "", "parse", "-f", "table", filepath.Join(logs, tc.zip+".zip"))
+			require.Equal(t, 0, code, stderr)
+			t.Setenv("COLUMNS", "")
+			code, whole, stderr := sfblog(t, "", "parse", "-f", "table", filepath.Join(logs, tc.zip+".zip"))
+			require.Equal(t, 0, code, stderr)
+			lines := strings.Split(strings.TrimSpace(out), "\n")
+			wholeLines := strings.Split(strings.TrimSpace(whole), "\n")
+			require.Len(t, lines, len(wholeLines), "the same rows")
+			place := regexp.MustCompile(`([^ /│]+)([:#]\d+) │`)
+			rows := 0
+			for i, line := range lines {
+				assert.LessOrEqual(t, displaywidth.String(line), tc.width, "line %d: %q", i+1, line)
+				w := place.FindStringSubmatch(wholeLines[i])
+				if w == nil {
+					continue
+				}
+				rows++
+				assert.Regexp(t, regexp.QuoteMeta(w[2])+` +│`, line, "line %d keeps its line or record", i+1)
+				if tc.name {
+					assert.Regexp(t, regexp.QuoteMeta(w[1]+w[2])+` +│`, line, "line %d keeps the file's name", i+1)
+				}
+			}
+			require.Greater(t, rows, 3)
 		})
 	}
 }
