@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
@@ -30,7 +32,9 @@ one JSON object per line (jsonl), or a table. Secrets are masked. Client log
 times are local wall-clock times without a zone ("local_time": true).
 
 The table fits the terminal (or COLUMNS): a place keeps its file's name and
-line, a summary is cut. Written to a pipe or a file, its rows stay whole.
+line, a summary is cut. Written to a pipe or a file, its rows stay whole. A
+table of more than 4,096 rows is written as it comes, its columns as wide as
+its first rows need: a later place or summary that is wider is shortened.
 
 Control characters of the logs never reach the terminal raw: the table shows
 them as escapes (\x1b), the JSON as \u escapes of the same text.`,
@@ -46,12 +50,15 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 			// analyzer still adds its derived fields (signin.result, ...).
 			a := analyze.New(signatures.NewMatcher(new(signatures.Catalog)), s.analyzeOptions())
 			out := &errWriter{w: bufio.NewWriterSize(s.out, 64<<10)}
-			enc := startEncoder(format, out)
+			var table *tableStream
+			if format == "table" {
+				table = &tableStream{out: out, width: terminalWidth(s.out)}
+			}
+			enc := startEncoder(format, out, table)
 			bar := startProgress(s, args)
 			inputs, err := a.Events(cmd.Context(), args, enc.add)
 			bar.stop()
-			rows, encErr := enc.close()
-			if encErr != nil {
+			if encErr := enc.close(); encErr != nil {
 				return &exitError{exitInternal, encErr}
 			}
 			if out.err != nil {
@@ -61,14 +68,8 @@ them as escapes (\x1b), the JSON as \u escapes of the same text.`,
 			if err != nil && !errors.Is(err, analyze.ErrNoInput) {
 				return &exitError{exitInternal, err}
 			}
-			if format == "table" {
-				fitRows(rows, terminalWidth(s.out))
-				t := tablewriter.NewWriter(out)
-				t.Header(tableHeader[:])
-				if err := t.Bulk(rows); err != nil {
-					return &exitError{exitInternal, err}
-				}
-				if err := t.Render(); err != nil && out.err == nil {
+			if table != nil {
+				if err := table.close(); err != nil && out.err == nil {
 					return &exitError{exitInternal, err}
 				}
 			}
@@ -117,7 +118,7 @@ type encoder struct {
 	chunks chan []byte    // written chunks, emptied, to be filled again
 	wg     sync.WaitGroup // the workers
 	failed atomic.Bool    // the output failed or a goroutine panicked: stop early
-	rows   [][]string
+	rows   rowSink        // takes the table rows, for the table format
 	errMu  sync.Mutex
 	err    error // a panic of a worker or the writer, as an error
 }
@@ -144,19 +145,27 @@ const (
 // maskFunc masks an event as [mask.EventFields] does.
 type maskFunc func(fields []event.Field, e *event.Event) (string, []event.Field)
 
-func startEncoder(format string, out *errWriter) *encoder {
-	return startEncoderWith(format, out, nil)
+// rowSink takes the table rows of the batches, in order.
+type rowSink interface {
+	add(rows [][]string) error
+}
+
+// startEncoder starts an encoder of the format (jsonl or table) writing
+// to out; the table format's rows go to rows.
+func startEncoder(format string, out *errWriter, rows rowSink) *encoder {
+	return startEncoderWith(format, out, rows, nil)
 }
 
 // startEncoderWith is startEncoder with maskFields in place of
 // mask.EventFields; with nil, each worker masks with a mask.Masker of its
 // own.
-func startEncoderWith(format string, out *errWriter, maskFields maskFunc) *encoder {
+func startEncoderWith(format string, out *errWriter, rows rowSink, maskFields maskFunc) *encoder {
 	n := min(max(runtime.GOMAXPROCS(0), 1), maxEncoders)
 	batches := 2*n + 2
 	enc := &encoder{
 		format: format,
 		out:    out,
+		rows:   rows,
 		mask:   maskFields,
 		limit:  firstBatch,
 		free:   make(chan *encBatch, batches),
@@ -323,7 +332,11 @@ func (enc *encoder) write() {
 	for b := range enc.order {
 		<-b.ready
 		if !enc.failed.Load() {
-			enc.rows = append(enc.rows, b.rows...)
+			if len(b.rows) > 0 {
+				if err := enc.rows.add(b.rows); err != nil {
+					enc.failed.Store(true)
+				}
+			}
 			for _, c := range b.out {
 				if _, err := enc.out.Write(c); err != nil {
 					enc.failed.Store(true)
@@ -335,8 +348,8 @@ func (enc *encoder) write() {
 	}
 }
 
-// close writes what is queued and returns the table rows.
-func (enc *encoder) close() ([][]string, error) {
+// close writes what is queued.
+func (enc *encoder) close() error {
 	if len(enc.batch.events) > 0 {
 		enc.send()
 	}
@@ -344,7 +357,7 @@ func (enc *encoder) close() ([][]string, error) {
 	close(enc.order)
 	enc.wg.Wait()
 	<-enc.done
-	return enc.rows, enc.err
+	return enc.err
 }
 
 // tableRow is one row of "parse -f table". Every cell is escaped: paths and
@@ -376,23 +389,118 @@ func tableRow(e *event.Event) []string {
 // tableHeader is the header row of "parse -f table".
 var tableHeader = [...]string{"TIME", "WHERE", "KIND", "SUMMARY"}
 
+// tableStream writes the rows of "parse -f table" as they come, so that
+// its memory does not grow with the input. It keeps the first
+// maxTableRows rows to lay the columns out (fitRows); a table of no more
+// rows is written at the end as a whole, each column as wide as its
+// widest cell. A longer one is written as it comes, with those widths,
+// or wider for TIME, KIND and SUMMARY, which leaves room for the later
+// rows of another input: a later place or summary that is still wider is
+// shortened as fitRows shortens one.
+type tableStream struct {
+	out   io.Writer
+	width int        // the terminal's, 0 when unknown
+	rows  [][]string // the first rows, until the widths are known
+	t     *tablewriter.Table
+	w     [len(tableHeader)]int // the widths of the columns once streaming
+}
+
+// maxTableRows is how many rows a tableStream keeps before it writes them.
+const maxTableRows = 4096
+
+// placeSlack is what a streamed table adds to the width of its widest
+// place so far: room for line numbers a thousand times as large.
+const placeSlack = 3
+
+// Widths a streamed table gives its columns at the least: a time with
+// nanoseconds and a zone ("2017-06-15T07:00:47.042584312Z"), the longest
+// kind (event.KindDirectory), and a summary of tableRow's longest.
+const (
+	streamTimeWidth    = len("2006-01-02T15:04:05.999999999Z")
+	streamKindWidth    = len("directory")
+	streamSummaryWidth = 100
+)
+
+func (ts *tableStream) add(rows [][]string) error {
+	if ts.t == nil {
+		ts.rows = append(ts.rows, rows...)
+		if len(ts.rows) < maxTableRows {
+			return nil
+		}
+		return ts.start()
+	}
+	for _, r := range rows {
+		if err := ts.t.Append(ts.fit(r)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// start lays the columns out from the rows kept, starts the table and
+// writes them.
+func (ts *tableStream) start() error {
+	least := [len(tableHeader)]int{streamTimeWidth, 0, streamKindWidth, streamSummaryWidth}
+	for _, r := range ts.rows {
+		least[1] = max(least[1], report.TextWidth(r[1])+placeSlack)
+	}
+	ts.w = fitRows(ts.rows, ts.width, least)
+	widths := tw.NewMapper[int, int]()
+	for i, w := range ts.w {
+		widths.Set(i, w+2) // tablewriter counts a cell's padding in
+	}
+	ts.t = tablewriter.NewTable(ts.out, tablewriter.WithStreaming(tw.StreamConfig{Enable: true}),
+		tablewriter.WithWidths(tw.CellWidth{PerColumn: widths}))
+	if err := ts.t.Start(); err != nil {
+		return err
+	}
+	ts.t.Header(tableHeader[:])
+	for _, r := range ts.rows {
+		if err := ts.t.Append(r); err != nil {
+			return err
+		}
+	}
+	ts.rows = nil
+	return nil
+}
+
+// fit shortens the cells of a later row to the widths of the columns.
+func (ts *tableStream) fit(r []string) []string {
+	r[1] = fitPlace(r[1], ts.w[1])
+	r[3] = report.Cut(r[3], ts.w[3])
+	return r
+}
+
+// close writes the table: whole when it had no more than maxTableRows
+// rows, else its end.
+func (ts *tableStream) close() error {
+	if ts.t != nil {
+		return ts.t.Close()
+	}
+	fitRows(ts.rows, ts.width, [len(tableHeader)]int{})
+	t := tablewriter.NewWriter(ts.out)
+	t.Header(tableHeader[:])
+	if err := t.Bulk(ts.rows); err != nil {
+		return err
+	}
+	return t.Render()
+}
+
 // fitRows shortens the WHERE and SUMMARY cells of rows so that the table
 // is at most width columns wide (at least report.MinWidth), as the table
 // report fits the terminal: a place keeps its file's name and its line or
 // record (".../Lync-UccApi-0.UccApilog:106") when the summary still gets
 // minSummary columns, and is cut at its start when not; a summary is cut
 // at its end. With width 0 (not a terminal, no COLUMNS) rows stay whole.
+// It returns the width of each column: its widest cell (or header), at
+// least least[i], then narrowed to fit.
 //
 // The table's style takes 3 columns per cell besides its text (a space on
 // each side and a rule) and one more for the first rule.
-func fitRows(rows [][]string, width int) {
-	if width <= 0 || len(rows) == 0 {
-		return
-	}
-	width = max(width, report.MinWidth)
+func fitRows(rows [][]string, width int, least [len(tableHeader)]int) [len(tableHeader)]int {
 	var w [len(tableHeader)]int
 	for i, h := range tableHeader {
-		w[i] = report.TextWidth(h)
+		w[i] = max(report.TextWidth(h), least[i])
 	}
 	named := 0 // the widest place cut to its file's name
 	for _, r := range rows {
@@ -402,9 +510,13 @@ func fitRows(rows [][]string, width int) {
 		path, at := splitPlace(r[1])
 		named = max(named, report.TextWidth(".../"+path[strings.LastIndexAny(path, `/\`)+1:]+at))
 	}
+	if width <= 0 {
+		return w
+	}
+	width = max(width, report.MinWidth)
 	room := width - 1 - 3*len(tableHeader) - w[0] - w[2] // for WHERE and SUMMARY
 	if w[1]+w[3] <= room {
-		return
+		return w
 	}
 	where := room / 2
 	if named+minSummary <= room {
@@ -416,6 +528,8 @@ func fitRows(rows [][]string, width int) {
 		r[1] = fitPlace(r[1], where)
 		r[3] = report.Cut(r[3], summary)
 	}
+	w[1], w[3] = where, summary
+	return w
 }
 
 // minSummary is the fewest columns fitRows leaves a summary when it can.
