@@ -391,7 +391,7 @@ var tableHeader = [...]string{"TIME", "WHERE", "KIND", "SUMMARY"}
 
 // tableStream writes the rows of "parse -f table" as they come, so that
 // its memory does not grow with the input. It keeps the first
-// maxTableRows rows to lay the columns out (fitRows); a table of no more
+// maxTableRows rows to lay the columns out (fitRows); a table of fewer
 // rows is written at the end as a whole, each column as wide as its
 // widest cell. A longer one is written as it comes, with those widths,
 // or wider for TIME, KIND and SUMMARY, which leaves room for the later
@@ -421,6 +421,7 @@ const (
 	streamSummaryWidth = 100
 )
 
+// add keeps rows, or writes them once the table has started.
 func (ts *tableStream) add(rows [][]string) error {
 	if ts.t == nil {
 		ts.rows = append(ts.rows, rows...)
@@ -471,7 +472,7 @@ func (ts *tableStream) fit(r []string) []string {
 	return r
 }
 
-// close writes the table: whole when it had no more than maxTableRows
+// close writes the table: whole when it had fewer than maxTableRows
 // rows, else its end.
 func (ts *tableStream) close() error {
 	if ts.t != nil {
