@@ -313,9 +313,12 @@ func (t *tracker) logStep(e *event.Event) {
 	text := e.Get("log.message")
 	if text == "" {
 		text = e.Text
-		if e.Source == "uccapilog" {
+		if e.Source == "uccapilog" && stepKind(text) != "" {
 			// An HRESULT's event holds its whole line: the step shows
-			// the message, as the line's own log event does.
+			// the message, as the line's own log event does. Only a
+			// line whose message can be a step is cut (Message copies
+			// it): the message is a part of the line, so what stepKind
+			// finds in it, it finds in the line.
 			text = uccapilog.Message(text)
 		}
 	}
