@@ -604,7 +604,8 @@ func (a *Analyzer) finding(h *signatures.Hit, address string) Finding {
 			f.Message = e.Get("ui.text")
 		}
 	}
-	f.Evidence = group(h.Events, a.opt.MaxEvidence)
+	var copies int
+	f.Evidence, copies = group(h.Events, a.opt.MaxEvidence)
 	if h.Deciding != nil {
 		d := evidenceOf(h.Deciding)
 		f.Deciding = &d
@@ -613,6 +614,8 @@ func (a *Analyzer) finding(h *signatures.Hit, address string) Finding {
 	if f.EvidenceTotal < len(h.Events) {
 		f.EvidenceTotal = len(h.Events)
 	}
+	// The events a copy of a log repeats happened once.
+	f.EvidenceTotal -= copies
 	return f
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/mask"
@@ -28,9 +29,10 @@ var sipExcerptHeaders = []string{
 
 // group turns the evidence events (sorted by path, line) into excerpts:
 // secrets masked, repeats of the same evidence grouped with a count, at
-// most max shown.
-func group(es []*event.Event, max int) []Evidence {
-	out := []Evidence{}
+// most max shown. An event that another input holds too (a copy of the
+// log, see copyOf) is left out; it returns how many were.
+func group(es []*event.Event, max int) (out []Evidence, copies int) {
+	out = []Evidence{}
 	idx := map[string]int{}
 	type place struct {
 		path   string
@@ -40,12 +42,20 @@ func group(es []*event.Event, max int) []Evidence {
 	// Several events of one line (two HRESULTs, a text and a code) are one
 	// piece of evidence.
 	seen := map[place]bool{}
+	var first map[copyKey]*event.Event
 	for _, e := range es {
 		at := place{e.Path, e.Line, e.RecordID}
 		if seen[at] {
 			continue
 		}
 		seen[at] = true
+		if first == nil {
+			first = map[copyKey]*event.Event{}
+		}
+		if copyOf(first, e) {
+			copies++
+			continue
+		}
 		key := groupKey(e)
 		if i, ok := idx[key]; ok {
 			out[i].Count++
@@ -64,7 +74,35 @@ func group(es []*event.Event, max int) []Evidence {
 			out[i].Count = 0
 		}
 	}
-	return out
+	return out, copies
+}
+
+// copyKey is where and when an event happened, whatever the input.
+type copyKey struct {
+	kind   string
+	time   time.Time
+	line   int
+	record uint64
+}
+
+// copyOf reports whether e is an event that an input seen before holds
+// too: a log and its copy (a .bak, the same log collected twice, one cut
+// short) have the same events at the same lines and times, an event log
+// exported twice the same records. The copy's text may be cut short (a
+// copy taken while the client wrote). first holds the first event of each
+// place and time; events without a time are never copies.
+func copyOf(first map[copyKey]*event.Event, e *event.Event) bool {
+	if e.Time.IsZero() {
+		return false
+	}
+	k := copyKey{e.Kind, e.Time, e.Line, e.RecordID}
+	f, ok := first[k]
+	if !ok {
+		first[k] = e
+		return false
+	}
+	return f.Path != e.Path && f.Local == e.Local &&
+		(strings.HasPrefix(f.Text, e.Text) || strings.HasPrefix(e.Text, f.Text))
 }
 
 // evidenceOf renders one event as evidence.

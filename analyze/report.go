@@ -203,10 +203,14 @@ type SignIn struct {
 	// Registers counts REGISTER requests sent (challenges and redirects
 	// included); Refusals the final error responses of the server to
 	// them; Errors the user-visible error texts.
-	Registers int    `json:"registers"`
-	Refusals  int    `json:"refusals"`
-	Errors    int    `json:"errors"`
-	LastTime  string `json:"last_time,omitempty"` // time of the deciding event
+	Registers int `json:"registers"`
+	Refusals  int `json:"refusals"`
+	Errors    int `json:"errors"`
+	// Copies counts the attempts found again in another input (a copy of
+	// a log): they are counted once, in the counters above and in the
+	// timeline.
+	Copies   int    `json:"copies,omitempty"`
+	LastTime string `json:"last_time,omitempty"` // time of the deciding event
 	// FirstFailure and LastFailure bound the failed attempts; SucceededAt
 	// is the success that followed them (OutcomeRecovered).
 	FirstFailure string `json:"first_failure,omitempty"`

@@ -59,6 +59,10 @@ type attempt struct {
 	succeeded bool
 	skipped   int  // steps not kept
 	dropped   bool // past maxAttempts: counted, not kept
+	// What the attempt added to its tracker's counters (the refreshes of
+	// a registration it made included), taken off again when the same
+	// attempt is in another input (a copy of the log).
+	registers, refusals, errors int
 }
 
 // tracker follows the sign-in of one input: it marks each REGISTER response
@@ -77,7 +81,8 @@ type tracker struct {
 	cur           *attempt
 	pre           []Step // sign-in steps seen while no attempt is open
 	preAt         time.Time
-	lastOK        string // Call-ID of the last successful registration (refreshes reuse it)
+	lastOK        string   // Call-ID of the last successful registration (refreshes reuse it)
+	okAttempt     *attempt // the attempt that made it
 	registers     int
 	refusals      int
 	errors        int
@@ -101,7 +106,9 @@ func (t *tracker) annotate(e *event.Event) {
 			t.untimed++
 			return
 		}
-		t.failText(e)
+		if a := t.failText(e); a != nil {
+			a.errors++
+		}
 	case event.KindSIP:
 		if uri := e.Get("sip.from.uri"); uri != "" {
 			if _, domain, ok := strings.Cut(uri, "@"); ok {
@@ -138,7 +145,9 @@ func (t *tracker) sip(e *event.Event) {
 		if ua := e.Get("sip.user_agent"); ua != "" {
 			t.userAgent = ua
 		}
-		t.request(e, r)
+		if a := t.request(e, r); a != nil {
+			a.registers++
+		}
 		return
 	}
 	if !strings.EqualFold(e.Get("sip.cseq.method"), "REGISTER") || e.Get("sip.direction") == "sent" {
@@ -217,24 +226,27 @@ func (t *tracker) remember(key string, r register) {
 
 // request follows a REGISTER sent: it opens an attempt unless one is open
 // (a challenge or redirect continues it) or it refreshes the registration
-// that succeeded last.
-func (t *tracker) request(e *event.Event, r register) {
+// that succeeded last. It returns the attempt the request counts in: the
+// open one, or the one that made the registration it refreshes.
+func (t *tracker) request(e *event.Event, r register) *attempt {
 	callID := e.Get("sip.call_id")
 	if t.cur == nil {
 		if callID != "" && callID == t.lastOK {
-			return // a refresh of the current registration
+			return t.okAttempt // a refresh of the current registration
 		}
 		t.open(e)
 	}
+	a := t.cur
 	kind, detail := "register", "REGISTER "+e.Get("sip.uri")
 	if r.credentials {
 		kind = "auth"
 		detail += " with credentials (" + authScheme(e.Get("sip.header.authorization")+e.Get("sip.header.proxy-authorization")) + ")"
 	}
 	t.step(e, Step{Kind: kind, Server: host(e.Get("sip.remote")), Detail: detail})
-	if t.cur != nil && t.cur.callID == "" {
-		t.cur.callID = callID
+	if a != nil && a.callID == "" {
+		a.callID = callID
 	}
+	return a
 }
 
 // response follows a final response to a REGISTER.
@@ -262,20 +274,23 @@ func (t *tracker) response(e *event.Event, result string) {
 		}
 		t.step(e, Step{Kind: "redirect", Server: host(e.Get("sip.remote")), Detail: d})
 	case "success", "failure":
+		a := t.cur
 		if result == "failure" {
 			t.refusals++
+			a.refusals++
 		}
 		t.step(e, Step{Kind: "response", Server: host(e.Get("sip.remote")), Detail: line})
 		t.close(e, result == "success", decisive(e))
 		if result == "success" {
-			t.lastOK = e.Get("sip.call_id")
+			t.lastOK, t.okAttempt = e.Get("sip.call_id"), a
 		}
 	}
 }
 
 // failText follows a user-visible failure text with a time: it decides the
-// open attempt, or is an attempt of its own.
-func (t *tracker) failText(e *event.Event) {
+// open attempt, or is an attempt of its own. It returns the attempt the
+// text belongs to.
+func (t *tracker) failText(e *event.Event) *attempt {
 	text := strings.TrimSpace(e.Get("ui.text"))
 	if t.cur == nil {
 		if n := len(t.attempts); n > 0 && t.followsRefusal(t.attempts[n-1], e) {
@@ -283,14 +298,16 @@ func (t *tracker) failText(e *event.Event) {
 			a := t.attempts[n-1]
 			a.to = e.Line
 			a.addStep(Step{Time: stepTime(e), Kind: "error", Detail: clip(text), Path: e.Path, Line: e.Line})
-			return
+			return a
 		}
 		t.open(e)
 	}
+	a := t.cur
 	t.step(e, Step{Kind: "error", Detail: clip(text)})
-	if t.cur.Decisive == "" {
+	if a.Decisive == "" {
 		t.close(e, false, clip(text))
 	}
+	return a
 }
 
 // followsRefusal reports whether the failure text e is the dialog that

@@ -3,6 +3,7 @@ package analyze
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/signatures"
@@ -27,6 +28,14 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return attemptBefore(all[i], all[j], o) })
+	all, copies := dropCopies(all)
+	for _, a := range copies {
+		s.Attempts--
+		s.Registers -= a.registers
+		s.Refusals -= a.refusals
+		s.Errors -= a.errors
+	}
+	s.Copies = len(copies)
 	var lastDone *attempt
 	for _, t := range trs {
 		// Attempts past the cap are counted, and the last of them may be
@@ -74,6 +83,58 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 		s.LastTime = lastDone.End
 	}
 	return s, all
+}
+
+// dropCopies removes the attempts that another input holds too: a log and
+// a copy of it (a .bak, the same log collected twice, a truncated copy)
+// hold the same attempts, which happened once. Two attempts of different
+// inputs are the same when they start at the same time (to the
+// millisecond) with the same REGISTER dialog (Call-ID), or, without one,
+// with the same first step. Of the two, the one that says more is kept:
+// decided rather than cut off, else with more steps, else the first. all
+// is in time order; it returns the attempts kept, in that order, and the
+// ones dropped.
+func dropCopies(all []*attempt) (kept, copies []*attempt) {
+	type key struct {
+		at            time.Time
+		local         bool
+		callID, first string
+	}
+	keyOf := func(a *attempt) key {
+		k := key{at: a.at, local: a.local, callID: a.callID}
+		if k.callID == "" && len(a.Steps) > 0 {
+			k.first = a.Steps[0].Kind + "\x00" + a.Steps[0].Detail
+		}
+		return k
+	}
+	idx := map[key]int{} // the index in kept
+	for _, a := range all {
+		if a.at.IsZero() {
+			kept = append(kept, a)
+			continue
+		}
+		k := keyOf(a)
+		i, ok := idx[k]
+		if !ok || kept[i].path == a.path {
+			idx[k] = len(kept)
+			kept = append(kept, a)
+			continue
+		}
+		if b := kept[i]; saysMore(a, b) {
+			kept[i], a = a, b
+		}
+		copies = append(copies, a)
+	}
+	return kept, copies
+}
+
+// saysMore reports whether attempt a says more than b, its copy: it was
+// decided where b was cut off, or it kept more steps.
+func saysMore(a, b *attempt) bool {
+	if a.done != b.done {
+		return a.done
+	}
+	return len(a.Steps) > len(b.Steps)
 }
 
 // attemptBefore orders attempts by their start, placing local client-log

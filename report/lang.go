@@ -138,7 +138,9 @@ var japanese = sync.OnceValue(func() map[string]string {
 		"%d refusals by the server":         "サーバーによる拒否 %d 件",
 		"%d error shown to the user":        "ユーザーに表示されたエラー %d 件",
 		"%d errors shown to the user":       "ユーザーに表示されたエラー %d 件",
-		"; deciding event at %s":            "。判定に用いたイベント: %s",
+		"; %d attempt found again in a copy of a log (counted once)":  "。ログの写しにあった同じ試行 %d 件は重複として数えない",
+		"; %d attempts found again in a copy of a log (counted once)": "。ログの写しにあった同じ試行 %d 件は重複として数えない",
+		"; deciding event at %s": "。判定に用いたイベント: %s",
 
 		// what the inputs held
 		"rules out %s":                     "%s を除外",

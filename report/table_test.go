@@ -297,3 +297,26 @@ func TestAlikeTextResponses(t *testing.T) {
 	assert.Equal(t, []int{21, 30}, []int{es[1].First, es[1].Last})
 	assert.Empty(t, es[0].Short)
 }
+
+// TestSignInCountsCopies: the attempts a copy of a log held again are
+// said, in both languages, and only when there are some.
+func TestSignInCountsCopies(t *testing.T) {
+	s := analyze.SignIn{Attempts: 2, Failures: 2, Registers: 4, Refusals: 2, Errors: 2, LastTime: "2014-06-03T09:44:48.877"}
+	for _, tc := range []struct {
+		lang   string
+		copies int
+		want   string
+	}{
+		{"en", 0, "2 errors shown to the user; deciding event at"},
+		{"en", 1, "2 errors shown to the user; 1 attempt found again in a copy of a log (counted once); deciding event at"},
+		{"en", 3, "; 3 attempts found again in a copy of a log (counted once);"},
+		{"ja", 1, "。ログの写しにあった同じ試行 1 件は重複として数えない。判定に用いたイベント"},
+	} {
+		s.Copies = tc.copies
+		got := newLang(tc.lang).signInCounts(s)
+		assert.Contains(t, got, tc.want)
+		if tc.copies == 0 {
+			assert.NotContains(t, got, "copy")
+		}
+	}
+}

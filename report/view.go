@@ -69,7 +69,7 @@ func orDash(s string) string {
 // signInCounts renders what the counters of the sign-in mean, or "" when
 // the inputs show no sign-in: attempts and failures, REGISTER requests
 // (challenges and redirects included), the server's refusals and the
-// errors the user saw.
+// errors the user saw, and the attempts that a copy of a log held again.
 func (l lang) signInCounts(s analyze.SignIn) string {
 	if s.Attempts == 0 && s.Failures == 0 && s.Registers == 0 && s.Refusals == 0 && s.Errors == 0 && s.LastTime == "" {
 		return ""
@@ -80,6 +80,9 @@ func (l lang) signInCounts(s analyze.SignIn) string {
 		l.count(s.Refusals, "%d refusal by the server", "%d refusals by the server"),
 		l.count(s.Errors, "%d error shown to the user", "%d errors shown to the user"),
 	}, l.t(", "))
+	if s.Copies > 0 {
+		d += l.count(s.Copies, "; %d attempt found again in a copy of a log (counted once)", "; %d attempts found again in a copy of a log (counted once)")
+	}
 	if s.LastTime != "" {
 		d += l.f("; deciding event at %s", s.LastTime)
 	}

@@ -1,0 +1,154 @@
+package analyze
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/signatures"
+)
+
+// in moves the events to the input path.
+func in(path string, es ...[]*event.Event) []*event.Event {
+	var out []*event.Event
+	for _, part := range es {
+		for _, e := range part {
+			e.Path = path
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// TestSignInCopies: an attempt that a copy of the log holds again (a
+// .bak, the same log collected twice, a copy cut short) is counted once;
+// the same Call-ID at another time, another Call-ID at the same time, and
+// two attempts of one input are not copies.
+func TestSignInCopies(t *testing.T) {
+	refused := func(callID string, line, sec int) []*event.Event {
+		return dialog(callID, 1, line, sec, "404", "", "sip.reason", "Not Found", "diag.code", "4005")
+	}
+	shown := func(path string, line, sec int) []*event.Event {
+		return []*event.Event{{Kind: event.KindUIText, Source: event.SourceUccApilog, Path: path, Line: line, Local: true,
+			Time:   time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC),
+			Fields: map[string]string{"ui.key": "signin-address-not-found", "ui.text": "Sign-in address was not found."}}}
+	}
+	// cut is a copy taken before the response came.
+	cut := func(callID string, line, sec int) []*event.Event { return refused(callID, line, sec)[:1] }
+	tests := []struct {
+		name                                  string
+		inputs                                [][]*event.Event
+		attempts, failures, registers, refuse int
+		errors, copies                        int
+		path                                  string // of the first attempt kept
+	}{
+		{"the same log twice",
+			[][]*event.Event{in("a", refused("c1", 10, 1), shown("a", 25, 2)), in("b", refused("c1", 10, 1), shown("b", 25, 2))},
+			1, 1, 1, 1, 1, 1, "a"},
+		{"a .bak that holds the first attempt of two",
+			[][]*event.Event{in("a.log", refused("c1", 10, 1), refused("c2", 40, 60)), in("a.log.bak", refused("c1", 10, 1))},
+			2, 2, 2, 2, 0, 1, "a.log"},
+		{"a copy cut before the response: the decided attempt is kept",
+			[][]*event.Event{in("a", cut("c1", 10, 1)), in("b", refused("c1", 10, 1))},
+			1, 1, 1, 1, 0, 1, "b"},
+		{"near miss: the same Call-ID a minute later in another log is a retry",
+			[][]*event.Event{in("a", refused("c1", 10, 1)), in("b", refused("c1", 10, 61))},
+			2, 2, 2, 2, 0, 0, "a"},
+		{"near miss: another Call-ID at the same time (another client)",
+			[][]*event.Event{in("a", refused("c1", 10, 1)), in("b", refused("c2", 10, 1))},
+			2, 2, 2, 2, 0, 0, "a"},
+		{"near miss: one log with two attempts at the same time",
+			[][]*event.Event{in("a", refused("c1", 10, 1), refused("c1", 30, 1))},
+			2, 2, 2, 2, 0, 0, "a"},
+		{"failure texts alone, the same text at the same time in a copy",
+			[][]*event.Event{in("a", shown("a", 25, 2)), in("b", shown("b", 25, 2))},
+			1, 1, 0, 0, 1, 1, "a"},
+		{"near miss: another text at the same time",
+			[][]*event.Event{in("a", shown("a", 25, 2)), in("b", []*event.Event{{Kind: event.KindUIText, Source: event.SourceUccApilog, Line: 25, Local: true,
+				Time: time.Date(2017, 6, 15, 9, 0, 2, 0, time.UTC), Fields: map[string]string{"ui.key": "server-unavailable", "ui.text": "The server is temporarily unavailable."}}})},
+			2, 2, 0, 0, 2, 0, "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var trs []*tracker
+			for _, es := range tt.inputs {
+				trs = append(trs, track(es))
+			}
+			s, all := signIn(trs, signatures.Order{})
+			assert.Equal(t, tt.attempts, s.Attempts, "attempts")
+			assert.Equal(t, tt.failures, s.Failures, "failures")
+			assert.Equal(t, tt.registers, s.Registers, "REGISTER requests")
+			assert.Equal(t, tt.refuse, s.Refusals, "refusals")
+			assert.Equal(t, tt.errors, s.Errors, "errors")
+			assert.Equal(t, tt.copies, s.Copies, "copies")
+			require.Len(t, all, tt.attempts)
+			assert.Equal(t, tt.path, all[0].path)
+			for i, a := range all {
+				assert.Equal(t, i+1, a.N)
+			}
+		})
+	}
+}
+
+// TestGroupCopies: evidence that a copy of the log repeats (same kind,
+// time and line, the same text or a part of it) is left out and counted;
+// the same line and time in another input with other text is evidence.
+func TestGroupCopies(t *testing.T) {
+	at := time.Date(2014, 6, 3, 9, 44, 13, 311e6, time.UTC)
+	resp := "SIP/2.0 404 Not Found\nms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or does not exist\""
+	ev := func(path string, line int, at time.Time, text string) *event.Event {
+		return &event.Event{Kind: event.KindUIText, Path: path, Line: line, Time: at, Local: true, Text: text,
+			Fields: map[string]string{"ui.key": "k", "ui.text": text}}
+	}
+	tests := []struct {
+		name   string
+		es     []*event.Event
+		shown  int
+		copies int
+	}{
+		{"a whole copy", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at, resp)}, 1, 1},
+		{"a copy cut mid-line", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at, resp[:60])}, 1, 1},
+		{"near miss: other text at the same line and time", []*event.Event{ev("a", 82, at, resp), ev("b", 82, at, "Sign-in failed.")}, 2, 0},
+		{"near miss: the same text a second later", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at.Add(time.Second), resp)}, 2, 0},
+		{"near miss: the same text at another line", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 90, at, resp)}, 2, 0},
+		{"near miss: no time", []*event.Event{ev("a", 82, time.Time{}, resp), ev("a.bak", 82, time.Time{}, resp)}, 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, copies := group(tt.es, 10)
+			assert.Equal(t, tt.copies, copies)
+			total := 0
+			for _, e := range out {
+				total += max(e.Count, 1)
+			}
+			assert.Equal(t, tt.shown, total)
+		})
+	}
+}
+
+// TestDamagedBundleCopy: the damaged sample holds Lync-UccApi-0.UccApilog
+// and a .bak copy of its first 89 lines. Its report counts the first
+// attempt, the first REGISTERs and the first 404 once.
+func TestDamagedBundleCopy(t *testing.T) {
+	m, err := signatures.Default()
+	require.NoError(t, err)
+	r, err := New(signatures.NewMatcher(m), Options{}).Run(t.Context(), []string{filepath.Join("..", "testdata", "logs", "damaged-bundle.zip")})
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.SignIn.Attempts)
+	assert.Equal(t, 2, r.SignIn.Failures)
+	assert.Equal(t, 4, r.SignIn.Registers)
+	assert.Equal(t, 2, r.SignIn.Refusals)
+	assert.Equal(t, 1, r.SignIn.Copies)
+	require.Len(t, r.Attempts, 2)
+	require.NotEmpty(t, r.Findings)
+	f := r.Findings[0]
+	assert.Equal(t, "SFB-SIP-NOT-ENABLED", f.ID)
+	assert.Equal(t, 4, f.EvidenceTotal)
+	for _, e := range f.Evidence {
+		assert.NotContains(t, e.Path, ".bak", "the copy's 404 is the log's")
+	}
+}
