@@ -439,6 +439,13 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 		trs = append(trs, in.tr)
 		f.merge(in.facts)
 	}
+	// The events that a copy of a log repeats happened once: the rules
+	// neither see nor count them.
+	if len(results) > 1 {
+		if copies := copiesOf(all.Events()); copies != nil {
+			all.Drop(func(e *event.Event) bool { return copies[e] })
+		}
+	}
 	order := zone.order()
 	if order.HasZone {
 		r.Clock = Clock{ClientUTCOffset: FormatOffset(order.Zone), Source: "sip-date"}
@@ -604,8 +611,7 @@ func (a *Analyzer) finding(h *signatures.Hit, address string) Finding {
 			f.Message = e.Get("ui.text")
 		}
 	}
-	var copies int
-	f.Evidence, copies = group(h.Events, a.opt.MaxEvidence)
+	f.Evidence = group(h.Events, a.opt.MaxEvidence)
 	if h.Deciding != nil {
 		d := evidenceOf(h.Deciding)
 		f.Deciding = &d
@@ -614,8 +620,6 @@ func (a *Analyzer) finding(h *signatures.Hit, address string) Finding {
 	if f.EvidenceTotal < len(h.Events) {
 		f.EvidenceTotal = len(h.Events)
 	}
-	// The events a copy of a log repeats happened once.
-	f.EvidenceTotal -= copies
 	return f
 }
 

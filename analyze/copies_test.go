@@ -1,7 +1,11 @@
 package analyze
 
 import (
+	"archive/zip"
+	"io"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,6 +56,9 @@ func TestSignInCopies(t *testing.T) {
 		{"a .bak that holds the first attempt of two",
 			[][]*event.Event{in("a.log", refused("c1", 10, 1), refused("c2", 40, 60)), in("a.log.bak", refused("c1", 10, 1))},
 			2, 2, 2, 2, 0, 1, "a.log"},
+		{"a copy named longer sorts first: the shorter name is kept",
+			[][]*event.Event{in("log - Copy", refused("c1", 10, 1)), in("log", refused("c1", 10, 1))},
+			1, 1, 1, 1, 0, 1, "log"},
 		{"a copy cut before the response: the decided attempt is kept",
 			[][]*event.Event{in("a", cut("c1", 10, 1)), in("b", refused("c1", 10, 1))},
 			1, 1, 1, 1, 0, 1, "b"},
@@ -94,10 +101,11 @@ func TestSignInCopies(t *testing.T) {
 	}
 }
 
-// TestGroupCopies: evidence that a copy of the log repeats (same kind,
-// time and line, the same text or a part of it) is left out and counted;
-// the same line and time in another input with other text is evidence.
-func TestGroupCopies(t *testing.T) {
+// TestCopiesOf: an event that a copy of the log repeats (same kind, time
+// and line, the same text or a part of it) is a copy; the one kept has the
+// whole text, else the shortest path. The same line and time in another
+// input with other text, or the same text at another time or line, is not.
+func TestCopiesOf(t *testing.T) {
 	at := time.Date(2014, 6, 3, 9, 44, 13, 311e6, time.UTC)
 	resp := "SIP/2.0 404 Not Found\nms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP or does not exist\""
 	ev := func(path string, line int, at time.Time, text string) *event.Event {
@@ -105,27 +113,34 @@ func TestGroupCopies(t *testing.T) {
 			Fields: map[string]string{"ui.key": "k", "ui.text": text}}
 	}
 	tests := []struct {
-		name   string
-		es     []*event.Event
-		shown  int
-		copies int
+		name string
+		es   []*event.Event // sorted by path, as a Hit's
+		kept []string       // the paths of the events not copies
 	}{
-		{"a whole copy", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at, resp)}, 1, 1},
-		{"a copy cut mid-line", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at, resp[:60])}, 1, 1},
-		{"near miss: other text at the same line and time", []*event.Event{ev("a", 82, at, resp), ev("b", 82, at, "Sign-in failed.")}, 2, 0},
-		{"near miss: the same text a second later", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at.Add(time.Second), resp)}, 2, 0},
-		{"near miss: the same text at another line", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 90, at, resp)}, 2, 0},
-		{"near miss: no time", []*event.Event{ev("a", 82, time.Time{}, resp), ev("a.bak", 82, time.Time{}, resp)}, 2, 0},
+		{"a whole copy", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at, resp)}, []string{"a"}},
+		{"a copy cut mid-line", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at, resp[:60])}, []string{"a"}},
+		{"a copy cut short sorts first: the whole text is kept",
+			[]*event.Event{ev("a (1)", 82, at, resp[:60]), ev("a", 82, at, resp)}, []string{"a"}},
+		{"a copy named longer sorts first: the shorter name is kept",
+			[]*event.Event{ev("log - Copy", 82, at, resp), ev("log", 82, at, resp)}, []string{"log"}},
+		{"three copies, one whole", []*event.Event{ev("a", 82, at, resp[:40]), ev("b", 82, at, resp), ev("c", 82, at, resp[:60])}, []string{"b"}},
+		{"near miss: other text at the same line and time", []*event.Event{ev("a", 82, at, resp), ev("b", 82, at, "Sign-in failed.")}, []string{"a", "b"}},
+		{"near miss: the same text a second later", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 82, at.Add(time.Second), resp)}, []string{"a", "a.bak"}},
+		{"near miss: the same text at another line", []*event.Event{ev("a", 82, at, resp), ev("a.bak", 90, at, resp)}, []string{"a", "a.bak"}},
+		{"near miss: no time", []*event.Event{ev("a", 82, time.Time{}, resp), ev("a.bak", 82, time.Time{}, resp)}, []string{"a", "a.bak"}},
+		{"near miss: two events of one line of one log", []*event.Event{ev("a", 82, at, resp), ev("a", 82, at, resp)}, []string{"a", "a"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, copies := group(tt.es, 10)
-			assert.Equal(t, tt.copies, copies)
-			total := 0
-			for _, e := range out {
-				total += max(e.Count, 1)
+			copies := copiesOf(tt.es)
+			var kept []string
+			for _, e := range tt.es {
+				if !copies[e] {
+					kept = append(kept, e.Path)
+				}
 			}
-			assert.Equal(t, tt.shown, total)
+			assert.Equal(t, tt.kept, kept)
+			assert.Len(t, copies, len(tt.es)-len(tt.kept))
 		})
 	}
 }
@@ -150,5 +165,57 @@ func TestDamagedBundleCopy(t *testing.T) {
 	assert.Equal(t, 4, f.EvidenceTotal)
 	for _, e := range f.Evidence {
 		assert.NotContains(t, e.Path, ".bak", "the copy's 404 is the log's")
+	}
+}
+
+// TestLogAndItsCopy: a folder with a log and "... - Copy" of it (which
+// sorts first) reports what the log alone does, naming the log, not the
+// copy, and says how many attempts the copy repeated.
+func TestLogAndItsCopy(t *testing.T) {
+	zr, err := zip.OpenReader(filepath.Join("..", "testdata", "logs", "bad-credentials.zip"))
+	require.NoError(t, err)
+	defer zr.Close()
+	var log []byte
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, ".UccApilog") {
+			rc, err := f.Open()
+			require.NoError(t, err)
+			log, err = io.ReadAll(rc)
+			rc.Close()
+			require.NoError(t, err)
+		}
+	}
+	require.NotEmpty(t, log)
+	alone, both := t.TempDir(), t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(alone, "Lync-UccApi-0.UccApilog"), log, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(both, "Lync-UccApi-0.UccApilog"), log, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(both, "Lync-UccApi-0 - Copy.UccApilog"), log, 0o644))
+	m, err := signatures.Default()
+	require.NoError(t, err)
+	a := New(signatures.NewMatcher(m), Options{})
+	want, err := a.Run(t.Context(), []string{alone})
+	require.NoError(t, err)
+	got, err := a.Run(t.Context(), []string{both})
+	require.NoError(t, err)
+	require.NotZero(t, want.SignIn.Attempts)
+	assert.Equal(t, want.SignIn.Attempts, got.SignIn.Copies)
+	got.SignIn.Copies = 0
+	assert.Equal(t, want.SignIn, got.SignIn)
+	require.Len(t, got.Attempts, len(want.Attempts))
+	for i := range got.Attempts {
+		assert.Equal(t, filepath.Base(want.Attempts[i].Path), filepath.Base(got.Attempts[i].Path))
+	}
+	require.Len(t, got.Findings, len(want.Findings))
+	for i, f := range got.Findings {
+		w := want.Findings[i]
+		assert.Equal(t, w.ID, f.ID)
+		assert.Equal(t, w.EvidenceTotal, f.EvidenceTotal)
+		require.NotNil(t, f.Deciding)
+		assert.Equal(t, filepath.Base(w.Deciding.Path), filepath.Base(f.Deciding.Path))
+		require.Len(t, f.Evidence, len(w.Evidence))
+		for j, e := range f.Evidence {
+			assert.Equal(t, filepath.Base(w.Evidence[j].Path), filepath.Base(e.Path))
+			assert.Equal(t, w.Evidence[j].Count, e.Count)
+		}
 	}
 }

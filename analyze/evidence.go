@@ -29,10 +29,9 @@ var sipExcerptHeaders = []string{
 
 // group turns the evidence events (sorted by path, line) into excerpts:
 // secrets masked, repeats of the same evidence grouped with a count, at
-// most max shown. An event that another input holds too (a copy of the
-// log, see copyOf) is left out; it returns how many were.
-func group(es []*event.Event, max int) (out []Evidence, copies int) {
-	out = []Evidence{}
+// most max shown.
+func group(es []*event.Event, max int) []Evidence {
+	out := []Evidence{}
 	idx := map[string]int{}
 	type place struct {
 		path   string
@@ -42,20 +41,12 @@ func group(es []*event.Event, max int) (out []Evidence, copies int) {
 	// Several events of one line (two HRESULTs, a text and a code) are one
 	// piece of evidence.
 	seen := map[place]bool{}
-	var first map[copyKey]*event.Event
 	for _, e := range es {
 		at := place{e.Path, e.Line, e.RecordID}
 		if seen[at] {
 			continue
 		}
 		seen[at] = true
-		if first == nil {
-			first = map[copyKey]*event.Event{}
-		}
-		if copyOf(first, e) {
-			copies++
-			continue
-		}
 		key := groupKey(e)
 		if i, ok := idx[key]; ok {
 			out[i].Count++
@@ -74,35 +65,71 @@ func group(es []*event.Event, max int) (out []Evidence, copies int) {
 			out[i].Count = 0
 		}
 	}
-	return out, copies
+	return out
 }
 
 // copyKey is where and when an event happened, whatever the input.
 type copyKey struct {
 	kind   string
 	time   time.Time
+	local  bool
 	line   int
 	record uint64
 }
 
-// copyOf reports whether e is an event that an input seen before holds
-// too: a log and its copy (a .bak, the same log collected twice, one cut
-// short) have the same events at the same lines and times, an event log
-// exported twice the same records. The copy's text may be cut short (a
-// copy taken while the client wrote). first holds the first event of each
-// place and time; events without a time are never copies.
-func copyOf(first map[copyKey]*event.Event, e *event.Event) bool {
-	if e.Time.IsZero() {
-		return false
+// copiesOf returns the events of es that another input holds too: a log
+// and its copy (a .bak, the same log collected twice, one cut short) have
+// the same events at the same lines and times, an event log exported twice
+// the same records; the copy's text may be cut short (a copy taken while
+// the client wrote). Of an event and its copies, the one kept is the one
+// with the whole text, else the one with the shortest path (a copy's name
+// is the longer: "... - Copy", " (1)", ".bak"), else the first. Events
+// without a time are never copies.
+func copiesOf(es []*event.Event) map[*event.Event]bool {
+	var at map[copyKey][]*event.Event
+	for _, e := range es {
+		if e.Time.IsZero() {
+			continue
+		}
+		if at == nil {
+			at = map[copyKey][]*event.Event{}
+		}
+		k := copyKey{e.Kind, e.Time, e.Local, e.Line, e.RecordID}
+		at[k] = append(at[k], e)
 	}
-	k := copyKey{e.Kind, e.Time, e.Line, e.RecordID}
-	f, ok := first[k]
-	if !ok {
-		first[k] = e
-		return false
+	var copies map[*event.Event]bool
+	for _, e := range es {
+		if e.Time.IsZero() {
+			continue
+		}
+		for _, f := range at[copyKey{e.Kind, e.Time, e.Local, e.Line, e.RecordID}] {
+			if f.Path != e.Path && sameText(e.Text, f.Text) && keptOver(f, e) {
+				if copies == nil {
+					copies = map[*event.Event]bool{}
+				}
+				copies[e] = true
+				break
+			}
+		}
 	}
-	return f.Path != e.Path && f.Local == e.Local &&
-		(strings.HasPrefix(f.Text, e.Text) || strings.HasPrefix(e.Text, f.Text))
+	return copies
+}
+
+// sameText reports whether a and b are the same text, or one is the start
+// of the other.
+func sameText(a, b string) bool { return strings.HasPrefix(a, b) || strings.HasPrefix(b, a) }
+
+// keptOver reports whether event f is kept rather than its copy e: it has
+// more of the text, or as much and a shorter path, or the same length of
+// path and comes first (by path).
+func keptOver(f, e *event.Event) bool {
+	if len(f.Text) != len(e.Text) {
+		return len(f.Text) > len(e.Text)
+	}
+	if len(f.Path) != len(e.Path) {
+		return len(f.Path) < len(e.Path)
+	}
+	return f.Path < e.Path
 }
 
 // evidenceOf renders one event as evidence.

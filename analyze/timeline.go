@@ -90,8 +90,8 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 // hold the same attempts, which happened once. Two attempts of different
 // inputs are the same when they start at the same time (to the
 // millisecond) with the same REGISTER dialog (Call-ID), or, without one,
-// with the same first step. Of the two, the one that says more is kept:
-// decided rather than cut off, else with more steps, else the first. all
+// with the same first step. Of the two, the one that says more is kept
+// (see saysMore), else the first. all
 // is in time order; it returns the attempts kept, in that order, and the
 // ones dropped.
 func dropCopies(all []*attempt) (kept, copies []*attempt) {
@@ -128,13 +128,18 @@ func dropCopies(all []*attempt) (kept, copies []*attempt) {
 	return kept, copies
 }
 
-// saysMore reports whether attempt a says more than b, its copy: it was
-// decided where b was cut off, or it kept more steps.
+// saysMore reports whether attempt a is kept rather than b, its copy: it
+// was decided where b was cut off, or it kept more steps, or as many and
+// its path is the shorter (a copy's name is the longer: "... - Copy",
+// " (1)", ".bak").
 func saysMore(a, b *attempt) bool {
 	if a.done != b.done {
 		return a.done
 	}
-	return len(a.Steps) > len(b.Steps)
+	if len(a.Steps) != len(b.Steps) {
+		return len(a.Steps) > len(b.Steps)
+	}
+	return len(a.path) < len(b.path)
 }
 
 // attemptBefore orders attempts by their start, placing local client-log

@@ -2,6 +2,7 @@ package signatures
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -59,5 +60,47 @@ func TestCollectorDone(t *testing.T) {
 			done.Observe(extra)
 			assert.Equal(t, whole.buckets, done.buckets, "observed again")
 		})
+	}
+}
+
+// TestCollectorDrop: dropped events are neither kept nor counted, by
+// plain and by correlated rules, before and after Done; the rest match as
+// if the dropped had never been observed.
+func TestCollectorDrop(t *testing.T) {
+	c := sigWith(t, `
+  - {name: symptom, role: symptom, kind: [record], when: {field: k, equals: s}}
+  - name: pair
+    role: decides
+    correlate:
+      first: {kind: [record], when: {field: k, equals: s}}
+      second: {kind: [record], when: {field: k, equals: d}}
+      on: [{first: host, second: host, op: equal}]
+`)
+	at := time.Date(2017, 6, 15, 9, 0, 0, 0, time.UTC)
+	s := rec("a", 1, at, false, "k", "s", "host", "h")
+	d := rec("a", 2, at, false, "k", "d", "host", "h")
+	sCopy := rec("a.bak", 1, at, false, "k", "s", "host", "h")
+	dCopy := rec("a.bak", 2, at, false, "k", "d", "host", "h")
+	copies := map[*event.Event]bool{sCopy: true, dCopy: true}
+	for _, done := range []bool{false, true} {
+		m := NewMatcher(c)
+		col := m.NewCollector()
+		for _, e := range []*event.Event{s, d, sCopy, dCopy} {
+			col.Observe(e)
+		}
+		if done {
+			col.Done()
+		}
+		assert.ElementsMatch(t, []*event.Event{s, d, sCopy, dCopy}, col.Events())
+		before := m.Evaluate(col, Order{})
+		require.Len(t, before, 1)
+		assert.Equal(t, 2+4, before[0].Total, "2 symptoms and 4 pairs with the copies")
+		col.Drop(func(e *event.Event) bool { return copies[e] })
+		assert.ElementsMatch(t, []*event.Event{s, d}, col.Events())
+		hits := m.Evaluate(col, Order{})
+		require.Len(t, hits, 1)
+		assert.Equal(t, evaluate(c, Order{}, s, d), hits, "as if the copies had not been observed")
+		assert.Equal(t, 1+1, hits[0].Total)
+		assert.Equal(t, []*event.Event{s, d}, hits[0].Events)
 	}
 }

@@ -151,6 +151,43 @@ func (c *Collector) Merge(other *Collector) {
 	}
 }
 
+// Events returns the events c keeps, each once, in the order the rules'
+// slots and then observation give.
+func (c *Collector) Events() []*event.Event {
+	c.whole()
+	var out []*event.Event
+	seen := map[*event.Event]bool{}
+	for _, b := range c.buckets {
+		for _, e := range b.events {
+			if !seen[e] {
+				seen[e] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// Drop forgets the events of c that drop holds, as if they had never been
+// observed: they are neither kept nor counted. An analysis drops the
+// events that a copy of a log repeats.
+func (c *Collector) Drop(drop func(*event.Event) bool) {
+	c.whole()
+	for i := range c.buckets {
+		b := &c.buckets[i]
+		kept := b.events[:0]
+		for _, e := range b.events {
+			if drop(e) {
+				b.count--
+				continue
+			}
+			kept = append(kept, e)
+		}
+		clear(b.events[len(kept):])
+		b.events = kept
+	}
+}
+
 // merge adds the events of o to b, up to MaxKept kept.
 func (b *bucket) merge(o *bucket) {
 	b.count += o.count
