@@ -433,18 +433,12 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 	var zone zoneVotes
 	var trs []*tracker
 	f := newFacts()
+	dropEventCopies(results)
 	for _, in := range results {
 		all.Merge(in.col)
 		zone.merge(in.zone)
 		trs = append(trs, in.tr)
 		f.merge(in.facts)
-	}
-	// The events that a copy of a log repeats happened once: the rules
-	// neither see nor count them.
-	if len(results) > 1 {
-		if copies := copiesOf(all.Events()); copies != nil {
-			all.Drop(func(e *event.Event) bool { return copies[e] })
-		}
 	}
 	order := zone.order()
 	if order.HasZone {
@@ -487,6 +481,28 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 		r.Summary.count(f.Severity)
 	}
 	return r
+}
+
+// dropEventCopies drops from the inputs' collectors the events that a copy of
+// a log repeats (copiesOf): they happened once, and the rules neither see
+// nor count them again. Each input's collector is dropped from before
+// the merge, which keeps only MaxKept events of a rule: there, the counts
+// of every input are whole.
+func dropEventCopies(results []*input) {
+	if len(results) < 2 {
+		return
+	}
+	var es []*event.Event
+	for _, in := range results {
+		es = append(es, in.col.Events()...)
+	}
+	copies := copiesOf(es)
+	if copies == nil {
+		return
+	}
+	for _, in := range results {
+		in.col.Drop(func(e *event.Event) bool { return copies[e] })
+	}
 }
 
 // add adds the counts of o.

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/internal/testkit/hostile"
 	"github.com/sfblog/sfblog/signatures"
 )
 
@@ -39,7 +40,16 @@ func TestSignInCopies(t *testing.T) {
 	shown := func(path string, line, sec int) []*event.Event {
 		return []*event.Event{{Kind: event.KindUIText, Source: event.SourceUccApilog, Path: path, Line: line, Local: true,
 			Time:   time.Date(2017, 6, 15, 9, 0, sec, 0, time.UTC),
+			Text:   "CUIErrorReporter::ShowSignInError - Sign-in failed, showing error to the user: Sign-in address was not found.",
 			Fields: map[string]string{"ui.key": "signin-address-not-found", "ui.text": "Sign-in address was not found."}}}
+	}
+	// long is a failure text whose first 200 bytes are the same whatever
+	// its end: more than a step's detail keeps.
+	long := func(path, end string) []*event.Event {
+		text := "Sign-in failed: " + strings.Repeat("the server is temporarily unavailable; ", 6) + end
+		return []*event.Event{{Kind: event.KindUIText, Source: event.SourceUccApilog, Path: path, Line: 40, Local: true,
+			Time: time.Date(2017, 6, 15, 9, 0, 5, 0, time.UTC), Text: text,
+			Fields: map[string]string{"ui.key": "server-unavailable", "ui.text": text}}}
 	}
 	// cut is a copy taken before the response came.
 	cut := func(callID string, line, sec int) []*event.Event { return refused(callID, line, sec)[:1] }
@@ -74,9 +84,16 @@ func TestSignInCopies(t *testing.T) {
 		{"failure texts alone, the same text at the same time in a copy",
 			[][]*event.Event{in("a", shown("a", 25, 2)), in("b", shown("b", 25, 2))},
 			1, 1, 0, 0, 1, 1, "a"},
+		{"near miss: texts at the same time that differ past what a step keeps",
+			[][]*event.Event{in("a", long("a", "first")), in("b", long("b", "second"))},
+			2, 2, 0, 0, 2, 0, "a"},
+		{"the same long text in a copy",
+			[][]*event.Event{in("a", long("a", "first")), in("b", long("b", "first"))},
+			1, 1, 0, 0, 1, 1, "a"},
 		{"near miss: another text at the same time",
 			[][]*event.Event{in("a", shown("a", 25, 2)), in("b", []*event.Event{{Kind: event.KindUIText, Source: event.SourceUccApilog, Line: 25, Local: true,
-				Time: time.Date(2017, 6, 15, 9, 0, 2, 0, time.UTC), Fields: map[string]string{"ui.key": "server-unavailable", "ui.text": "The server is temporarily unavailable."}}})},
+				Time: time.Date(2017, 6, 15, 9, 0, 2, 0, time.UTC), Text: "CUIErrorReporter::ShowSignInError - Sign-in failed, showing error to the user: The server is temporarily unavailable.",
+				Fields: map[string]string{"ui.key": "server-unavailable", "ui.text": "The server is temporarily unavailable."}}})},
 			2, 2, 0, 0, 2, 0, "a"},
 	}
 	for _, tt := range tests {
@@ -217,5 +234,22 @@ func TestLogAndItsCopy(t *testing.T) {
 			assert.Equal(t, filepath.Base(w.Evidence[j].Path), filepath.Base(e.Path))
 			assert.Equal(t, w.Evidence[j].Count, e.Count)
 		}
+	}
+}
+
+// TestHostileCopies: 200 copies of one failing log are one attempt; 200
+// logs alike for 2 KiB at one time and line are 200 attempts.
+func TestHostileCopies(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "copies.zip")
+	require.NoError(t, os.WriteFile(path, hostile.Copies(200), 0o644))
+	m, err := signatures.Default()
+	require.NoError(t, err)
+	r, err := New(signatures.NewMatcher(m), Options{}).Run(t.Context(), []string{path})
+	require.NoError(t, err)
+	assert.Equal(t, 1+200, r.SignIn.Attempts)
+	assert.Equal(t, 199, r.SignIn.Copies)
+	assert.Equal(t, 1+200, r.SignIn.Errors)
+	for _, f := range r.Findings {
+		assert.Equal(t, 1+200, f.EvidenceTotal, f.ID)
 	}
 }

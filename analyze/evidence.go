@@ -85,39 +85,73 @@ type copyKey struct {
 // with the whole text, else the one with the shortest path (a copy's name
 // is the longer: "... - Copy", " (1)", ".bak"), else the first. Events
 // without a time are never copies.
+//
+// The events of one place and time are taken best first (keptOver): one
+// whose text a kept event of another input has is a copy; one whose text
+// begins such a text (a copy cut short) is, if it is one of the first
+// maxCutTexts kept, which bounds the work on hostile inputs that put
+// many different texts at one place and time.
 func copiesOf(es []*event.Event) map[*event.Event]bool {
-	var at map[copyKey][]*event.Event
+	at := map[copyKey][]*event.Event{}
 	for _, e := range es {
-		if e.Time.IsZero() {
-			continue
+		if !e.Time.IsZero() {
+			k := copyKey{e.Kind, e.Time, e.Local, e.Line, e.RecordID}
+			at[k] = append(at[k], e)
 		}
-		if at == nil {
-			at = map[copyKey][]*event.Event{}
-		}
-		k := copyKey{e.Kind, e.Time, e.Local, e.Line, e.RecordID}
-		at[k] = append(at[k], e)
 	}
 	var copies map[*event.Event]bool
-	for _, e := range es {
-		if e.Time.IsZero() {
+	for _, list := range at {
+		if len(list) < 2 {
 			continue
 		}
-		for _, f := range at[copyKey{e.Kind, e.Time, e.Local, e.Line, e.RecordID}] {
-			if f.Path != e.Path && sameText(e.Text, f.Text) && keptOver(f, e) {
+		slices.SortStableFunc(list, func(a, b *event.Event) int {
+			switch {
+			case keptOver(a, b):
+				return -1
+			case keptOver(b, a):
+				return 1
+			}
+			return 0
+		})
+		var kept []*event.Event
+		whole := map[string]string{} // the texts kept, with the path of the first
+		for _, e := range list {
+			if copyOf(e, whole, kept) {
 				if copies == nil {
 					copies = map[*event.Event]bool{}
 				}
 				copies[e] = true
-				break
+				continue
+			}
+			kept = append(kept, e)
+			if _, ok := whole[e.Text]; !ok {
+				whole[e.Text] = e.Path
 			}
 		}
 	}
 	return copies
 }
 
-// sameText reports whether a and b are the same text, or one is the start
-// of the other.
-func sameText(a, b string) bool { return strings.HasPrefix(a, b) || strings.HasPrefix(b, a) }
+// maxCutTexts bounds the kept texts of one place and time that copyOf
+// compares a text with, to find it cut short.
+const maxCutTexts = 16
+
+// copyOf reports whether e repeats an event kept before it from another
+// input: the same text (whole), or the start of a text kept (kept, best
+// first: no longer than theirs).
+func copyOf(e *event.Event, whole map[string]string, kept []*event.Event) bool {
+	if p, ok := whole[e.Text]; ok {
+		// Every event kept with this text is of the first one's input:
+		// another input's was a copy.
+		return p != e.Path
+	}
+	for _, k := range kept[:min(len(kept), maxCutTexts)] {
+		if k.Path != e.Path && strings.HasPrefix(k.Text, e.Text) {
+			return true
+		}
+	}
+	return false
+}
 
 // keptOver reports whether event f is kept rather than its copy e: it has
 // more of the text, or as much and a shorter path, or the same length of

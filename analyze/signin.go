@@ -57,8 +57,9 @@ type attempt struct {
 	callID    string
 	done      bool
 	succeeded bool
-	skipped   int  // steps not kept
-	dropped   bool // past maxAttempts: counted, not kept
+	skipped   int    // steps not kept
+	dropped   bool   // past maxAttempts: counted, not kept
+	opener    uint64 // FNV-1a of the text of the event that opened it
 	// What the attempt added to its tracker's counters (the refreshes of
 	// a registration it made included), taken off again when the same
 	// attempt is in another input (a copy of the log).
@@ -492,7 +493,7 @@ func hasPrefixFoldASCII(s, w string) bool {
 
 // open starts an attempt at e, taking the sign-in steps that led to it.
 func (t *tracker) open(e *event.Event) {
-	a := &attempt{at: e.Time, local: e.Local, path: e.Path, from: e.Line, to: e.Line}
+	a := &attempt{at: e.Time, local: e.Local, path: e.Path, from: e.Line, to: e.Line, opener: fnv1a(e.Text)}
 	a.Start = event.FormatTime(e.Time, e.Local)
 	a.Outcome = OutcomeUnknown
 	a.Steps = []Step{}
@@ -517,6 +518,17 @@ func (t *tracker) open(e *event.Event) {
 		a.Steps = nil
 	}
 	t.cur = a
+}
+
+// fnv1a is the 64-bit FNV-1a hash of s: what tells two texts apart
+// without keeping them.
+func fnv1a(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // step adds a step to the open attempt.

@@ -90,20 +90,21 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 // hold the same attempts, which happened once. Two attempts of different
 // inputs are the same when they start at the same time (to the
 // millisecond) with the same REGISTER dialog (Call-ID), or, without one,
-// with the same first step. Of the two, the one that says more is kept
+// were opened by the same text (a failure text shown to the user). Of the two, the one that says more is kept
 // (see saysMore), else the first. all
 // is in time order; it returns the attempts kept, in that order, and the
 // ones dropped.
 func dropCopies(all []*attempt) (kept, copies []*attempt) {
 	type key struct {
-		at            time.Time
-		local         bool
-		callID, first string
+		at     time.Time
+		local  bool
+		callID string
+		opener uint64
 	}
 	keyOf := func(a *attempt) key {
 		k := key{at: a.at, local: a.local, callID: a.callID}
-		if k.callID == "" && len(a.Steps) > 0 {
-			k.first = a.Steps[0].Kind + "\x00" + a.Steps[0].Detail
+		if k.callID == "" {
+			k.opener = a.opener
 		}
 		return k
 	}

@@ -104,3 +104,45 @@ func TestCollectorDrop(t *testing.T) {
 		assert.Equal(t, []*event.Event{s, d}, hits[0].Events)
 	}
 }
+
+// TestCollectorDropCapped: a rule that matched more events than it kept,
+// all of the kept ones dropped, is taken to have matched copies only; if
+// one kept event stays, only the dropped ones are taken off the count.
+func TestCollectorDropCapped(t *testing.T) {
+	c := sigWith(t, `
+  - {name: symptom, role: decides, kind: [record], when: {field: k, equals: s}}
+`)
+	at := time.Date(2017, 6, 15, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name  string
+		keep  int // kept events not dropped
+		count int // left after Drop
+	}{
+		{"all kept are copies", 0, 0},
+		{"near miss: one kept is not a copy", 1, MaxKept + 10 - (MaxKept - 1)},
+	} {
+		for _, done := range []bool{false, true} {
+			m := NewMatcher(c)
+			col := m.NewCollector()
+			var es []*event.Event
+			for i := range MaxKept + 10 {
+				e := rec("a.bak", i+1, at, false, "k", "s")
+				es = append(es, e)
+				col.Observe(e)
+			}
+			if done {
+				col.Done()
+			}
+			col.Drop(func(e *event.Event) bool { return e.Line > tc.keep })
+			hits := m.Evaluate(col, Order{})
+			if tc.count == 0 {
+				assert.Empty(t, hits, tc.name)
+				assert.Empty(t, col.Events(), tc.name)
+				continue
+			}
+			require.Len(t, hits, 1, tc.name)
+			assert.Equal(t, tc.count, hits[0].Total, tc.name)
+			assert.Equal(t, es[:tc.keep], hits[0].Events, tc.name)
+		}
+	}
+}

@@ -151,30 +151,30 @@ func (c *Collector) Merge(other *Collector) {
 	}
 }
 
-// Events returns the events c keeps, each once, in the order the rules'
-// slots and then observation give.
+// Events returns the events c keeps, each once, in the order of the
+// rules' slots and then of observation.
 func (c *Collector) Events() []*event.Event {
-	c.whole()
 	var out []*event.Event
 	seen := map[*event.Event]bool{}
-	for _, b := range c.buckets {
+	c.each(func(b *bucket) {
 		for _, e := range b.events {
 			if !seen[e] {
 				seen[e] = true
 				out = append(out, e)
 			}
 		}
-	}
+	})
 	return out
 }
 
 // Drop forgets the events of c that drop holds, as if they had never been
 // observed: they are neither kept nor counted. An analysis drops the
-// events that a copy of a log repeats.
+// events of an input that a copy of a log repeats. A rule that matched
+// more events than it kept (MaxKept) and all of whose kept events are
+// dropped is taken to have matched only copies: the input is a copy, its
+// later events too.
 func (c *Collector) Drop(drop func(*event.Event) bool) {
-	c.whole()
-	for i := range c.buckets {
-		b := &c.buckets[i]
+	c.each(func(b *bucket) {
 		kept := b.events[:0]
 		for _, e := range b.events {
 			if drop(e) {
@@ -184,7 +184,28 @@ func (c *Collector) Drop(drop func(*event.Event) bool) {
 			kept = append(kept, e)
 		}
 		clear(b.events[len(kept):])
+		if len(kept) == 0 {
+			b.count = 0
+		}
 		b.events = kept
+	})
+	if c.buckets == nil {
+		c.kept = slices.DeleteFunc(c.kept, func(k slotBucket) bool { return k.count == 0 })
+	}
+}
+
+// each calls fn with every bucket of c that holds events, whole or Done.
+func (c *Collector) each(fn func(*bucket)) {
+	if c.buckets == nil {
+		for i := range c.kept {
+			fn(&c.kept[i].bucket)
+		}
+		return
+	}
+	for i := range c.buckets {
+		if c.buckets[i].count != 0 {
+			fn(&c.buckets[i])
+		}
 	}
 }
 

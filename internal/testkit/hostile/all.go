@@ -22,6 +22,7 @@ func All() []File {
 		{"overlap-bomb.zip", OverlapBomb(256, 1<<30), "Fifield full-overlap bomb, 256 entries of a 1 GiB kernel: refused as overlapping"},
 		{"many-entries.zip", ManyEntries(200_000), "200,000 tiny entries: refused by the entry limit before its directory is read"},
 		{"deep-nesting.zip", DeepNesting(20), "zips nested 20 deep, a note at each level: notes read down to the depth limit"},
+		{"copies.zip", Copies(2000), "2,000 copies of one failing client log and 2,000 logs alike for 2 KiB at one time and line: the copies counted once, in bounded time"},
 		{"folded-headers.UccApilog", FoldedHeaders(200_000), "one SIP header folded over 200,000 lines"},
 		{"unterminated-blocks.UccApilog", UnterminatedBlocks(30_000), "30,000 SIP blocks that never end"},
 		{"control-chars.zip", ControlChars(), "entry names and contents with terminal escapes, CR, forged sfblog lines, NUL"},

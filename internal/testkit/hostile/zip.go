@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -360,4 +361,24 @@ func DeepNesting(depth int) []byte {
 		data = z.bytes()
 	}
 	return data
+}
+
+// Copies is a zip of n copies of one client log whose sign-in fails
+// ("copies/Lync-UccApi-0 (<i>).UccApilog"), and of n logs that each hold
+// one failure text at the same time and line, the texts alike for their
+// first 2 KiB and different after ("alike/<i>/Lync-UccApi-0.UccApilog"):
+// the copies are one attempt and one piece of evidence; the alike texts
+// are n of each, and finding which text another one begins is bounded.
+func Copies(n int) []byte {
+	z := newZipWriter()
+	one := []byte(logHeader() + ErrorText)
+	for i := range n {
+		z.add(fmt.Sprintf("copies/Lync-UccApi-0 (%d).UccApilog", i+1), one, false)
+	}
+	pad := strings.Repeat("the server is temporarily unavailable; ", 2<<10/39+1)
+	for i := range n {
+		text := fmt.Sprintf("CUccServerEndpoint::OnRegisterComplete - Sign-in failed: Cannot sign in because %s case %d hr=0x80ee0058", pad, i)
+		z.add(fmt.Sprintf("alike/%d/Lync-UccApi-0.UccApilog", i+1), []byte(logHeader()+logLine(5, "ERROR", text)), false)
+	}
+	return z.bytes()
 }
