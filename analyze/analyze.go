@@ -483,9 +483,9 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 	return r
 }
 
-// dropEventCopies drops from the inputs' collectors the events that a copy of
-// a log repeats (copiesOf): they happened once, and the rules neither see
-// nor count them again. Each input's collector is dropped from before
+// dropEventCopies drops from the inputs' collectors the events that a copy
+// of a log repeats (copiesOf): they happened once, and the rules neither
+// see nor count them again. Each input's collector is dropped from before
 // the merge, which keeps only MaxKept events of a rule: there, the counts
 // of every input are whole.
 func dropEventCopies(results []*input) {
@@ -493,15 +493,24 @@ func dropEventCopies(results []*input) {
 		return
 	}
 	var es []*event.Event
+	col := map[*event.Event]*signatures.Collector{}
 	for _, in := range results {
-		es = append(es, in.col.Events()...)
+		for _, e := range in.col.Events() {
+			es = append(es, e)
+			col[e] = in.col
+		}
 	}
 	copies := copiesOf(es)
 	if copies == nil {
 		return
 	}
 	for _, in := range results {
-		in.col.Drop(func(e *event.Event) bool { return copies[e] })
+		in.col.Drop(func(e *event.Event) *signatures.Collector {
+			if o := copies[e]; o != nil {
+				return col[o]
+			}
+			return nil
+		})
 	}
 }
 

@@ -2,6 +2,8 @@ package analyze
 
 import (
 	"archive/zip"
+	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -152,7 +154,7 @@ func TestCopiesOf(t *testing.T) {
 			copies := copiesOf(tt.es)
 			var kept []string
 			for _, e := range tt.es {
-				if !copies[e] {
+				if copies[e] == nil {
 					kept = append(kept, e.Path)
 				}
 			}
@@ -185,55 +187,110 @@ func TestDamagedBundleCopy(t *testing.T) {
 	}
 }
 
-// TestLogAndItsCopy: a folder with a log and "... - Copy" of it (which
-// sorts first) reports what the log alone does, naming the log, not the
-// copy, and says how many attempts the copy repeated.
-func TestLogAndItsCopy(t *testing.T) {
-	zr, err := zip.OpenReader(filepath.Join("..", "testdata", "logs", "bad-credentials.zip"))
+// clientLog returns the client log of a sample bundle.
+func clientLog(t *testing.T, sample string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(filepath.Join("..", "testdata", "logs", sample+".zip"))
 	require.NoError(t, err)
 	defer zr.Close()
-	var log []byte
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, ".UccApilog") {
 			rc, err := f.Open()
 			require.NoError(t, err)
-			log, err = io.ReadAll(rc)
-			rc.Close()
+			defer rc.Close()
+			data, err := io.ReadAll(rc)
 			require.NoError(t, err)
+			return data
 		}
 	}
-	require.NotEmpty(t, log)
-	alone, both := t.TempDir(), t.TempDir()
-	require.NoError(t, os.WriteFile(filepath.Join(alone, "Lync-UccApi-0.UccApilog"), log, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(both, "Lync-UccApi-0.UccApilog"), log, 0o644))
-	require.NoError(t, os.WriteFile(filepath.Join(both, "Lync-UccApi-0 - Copy.UccApilog"), log, 0o644))
+	t.Fatalf("%s: no client log", sample)
+	return nil
+}
+
+// lines returns the first n lines of data.
+func lines(data []byte, n int) []byte {
+	end := 0
+	for range n {
+		i := bytes.IndexByte(data[end:], '\n')
+		if i < 0 {
+			return data
+		}
+		end += i + 1
+	}
+	return data[:end]
+}
+
+// TestLogAndItsCopy: a folder with a log and a copy of it reports what the
+// log alone does, naming the log where it has the event, and says how
+// many attempts the copy repeated: a whole copy whose name sorts first
+// ("... - Copy"), a copy collected earlier (its first lines), and a copy
+// collected later while the log named first was collected earlier.
+func TestLogAndItsCopy(t *testing.T) {
 	m, err := signatures.Default()
 	require.NoError(t, err)
 	a := New(signatures.NewMatcher(m), Options{})
-	want, err := a.Run(t.Context(), []string{alone})
-	require.NoError(t, err)
-	got, err := a.Run(t.Context(), []string{both})
-	require.NoError(t, err)
-	require.NotZero(t, want.SignIn.Attempts)
-	assert.Equal(t, want.SignIn.Attempts, got.SignIn.Copies)
-	got.SignIn.Copies = 0
-	assert.Equal(t, want.SignIn, got.SignIn)
-	require.Len(t, got.Attempts, len(want.Attempts))
-	for i := range got.Attempts {
-		assert.Equal(t, filepath.Base(want.Attempts[i].Path), filepath.Base(got.Attempts[i].Path))
-	}
-	require.Len(t, got.Findings, len(want.Findings))
-	for i, f := range got.Findings {
-		w := want.Findings[i]
-		assert.Equal(t, w.ID, f.ID)
-		assert.Equal(t, w.EvidenceTotal, f.EvidenceTotal)
-		require.NotNil(t, f.Deciding)
-		assert.Equal(t, filepath.Base(w.Deciding.Path), filepath.Base(f.Deciding.Path))
-		require.Len(t, f.Evidence, len(w.Evidence))
-		for j, e := range f.Evidence {
-			assert.Equal(t, filepath.Base(w.Evidence[j].Path), filepath.Base(e.Path))
-			assert.Equal(t, w.Evidence[j].Count, e.Count)
-		}
+	for _, tc := range []struct {
+		sample    string
+		log, copy int // lines of each, 0 for all
+		copies    int
+	}{
+		{"bad-credentials", 0, 0, 1},
+		{"recovered-after-fix", 0, 0, 5},
+		{"recovered-after-fix", 0, 260, 4}, // the fourth attempt cut short
+		{"recovered-after-fix", 260, 0, 4},
+	} {
+		t.Run(fmt.Sprintf("%s/%d/%d", tc.sample, tc.log, tc.copy), func(t *testing.T) {
+			data := clientLog(t, tc.sample)
+			part := func(n int) []byte {
+				if n == 0 {
+					return data
+				}
+				return lines(data, n)
+			}
+			alone, both := t.TempDir(), t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(alone, "Lync-UccApi-0.UccApilog"), data, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(both, "Lync-UccApi-0.UccApilog"), part(tc.log), 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(both, "Lync-UccApi-0 - Copy.UccApilog"), part(tc.copy), 0o644))
+			want, err := a.Run(t.Context(), []string{alone})
+			require.NoError(t, err)
+			got, err := a.Run(t.Context(), []string{both})
+			require.NoError(t, err)
+			assert.Equal(t, tc.copies, got.SignIn.Copies)
+			got.SignIn.Copies = 0
+			assert.Equal(t, want.SignIn, got.SignIn)
+			require.Len(t, got.Attempts, len(want.Attempts))
+			for i, at := range got.Attempts {
+				w := want.Attempts[i]
+				assert.Equal(t, w.Start, at.Start)
+				assert.Equal(t, w.Outcome, at.Outcome)
+				if tc.log == 0 {
+					assert.Equal(t, "Lync-UccApi-0.UccApilog", filepath.Base(at.Path), "the log, not its copy")
+				}
+			}
+			require.Len(t, got.Findings, len(want.Findings))
+			for i, f := range got.Findings {
+				w := want.Findings[i]
+				assert.Equal(t, w.ID, f.ID)
+				assert.Equal(t, w.Confidence, f.Confidence)
+				assert.Equal(t, w.EvidenceTotal, f.EvidenceTotal)
+				require.NotNil(t, f.Deciding)
+				if tc.log == 0 {
+					assert.Equal(t, w.Deciding.Line, f.Deciding.Line)
+					assert.Equal(t, "Lync-UccApi-0.UccApilog", filepath.Base(f.Deciding.Path))
+				}
+				require.Len(t, f.Evidence, len(w.Evidence))
+				for j, e := range f.Evidence {
+					assert.Equal(t, w.Evidence[j].Count, e.Count)
+					if tc.log == 0 {
+						// Evidence is in path order: where the log
+						// named first lacks an event, its copy's
+						// comes first.
+						assert.Equal(t, w.Evidence[j].Line, e.Line)
+						assert.Equal(t, "Lync-UccApi-0.UccApilog", filepath.Base(e.Path), "the log, not its copy")
+					}
+				}
+			}
+		})
 	}
 }
 

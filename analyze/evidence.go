@@ -77,7 +77,8 @@ type copyKey struct {
 	record uint64
 }
 
-// copiesOf returns the events of es that another input holds too: a log
+// copiesOf returns the events of es that another input holds too, each
+// with the event kept in its place (its original): a log
 // and its copy (a .bak, the same log collected twice, one cut short) have
 // the same events at the same lines and times, an event log exported twice
 // the same records; the copy's text may be cut short (a copy taken while
@@ -91,7 +92,7 @@ type copyKey struct {
 // begins such a text (a copy cut short) is, if it is one of the first
 // maxCutTexts kept, which bounds the work on hostile inputs that put
 // many different texts at one place and time.
-func copiesOf(es []*event.Event) map[*event.Event]bool {
+func copiesOf(es []*event.Event) map[*event.Event]*event.Event {
 	at := map[copyKey][]*event.Event{}
 	for _, e := range es {
 		if !e.Time.IsZero() {
@@ -99,7 +100,7 @@ func copiesOf(es []*event.Event) map[*event.Event]bool {
 			at[k] = append(at[k], e)
 		}
 	}
-	var copies map[*event.Event]bool
+	var copies map[*event.Event]*event.Event
 	for _, list := range at {
 		if len(list) < 2 {
 			continue
@@ -114,18 +115,18 @@ func copiesOf(es []*event.Event) map[*event.Event]bool {
 			return 0
 		})
 		var kept []*event.Event
-		whole := map[string]string{} // the texts kept, with the path of the first
+		whole := map[string]*event.Event{} // the texts kept, with the first event of each
 		for _, e := range list {
-			if copyOf(e, whole, kept) {
+			if o := copyOf(e, whole, kept); o != nil {
 				if copies == nil {
-					copies = map[*event.Event]bool{}
+					copies = map[*event.Event]*event.Event{}
 				}
-				copies[e] = true
+				copies[e] = o
 				continue
 			}
 			kept = append(kept, e)
 			if _, ok := whole[e.Text]; !ok {
-				whole[e.Text] = e.Path
+				whole[e.Text] = e
 			}
 		}
 	}
@@ -136,21 +137,24 @@ func copiesOf(es []*event.Event) map[*event.Event]bool {
 // compares a text with, to find it cut short.
 const maxCutTexts = 16
 
-// copyOf reports whether e repeats an event kept before it from another
-// input: the same text (whole), or the start of a text kept (kept, best
-// first: no longer than theirs).
-func copyOf(e *event.Event, whole map[string]string, kept []*event.Event) bool {
-	if p, ok := whole[e.Text]; ok {
+// copyOf returns the event kept before e, from another input, that e
+// repeats, or nil: the same text (whole), or a text that e's begins
+// (kept, best first: no shorter than e's).
+func copyOf(e *event.Event, whole map[string]*event.Event, kept []*event.Event) *event.Event {
+	if o, ok := whole[e.Text]; ok {
 		// Every event kept with this text is of the first one's input:
 		// another input's was a copy.
-		return p != e.Path
+		if o.Path != e.Path {
+			return o
+		}
+		return nil
 	}
 	for _, k := range kept[:min(len(kept), maxCutTexts)] {
 		if k.Path != e.Path && strings.HasPrefix(k.Text, e.Text) {
-			return true
+			return k
 		}
 	}
-	return false
+	return nil
 }
 
 // keptOver reports whether event f is kept rather than its copy e: it has

@@ -95,7 +95,12 @@ func TestCollectorDrop(t *testing.T) {
 		before := m.Evaluate(col, Order{})
 		require.Len(t, before, 1)
 		assert.Equal(t, 2+4, before[0].Total, "2 symptoms and 4 pairs with the copies")
-		col.Drop(func(e *event.Event) bool { return copies[e] })
+		col.Drop(func(e *event.Event) *Collector {
+			if copies[e] {
+				return col
+			}
+			return nil
+		})
 		assert.ElementsMatch(t, []*event.Event{s, d}, col.Events())
 		hits := m.Evaluate(col, Order{})
 		require.Len(t, hits, 1)
@@ -105,44 +110,61 @@ func TestCollectorDrop(t *testing.T) {
 	}
 }
 
-// TestCollectorDropCapped: a rule that matched more events than it kept,
-// all of the kept ones dropped, is taken to have matched copies only; if
-// one kept event stays, only the dropped ones are taken off the count.
+// TestCollectorDropCapped: a rule that matched more events of a copy
+// than it kept, all the kept ones copies, counts what it matched beyond
+// what the original's input matched; if one kept event is no copy, only
+// the copies kept are taken off.
 func TestCollectorDropCapped(t *testing.T) {
 	c := sigWith(t, `
   - {name: symptom, role: decides, kind: [record], when: {field: k, equals: s}}
 `)
 	at := time.Date(2017, 6, 15, 9, 0, 0, 0, time.UTC)
+	const n = MaxKept + 10 // the original's matches
 	for _, tc := range []struct {
 		name  string
-		keep  int // kept events not dropped
+		copy  int // matches of the copy
+		own   int // kept events of the copy that are no copies
 		count int // left after Drop
 	}{
-		{"all kept are copies", 0, 0},
-		{"near miss: one kept is not a copy", 1, MaxKept + 10 - (MaxKept - 1)},
+		{"the same log twice", n, 0, 0},
+		{"collected again later: 30 more events", n + 30, 0, 30},
+		{"collected before: a part", MaxKept + 5, 0, 0},
+		{"near miss: one kept is no copy", n, 1, n - (MaxKept - 1)},
 	} {
 		for _, done := range []bool{false, true} {
 			m := NewMatcher(c)
-			col := m.NewCollector()
+			orig, cp := m.NewCollector(), m.NewCollector()
+			for i := range n {
+				orig.Observe(rec("a", i+1, at, false, "k", "s"))
+			}
 			var es []*event.Event
-			for i := range MaxKept + 10 {
-				e := rec("a.bak", i+1, at, false, "k", "s")
+			for i := range tc.copy {
+				e := rec("a (1)", i+1, at, false, "k", "s")
 				es = append(es, e)
-				col.Observe(e)
+				cp.Observe(e)
 			}
 			if done {
-				col.Done()
+				orig.Done()
+				cp.Done()
 			}
-			col.Drop(func(e *event.Event) bool { return e.Line > tc.keep })
-			hits := m.Evaluate(col, Order{})
+			cp.Drop(func(e *event.Event) *Collector {
+				if e.Line > tc.own {
+					return orig
+				}
+				return nil
+			})
+			hits := m.Evaluate(cp, Order{})
 			if tc.count == 0 {
 				assert.Empty(t, hits, tc.name)
-				assert.Empty(t, col.Events(), tc.name)
+				assert.Empty(t, cp.Events(), tc.name)
 				continue
 			}
 			require.Len(t, hits, 1, tc.name)
 			assert.Equal(t, tc.count, hits[0].Total, tc.name)
-			assert.Equal(t, es[:tc.keep], hits[0].Events, tc.name)
+			assert.Len(t, hits[0].Events, tc.own, tc.name)
+			for i, e := range hits[0].Events {
+				assert.Same(t, es[i], e, tc.name)
+			}
 		}
 	}
 }

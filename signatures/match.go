@@ -167,44 +167,70 @@ func (c *Collector) Events() []*event.Event {
 	return out
 }
 
-// Drop forgets the events of c that drop holds, as if they had never been
-// observed: they are neither kept nor counted. An analysis drops the
-// events of an input that a copy of a log repeats. A rule that matched
-// more events than it kept (MaxKept) and all of whose kept events are
-// dropped is taken to have matched only copies: the input is a copy, its
-// later events too.
-func (c *Collector) Drop(drop func(*event.Event) bool) {
-	c.each(func(b *bucket) {
+// Drop forgets the events of c that are copies of another input's (a copy
+// of a log): origin returns the collector of the input that holds the
+// original of e, or nil when e is no copy. The copies are neither kept
+// nor counted. A rule that matched more events than it kept (MaxKept),
+// all of the kept ones copies, counts what it matched beyond what the
+// original's input matched: a log collected twice holds the first one's
+// events and, the later one, some more after them.
+func (c *Collector) Drop(origin func(*event.Event) *Collector) {
+	c.eachSlot(func(i int, b *bucket) {
+		var from *Collector // the input of the originals
+		total, capped := b.count, b.count > len(b.events)
 		kept := b.events[:0]
 		for _, e := range b.events {
-			if drop(e) {
-				b.count--
+			o := origin(e)
+			if o == nil {
+				kept = append(kept, e)
 				continue
 			}
-			kept = append(kept, e)
+			b.count--
+			if from == nil || o.countAt(i) > from.countAt(i) {
+				from = o
+			}
 		}
 		clear(b.events[len(kept):])
-		if len(kept) == 0 {
-			b.count = 0
-		}
 		b.events = kept
+		if capped && len(kept) == 0 && from != nil {
+			b.count = max(0, total-from.countAt(i))
+		}
 	})
 	if c.buckets == nil {
 		c.kept = slices.DeleteFunc(c.kept, func(k slotBucket) bool { return k.count == 0 })
 	}
 }
 
+// countAt returns how many events the rule of slot i matched.
+func (c *Collector) countAt(i int) int {
+	if c.buckets != nil {
+		return c.buckets[i].count
+	}
+	for _, k := range c.kept {
+		if k.slot == i {
+			return k.count
+		}
+	}
+	return 0
+}
+
 // each calls fn with every bucket of c that holds events, whole or Done.
 func (c *Collector) each(fn func(*bucket)) {
+	c.eachSlot(func(_ int, b *bucket) { fn(b) })
+}
+
+// eachSlot calls fn with every bucket of c that holds events, and its
+// slot.
+func (c *Collector) eachSlot(fn func(int, *bucket)) {
 	if c.buckets == nil {
 		for i := range c.kept {
-			fn(&c.kept[i].bucket)
+			fn(c.kept[i].slot, &c.kept[i].bucket)
 		}
 		return
 	}
 	for i := range c.buckets {
 		if c.buckets[i].count != 0 {
-			fn(&c.buckets[i])
+			fn(i, &c.buckets[i])
 		}
 	}
 }
