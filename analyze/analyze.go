@@ -493,11 +493,12 @@ func dropEventCopies(results []*input) {
 		return
 	}
 	var es []*event.Event
-	col := map[*event.Event]*signatures.Collector{}
+	counts := map[*event.Event]*signatures.Counts{} // of the event's input
 	for _, in := range results {
+		n := in.col.Counts()
 		for _, e := range in.col.Events() {
 			es = append(es, e)
-			col[e] = in.col
+			counts[e] = n
 		}
 	}
 	copies := copiesOf(es)
@@ -505,9 +506,9 @@ func dropEventCopies(results []*input) {
 		return
 	}
 	for _, in := range results {
-		in.col.Drop(func(e *event.Event) *signatures.Collector {
+		in.col.Drop(func(e *event.Event) *signatures.Counts {
 			if o := copies[e]; o != nil {
-				return col[o]
+				return counts[o]
 			}
 			return nil
 		})

@@ -90,8 +90,8 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 // hold the same attempts, which happened once. Two attempts of different
 // inputs are the same when they start at the same time (to the
 // millisecond) with the same REGISTER dialog (Call-ID), or, without one,
-// were opened by the same text (a failure text shown to the user). Of the two, the one that says more is kept
-// (see saysMore), else the first. all
+// were opened by the same text (a failure text shown to the user). Of the
+// two, the one that says more is kept (see saysMore), else the first. all
 // is in time order; it returns the attempts kept, in that order, and the
 // ones dropped.
 func dropCopies(all []*attempt) (kept, copies []*attempt) {

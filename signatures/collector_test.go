@@ -95,9 +95,10 @@ func TestCollectorDrop(t *testing.T) {
 		before := m.Evaluate(col, Order{})
 		require.Len(t, before, 1)
 		assert.Equal(t, 2+4, before[0].Total, "2 symptoms and 4 pairs with the copies")
-		col.Drop(func(e *event.Event) *Collector {
+		n := col.Counts()
+		col.Drop(func(e *event.Event) *Counts {
 			if copies[e] {
-				return col
+				return n
 			}
 			return nil
 		})
@@ -147,9 +148,10 @@ func TestCollectorDropCapped(t *testing.T) {
 				orig.Done()
 				cp.Done()
 			}
-			cp.Drop(func(e *event.Event) *Collector {
+			n := orig.Counts()
+			cp.Drop(func(e *event.Event) *Counts {
 				if e.Line > tc.own {
-					return orig
+					return n
 				}
 				return nil
 			})

@@ -167,16 +167,30 @@ func (c *Collector) Events() []*event.Event {
 	return out
 }
 
+// Counts is how many events each rule of a collector had matched when
+// they were taken (Collector.Counts).
+type Counts struct {
+	by map[int]int // by slot
+}
+
+// Counts returns how many events each rule of c matched so far.
+func (c *Collector) Counts() *Counts {
+	n := &Counts{by: map[int]int{}}
+	c.eachSlot(func(i int, b *bucket) { n.by[i] = b.count })
+	return n
+}
+
 // Drop forgets the events of c that are copies of another input's (a copy
-// of a log): origin returns the collector of the input that holds the
-// original of e, or nil when e is no copy. The copies are neither kept
-// nor counted. A rule that matched more events than it kept (MaxKept),
-// all of the kept ones copies, counts what it matched beyond what the
-// original's input matched: a log collected twice holds the first one's
-// events and, the later one, some more after them.
-func (c *Collector) Drop(origin func(*event.Event) *Collector) {
+// of a log): origin returns the counts of the collector of the input that
+// holds the original of e (taken before any Drop), or nil when e is no
+// copy. The copies are neither kept nor counted. A rule that matched more
+// events than it kept (MaxKept), all of the kept ones copies, counts what
+// it matched beyond what the original's input matched: a log collected
+// twice holds the first one's events and, the later one, some more after
+// them.
+func (c *Collector) Drop(origin func(*event.Event) *Counts) {
 	c.eachSlot(func(i int, b *bucket) {
-		var from *Collector // the input of the originals
+		from := 0 // what the rule matched in the input of the originals
 		total, capped := b.count, b.count > len(b.events)
 		kept := b.events[:0]
 		for _, e := range b.events {
@@ -186,32 +200,17 @@ func (c *Collector) Drop(origin func(*event.Event) *Collector) {
 				continue
 			}
 			b.count--
-			if from == nil || o.countAt(i) > from.countAt(i) {
-				from = o
-			}
+			from = max(from, o.by[i])
 		}
 		clear(b.events[len(kept):])
 		b.events = kept
-		if capped && len(kept) == 0 && from != nil {
-			b.count = max(0, total-from.countAt(i))
+		if capped && len(kept) == 0 {
+			b.count = max(0, total-from)
 		}
 	})
 	if c.buckets == nil {
 		c.kept = slices.DeleteFunc(c.kept, func(k slotBucket) bool { return k.count == 0 })
 	}
-}
-
-// countAt returns how many events the rule of slot i matched.
-func (c *Collector) countAt(i int) int {
-	if c.buckets != nil {
-		return c.buckets[i].count
-	}
-	for _, k := range c.kept {
-		if k.slot == i {
-			return k.count
-		}
-	}
-	return 0
 }
 
 // each calls fn with every bucket of c that holds events, whole or Done.
