@@ -493,10 +493,12 @@ func dropEventCopies(results []*input) {
 		return
 	}
 	var es []*event.Event
+	of := make([][]*event.Event, len(results))      // the events of each input
 	counts := map[*event.Event]*signatures.Counts{} // of the event's input
-	for _, in := range results {
+	for i, in := range results {
 		n := in.col.Counts()
-		for _, e := range in.col.Events() {
+		of[i] = in.col.Events()
+		for _, e := range of[i] {
 			es = append(es, e)
 			counts[e] = n
 		}
@@ -505,7 +507,19 @@ func dropEventCopies(results []*input) {
 	if copies == nil {
 		return
 	}
-	for _, in := range results {
+	for i, in := range results {
+		// An input whose every event is a copy, all of one other input's
+		// events, is said to be a copy of (a part of) it.
+		from := ""
+		for _, e := range of[i] {
+			o := copies[e]
+			if o == nil || (from != "" && o.Path != from) {
+				from = ""
+				break
+			}
+			from = o.Path
+		}
+		in.CopyOf = from
 		in.col.Drop(func(e *event.Event) *signatures.Counts {
 			if o := copies[e]; o != nil {
 				return counts[o]

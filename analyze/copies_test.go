@@ -182,6 +182,13 @@ func TestDamagedBundleCopy(t *testing.T) {
 	f := r.Findings[0]
 	assert.Equal(t, "SFB-SIP-NOT-ENABLED", f.ID)
 	assert.Equal(t, 4, f.EvidenceTotal)
+	for _, in := range r.Inputs {
+		if strings.HasSuffix(in.Path, ".bak") {
+			assert.Equal(t, strings.TrimSuffix(in.Path, ".bak"), in.CopyOf, "the .bak is a copy of the log")
+		} else {
+			assert.Empty(t, in.CopyOf, in.Path)
+		}
+	}
 	for _, e := range f.Evidence {
 		assert.NotContains(t, e.Path, ".bak", "the copy's 404 is the log's")
 	}
@@ -233,11 +240,12 @@ func TestLogAndItsCopy(t *testing.T) {
 		sample    string
 		log, copy int // lines of each, 0 for all
 		copies    int
+		isCopy    bool // the copy is listed as one: it has no event of its own
 	}{
-		{"bad-credentials", 0, 0, 1},
-		{"recovered-after-fix", 0, 0, 5},
-		{"recovered-after-fix", 0, 260, 4}, // the fourth attempt cut short
-		{"recovered-after-fix", 260, 0, 4},
+		{"bad-credentials", 0, 0, 1, true},
+		{"recovered-after-fix", 0, 0, 5, true},
+		{"recovered-after-fix", 0, 260, 4, true}, // the fourth attempt cut short
+		{"recovered-after-fix", 260, 0, 4, false},
 	} {
 		t.Run(fmt.Sprintf("%s/%d/%d", tc.sample, tc.log, tc.copy), func(t *testing.T) {
 			data := clientLog(t, tc.sample)
@@ -256,6 +264,13 @@ func TestLogAndItsCopy(t *testing.T) {
 			got, err := a.Run(t.Context(), []string{both})
 			require.NoError(t, err)
 			assert.Equal(t, tc.copies, got.SignIn.Copies)
+			for _, in := range got.Inputs {
+				if strings.Contains(filepath.Base(in.Path), "Copy") && tc.isCopy {
+					assert.Equal(t, filepath.Join(both, "Lync-UccApi-0.UccApilog"), in.CopyOf)
+				} else {
+					assert.Empty(t, in.CopyOf, in.Path)
+				}
+			}
 			got.SignIn.Copies = 0
 			assert.Equal(t, want.SignIn, got.SignIn)
 			require.Len(t, got.Attempts, len(want.Attempts))

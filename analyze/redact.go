@@ -12,7 +12,7 @@ func redactReport(r *Report, red *redact.Redactor) {
 	r.Subject.Key = s(r.Subject.Key)
 	for i := range r.Inputs {
 		in := &r.Inputs[i]
-		in.Path = s(in.Path)
+		in.Path, in.CopyOf = s(in.Path), s(in.CopyOf)
 		for j := range in.Errors {
 			in.Errors[j] = s(in.Errors[j])
 		}

@@ -149,6 +149,10 @@ type Input struct {
 	Kinds map[string]int `json:"kinds,omitempty"`
 	// RuledOut names the signature ids this input's evidence excluded.
 	RuledOut []string `json:"ruled_out,omitempty"`
+	// CopyOf is the path of the input this one is a copy of, or of a part
+	// of (a .bak, the same log collected twice): every event the rules
+	// read in it is that input's too, and counted there.
+	CopyOf string `json:"copy_of,omitempty"`
 }
 
 // Finding is one documented cause that the evidence points to.

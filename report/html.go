@@ -203,12 +203,11 @@ func newHTMLView(r *analyze.Report, l lang) htmlView {
 			LastTime:  clean(in.LastTime),
 			Problem:   len(in.Errors) > 0 || in.Format == "unrecognized",
 		}
-		if len(in.RuledOut) > 0 {
-			ro := l.f("rules out %s", strings.Join(in.RuledOut, l.t(", ")))
+		for _, n := range l.inputNotes(in) {
 			if hi.Held != "" {
-				ro = hi.Held + l.t("; ") + ro
+				n = hi.Held + l.t("; ") + n
 			}
-			hi.Held = clean(ro)
+			hi.Held = clean(n)
 		}
 		for _, e := range in.Errors {
 			hi.Errors = append(hi.Errors, clean(e))

@@ -50,6 +50,7 @@ type jsonInput struct {
 	Errors    []string       `json:"errors"`
 	Kinds     map[string]int `json:"kinds,omitempty"`
 	RuledOut  []string       `json:"ruled_out,omitempty"`
+	CopyOf    string         `json:"copy_of,omitempty"`
 }
 
 type jsonFinding struct {
@@ -135,6 +136,7 @@ func toJSONBody(r *analyze.Report) jsonBody {
 			Errors:    nonNil(in.Errors),
 			Kinds:     in.Kinds,
 			RuledOut:  in.RuledOut,
+			CopyOf:    in.CopyOf,
 		})
 	}
 	for _, f := range r.Findings {

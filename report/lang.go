@@ -143,7 +143,8 @@ var japanese = sync.OnceValue(func() map[string]string {
 		"; deciding event at %s": "。判定に用いたイベント: %s",
 
 		// what the inputs held
-		"rules out %s":                     "%s を除外",
+		"rules out %s": "%s を除外",
+		"a copy of (part of) %s: its events are counted once, there": "%s (またはその一部) の写し: イベントはそちらで 1 回だけ数える",
 		"%d SIP message":                   "SIP メッセージ %d 件",
 		"%d SIP messages":                  "SIP メッセージ %d 件",
 		"%d error text shown to the user":  "ユーザーに表示されたエラー テキスト %d 件",

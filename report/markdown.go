@@ -296,8 +296,8 @@ func (m *mdOut) inputs(r *analyze.Report, h int) {
 			errs = append(errs, mdInline(l.inputProblem(in)))
 		}
 		held := l.kindsPhrase(in.Kinds)
-		if len(in.RuledOut) > 0 {
-			held = strings.TrimPrefix(held+l.t("; ")+l.f("rules out %s", strings.Join(in.RuledOut, l.t(", "))), l.t("; "))
+		for _, n := range l.inputNotes(in) {
+			held = strings.TrimPrefix(held+l.t("; ")+n, l.t("; "))
 		}
 		mdRow(b, codeSpan(clean(in.Path)), mdInline(in.Format), strconv.Itoa(in.Events), mdInline(held),
 			mdInline(in.FirstTime), mdInline(in.LastTime), strings.Join(errs, "<br>"))

@@ -161,10 +161,23 @@ func (l lang) inputSummary(in analyze.Input) string {
 	if k := l.kindsPhrase(in.Kinds); k != "" {
 		s += l.t(": ") + k
 	}
-	if len(in.RuledOut) > 0 {
-		s += l.t("; ") + l.f("rules out %s", strings.Join(in.RuledOut, l.t(", ")))
+	for _, n := range l.inputNotes(in) {
+		s += l.t("; ") + n
 	}
 	return s
+}
+
+// inputNotes says what an input's evidence rules out, and whose copy it
+// is.
+func (l lang) inputNotes(in analyze.Input) []string {
+	var notes []string
+	if len(in.RuledOut) > 0 {
+		notes = append(notes, l.f("rules out %s", strings.Join(in.RuledOut, l.t(", "))))
+	}
+	if in.CopyOf != "" {
+		notes = append(notes, l.f("a copy of (part of) %s: its events are counted once, there", in.CopyOf))
+	}
+	return notes
 }
 
 // evidenceName names a kind of evidence the inputs lack.

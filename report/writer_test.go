@@ -409,3 +409,22 @@ func TestCleanBidi(t *testing.T) {
 		assert.Equal(t, want, clean(in), "%q", in)
 	}
 }
+
+// TestInputCopyOf: an input that is a copy of another says so in every
+// format, in both languages, and an input that is none says nothing of it.
+func TestInputCopyOf(t *testing.T) {
+	const orig = "alice.zip!/Tracing/Lync-UccApi-0.UccApilog"
+	r := reportNone()
+	r.Inputs = append(r.Inputs, analyze.Input{Path: orig + ".bak", Format: "uccapilog", Events: 40, CopyOf: orig})
+	for _, tc := range []struct{ format, lang, want string }{
+		{"table", "en", "a copy of (part of)"},
+		{"markdown", "en", "a copy of (part of) " + orig + ": its events are counted once, there"},
+		{"html", "en", "a copy of (part of) " + orig + ": its events are counted once, there"},
+		{"table", "ja", "の写し"},
+		{"json", "en", `"copy_of": "` + orig + `"`},
+	} {
+		out := renderOpt(t, tc.format, r, Options{Lang: tc.lang, Width: 200})
+		assert.Contains(t, out, tc.want, tc.format+" "+tc.lang)
+		assert.Equal(t, 1, strings.Count(out, tc.want), "only the copy says it: %s %s", tc.format, tc.lang)
+	}
+}
