@@ -59,7 +59,7 @@ type attempt struct {
 	succeeded bool
 	skipped   int    // steps not kept
 	dropped   bool   // past maxAttempts: counted, not kept
-	opener    uint64 // FNV-1a of the text of the event that opened it
+	opener    uint64 // FNV-1a of the text of the event that opened it, without a Call-ID
 	// What the attempt added to its tracker's counters (the refreshes of
 	// a registration it made included), taken off again when the same
 	// attempt is in another input (a copy of the log).
@@ -493,7 +493,15 @@ func hasPrefixFoldASCII(s, w string) bool {
 
 // open starts an attempt at e, taking the sign-in steps that led to it.
 func (t *tracker) open(e *event.Event) {
-	a := &attempt{at: e.Time, local: e.Local, path: e.Path, from: e.Line, to: e.Line, opener: fnv1a(e.Text)}
+	a := &attempt{at: e.Time, local: e.Local, path: e.Path, from: e.Line, to: e.Line}
+	if e.Kind == event.KindSIP {
+		a.callID = e.Get("sip.call_id")
+	}
+	if a.callID == "" {
+		// An attempt without a REGISTER dialog is told from its copy's
+		// by its text (dropCopies).
+		a.opener = fnv1a(e.Text)
+	}
 	a.Start = event.FormatTime(e.Time, e.Local)
 	a.Outcome = OutcomeUnknown
 	a.Steps = []Step{}
