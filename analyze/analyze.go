@@ -483,52 +483,6 @@ func (a *Analyzer) build(results []*input, key string) *Report {
 	return r
 }
 
-// dropEventCopies drops from the inputs' collectors the events that a copy
-// of a log repeats (copiesOf): they happened once, and the rules neither
-// see nor count them again. Each input's collector is dropped from before
-// the merge, which keeps only MaxKept events of a rule: there, the counts
-// of every input are whole.
-func dropEventCopies(results []*input) {
-	if len(results) < 2 {
-		return
-	}
-	var es []*event.Event
-	of := make([][]*event.Event, len(results))      // the events of each input
-	counts := map[*event.Event]*signatures.Counts{} // of the event's input
-	for i, in := range results {
-		n := in.col.Counts()
-		of[i] = in.col.Events()
-		for _, e := range of[i] {
-			es = append(es, e)
-			counts[e] = n
-		}
-	}
-	copies := copiesOf(es)
-	if copies == nil {
-		return
-	}
-	for i, in := range results {
-		// An input whose every event is a copy, all of one other input's
-		// events, is said to be a copy of (a part of) it.
-		from := ""
-		for _, e := range of[i] {
-			o := copies[e]
-			if o == nil || (from != "" && o.Path != from) {
-				from = ""
-				break
-			}
-			from = o.Path
-		}
-		in.CopyOf = from
-		in.col.Drop(func(e *event.Event) *signatures.Counts {
-			if o := copies[e]; o != nil {
-				return counts[o]
-			}
-			return nil
-		})
-	}
-}
-
 // add adds the counts of o.
 func (s *Summary) add(o Summary) {
 	s.Findings += o.Findings

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/mask"
@@ -66,108 +65,6 @@ func group(es []*event.Event, max int) []Evidence {
 		}
 	}
 	return out
-}
-
-// copyKey is where and when an event happened, whatever the input.
-type copyKey struct {
-	kind   string
-	time   time.Time
-	local  bool
-	line   int
-	record uint64
-}
-
-// copiesOf returns the events of es that another input holds too, each
-// with the event kept in its place (its original): a log
-// and its copy (a .bak, the same log collected twice, one cut short) have
-// the same events at the same lines and times, an event log exported twice
-// the same records; the copy's text may be cut short (a copy taken while
-// the client wrote). Of an event and its copies, the one kept is the one
-// with the whole text, else the one with the shortest path (a copy's name
-// is the longer: "... - Copy", " (1)", ".bak"), else the first. Events
-// without a time are never copies.
-//
-// The events of one place and time are taken best first (keptOver): one
-// whose text a kept event of another input has is a copy; one whose text
-// begins such a text (a copy cut short) is, if it is one of the first
-// maxCutTexts kept, which bounds the work on hostile inputs that put
-// many different texts at one place and time.
-func copiesOf(es []*event.Event) map[*event.Event]*event.Event {
-	at := map[copyKey][]*event.Event{}
-	for _, e := range es {
-		if !e.Time.IsZero() {
-			k := copyKey{e.Kind, e.Time, e.Local, e.Line, e.RecordID}
-			at[k] = append(at[k], e)
-		}
-	}
-	var copies map[*event.Event]*event.Event
-	for _, list := range at {
-		if len(list) < 2 {
-			continue
-		}
-		slices.SortStableFunc(list, func(a, b *event.Event) int {
-			switch {
-			case keptOver(a, b):
-				return -1
-			case keptOver(b, a):
-				return 1
-			}
-			return 0
-		})
-		var kept []*event.Event
-		whole := map[string]*event.Event{} // the texts kept, with the first event of each
-		for _, e := range list {
-			if o := copyOf(e, whole, kept); o != nil {
-				if copies == nil {
-					copies = map[*event.Event]*event.Event{}
-				}
-				copies[e] = o
-				continue
-			}
-			kept = append(kept, e)
-			if _, ok := whole[e.Text]; !ok {
-				whole[e.Text] = e
-			}
-		}
-	}
-	return copies
-}
-
-// maxCutTexts bounds the kept texts of one place and time that copyOf
-// compares a text with, to find it cut short.
-const maxCutTexts = 16
-
-// copyOf returns the event kept before e, from another input, that e
-// repeats, or nil: the same text (whole), or a text that e's begins
-// (kept, best first: no shorter than e's).
-func copyOf(e *event.Event, whole map[string]*event.Event, kept []*event.Event) *event.Event {
-	if o, ok := whole[e.Text]; ok {
-		// Every event kept with this text is of the first one's input:
-		// another input's was a copy.
-		if o.Path != e.Path {
-			return o
-		}
-		return nil
-	}
-	for _, k := range kept[:min(len(kept), maxCutTexts)] {
-		if k.Path != e.Path && strings.HasPrefix(k.Text, e.Text) {
-			return k
-		}
-	}
-	return nil
-}
-
-// keptOver reports whether event f is kept rather than its copy e: it has
-// more of the text, or as much and a shorter path, or the same length of
-// path and comes first (by path).
-func keptOver(f, e *event.Event) bool {
-	if len(f.Text) != len(e.Text) {
-		return len(f.Text) > len(e.Text)
-	}
-	if len(f.Path) != len(e.Path) {
-		return len(f.Path) < len(e.Path)
-	}
-	return f.Path < e.Path
 }
 
 // evidenceOf renders one event as evidence.

@@ -3,7 +3,6 @@ package analyze
 import (
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/sfblog/sfblog/event"
 	"github.com/sfblog/sfblog/signatures"
@@ -83,64 +82,6 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 		s.LastTime = lastDone.End
 	}
 	return s, all
-}
-
-// dropCopies removes the attempts that another input holds too: a log and
-// a copy of it (a .bak, the same log collected twice, a truncated copy)
-// hold the same attempts, which happened once. Two attempts of different
-// inputs are the same when they start at the same time (to the
-// millisecond) with the same REGISTER dialog (Call-ID), or, without one,
-// were opened by the same text (a failure text shown to the user). Of the
-// two, the one that says more is kept (see saysMore), else the first. all
-// is in time order; it returns the attempts kept, in that order, and the
-// ones dropped.
-func dropCopies(all []*attempt) (kept, copies []*attempt) {
-	type key struct {
-		at     time.Time
-		local  bool
-		callID string
-		opener uint64
-	}
-	keyOf := func(a *attempt) key {
-		k := key{at: a.at, local: a.local, callID: a.callID}
-		if k.callID == "" {
-			k.opener = a.opener
-		}
-		return k
-	}
-	idx := map[key]int{} // the index in kept
-	for _, a := range all {
-		if a.at.IsZero() {
-			kept = append(kept, a)
-			continue
-		}
-		k := keyOf(a)
-		i, ok := idx[k]
-		if !ok || kept[i].path == a.path {
-			idx[k] = len(kept)
-			kept = append(kept, a)
-			continue
-		}
-		if b := kept[i]; saysMore(a, b) {
-			kept[i], a = a, b
-		}
-		copies = append(copies, a)
-	}
-	return kept, copies
-}
-
-// saysMore reports whether attempt a is kept rather than b, its copy: it
-// was decided where b was cut off, or it kept more steps, or as many and
-// its path is the shorter (a copy's name is the longer: "... - Copy",
-// " (1)", ".bak").
-func saysMore(a, b *attempt) bool {
-	if a.done != b.done {
-		return a.done
-	}
-	if len(a.Steps) != len(b.Steps) {
-		return len(a.Steps) > len(b.Steps)
-	}
-	return len(a.path) < len(b.path)
 }
 
 // attemptBefore orders attempts by their start, placing local client-log
