@@ -170,8 +170,8 @@ func keptOver(f, e *event.Event) bool {
 // were opened by the same text (a failure text shown to the user). Of the
 // two, the one that says more is kept (see saysMore), else the first. all
 // is in time order; it returns the attempts kept, in that order, and the
-// ones dropped.
-func dropCopies(all []*attempt) (kept, copies []*attempt) {
+// ones dropped, each with the attempt kept in its place (its original).
+func dropCopies(all []*attempt) (kept []*attempt, copies map[*attempt]*attempt) {
 	type key struct {
 		at     time.Time
 		local  bool
@@ -198,12 +198,69 @@ func dropCopies(all []*attempt) (kept, copies []*attempt) {
 			kept = append(kept, a)
 			continue
 		}
+		if copies == nil {
+			copies = map[*attempt]*attempt{}
+		}
 		if b := kept[i]; saysMore(a, b) {
 			kept[i], a = a, b
 		}
-		copies = append(copies, a)
+		copies[a] = kept[i]
+	}
+	// A copy's original may have been dropped for a later one that says
+	// more: each copy names the one kept.
+	for c, o := range copies {
+		for copies[o] != nil {
+			o = copies[o]
+		}
+		copies[c] = o
 	}
 	return kept, copies
+}
+
+// dropTrackerCopies takes off s the attempts past maxAttempts that a copy
+// of a log holds again, which no attempt kept can show: the tracker of an
+// input all of whose kept attempts are copies of one other tracker's
+// (trackerOf) counted past the cap the attempts of that one, or of a part
+// of it, or those and more (a copy collected later). The attempts of the
+// one that dropped fewer are taken off, with what they added to the
+// counters.
+func dropTrackerCopies(s *SignIn, trs []*tracker, copies map[*attempt]*attempt) {
+	if len(copies) == 0 {
+		return
+	}
+	trackerOf := map[*attempt]*tracker{}
+	for _, t := range trs {
+		for _, a := range t.attempts {
+			trackerOf[a] = t
+		}
+	}
+	for _, t := range trs {
+		if t.dropped == 0 || len(t.attempts) == 0 {
+			continue
+		}
+		var from *tracker // the tracker of the originals
+		for _, a := range t.attempts {
+			o := copies[a]
+			if o == nil || (from != nil && trackerOf[o] != from) {
+				from = nil
+				break
+			}
+			from = trackerOf[o]
+		}
+		if from == nil {
+			continue
+		}
+		fewer := t
+		if from.dropped < t.dropped {
+			fewer = from
+		}
+		s.Attempts -= fewer.dropped
+		s.Failures -= fewer.droppedFailed
+		s.Registers -= fewer.droppedCounts.registers
+		s.Refusals -= fewer.droppedCounts.refusals
+		s.Errors -= fewer.droppedCounts.errors
+		s.Copies += fewer.dropped
+	}
 }
 
 // saysMore reports whether attempt a is kept rather than b, its copy: it

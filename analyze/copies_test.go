@@ -331,3 +331,40 @@ func TestHostileCopies(t *testing.T) {
 		assert.Equal(t, 1+200, f.EvidenceTotal, f.ID)
 	}
 }
+
+// TestSignInCopiesPastTheCap: the attempts past maxAttempts that a copy
+// holds again are taken off too, with their counters: a whole copy, a copy
+// of a part, and a copy collected later with 3 attempts more; the near
+// miss, an input with attempts of its own among the kept ones, keeps its
+// attempts past the cap.
+func TestSignInCopiesPastTheCap(t *testing.T) {
+	const n = maxAttempts + 5
+	log := func(path string, from, to int, callID string) []*event.Event {
+		var es []*event.Event
+		for i := from; i < to; i++ {
+			es = append(es, in(path, dialog(fmt.Sprintf("%s%d", callID, i), 1, 10+20*i, i, "404", "", "sip.reason", "Not Found"))...)
+		}
+		return es
+	}
+	tests := []struct {
+		name             string
+		copy             []*event.Event
+		attempts, copies int
+	}{
+		{"a whole copy", log("a.bak", 0, n, "c"), n, n},
+		{"a copy of a part past the cap", log("a.bak", 0, n-3, "c"), n, n - 3},
+		{"a copy collected later, 3 attempts more", log("a (1)", 0, n+3, "c"), n + 3, n},
+		{"near miss: attempts of its own among the kept", append(log("b", 0, 100, "c"), log("b", 100, n, "other")...), n + n - 100, 100},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, all := signIn([]*tracker{track(log("a", 0, n, "c")), track(tt.copy)}, signatures.Order{})
+			assert.Equal(t, tt.attempts, s.Attempts, "attempts")
+			assert.Equal(t, tt.attempts, s.Failures, "failures")
+			assert.Equal(t, tt.attempts, s.Registers, "REGISTER requests")
+			assert.Equal(t, tt.attempts, s.Refusals, "refusals")
+			assert.Equal(t, tt.copies, s.Copies, "copies")
+			assert.LessOrEqual(t, len(all), 2*maxAttempts)
+		})
+	}
+}

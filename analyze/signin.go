@@ -63,8 +63,11 @@ type attempt struct {
 	// What the attempt added to its tracker's counters (the refreshes of
 	// a registration it made included), taken off again when the same
 	// attempt is in another input (a copy of the log).
-	registers, refusals, errors int
+	counts
 }
+
+// counts are what attempts added to a tracker's counters.
+type counts struct{ registers, refusals, errors int }
 
 // tracker follows the sign-in of one input: it marks each REGISTER response
 // as a success, a failure, a redirect or an authentication challenge, and
@@ -79,6 +82,7 @@ type tracker struct {
 	// the last of them decided, for the outcome.
 	droppedFailed int
 	lastDropped   *attempt
+	droppedCounts counts // what the attempts not kept added to the counters
 	cur           *attempt
 	pre           []Step // sign-in steps seen while no attempt is open
 	preAt         time.Time
@@ -107,9 +111,7 @@ func (t *tracker) annotate(e *event.Event) {
 			t.untimed++
 			return
 		}
-		if a := t.failText(e); a != nil {
-			a.errors++
-		}
+		t.add(t.failText(e), counts{errors: 1})
 	case event.KindSIP:
 		if uri := e.Get("sip.from.uri"); uri != "" {
 			if _, domain, ok := strings.Cut(uri, "@"); ok {
@@ -146,9 +148,7 @@ func (t *tracker) sip(e *event.Event) {
 		if ua := e.Get("sip.user_agent"); ua != "" {
 			t.userAgent = ua
 		}
-		if a := t.request(e, r); a != nil {
-			a.registers++
-		}
+		t.add(t.request(e, r), counts{registers: 1})
 		return
 	}
 	if !strings.EqualFold(e.Get("sip.cseq.method"), "REGISTER") || e.Get("sip.direction") == "sent" {
@@ -278,7 +278,7 @@ func (t *tracker) response(e *event.Event, result string) {
 		a := t.cur
 		if result == "failure" {
 			t.refusals++
-			a.refusals++
+			t.add(a, counts{refusals: 1})
 		}
 		t.step(e, Step{Kind: "response", Server: host(e.Get("sip.remote")), Detail: line})
 		t.close(e, result == "success", decisive(e))
@@ -526,6 +526,22 @@ func (t *tracker) open(e *event.Event) {
 		a.Steps = nil
 	}
 	t.cur = a
+}
+
+// add adds c to what attempt a (if any) added to the counters, and to
+// what the attempts not kept added if a is one.
+func (t *tracker) add(a *attempt, c counts) {
+	if a == nil {
+		return
+	}
+	a.registers += c.registers
+	a.refusals += c.refusals
+	a.errors += c.errors
+	if a.dropped {
+		t.droppedCounts.registers += c.registers
+		t.droppedCounts.refusals += c.refusals
+		t.droppedCounts.errors += c.errors
+	}
 }
 
 // fnv1a is the 64-bit FNV-1a hash of s: what tells two texts apart

@@ -28,11 +28,11 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 	}
 	sort.SliceStable(all, func(i, j int) bool { return attemptBefore(all[i], all[j], o) })
 	all, copies := dropCopies(all)
-	for _, a := range copies {
+	for c := range copies {
 		s.Attempts--
-		s.Registers -= a.registers
-		s.Refusals -= a.refusals
-		s.Errors -= a.errors
+		s.Registers -= c.registers
+		s.Refusals -= c.refusals
+		s.Errors -= c.errors
 	}
 	s.Copies = len(copies)
 	var lastDone *attempt
@@ -44,6 +44,7 @@ func signIn(trs []*tracker, o signatures.Order) (SignIn, []*attempt) {
 			lastDone = a
 		}
 	}
+	dropTrackerCopies(&s, trs, copies)
 	for i, a := range all {
 		a.N = i + 1
 		if a.done && (lastDone == nil || !attemptBefore(a, lastDone, o)) {
