@@ -1,10 +1,8 @@
 package analyze
 
 import (
-	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,24 +198,13 @@ func TestDamagedBundleCopy(t *testing.T) {
 	}
 }
 
-// clientLog returns the client log of a sample bundle.
+// clientLog returns the client log of a sample bundle, from the case it
+// is built from.
 func clientLog(t *testing.T, sample string) []byte {
 	t.Helper()
-	zr, err := zip.OpenReader(filepath.Join("..", "testdata", "logs", sample+".zip"))
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "logs", "cases", sample, "bundle", "Tracing", "Lync-UccApi-0.UccApilog"))
 	require.NoError(t, err)
-	defer zr.Close()
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, ".UccApilog") {
-			rc, err := f.Open()
-			require.NoError(t, err)
-			defer rc.Close()
-			data, err := io.ReadAll(rc)
-			require.NoError(t, err)
-			return data
-		}
-	}
-	t.Fatalf("%s: no client log", sample)
-	return nil
+	return data
 }
 
 // lines returns the first n lines of data.

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"fmt"
+	"hash/maphash"
 	"regexp"
 	"strconv"
 	"strings"
@@ -59,7 +60,7 @@ type attempt struct {
 	succeeded bool
 	skipped   int    // steps not kept
 	dropped   bool   // past maxAttempts: counted, not kept
-	opener    uint64 // FNV-1a of the text of the event that opened it, without a Call-ID
+	opener    uint64 // hash of the text of the event that opened it, without a Call-ID
 	// What the attempt added to its tracker's counters (the refreshes of
 	// a registration it made included), taken off again when the same
 	// attempt is in another input (a copy of the log).
@@ -500,7 +501,7 @@ func (t *tracker) open(e *event.Event) {
 	if a.callID == "" {
 		// An attempt without a REGISTER dialog is told from its copy's
 		// by its text (dropCopies).
-		a.opener = fnv1a(e.Text)
+		a.opener = maphash.String(openerSeed, e.Text)
 	}
 	a.Start = event.FormatTime(e.Time, e.Local)
 	a.Outcome = OutcomeUnknown
@@ -544,16 +545,9 @@ func (t *tracker) add(a *attempt, c counts) {
 	}
 }
 
-// fnv1a is the 64-bit FNV-1a hash of s: what tells two texts apart
-// without keeping them.
-func fnv1a(s string) uint64 {
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
-	}
-	return h
-}
+// openerSeed seeds the hashes of the texts that open attempts: only
+// their equality within a run matters.
+var openerSeed = maphash.MakeSeed()
 
 // step adds a step to the open attempt.
 func (t *tracker) step(e *event.Event, s Step) {
