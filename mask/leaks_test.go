@@ -238,3 +238,67 @@ func TestTagEndAfterLabel(t *testing.T) {
 		assert.Equal(t, got, Secrets(got), "idempotent: %q", in)
 	}
 }
+
+// TestSecretsKeysAndSignatures: the keys of connection strings, the
+// signature of a shared access signature URL and sign-in cookies named
+// outside a Cookie header, each beside a near miss that stays: a name
+// that ends in Key but is not a credential, a signature that is not a URL
+// parameter, a cookie-like word that is not a cookie.
+func TestSecretsKeysAndSignatures(t *testing.T) {
+	runFormCases(t, []formCase{
+		{
+			name:    "storage connection string",
+			in:      "conn DefaultEndpointsProtocol=https;AccountName=contoso;AccountKey=q1w2e3r4t5y6u7i8o9p0AbCdEfGh==;EndpointSuffix=core.windows.net",
+			secrets: []string{"q1w2e3r4t5y6u7i8o9p0AbCdEfGh"},
+			keep:    []string{"AccountName=contoso;AccountKey=<masked>;EndpointSuffix=core.windows.net"},
+		},
+		{
+			name:    "service bus connection string",
+			in:      "Endpoint=sb://x.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=Ab12Cd34Ef56Gh78Ij90KlMn=",
+			secrets: []string{"Ab12Cd34Ef56Gh78Ij90KlMn"},
+			keep:    []string{"SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=<masked>"},
+		},
+		{
+			name:    "access and secret keys in JSON and a label",
+			in:      `{"aws_access_key_id":"AKIAEXAMPLE","aws_secret_access_key":"wJalrXUtnFEMI","MasterKey":"mk1","PublicKey":"pk1","RegistryKey":"HKLM\\Software"}` + "\nSecretKey: sk1",
+			secrets: []string{"wJalrXUtnFEMI", "mk1", "sk1"},
+			keep:    []string{`"aws_access_key_id":"AKIAEXAMPLE"`, `"PublicKey":"pk1"`, `"RegistryKey":"HKLM\\Software"`, "SecretKey: <masked>"},
+		},
+		{
+			name:    "shared access signature URL",
+			in:      "GET https://contoso.blob.core.windows.net/logs/a.txt?sv=2019-02-02&sr=b&sp=r&sig=Zx9k2Gq1vA0dPpw%2FaBcD%3D HTTP/1.1",
+			secrets: []string{"Zx9k2Gq1vA0dPpw"},
+			keep:    []string{"?sv=2019-02-02&sr=b&sp=r&sig=<masked> HTTP/1.1"},
+		},
+		{
+			name:    "presigned and redirect signatures",
+			in:      "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2F20261207&X-Amz-Signature=fe5f80f77d5fa3be https://adfs.contoso.com/adfs/ls/?SAMLRequest=fZJNT8Mw&SigAlg=rsa-sha256&Signature=LongSignatureValue123",
+			secrets: []string{"fe5f80f77d5fa3be", "LongSignatureValue123"},
+			keep:    []string{"X-Amz-Signature=<masked>", "SAMLRequest=fZJNT8Mw&SigAlg=rsa-sha256&Signature=<masked>"},
+		},
+		{
+			name:    "sign-in cookies outside a Cookie header",
+			in:      "AD FS issued MSISAuth=AAEAADRandomCookie; MSISAuth1=moreRandom; MSISAuthenticated=MTIvNy8yMDI2; ESTSAUTHPERSISTENT=0.AUEAx; FedAuth=77u/PD94bWw; .ASPXAUTH=9F3A2B",
+			secrets: []string{"AAEAADRandomCookie", "moreRandom", "MTIvNy8yMDI2", "0.AUEAx", "77u/PD94bWw", "9F3A2B"},
+			keep:    []string{"MSISAuth=<masked>; MSISAuth1=<masked>;", "FedAuth=<masked>; .ASPXAUTH=<masked>"},
+		},
+	})
+	for _, s := range []string{
+		"signature=verified sig=ok", // not URL parameters
+		`<ds:SignatureValue>MIIC0zCCAbug</ds:SignatureValue> <SignatureMethod Algorithm="rsa-sha256"/>`,
+		"MSISAuthState=1 FedAuthentication=enabled ESTSAUTHORITY=login.microsoftonline.com",
+		"PublicKey=MIIBIjANBgkq PrimaryKey=42 RegistryKey=HKLM AccessKeyId=AKIAEXAMPLE KeyName=Root",
+		"https://contoso.com/a?sigma=1&signatures_enabled=true",
+	} {
+		assert.Equal(t, s, Secrets(s))
+		assert.Equal(t, oldSecrets(s), Secrets(s), s)
+	}
+	for _, name := range []string{"AccountKey", "SharedAccessKey", "secret_key", "aws_secret_access_key", "MasterKey", "MSISAuth", "MSISAuth1", "ESTSAUTH", "FedAuth1"} {
+		assert.True(t, SecretName(name), name)
+		assert.Equal(t, oldSecretName(name), SecretName(name), name)
+	}
+	for _, name := range []string{"AccessKeyId", "PublicKey", "RegistryKey", "PrimaryKey", "MSISAuthState", "FedAuthentication", "Signature", "sig"} {
+		assert.False(t, SecretName(name), name)
+		assert.Equal(t, oldSecretName(name), SecretName(name), name)
+	}
+}

@@ -1057,6 +1057,9 @@ func oldSecretName(name string) bool {
 	case "samlresponse", "wresult", "cwt", "gssapi-data", "rspauth":
 		return true
 	}
+	if oldIsAuthCookie(n) {
+		return true
+	}
 	if oldIsPin(name) {
 		return true
 	}
@@ -1077,6 +1080,29 @@ var oldSecretSuffixes = []string{
 	"password", "passwd", "pwd", "token", "secret", "cookie", "ticket", "assertion", "sessionkey",
 	"credential", "passphrase", "passcode", "apikey", "api_key", "api-key", "subscription-key",
 	"subscription_key", "subscriptionkey", "privatekey", "private_key", "private-key",
+	"accountkey", "account_key", "accesskey", "access_key", "access-key", "secretkey", "secret_key",
+	"secret-key", "masterkey", "master_key", "master-key",
+}
+
+// oldIsAuthCookie reports whether n (lower case) is a sign-in cookie's
+// name: msisauth, estsauth, fedauth or aspxauth followed by nothing, a
+// number, or (msisauth) enticated, (estsauth) persistent or light.
+func oldIsAuthCookie(n string) bool {
+	for _, p := range []string{"msisauth", "estsauth", "fedauth", "aspxauth"} {
+		if rest, ok := strings.CutPrefix(n, p); ok {
+			switch rest {
+			case "enticated", "persistent", "light":
+				return true
+			}
+			for _, c := range rest {
+				if c < '0' || c > '9' {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
 }
 
 // oldIsPin reports whether name is pin or ends in PIN as a word of its own
@@ -1122,7 +1148,8 @@ func oldAllFlagWords(p string, some bool) bool {
 // authorization code) after ?, & or #.
 func oldIsURLOnlyName(name string, prev byte) (only, ok bool) {
 	switch {
-	case oldEqualFold(name, "token"), oldEqualFold(name, "ticket"):
+	case oldEqualFold(name, "token"), oldEqualFold(name, "ticket"), oldEqualFold(name, "sig"),
+		strings.HasSuffix(strings.ToLower(name), "signature"):
 		return true, prev == '?' || prev == '&' || prev == ';' || prev == '#'
 	case oldEqualFold(name, "code"):
 		return true, prev == '?' || prev == '&' || prev == '#'
@@ -1353,6 +1380,7 @@ var oldKeywords = []string{
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
 	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
 	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-", "ekey", "e_ke", "e-ke",
+	"tkey", "t_ke", "t-ke", "skey", "s_ke", "s-ke", "rkey", "r_ke", "r-ke", "ure=", "ure%",
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
@@ -1363,6 +1391,7 @@ var oldKeywords3 = []struct{ word, next string }{
 	{"pwd", `:="\'%&>/sv_-` + " \t\r\n\xef"},
 	{"cwt", `:="\'%&>/` + " \t\r\n\xef"},
 	{"pin", `:="\'%&>/` + " \t\r\n\xef"},
+	{"sig", "=%"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 

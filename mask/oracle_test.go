@@ -95,6 +95,7 @@ var oracleSeeds = []string{
 	"SIP/2.0 200 OK\nContact: <sip:bob:Spr1ng@10.0.4.15:5061;transport=tls>\nX-MS-Password: 0x80048821\nCookie: Spr1ngCook\nAuthorization: Basic bob:pw\nContent-Length: 90\n\n{\\\"refresh_token\\\":\\\"RT0\\\"} &lt;pwd&gt;x&lt;/pwd&gt; <AccessToken>y</AccessToken> code=z&a=b x%3D" + shortJWT,
 	"REGISTER sip:contoso.com SIP/2.0\nVia: SIP/2.0/TLS 10.0.4.15:55861\nms-diagnostics: 1;reason=\"Kerberos KRB_AP_ERR_BAD_INTEGRITY\";proxy http://u:p@proxy:8080\nContent-Length: 0\n\n- Access token: RT0 pass: y パスワード：z Password=Spring Winter; " + aadJWT,
 	"SIP/2.0 200 OK\nX-Api-Key: k1\nUser-Pin: 1234\nContent-Length: 90\n\npassword 'x' pass=y -NewPassword \"z\" ConvertTo-SecureString 'w' -AsPlainText <AccessToken user=\"bob\" password=\"p\"/> credential: c",
+	"SIP/2.0 200 OK\nSet-Cookie: MSISAuth=a\nContent-Length: 90\n\nAccountKey=k1;SharedAccessKey=k2 https://x/a?sv=1&sig=s%3D&X-Amz-Signature=f MSISAuth1=c FedAuth=d",
 	"NOTIFY sip:a SIP/2.0\nEvent: presence\nSubscription-State: active;expires=3600\nContent-Type: application/msrtc-event-categories+xml\nContent-Length: 100\n\n<categories><category name=\"state\"><state><availability>3500</availability></state></category></categories>",
 }
 
@@ -126,7 +127,8 @@ func FuzzHelpersSameAsOld(f *testing.F) {
 	f.Add("x'\\'\\\\'", 1, byte('\''))
 	f.Add("Password\r\n", 3, byte('\r'))
 	for _, name := range []string{"SavePassword", "AllowSave_Password", "_password", "Cookies", "TokenValue", "token-value", "SessionKeys", "Cookie: abc; def",
-		"Credential", "Credentials", "pin", "NewPin", "user_pin", "Spin", "RequirePin", "X-Api-Key", "Ocp-Apim-Subscription-Key", "Passphrase", "passcodes"} {
+		"Credential", "Credentials", "pin", "NewPin", "user_pin", "Spin", "RequirePin", "X-Api-Key", "Ocp-Apim-Subscription-Key", "Passphrase", "passcodes",
+		"AccountKey", "aws_secret_access_key", "PublicKey", "MSISAuth", "MSISAuthState", "ESTSAUTHLIGHT"} {
 		f.Add(name, 0, byte('"'))
 	}
 	f.Fuzz(func(t *testing.T, s string, i int, q byte) {

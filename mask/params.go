@@ -5,14 +5,18 @@ import "strings"
 // SecretName reports whether a parameter, field or element name says that
 // its value is a credential, in any letter case: password, passwd, pwd,
 // secret, assertion, SAMLResponse, wresult, cwt, gssapi-data, rspauth,
-// pin, and any name ending in password, passwd, pwd, passphrase, passcode,
-// token, secret, cookie, ticket, assertion, credential, sessionkey,
-// apikey, api_key, api-key, subscription-key or privatekey (DefaultPassword,
+// pin, the sign-in cookies of AD FS, Azure AD and SharePoint (see
+// isAuthCookieName), and any name ending in password, passwd, pwd,
+// passphrase, passcode, token, secret, cookie, ticket, assertion,
+// credential, sessionkey, apikey, api_key, api-key, subscription-key,
+// privatekey, accountkey, accesskey, secretkey or masterkey (DefaultPassword,
 // AccessToken, client_secret, client_assertion, X-MS-WebTicket,
-// SessionKey, X-Api-Key, Ocp-Apim-Subscription-Key), or in PIN as a word
+// SessionKey, X-Api-Key, Ocp-Apim-Subscription-Key, the AccountKey and
+// SharedAccessKey of an Azure connection string), or in PIN as a word
 // of its own (NewPin, user_pin: not Spin), also in the plural or followed
 // by "value" (Cookies, Tokens, TokenValue, PasswordValue). TokenType,
-// TicketOptions and PasswordLastSet do not end so and stay readable, and
+// TicketOptions, PasswordLastSet, AccessKeyId, PublicKey and RegistryKey
+// do not end so and stay readable, and
 // so do the names of policies and flags about a password, whose words
 // before the secret one all say what may be done with it (SavePassword,
 // AllowSavePassword, CannotChangePassword: see isFlagName). Credential
@@ -37,11 +41,16 @@ func SecretName(name string) bool {
 	case 'a':
 		return equalFold(name, "gssapi-data")
 	case 'h':
-		return equalFold(name, "rspauth")
+		if equalFold(name, "rspauth") {
+			return true
+		}
 	case 'n':
 		if isPinName(name) && !isFlagName(name[:len(name)-len("pin")]) {
 			return true
 		}
+	}
+	if c := lower(name[0]); (c == 'm' || c == 'e' || c == 'f' || c == 'a') && isAuthCookieName(name) {
+		return true
 	}
 	base := name
 	if hasSuffixFold(base, "value") {
@@ -72,7 +81,8 @@ func secretSuffix(name string) int {
 		sufs = []string{"cookie", "passphrase", "passcode"}
 	case 'y':
 		sufs = []string{"sessionkey", "apikey", "api_key", "api-key", "subscription-key", "subscription_key", "subscriptionkey",
-			"privatekey", "private_key", "private-key"}
+			"privatekey", "private_key", "private-key", "accountkey", "account_key", "accesskey", "access_key",
+			"access-key", "secretkey", "secret_key", "secret-key", "masterkey", "master_key", "master-key"}
 	case 'l':
 		sufs = []string{"credential"}
 	default:
@@ -84,6 +94,24 @@ func secretSuffix(name string) int {
 		}
 	}
 	return 0
+}
+
+// isAuthCookieName reports whether name is a sign-in cookie that a log or
+// trace may show outside a Cookie header ("MSISAuth=AAEAA..."): AD FS's
+// MSISAuth, MSISAuth1 (and further numbers) and MSISAuthenticated, Azure
+// AD's ESTSAUTH, ESTSAUTHPERSISTENT and ESTSAUTHLIGHT, SharePoint's
+// FedAuth and FedAuth1, and ASP.NET's .ASPXAUTH (read without its dot).
+// MSISAuthState or FedAuthentication are not.
+func isAuthCookieName(name string) bool {
+	for _, p := range [...]string{"msisauth", "estsauth", "fedauth", "aspxauth"} {
+		if !hasPrefixFold(name, p) {
+			continue
+		}
+		rest := name[len(p):]
+		return strings.Trim(rest, "0123456789") == "" || equalFold(rest, "enticated") ||
+			equalFold(rest, "persistent") || equalFold(rest, "light")
+	}
+	return false
 }
 
 // isPinName reports whether name is a PIN (a phone's sign-in PIN,
@@ -136,10 +164,13 @@ var flagWords = []string{
 
 // isURLOnlyName reports whether name is a credential only as a URL or form
 // parameter: token and ticket after ?, &, ; or #, code (an OAuth
-// authorization code) after ?, & or #.
+// authorization code) after ?, & or #, and sig or a name ending in
+// signature after ?, & or ; (the signature of an Azure shared access
+// signature URL, "&sig=", or of a presigned one, "X-Amz-Signature=",
+// which lets whoever has the URL in).
 func isURLOnlyName(name string, prev byte) (only, ok bool) {
 	switch {
-	case equalFold(name, "token"), equalFold(name, "ticket"):
+	case equalFold(name, "token"), equalFold(name, "ticket"), equalFold(name, "sig"), hasSuffixFold(name, "signature"):
 		return true, prev == '?' || prev == '&' || prev == ';' || prev == '#'
 	case equalFold(name, "code"):
 		return true, prev == '?' || prev == '&' || prev == '#'

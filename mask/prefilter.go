@@ -36,6 +36,9 @@ import "math/bits"
 //	nkey    SessionKey, SubscriptionKey
 //	apik api_ api- n-ke n_ke    ApiKey, api_key, X-Api-Key, Subscription-Key
 //	ekey e_ke e-ke    PrivateKey, private_key, private-key
+//	tkey t_ke t-ke skey s_ke s-ke rkey r_ke r-ke    AccountKey, SecretKey,
+//	        SharedAccessKey, access_key, MasterKey and their spellings
+//	ure= ure%    Signature= (a URL's signature); sig is in keywords3
 //	cred    Credential, Credentials
 //	tto-    ConvertTo-SecureString
 //	p:// s://    http://, https://, ftp://, ldap://, ... (URL userinfo)
@@ -49,6 +52,7 @@ var keywords = []string{
 	"code", "bear", "basi", "nego", "ntlm", "kerb", "data", "ciph", "----",
 	"nkey", "p://", "s://", "sip:", "ips:", jaPassword[:4],
 	"apik", "api_", "api-", "n-ke", "n_ke", "cred", "tto-", "ekey", "e_ke", "e-ke",
+	"tkey", "t_ke", "t-ke", "skey", "s_ke", "s-ke", "rkey", "r_ke", "r-ke", "ure=", "ure%",
 }
 
 // keywords3 are the keywords of three letters, each with the bytes that
@@ -58,12 +62,14 @@ var keywords = []string{
 // '%' of "pwd%3D", the '&' of "pwd&gt;", the '>' of "<pwd>", the '/' or
 // line break after a start tag's name ("<Cwt/0>x", "<Cwt\r>x", which
 // the scan reads as start tags) or the first byte of a fullwidth colon, and pwd also by the s, v, '_' or '-' of a
-// plural or a "value" compound (pwds=, pwd_value=: SecretName); eyJ
+// plural or a "value" compound (pwds=, pwd_value=: SecretName); sig is a
+// URL's parameter, followed by its '=' or the '%' of "sig%3D"; eyJ
 // starts a JSON Web Token, followed by more base64url.
 var keywords3 = []struct{ word, next string }{
 	{"pwd", `:="\'%&>/sv_-` + " \t\r\n\xef"},
 	{"cwt", `:="\'%&>/` + " \t\r\n\xef"},
 	{"pin", `:="\'%&>/` + " \t\r\n\xef"},
+	{"sig", "=%"},
 	{"eyj", "abcdefghijklmnopqrstuvwxyz0123456789-_"},
 }
 

@@ -51,6 +51,8 @@ func FuzzSecretsSameAsRef(f *testing.F) {
 		"Tried password 'Spr1ng!' and password \"a\\\"b\" pwd `c` password was X passphrase: p my passcode=1 api_key=k {\"apiKey\":\"k\"} X-Api-Key: k Ocp-Apim-Subscription-Key: k PIN: 1 <NewPin>2</NewPin> spin: 3 user=bob pass=x pass=3 credential: c",
 		"Set-CsClientPin -Pin 383042 -NewPassword \"x\" --password y -Credential $cred $p = ConvertTo-SecureString 'x' -AsPlainText -Force (ConvertTo-SecureString -AsPlainText -String \"y\") ConvertTo-SecureString -",
 		"<AccessToken user=\"bob\" password=\"x\"/><Token type='t' secret='s'>abc</Token><credential a:password=\"p\" b=c x='>",
+		// Keys, signatures and sign-in cookies (leaks_test.go).
+		"AccountKey=q1==;SharedAccessKey=a= ?sv=1&sig=Zx%3D&X-Amz-Signature=f sig%3Dx MSISAuth=A; ESTSAUTH=b .ASPXAUTH=c signature=ok",
 	} {
 		f.Add(s)
 	}
