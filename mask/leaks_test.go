@@ -293,7 +293,7 @@ func TestSecretsKeysAndSignatures(t *testing.T) {
 		assert.Equal(t, s, Secrets(s))
 		assert.Equal(t, oldSecrets(s), Secrets(s), s)
 	}
-	for _, name := range []string{"AccountKey", "SharedAccessKey", "secret_key", "aws_secret_access_key", "MasterKey", "MSISAuth", "MSISAuth1", "ESTSAUTH", "FedAuth1"} {
+	for _, name := range []string{"AccountKey", "SharedAccessKey", "secret_key", "aws_secret_access_key", "MasterKey", "ProxyAuthKey", "auth_key", "MSISAuth", "MSISAuth1", "ESTSAUTH", "FedAuth1"} {
 		assert.True(t, SecretName(name), name)
 		assert.Equal(t, oldSecretName(name), SecretName(name), name)
 	}

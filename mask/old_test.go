@@ -1081,7 +1081,7 @@ var oldSecretSuffixes = []string{
 	"credential", "passphrase", "passcode", "apikey", "api_key", "api-key", "subscription-key",
 	"subscription_key", "subscriptionkey", "privatekey", "private_key", "private-key",
 	"accountkey", "account_key", "accesskey", "access_key", "access-key", "secretkey", "secret_key",
-	"secret-key", "masterkey", "master_key", "master-key",
+	"secret-key", "masterkey", "master_key", "master-key", "authkey", "auth_key", "auth-key",
 }
 
 // oldIsAuthCookie reports whether n (lower case) is a sign-in cookie's

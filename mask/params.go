@@ -9,7 +9,7 @@ import "strings"
 // isAuthCookieName), and any name ending in password, passwd, pwd,
 // passphrase, passcode, token, secret, cookie, ticket, assertion,
 // credential, sessionkey, apikey, api_key, api-key, subscription-key,
-// privatekey, accountkey, accesskey, secretkey or masterkey (DefaultPassword,
+// privatekey, accountkey, accesskey, secretkey, masterkey or authkey (DefaultPassword,
 // AccessToken, client_secret, client_assertion, X-MS-WebTicket,
 // SessionKey, X-Api-Key, Ocp-Apim-Subscription-Key, the AccountKey and
 // SharedAccessKey of an Azure connection string), or in PIN as a word
@@ -82,7 +82,8 @@ func secretSuffix(name string) int {
 	case 'y':
 		sufs = []string{"sessionkey", "apikey", "api_key", "api-key", "subscription-key", "subscription_key", "subscriptionkey",
 			"privatekey", "private_key", "private-key", "accountkey", "account_key", "accesskey", "access_key",
-			"access-key", "secretkey", "secret_key", "secret-key", "masterkey", "master_key", "master-key"}
+			"access-key", "secretkey", "secret_key", "secret-key", "masterkey", "master_key", "master-key",
+			"authkey", "auth_key", "auth-key"}
 	case 'l':
 		sufs = []string{"credential"}
 	default:
