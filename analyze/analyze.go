@@ -6,6 +6,7 @@ package analyze
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -194,7 +195,17 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 	br := bufio.NewReaderSize(rc, parsers.HeadSize)
 	head, err := br.Peek(parsers.HeadSize)
 	if err != nil && err != io.EOF {
-		return unreadable(fmt.Errorf("read: %w", err))
+		if len(head) == 0 {
+			return unreadable(fmt.Errorf("read: %w", err))
+		}
+		// A file that ends early (a gzip or tar cut short, a read error)
+		// is read as far as it goes: the parser gets its first bytes, then
+		// the error, which it reports with what it read.
+		head = bytes.Clone(head)
+		br = bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), failReader{err}), parsers.HeadSize)
+		if parsers.Sniff(head) == parsers.Unrecognized {
+			in.Errors = append(in.Errors, fmt.Sprintf("read: %v", err))
+		}
 	}
 	in.Format = parsers.Sniff(head)
 	var problems []event.Problem
@@ -214,7 +225,7 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 		defer rs.Close()
 		problems, err = parsers.ParseEvtx(ctx, e.Path, rs, e.Size, in.sink(a))
 		if err != nil {
-			in.Errors = append(in.Errors, err.Error())
+			in.Errors = append(in.Errors, onePath(err.Error(), e.Path))
 		}
 	default:
 		opt := parsers.TextOptions{}
@@ -222,7 +233,7 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 			// sfblog parse shows every event, in order, as they come.
 			problems, err = opt.Parse(ctx, in.Format, e.Path, br, in.sink(a))
 			if err != nil {
-				in.Errors = append(in.Errors, err.Error())
+				in.Errors = append(in.Errors, onePath(err.Error(), e.Path))
 			}
 			break
 		}
@@ -235,7 +246,7 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 			err = serr
 		}
 		if err != nil {
-			in.Errors = append(in.Errors, err.Error())
+			in.Errors = append(in.Errors, onePath(err.Error(), e.Path))
 		}
 	}
 	for i, p := range problems {
@@ -247,6 +258,11 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 	}
 	return in
 }
+
+// failReader fails every read with err.
+type failReader struct{ err error }
+
+func (r failReader) Read([]byte) (int, error) { return 0, r.err }
 
 // maxProblems bounds the problems listed per input; the rest are counted.
 const maxProblems = 50
@@ -786,4 +802,10 @@ func oneOf(s string, values []string) bool {
 		}
 	}
 	return false
+}
+
+// onePath names the input path once where a parser's error repeats the
+// name a reader's error already gives ("read X: X: unexpected EOF").
+func onePath(msg, path string) string {
+	return strings.ReplaceAll(msg, path+": "+path+": ", path+": ")
 }

@@ -68,7 +68,7 @@ func (s *source) head(n int) ([]byte, error) {
 func (w *walker) source(s *source, depth int) error {
 	var head []byte
 	if s.size != 0 {
-		h, err := s.head(len(gzipMagic) + 1)
+		h, err := s.head(tarMagicOff + 8)
 		if err != nil {
 			return w.yieldErr(s.path, s.size, s.modTime, err)
 		}
@@ -80,6 +80,8 @@ func (w *walker) source(s *source, depth int) error {
 		return w.zip(s, depth)
 	case bytes.HasPrefix(head, gzipMagic):
 		return w.gzip(s, depth)
+	case isTar(head), strings.EqualFold(path.Ext(s.name), ".tar") && len(head) > tarMagicOff:
+		return w.tar(s, depth)
 	}
 	return w.yield(&Entry{
 		Path:       s.path,

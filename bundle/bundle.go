@@ -1,5 +1,5 @@
-// Package bundle walks the inputs of an analysis — files, folders, zip
-// archives (nested ones too), gzip files and standard input — and yields
+// Package bundle walks the inputs of an analysis — files, folders, zip and
+// tar archives (nested ones too), gzip files and standard input — and yields
 // one Entry per file to analyse. It reads archives in place and never
 // extracts them to disk; it knows nothing about log formats. Hostile
 // archives (zip bombs, overlapping entries, endless nesting, huge
@@ -78,7 +78,9 @@ type Entry struct {
 	// Path is the display path: the OS path for plain files; inside zips
 	// "<zip path>!/<entry path>", repeated for nested zips
 	// ("bundle.zip!/inner.zip!/Tracing/Lync-UccApi-0.UccApilog"); inside a
-	// gzip file "<path>!/<name without .gz>"; "-" for standard input.
+	// tar the same, without a leading "./"; inside a gzip file
+	// "<path>!/<name without .gz>" ("b.tar.gz!/b.tar!/Tracing/..."); "-"
+	// for standard input.
 	Path string
 	// Size is the uncompressed size in bytes, -1 when unknown.
 	Size int64

@@ -33,6 +33,12 @@ func FuzzWalkZip(f *testing.F) {
 	f.Add(mkgz(f, "", mkzip(f, zent{name: "b.log.gz", data: zeros, stored: true}))) // gzip in a zip in gzip
 	f.Add(mkzip(f, zent{name: "b.log.gz.gz", data: mkgz(f, "", zeros)}))            // gzip in gzip in a zip
 	f.Add(mkgz(f, "", mkzip(f, zent{name: "x.log", data: make([]byte, 1<<20)})))    // deflated entry in gzip
+	// Tar archives: plain, gzipped, cut short, holding a zip (tar.go).
+	tarred := mktar(f, tent{name: "Tracing/a.UccApilog", data: []byte("01/15/2024|10:02:03.123 1F68:C14 ERROR :: x\r\n")},
+		tent{name: "l", typ: '2', link: "a"}, tent{name: "z.zip", data: mkzip(f, zent{name: "x.log", data: []byte("x")})})
+	f.Add(tarred)
+	f.Add(mkgz(f, "", tarred))
+	f.Add(tarred[:700])
 	samples, err := filepath.Glob("../testdata/logs/*.zip")
 	require.NoError(f, err)
 	require.NotEmpty(f, samples)

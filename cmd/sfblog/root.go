@@ -55,7 +55,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		Use:   "sfblog",
 		Short: "Diagnose Skype for Business Online sign-in failures from client and event logs",
 		Long: `sfblog reads a support bundle - the client's UccApilog files and exported Windows
-event logs, as a zip, a folder or single files - and reports which documented
+event logs, as a zip, a tar (.tar.gz), a folder or single files - and reports which documented
 sign-in error happened, with the evidence lines, the cause, the remedy steps
 and the remedy links.
 

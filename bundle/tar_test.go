@@ -1,0 +1,229 @@
+package bundle
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tent is one entry of a tar made by mktar: a regular file unless typ says
+// otherwise.
+type tent struct {
+	name string
+	data []byte
+	typ  byte
+	link string
+	size int64 // declared size when not 0 (a header that lies)
+}
+
+// mktar builds a tar archive in memory, in the PAX format when a name is
+// longer than the old header holds.
+func mktar(t testing.TB, ents ...tent) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, e := range ents {
+		typ := e.typ
+		if typ == 0 {
+			typ = tar.TypeReg
+		}
+		h := &tar.Header{Name: e.name, Typeflag: typ, Linkname: e.link, Mode: 0o644, ModTime: modTime}
+		if typ == tar.TypeReg {
+			h.Size = int64(len(e.data))
+		}
+		require.NoError(t, tw.WriteHeader(h))
+		if len(e.data) > 0 {
+			_, err := tw.Write(e.data)
+			require.NoError(t, err)
+		}
+	}
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+// TestWalkTar: tar archives, plain, gzipped (.tar.gz, .tgz), inside zips and
+// holding zips, read in place like zips: folders skipped, links named and
+// not followed, an archive cut short read as far as it goes, its limits
+// those of zips.
+func TestWalkTar(t *testing.T) {
+	logText := "01/15/2024|10:02:03.123 1F68:C14 ERROR :: sign-in failed\r\n"
+	big := strings.Repeat("0123456789abcdef", 10_000)
+	long := strings.Repeat("d/", 60) + "Lync-UccApi-0.UccApilog" // past the 100 bytes of an old header
+	plain := mktar(t,
+		tent{name: "./Tracing/", typ: tar.TypeDir},
+		tent{name: "./Tracing/Lync-UccApi-0.UccApilog", data: b(logText)},
+		tent{name: "./EventLogs/System.evtx", data: b(big)},
+		tent{name: "./empty.txt"},
+		tent{name: "./latest.log", typ: tar.TypeSymlink, link: "Tracing/Lync-UccApi-0.UccApilog"},
+		tent{name: long, data: b("x")},
+	)
+	plainWant := func(top string) []want {
+		return []want{
+			{path: top + "!/Tracing/Lync-UccApi-0.UccApilog", content: logText},
+			{path: top + "!/EventLogs/System.evtx", content: big},
+			{path: top + "!/empty.txt", content: ""},
+			{path: top + "!/latest.log", err: `link to "Tracing/Lync-UccApi-0.UccApilog", not followed`},
+			{path: top + "!/" + long, content: "x"},
+		}
+	}
+	gzWant := func(top, inner string) []want {
+		w := plainWant(top + "!/" + inner)
+		return w
+	}
+	cut := plain[:1024+512+10_000] // the archive ends inside the second file
+	zipInTar := mktar(t, tent{name: "bundle.zip", data: mkzip(t, zent{name: "a.log", data: b(logText)})}, tent{name: "b.log", data: b("b")})
+	tarInZip := mkzip(t, zent{name: "logs.tar", data: plain, stored: true}, zent{name: "logs.tar.gz", data: mkgz(t, "", plain)})
+	many := make([]tent, 5)
+	for i := range many {
+		many[i] = tent{name: string(rune('a'+i)) + ".log", data: b("x")}
+	}
+	tests := []struct {
+		name  string
+		files map[string][]byte
+		paths []string
+		opt   Options
+		want  []want
+	}{
+		{name: "plain tar", files: map[string][]byte{"b.tar": plain}, paths: []string{"b.tar"}, want: plainWant("b.tar")},
+		{name: "tar known by its content, not its name", files: map[string][]byte{"bundle": plain}, paths: []string{"bundle"}, want: plainWant("bundle")},
+		{name: "tar.gz", files: map[string][]byte{"b.tar.gz": mkgz(t, "", plain)}, paths: []string{"b.tar.gz"}, want: gzWant("b.tar.gz", "b.tar")},
+		{name: "tgz", files: map[string][]byte{"b.tgz": mkgz(t, "", plain)}, paths: []string{"b.tgz"}, want: gzWant("b.tgz", "b.tar")},
+		{
+			name: "tar in a zip, stored and gzipped", files: map[string][]byte{"z.zip": tarInZip}, paths: []string{"z.zip"},
+			want: append(plainWant("z.zip!/logs.tar"), gzWant("z.zip!/logs.tar.gz", "logs.tar")...),
+		},
+		{
+			name: "zip in a tar", files: map[string][]byte{"t.tar": zipInTar}, paths: []string{"t.tar"},
+			want: []want{{path: "t.tar!/bundle.zip!/a.log", content: logText}, {path: "t.tar!/b.log", content: "b"}},
+		},
+		{
+			name: "cut short: read as far as it goes, then the reading fails naming the entry", files: map[string][]byte{"cut.tar": cut}, paths: []string{"cut.tar"},
+			want: []want{
+				{path: "cut.tar!/Tracing/Lync-UccApi-0.UccApilog", content: logText},
+				{path: "cut.tar!/EventLogs/System.evtx", readErr: "cut short: the archive ends 9488 bytes into the 160000 this entry declares"},
+			},
+		},
+		{
+			name: "named .tar but not one", files: map[string][]byte{"x.tar": bytes.Repeat([]byte("not a tar "), 100)}, paths: []string{"x.tar"},
+			want: []want{{path: "x.tar", err: "not a readable tar after 0 entries"}},
+		},
+		{
+			name: "too many entries", files: map[string][]byte{"m.tar": mktar(t, many...)}, paths: []string{"m.tar"}, opt: Options{MaxEntries: 3},
+			want: []want{
+				{path: "m.tar!/a.log", content: "x"}, {path: "m.tar!/b.log", content: "x"}, {path: "m.tar!/c.log", content: "x"},
+				{path: "m.tar", err: "the limit of 3 entries per run is reached; its entries from the 4th on not read"},
+			},
+		},
+		{
+			name: "entry over the size limit", files: map[string][]byte{"s.tar": plain}, paths: []string{"s.tar"}, opt: Options{MaxEntrySize: 1000},
+			want: []want{
+				{path: "s.tar!/Tracing/Lync-UccApi-0.UccApilog", content: logText},
+				{path: "s.tar!/EventLogs/System.evtx", err: "declared size of 160000 bytes exceeds the size limit of 1000 bytes"},
+				{path: "s.tar!/empty.txt", content: ""},
+				{path: "s.tar!/latest.log", err: "not followed"},
+				{path: "s.tar!/" + long, content: "x"},
+			},
+		},
+		{
+			name: "tar.gz nested past the depth limit", files: map[string][]byte{"d.tar.gz": mkgz(t, "", mktar(t, tent{name: "in.tar.gz", data: mkgz(t, "", plain)}))},
+			paths: []string{"d.tar.gz"}, opt: Options{MaxDepth: 2},
+			want: []want{{path: "d.tar.gz!/d.tar!/in.tar.gz!/in.tar", err: "archive nested too deep"}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			t.Chdir(dir)
+			writeTree(t, dir, tc.files)
+			check(t, tc.want, collect(t, tc.paths, tc.opt))
+		})
+	}
+}
+
+// TestTarInPlace: an uncompressed tar's entries are read in place, with
+// random access, and their reading counts against the run's budget.
+func TestTarInPlace(t *testing.T) {
+	evtx := append([]byte("ElfFile\x00"), bytes.Repeat([]byte{7}, 70_000)...)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{"e.tar": mktar(t, tent{name: "System.evtx", data: evtx}, tent{name: "b.log", data: b("b")})})
+	var paths []string
+	err := Walk(context.Background(), []string{"e.tar"}, Options{MaxBytes: 80_000}, func(e *Entry) error {
+		paths = append(paths, e.Path)
+		if e.Err != nil {
+			return nil
+		}
+		rs, err := e.OpenSeeker()
+		require.NoError(t, err)
+		defer rs.Close()
+		_, isSection := rs.(nopSeekCloser)
+		assert.True(t, isSection, "read in place")
+		if e.Path == "e.tar!/System.evtx" {
+			_, err = rs.Seek(-int64(len(evtx)-8), io.SeekEnd)
+			require.NoError(t, err)
+			var seven [1]byte
+			_, err = io.ReadFull(rs, seven[:])
+			require.NoError(t, err)
+			assert.Equal(t, byte(7), seven[0])
+		}
+		rc, err := e.Open()
+		require.NoError(t, err)
+		defer rc.Close()
+		_, err = io.Copy(io.Discard, rc)
+		if e.Path == "e.tar!/System.evtx" {
+			require.NoError(t, err)
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"e.tar!/System.evtx", "e.tar!/b.log"}, paths)
+
+	// A budget smaller than the first entry stops its reading.
+	err = Walk(context.Background(), []string{"e.tar"}, Options{MaxBytes: 1000}, func(e *Entry) error {
+		if e.Err != nil || e.Path != "e.tar!/System.evtx" {
+			return nil
+		}
+		rc, err := e.Open()
+		require.NoError(t, err)
+		defer rc.Close()
+		_, err = io.Copy(io.Discard, rc)
+		assert.True(t, errors.Is(err, ErrBudget), "%v", err)
+		return nil
+	})
+	require.NoError(t, err)
+}
+
+// TestTarBomb: a tar.gz whose content passes the compression ratio is not
+// opened, and says why; the files beside it are read.
+func TestTarBomb(t *testing.T) {
+	zeros := make([]byte, 8<<20)
+	bomb := mkgz(t, "", mktar(t, tent{name: "a.log", data: zeros}, tent{name: "b.log", data: zeros}))
+	require.Less(t, len(bomb), 40<<10)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{"bomb.tar.gz": bomb, "z.log": b("z")})
+	var gots []got
+	err := Walk(context.Background(), []string{"bomb.tar.gz", "z.log"}, Options{}, func(e *Entry) error {
+		gots = append(gots, got{path: e.Path, err: e.Err})
+		return nil
+	})
+	require.NoError(t, err)
+	require.Len(t, gots, 2)
+	assert.Equal(t, "bomb.tar.gz!/bomb.tar", gots[0].path)
+	assert.ErrorIs(t, gots[0].err, ErrRatio)
+	assert.ErrorContains(t, gots[0].err, "not a readable tar")
+	assert.Equal(t, got{path: "z.log"}, gots[1])
+}
+
+func TestOrdinal(t *testing.T) {
+	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 22: "22nd", 101: "101st", 111: "111th"} {
+		assert.Equal(t, want, ordinal(n))
+	}
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tarOfZip writes the files of the zip at p, in its order, as a tar.
+func tarOfZip(t *testing.T, p string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(p)
+	require.NoError(t, err)
+	defer zr.Close()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range zr.File {
+		if f.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := f.Open()
+		require.NoError(t, err)
+		data, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		require.NoError(t, rc.Close())
+		require.NoError(t, tw.WriteHeader(&tar.Header{Name: "./" + f.Name, Mode: 0o644, Size: int64(len(data)), ModTime: f.Modified}))
+		_, err = tw.Write(data)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	return buf.Bytes()
+}
+
+// TestTarBundles: a sample bundle packed as a tar or a tar.gz (what a Mac or
+// Linux user sends) gives the report of its zip, the paths aside. Before,
+// a tar whose first file was an event log was "unrecognized", and one
+// whose first file was a client log was read as one log, tar headers and
+// event logs included.
+func TestTarBundles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"evtx-with-client-logs", "bad-credentials", "damaged-bundle", "two-users"} {
+		zipPath := filepath.Join(logs, name+".zip")
+		tarred := tarOfZip(t, zipPath)
+		code, want, stderr := sfblog(t, "", "analyze", "-f", "json", zipPath)
+		require.NotEqual(t, exitUsage, code, stderr)
+		for _, c := range []struct{ file, inner string }{
+			{name + ".tar", ""},
+			{name + ".tar.gz", name + ".tar!/"},
+		} {
+			t.Run(c.file, func(t *testing.T) {
+				data := tarred
+				if strings.HasSuffix(c.file, ".gz") {
+					data = gzipBytes(t, tarred)
+				}
+				p := filepath.Join(dir, c.file)
+				require.NoError(t, os.WriteFile(p, data, 0o644))
+				gotCode, got, stderr := sfblog(t, "", "analyze", "-f", "json", p)
+				assert.Equal(t, code, gotCode, stderr)
+				got = strings.ReplaceAll(got, jsonPath(t, p+"!/"+c.inner), jsonPath(t, zipPath+"!/"))
+				assert.JSONEq(t, want, got)
+			})
+		}
+	}
+}
+
+// jsonPath is p as a JSON string holds it, without its quotes.
+func jsonPath(t *testing.T, p string) string {
+	t.Helper()
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	require.NoError(t, enc.Encode(p))
+	return strings.TrimSuffix(strings.TrimSuffix(b.String(), "\n"), `"`)[1:]
+}
+
+// TestCutShortArchive: a client log whose gzip or tar is cut short inside
+// the first 8 KiB is read as far as it goes, and the report says where it
+// ends; before, it was "unrecognized" with no event. The whole archive is
+// the near miss: no error.
+func TestCutShortArchive(t *testing.T) {
+	logPath := filepath.Join(logs, "cases", "bad-credentials", "bundle", "Tracing", "Lync-UccApi-0.UccApilog")
+	log, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	require.Greater(t, len(log), 8<<10)
+	log = log[:7<<10] // a log under the size of the format sniffing
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	require.NoError(t, tw.WriteHeader(&tar.Header{Name: "Lync-UccApi-0.UccApilog", Mode: 0o644, Size: int64(len(log))}))
+	_, err = tw.Write(log)
+	require.NoError(t, err)
+	require.NoError(t, tw.Close())
+	gz := gzipBytes(t, log)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		file  string
+		data  []byte
+		inner string
+		err   string
+	}{
+		{"whole.UccApilog.gz", gz, "whole.UccApilog", ""},
+		{"cut.UccApilog.gz", gz[:len(gz)*2/3], "cut.UccApilog", "unexpected EOF"},
+		{"whole.tar", tb.Bytes(), "Lync-UccApi-0.UccApilog", ""},
+		{"cut.tar", tb.Bytes()[:512+5000], "Lync-UccApi-0.UccApilog", "cut short: the archive ends 5000 bytes into the 7168 this entry declares"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			p := filepath.Join(dir, c.file)
+			require.NoError(t, os.WriteFile(p, c.data, 0o644))
+			code, out, stderr := sfblog(t, "", "analyze", "-f", "json", p)
+			require.Contains(t, []int{exitOK, exitFindings}, code, stderr)
+			r := decodeReport(t, out)
+			require.Len(t, r.Inputs, 1)
+			in := r.Inputs[0]
+			assert.Equal(t, p+"!/"+c.inner, in.Path)
+			assert.Equal(t, "uccapilog", string(in.Format))
+			assert.Positive(t, in.Events, "events read before the end")
+			if c.err == "" {
+				assert.Empty(t, in.Errors)
+				return
+			}
+			require.NotEmpty(t, in.Errors)
+			assert.Contains(t, in.Errors[0], c.err)
+			assert.Equal(t, 1, strings.Count(in.Errors[0], in.Path), "the path once: %s", in.Errors[0])
+		})
+	}
+}
