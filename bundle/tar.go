@@ -26,7 +26,11 @@ func isTar(head []byte) bool {
 // removes (the content of a .tar.gz). Folders are skipped; links and
 // devices are yielded with an error, as in a folder; an entry that the
 // archive cuts short is read as far as it goes, and its reading then fails
-// naming it.
+// naming it. When the copy stops early (a .tar.gz cut short, or over the
+// ratio or the budget), the entries before are read all the same, and the
+// archive is yielded once more with the reason; the entry the copy stops
+// in is read as far as it goes when the gzip was cut short, and refused,
+// as a zip's would be, when a limit stopped it.
 func (w *walker) tar(s *source, depth int) error {
 	if depth > w.opt.MaxDepth {
 		return w.tooDeep(s)
@@ -34,7 +38,7 @@ func (w *walker) tar(s *source, depth int) error {
 	if w.budget.spent() {
 		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("%w (%s): archive not opened", ErrBudget, sizeText(w.budget.maxBytes)))
 	}
-	ra, size, release, err := w.randomAccess(s)
+	ra, size, release, readErr, err := w.randomAccessSome(s)
 	if err != nil {
 		if ctxErr := w.ctx.Err(); ctxErr != nil {
 			return ctxErr
@@ -45,6 +49,14 @@ func (w *walker) tar(s *source, depth int) error {
 	sc := new(scope)
 	defer sc.release()
 	defer w.settle()
+	// ended reports why the archive's content ends early, if it does:
+	// a .tar.gz cut short, or over a limit.
+	ended := func() error {
+		if readErr == nil {
+			return nil
+		}
+		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("read up to byte %d only: %w", size, readErr))
+	}
 	sr := io.NewSectionReader(ra, 0, size)
 	tr := tar.NewReader(sr)
 	for n := 0; ; n++ {
@@ -52,8 +64,8 @@ func (w *walker) tar(s *source, depth int) error {
 			return err
 		}
 		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			return nil
+		if errors.Is(err, io.EOF) || err != nil && readErr != nil {
+			return ended()
 		}
 		if err != nil {
 			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable tar after %d entries: %w", n, err))
@@ -72,16 +84,20 @@ func (w *walker) tar(s *source, depth int) error {
 		if err != nil {
 			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable tar: %w", err))
 		}
-		cut, err := w.tarFile(s, sc, ra, size, h, off, depth+1)
-		if err != nil || cut {
-			return err // an entry cut short ends the archive: its reading tells
+		cut, err := w.tarFile(s, sc, ra, size, readErr, h, off, depth+1)
+		if err != nil {
+			return err
+		}
+		if cut {
+			return ended() // an entry cut short ends the archive: its reading tells too
 		}
 	}
 }
 
 // tarFile walks the entry h of the tar archive s of size bytes, whose data
-// starts at off. It reports whether the archive ends inside the entry.
-func (w *walker) tarFile(s *source, sc *scope, ra io.ReaderAt, size int64, h *tar.Header, off int64, depth int) (cut bool, err error) {
+// starts at off; readErr is why s's content ends at size, if it ends
+// early. It reports whether the archive ends inside the entry.
+func (w *walker) tarFile(s *source, sc *scope, ra io.ReaderAt, size int64, readErr error, h *tar.Header, off int64, depth int) (cut bool, err error) {
 	name := strings.TrimPrefix(strings.ReplaceAll(h.Name, `\`, "/"), "./")
 	p := s.path + "!/" + name
 	mod := h.ModTime
@@ -105,6 +121,12 @@ func (w *walker) tarFile(s *source, sc *scope, ra io.ReaderAt, size int64, h *ta
 	}
 	avail := min(h.Size, size-off)
 	cut = avail < h.Size
+	if cut && (errors.Is(readErr, ErrRatio) || errors.Is(readErr, ErrBudget) || errors.Is(readErr, ErrTooLarge)) {
+		// A bomb, as a zip's entry whose declared size passes a limit: not
+		// read at all. A gzip cut short is read as far as it goes.
+		return true, w.yieldErr(p, h.Size, mod, fmt.Errorf(
+			"not read: the archive stops at byte %d of the %d this entry declares: %w", avail, h.Size, readErr))
+	}
 	base := share(uint64(avail), s.base, size)
 	limit, over := w.limit(base)
 	if avail > limit {

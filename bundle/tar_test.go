@@ -200,26 +200,48 @@ func TestTarInPlace(t *testing.T) {
 	require.NoError(t, err)
 }
 
-// TestTarBomb: a tar.gz whose content passes the compression ratio is not
-// opened, and says why; the files beside it are read.
+// TestTarBomb: a tar.gz whose content passes the compression ratio is read
+// up to the limit: the files before the bomb whole; the bomb is refused,
+// as a zip's entry would be; the archive is listed with the reason, and
+// the files beside it are read.
 func TestTarBomb(t *testing.T) {
 	zeros := make([]byte, 8<<20)
-	bomb := mkgz(t, "", mktar(t, tent{name: "a.log", data: zeros}, tent{name: "b.log", data: zeros}))
+	note := "Sign-in fails since this morning.\r\n"
+	bomb := mkgz(t, "", mktar(t, tent{name: "note.txt", data: b(note)}, tent{name: "a.log", data: zeros}, tent{name: "b.log", data: zeros}))
 	require.Less(t, len(bomb), 40<<10)
 	dir := t.TempDir()
 	t.Chdir(dir)
 	writeTree(t, dir, map[string][]byte{"bomb.tar.gz": bomb, "z.log": b("z")})
-	var gots []got
-	err := Walk(context.Background(), []string{"bomb.tar.gz", "z.log"}, Options{}, func(e *Entry) error {
-		gots = append(gots, got{path: e.Path, err: e.Err})
-		return nil
-	})
-	require.NoError(t, err)
-	require.Len(t, gots, 2)
-	assert.Equal(t, "bomb.tar.gz!/bomb.tar", gots[0].path)
-	assert.ErrorIs(t, gots[0].err, ErrRatio)
-	assert.ErrorContains(t, gots[0].err, "not a readable tar")
-	assert.Equal(t, got{path: "z.log"}, gots[1])
+	gots := collect(t, []string{"bomb.tar.gz", "z.log"}, Options{})
+	check(t, []want{
+		{path: "bomb.tar.gz!/bomb.tar!/note.txt", content: note},
+		{path: "bomb.tar.gz!/bomb.tar!/a.log", err: "not read: the archive stops at byte 4192768 of the 8388608 this entry declares"},
+		{path: "bomb.tar.gz!/bomb.tar", err: "read up to byte 4194304 only"},
+		{path: "z.log", content: "z"},
+	}, gots)
+	assert.ErrorIs(t, gots[1].err, ErrRatio)
+	assert.ErrorIs(t, gots[2].err, ErrRatio)
+}
+
+// TestTarGzCutShort: a .tar.gz cut short gives the files before the cut,
+// the file it cuts as far as it goes, and says where the gzip ends.
+func TestTarGzCutShort(t *testing.T) {
+	logText := strings.Repeat("01/15/2024|10:02:03.123 1F68:C14 ERROR :: sign-in failed\r\n", 2000)
+	var noise bytes.Buffer
+	for i := 0; noise.Len() < 200_000; i++ {
+		noise.WriteString(strings.Repeat(string(rune('a'+i%26)), i%97+1) + "\n")
+	}
+	gz := mkgz(t, "", mktar(t, tent{name: "a.log", data: b(logText)}, tent{name: "b.txt", data: noise.Bytes()}, tent{name: "c.log", data: b(logText)}))
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{"cut.tar.gz": gz[:len(gz)*2/3]})
+	gots := collect(t, []string{"cut.tar.gz"}, Options{})
+	check(t, []want{
+		{path: "cut.tar.gz!/cut.tar!/a.log", content: logText},
+		{path: "cut.tar.gz!/cut.tar!/b.txt", readErr: "cut short"},
+		{path: "cut.tar.gz!/cut.tar", err: "unexpected EOF"},
+	}, gots)
+	assert.True(t, strings.HasPrefix(noise.String(), gots[1].content))
 }
 
 func TestOrdinal(t *testing.T) {

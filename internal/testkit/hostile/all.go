@@ -11,7 +11,7 @@ type File struct {
 
 // All generates every hostile input at the sizes that issue reports
 // measured (the bombs describe hundreds of MiB to hundreds of GiB; the
-// files stay small but for ManyEntries, about 19 MB). Secrets' planted
+// files stay small but for ManyEntries, about 19 MB, and ManyTarEntries, 12 MB). Secrets' planted
 // values are listed in "secrets.planted.txt", one a line.
 func All() []File {
 	secrets, planted := Secrets()
@@ -21,6 +21,8 @@ func All() []File {
 		{"nested-bomb.zip", NestedBomb(16, 5, false), "42.zip-style, 16 ways, 5 levels, 1,048,576 pages as distinct entries: stopped by the entry limit"},
 		{"overlap-bomb.zip", OverlapBomb(256, 1<<30), "Fifield full-overlap bomb, 256 entries of a 1 GiB kernel: refused as overlapping"},
 		{"many-entries.zip", ManyEntries(200_000), "200,000 tiny entries: refused by the entry limit before its directory is read"},
+		{"tar-bomb.tar.gz", TarBomb(64 << 20), "a note, 64 MiB of one error line and a note in a tar, gzipped into about 260 KB: the first note read, the log refused by the ratio guard, the archive listed with the reason"},
+		{"many-entries.tar", ManyTarEntries(12_000), "12,000 tiny entries in a tar (12 MB): read up to the entry limit, the rest listed as not read"},
 		{"deep-nesting.zip", DeepNesting(20), "zips nested 20 deep, a note at each level: notes read down to the depth limit"},
 		{"copies.zip", Copies(2000), "2,000 copies of one failing client log and 2,000 logs alike for 2 KiB at one time and line: the copies counted once, in bounded time"},
 		{"folded-headers.UccApilog", FoldedHeaders(200_000), "one SIP header folded over 200,000 lines"},

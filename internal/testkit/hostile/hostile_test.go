@@ -1,8 +1,10 @@
 package hostile
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"hash/crc32"
 	"io"
 	"math/rand/v2"
@@ -172,7 +174,7 @@ func TestSecrets(t *testing.T) {
 
 func TestAll(t *testing.T) {
 	if testing.Short() {
-		t.Skip("generates about 45 MB")
+		t.Skip("generates about 57 MB")
 	}
 	seen := map[string]bool{}
 	for _, f := range All() {
@@ -181,4 +183,39 @@ func TestAll(t *testing.T) {
 		assert.NotEmpty(t, f.Data, f.Name)
 		assert.NotEmpty(t, f.About, f.Name)
 	}
+}
+
+func mkgzip(t *testing.T, data []byte) []byte {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+func TestTarShapes(t *testing.T) {
+	read := func(data []byte) (names []string, sizes []int64) {
+		zr, err := gzip.NewReader(bytes.NewReader(data))
+		require.NoError(t, err)
+		tr := tar.NewReader(zr)
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				return names, sizes
+			}
+			require.NoError(t, err)
+			names, sizes = append(names, h.Name), append(sizes, h.Size)
+		}
+	}
+	bomb := TarBomb(8 << 20)
+	assert.Equal(t, bomb, TarBomb(8<<20), "deterministic")
+	names, sizes := read(bomb)
+	assert.Equal(t, []string{"notes.txt", "Tracing/Lync-UccApi-0.UccApilog", "after.txt"}, names)
+	assert.Greater(t, sizes[1], int64(7<<20))
+	assert.Less(t, len(bomb), int(sizes[1]/200), "compressed over 200 times")
+	many := ManyTarEntries(1000)
+	assert.Len(t, many, 1000*1024+1024)
+	names, _ = read(mkgzip(t, many))
+	assert.Len(t, names, 1000)
 }
