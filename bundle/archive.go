@@ -83,6 +83,9 @@ func (w *walker) source(s *source, depth int) error {
 	case isTar(head), strings.EqualFold(path.Ext(s.name), ".tar") && len(head) > tarMagicOff:
 		return w.tar(s, depth)
 	}
+	if a, ok := otherArchive(head); ok {
+		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("%w: %s, which sfblog does not open: %s", ErrUnsupportedArchive, a.kind, a.hint))
+	}
 	return w.yield(&Entry{
 		Path:       s.path,
 		Size:       s.size,
@@ -90,6 +93,36 @@ func (w *walker) source(s *source, depth int) error {
 		open:       s.open,
 		openSeeker: s.openSeeker,
 	})
+}
+
+// otherArchives are the magic bytes of the archive and compression formats
+// that sfblog does not open, with what to call them: CAB is what MSDT and
+// some Microsoft log collectors write.
+var otherArchives = []archiveKind{
+	{"MSCF\x00\x00\x00\x00", "a CAB archive", "extract it (expand -F:* FILE.cab FOLDER) and give sfblog the folder"},
+	{"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "extract it (7z x) and give sfblog the folder"},
+	{"Rar!\x1a\x07", "a RAR archive", "extract it (unrar x) and give sfblog the folder"},
+	{"\xfd7zXZ\x00", "an xz-compressed file", "decompress it (xz -d) and give sfblog the result"},
+	{"\x28\xb5\x2f\xfd", "a Zstandard-compressed file", "decompress it (zstd -d) and give sfblog the result"},
+	{"BZh", "a bzip2-compressed file", "decompress it (bunzip2) and give sfblog the result"},
+}
+
+// archiveKind is a format of otherArchives: its magic bytes, its name and
+// what to do with it.
+type archiveKind struct{ magic, kind, hint string }
+
+// otherArchive returns the archive format that head begins, among those
+// sfblog does not open.
+func otherArchive(head []byte) (archiveKind, bool) {
+	for _, a := range otherArchives {
+		if bytes.HasPrefix(head, []byte(a.magic)) {
+			if a.magic == "BZh" && (len(head) < 4 || head[3] < '1' || head[3] > '9') {
+				continue // "BZh" alone may begin a text; bzip2 gives the block size next
+			}
+			return a, true
+		}
+	}
+	return archiveKind{}, false
 }
 
 // tooDeep reports an archive nested deeper than Options.MaxDepth.

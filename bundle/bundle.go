@@ -56,6 +56,9 @@ var (
 	ErrOverlap = errors.New("zip entries overlap (a zip bomb)")
 	// ErrTooDeep: an archive nested deeper than Options.MaxDepth.
 	ErrTooDeep = errors.New("archive nested too deep")
+	// ErrUnsupportedArchive: an archive or compressed file of a format that
+	// Walk does not open (CAB, 7-Zip, RAR, xz, Zstandard, bzip2).
+	ErrUnsupportedArchive = errors.New("archive format not supported")
 )
 
 // errReleased is returned by Open and OpenSeeker of an entry whose archive

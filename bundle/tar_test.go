@@ -249,3 +249,39 @@ func TestOrdinal(t *testing.T) {
 		assert.Equal(t, want, ordinal(n))
 	}
 }
+
+// TestOtherArchives: archives and compressed files that sfblog does not open
+// are named, with how to extract them, instead of "format not recognized";
+// a text that begins like one is a near miss and stays a file.
+func TestOtherArchives(t *testing.T) {
+	files := map[string][]byte{
+		"a.cab":   b("MSCF\x00\x00\x00\x00\x9a\x12\x00\x00"),
+		"b.7z":    b("7z\xbc\xaf\x27\x1c\x00\x04"),
+		"c.rar":   b("Rar!\x1a\x07\x01\x00"),
+		"d.xz":    b("\xfd7zXZ\x00\x00\x04"),
+		"e.zst":   b("\x28\xb5\x2f\xfd\x24\x00"),
+		"f.bz2":   b("BZh91AY&SY"),
+		"g.txt":   b("BZh is how bzip2 files begin"),
+		"h.cab":   b("MSCF is the magic of a cabinet file"),
+		"in.zip":  mkzip(t, zent{name: "logs.cab", data: b("MSCF\x00\x00\x00\x00x")}),
+		"j.7z.gz": mkgz(t, "", b("7z\xbc\xaf\x27\x1c\x00\x04")),
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, files)
+	check(t, []want{
+		{path: "a.cab", err: "archive format not supported: a CAB archive, which sfblog does not open: extract it (expand -F:* FILE.cab FOLDER)"},
+		{path: "b.7z", err: "a 7-Zip archive"},
+		{path: "c.rar", err: "a RAR archive"},
+		{path: "d.xz", err: "an xz-compressed file, which sfblog does not open: decompress it (xz -d)"},
+		{path: "e.zst", err: "a Zstandard-compressed file"},
+		{path: "f.bz2", err: "a bzip2-compressed file"},
+		{path: "g.txt", content: "BZh is how bzip2 files begin"},
+		{path: "h.cab", content: "MSCF is the magic of a cabinet file"},
+		{path: "in.zip!/logs.cab", err: "a CAB archive"},
+		{path: "j.7z.gz!/j.7z", err: "a 7-Zip archive"},
+	}, collect(t, []string{"a.cab", "b.7z", "c.rar", "d.xz", "e.zst", "f.bz2", "g.txt", "h.cab", "in.zip", "j.7z.gz"}, Options{}))
+	for _, g := range collect(t, []string{"b.7z"}, Options{}) {
+		assert.ErrorIs(t, g.err, ErrUnsupportedArchive)
+	}
+}
