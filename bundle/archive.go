@@ -198,7 +198,7 @@ func (w *walker) zip(s *source, depth int) error {
 				continue
 			}
 			listed++
-			p := s.path + "!/" + strings.ReplaceAll(f.Name, `\`, "/")
+			p := sc.unique(s.path + "!/" + strings.ReplaceAll(f.Name, `\`, "/"))
 			err := w.yieldErr(p, -1, f.Modified, fmt.Errorf("%w: its bytes overlap those of %q; not read", ErrOverlap, other.Name))
 			if err != nil {
 				return err
@@ -379,7 +379,7 @@ func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, 
 	if strings.HasSuffix(name, "/") || f.Mode().IsDir() {
 		return nil
 	}
-	p := parent + "!/" + name
+	p := sc.unique(parent + "!/" + name)
 	mod := f.Modified
 	declared := f.UncompressedSize64
 	if declared > math.MaxInt64 || int64(declared) > w.opt.MaxEntrySize {

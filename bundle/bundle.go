@@ -231,6 +231,9 @@ func (o Options) withDefaults() Options {
 // skipped. Symbolic links inside folders are not followed; a path given in
 // paths is. The path "-" reads Options.Stdin once.
 //
+// A file is walked once, however often paths give it (a folder and a file
+// in it, "a.log" and "./a.log"); its first path names it.
+//
 // Every problem with one input (a missing path, a damaged zip, a link, a
 // limit of Options) is reported as an Entry with a non-nil Err, and the
 // walk goes on; a caller learns that nothing could be read by counting the
@@ -271,7 +274,8 @@ type walker struct {
 	fn      func(*Entry) error
 	budget  *budget
 	temps   *Temps
-	entries int // entries of archives and folders walked
+	entries int             // entries of archives and folders walked
+	files   map[string]bool // the absolute paths of the files walked
 }
 
 // settle lets the caller finish with the entries of an archive before it is
@@ -385,8 +389,21 @@ func sortEntries(des []os.DirEntry) {
 	slices.SortFunc(des, func(a, b os.DirEntry) int { return strings.Compare(a.Name(), b.Name()) })
 }
 
-// file walks one regular file of the file system.
+// file walks one regular file of the file system, once: a file given
+// again (in a folder given too, or spelled otherwise) is skipped, since
+// its events would be counted twice.
 func (w *walker) file(p string, info os.FileInfo) error {
+	key := filepath.Clean(p)
+	if abs, err := filepath.Abs(p); err == nil {
+		key = abs
+	}
+	if w.files[key] {
+		return nil
+	}
+	if w.files == nil {
+		w.files = map[string]bool{}
+	}
+	w.files[key] = true
 	f, err := os.Open(p)
 	if err != nil {
 		return w.yieldErr(p, info.Size(), info.ModTime(), err)

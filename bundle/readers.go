@@ -326,8 +326,34 @@ func (l *lastErrReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// scope tells whether the archive that holds some entries is still open.
-type scope struct{ released atomic.Bool }
+// scope tells whether the archive that holds some entries is still open,
+// and makes their paths unique (unique).
+type scope struct {
+	released atomic.Bool
+	names    map[string]int // paths given (walker's goroutine only)
+}
+
+// unique returns p, or, when the archive has given p already, "p (2)",
+// "p (3)", ...: an archive may hold a name twice (a tar appended to, a zip
+// written so), and an analysis tells its inputs apart by their paths. The
+// one given first keeps the name.
+func (s *scope) unique(p string) string {
+	if s.names == nil {
+		s.names = map[string]int{}
+	}
+	if _, ok := s.names[p]; !ok {
+		s.names[p] = 1
+		return p
+	}
+	for {
+		s.names[p]++
+		q := fmt.Sprintf("%s (%d)", p, s.names[p])
+		if _, ok := s.names[q]; !ok {
+			s.names[q] = 1
+			return q
+		}
+	}
+}
 
 func (s *scope) release() { s.released.Store(true) }
 

@@ -99,7 +99,7 @@ func (w *walker) tar(s *source, depth int) error {
 // early. It reports whether the archive ends inside the entry.
 func (w *walker) tarFile(s *source, sc *scope, ra io.ReaderAt, size int64, readErr error, h *tar.Header, off int64, depth int) (cut bool, err error) {
 	name := strings.TrimPrefix(strings.ReplaceAll(h.Name, `\`, "/"), "./")
-	p := s.path + "!/" + name
+	p := sc.unique(s.path + "!/" + name)
 	mod := h.ModTime
 	switch h.Typeflag {
 	case tar.TypeDir, tar.TypeXGlobalHeader:

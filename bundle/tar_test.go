@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -284,4 +285,29 @@ func TestOtherArchives(t *testing.T) {
 	for _, g := range collect(t, []string{"b.7z"}, Options{}) {
 		assert.ErrorIs(t, g.err, ErrUnsupportedArchive)
 	}
+}
+
+// TestDuplicatePaths: a name an archive holds twice gets " (2)", so that
+// the analysis tells the two apart; a file the paths give twice is walked
+// once, under its first path. Near misses: two names that differ, the same
+// name in two archives.
+func TestDuplicatePaths(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{
+		"z.zip":   mkzip(t, zent{name: "a.log", data: b("1")}, zent{name: "a.log", data: b("2")}, zent{name: "a.log (2)", data: b("3")}, zent{name: "A.log", data: b("4")}),
+		"t.tar":   mktar(t, tent{name: "a.log", data: b("1")}, tent{name: "./a.log", data: b("2")}),
+		"u.tar":   mktar(t, tent{name: "a.log", data: b("5")}),
+		"d/b.log": b("b"),
+	})
+	check(t, []want{
+		{path: "z.zip!/a.log", content: "1"},
+		{path: "z.zip!/a.log (2)", content: "2"},
+		{path: "z.zip!/a.log (2) (2)", content: "3"},
+		{path: "z.zip!/A.log", content: "4"},
+		{path: "t.tar!/a.log", content: "1"},
+		{path: "t.tar!/a.log (2)", content: "2"},
+		{path: "u.tar!/a.log", content: "5"},
+		{path: "d/b.log", content: "b"},
+	}, collect(t, []string{"z.zip", "t.tar", "u.tar", "d/b.log", "./d/b.log", "d", filepath.Join(dir, "d", "b.log"), "z.zip"}, Options{}))
 }

@@ -132,3 +132,43 @@ func TestCutShortArchive(t *testing.T) {
 		})
 	}
 }
+
+// TestSameLogTwice: a log given twice on the command line (itself, and in
+// its folder), or held twice by a tar appended to, is one sign-in attempt,
+// as the log alone. Before, both counted: 2 and 3 attempts.
+func TestSameLogTwice(t *testing.T) {
+	logDir := filepath.Join(logs, "cases", "bad-credentials", "bundle", "Tracing")
+	logPath := filepath.Join(logDir, "Lync-UccApi-0.UccApilog")
+	log, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	var tb bytes.Buffer
+	tw := tar.NewWriter(&tb)
+	for range 2 {
+		require.NoError(t, tw.WriteHeader(&tar.Header{Name: "Tracing/Lync-UccApi-0.UccApilog", Mode: 0o644, Size: int64(len(log))}))
+		_, err = tw.Write(log)
+		require.NoError(t, err)
+	}
+	require.NoError(t, tw.Close())
+	twice := filepath.Join(t.TempDir(), "twice.tar")
+	require.NoError(t, os.WriteFile(twice, tb.Bytes(), 0o644))
+
+	code0, want, stderr0 := sfblog(t, "", "analyze", "-f", "json", logPath)
+	require.Equal(t, exitOK, code0, stderr0)
+	alone := decodeReport(t, want)
+	require.Equal(t, 1, alone.SignIn.Attempts)
+	for _, args := range [][]string{
+		{logPath, logDir, "./" + filepath.ToSlash(logPath)},
+		{twice},
+	} {
+		code, out, stderr := sfblog(t, "", append([]string{"analyze", "-f", "json"}, args...)...)
+		require.Equal(t, exitOK, code, stderr)
+		r := decodeReport(t, out)
+		assert.Equal(t, alone.SignIn.Attempts, r.SignIn.Attempts, "%v", args)
+		assert.Equal(t, alone.SignIn.Registers, r.SignIn.Registers, "%v", args)
+		require.Len(t, r.Findings, len(alone.Findings))
+		for i, f := range r.Findings {
+			assert.Equal(t, alone.Findings[i].ID, f.ID)
+			assert.Equal(t, alone.Findings[i].EvidenceTotal, f.EvidenceTotal, f.ID)
+		}
+	}
+}
