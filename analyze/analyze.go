@@ -20,6 +20,7 @@ import (
 
 	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/event"
+	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/internal/stage"
 	"github.com/sfblog/sfblog/parsers"
 	"github.com/sfblog/sfblog/parsers/uccapilog"
@@ -172,6 +173,13 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 	// The collector is kept until every input is read: what only its
 	// observations needed goes now.
 	defer in.col.Done()
+	// A message may quote a path as the system spelled it (an open
+	// error's), or a part of the input: secrets in it are masked too.
+	defer func() {
+		for i, m := range in.Errors {
+			in.Errors[i] = mask.Secrets(m)
+		}
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			in.Errors = append(in.Errors, fmt.Sprintf("internal error while reading: %v", p))

@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sfblog/sfblog/mask"
 )
 
 // Magic bytes that tell archives by content.
@@ -375,7 +377,7 @@ func share(csize uint64, base, size int64) int64 {
 // input's bytes (see source.base), depth counts the archives that enclose
 // it.
 func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, base int64, depth int) error {
-	name := strings.ReplaceAll(f.Name, `\`, "/")
+	name := mask.Secrets(strings.ReplaceAll(f.Name, `\`, "/"))
 	if strings.HasSuffix(name, "/") || f.Mode().IsDir() {
 		return nil
 	}
@@ -467,7 +469,7 @@ func (w *walker) gzip(s *source, depth int) error {
 	if err != nil {
 		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable gzip file: %w", err))
 	}
-	inner := gzipInnerName(s.name, zr.Name)
+	inner := mask.Secrets(gzipInnerName(s.name, zr.Name))
 	p := s.path + "!/" + inner
 	mod := s.modTime
 	if !zr.ModTime.IsZero() {

@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sfblog/sfblog/mask"
 )
 
 // Defaults for the zero fields of Options.
@@ -78,7 +80,8 @@ type ReadSeekCloser interface {
 // inside that archive, which is always the case during the call of fn that
 // received it; later, Open and OpenSeeker return an error.
 type Entry struct {
-	// Path is the display path: the OS path for plain files; inside zips
+	// Path is the display path, with secrets masked (mask.Secrets: a file
+	// name may hold a token or a password): the OS path for plain files; inside zips
 	// "<zip path>!/<entry path>", repeated for nested zips
 	// ("bundle.zip!/inner.zip!/Tracing/Lync-UccApi-0.UccApilog"); inside a
 	// tar the same, without a leading "./"; inside a gzip file
@@ -296,7 +299,7 @@ func (w *walker) yield(e *Entry) error {
 
 // yieldErr yields an entry for path that carries err.
 func (w *walker) yieldErr(path string, size int64, mod time.Time, err error) error {
-	return w.yield(&Entry{Path: path, Size: size, ModTime: mod, Err: err})
+	return w.yield(&Entry{Path: mask.Secrets(path), Size: size, ModTime: mod, Err: err})
 }
 
 // topPath walks one path given by the caller, following a symbolic link.
@@ -410,7 +413,7 @@ func (w *walker) file(p string, info os.FileInfo) error {
 	}
 	defer f.Close()
 	src := &source{
-		path:       p,
+		path:       mask.Secrets(p), // a file name may hold a secret ("callback?code=X.html")
 		name:       filepath.Base(p),
 		size:       info.Size(),
 		base:       info.Size(),

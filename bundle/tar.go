@@ -7,6 +7,8 @@ import (
 	"io"
 	"path"
 	"strings"
+
+	"github.com/sfblog/sfblog/mask"
 )
 
 // tarMagicOff is where a tar header holds its magic: "ustar\x0000" (POSIX)
@@ -98,7 +100,7 @@ func (w *walker) tar(s *source, depth int) error {
 // starts at off; readErr is why s's content ends at size, if it ends
 // early. It reports whether the archive ends inside the entry.
 func (w *walker) tarFile(s *source, sc *scope, ra io.ReaderAt, size int64, readErr error, h *tar.Header, off int64, depth int) (cut bool, err error) {
-	name := strings.TrimPrefix(strings.ReplaceAll(h.Name, `\`, "/"), "./")
+	name := mask.Secrets(strings.TrimPrefix(strings.ReplaceAll(h.Name, `\`, "/"), "./"))
 	p := sc.unique(s.path + "!/" + name)
 	mod := h.ModTime
 	switch h.Typeflag {

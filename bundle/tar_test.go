@@ -311,3 +311,27 @@ func TestDuplicatePaths(t *testing.T) {
 		{path: "d/b.log", content: "b"},
 	}, collect(t, []string{"z.zip", "t.tar", "u.tar", "d/b.log", "./d/b.log", "d", filepath.Join(dir, "d", "b.log"), "z.zip"}, Options{}))
 }
+
+// TestSecretsInPaths: a secret in a file or entry name (a saved page named
+// after its URL) is masked in Entry.Path, in folders, zips, tars and gzip
+// names; a name about secrets that holds none stays.
+func TestSecretsInPaths(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{
+		"d/password=Hunter2.log":         b("1"),
+		"d/Passwords/notes.log":          b("2"),
+		"z.zip":                          mkzip(t, zent{name: "callback?code=SplxlOBeZQQYbYS6WxSbIA.html", data: b("3")}),
+		"t.tar":                          mktar(t, tent{name: "x/access_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJib2IifQ.sig", data: b("4")}),
+		"refresh_token=s3cr3tTok.log.gz": mkgz(t, "", b("5")),
+		"Lync-UccApi-0.UccApilog":        b("6"),
+	})
+	check(t, []want{
+		{path: "d/Passwords/notes.log", content: "2"},
+		{path: "d/password=<masked>", content: "1"},
+		{path: "z.zip!/callback?code=<masked>", content: "3"},
+		{path: "t.tar!/x/access_token=<masked>", content: "4"},
+		{path: "refresh_token=<masked>!/refresh_token=<masked>", content: "5", unknownSize: true},
+		{path: "Lync-UccApi-0.UccApilog", content: "6"},
+	}, collect(t, []string{"d", "z.zip", "t.tar", "refresh_token=s3cr3tTok.log.gz", "Lync-UccApi-0.UccApilog"}, Options{}))
+}
