@@ -20,8 +20,8 @@ import (
 
 	"github.com/sfblog/sfblog/bundle"
 	"github.com/sfblog/sfblog/event"
-	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/internal/stage"
+	"github.com/sfblog/sfblog/mask"
 	"github.com/sfblog/sfblog/parsers"
 	"github.com/sfblog/sfblog/parsers/uccapilog"
 	"github.com/sfblog/sfblog/redact"

@@ -338,25 +338,6 @@ func (w *walker) randomAccess(s *source) (ra io.ReaderAt, size int64, release fu
 	return buf, buf.Size(), func() { _ = buf.Close() }, nil
 }
 
-// randomAccessSome is randomAccess that keeps what it copied of s before
-// a read error: it returns that error as readErr, with random access to
-// the bytes before it. err is an error of opening s or of the copy.
-func (w *walker) randomAccessSome(s *source) (ra io.ReaderAt, size int64, release func(), readErr, err error) {
-	if s.ra != nil {
-		return s.ra, s.size, func() {}, nil, nil
-	}
-	rc, err := s.open()
-	if err != nil {
-		return nil, 0, nil, nil, err
-	}
-	defer rc.Close()
-	buf, readErr := w.spillSome(rc, s.size)
-	if buf == nil {
-		return nil, 0, nil, nil, readErr
-	}
-	return buf, buf.Size(), func() { _ = buf.Close() }, readErr, nil
-}
-
 // share returns the base (see source.base) of csize bytes of an archive of
 // size bytes whose own base is base: its part of it, rounded up, and never
 // more than base (a damaged header may declare more bytes than the archive

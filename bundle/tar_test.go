@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
@@ -216,8 +217,8 @@ func TestTarBomb(t *testing.T) {
 	gots := collect(t, []string{"bomb.tar.gz", "z.log"}, Options{})
 	check(t, []want{
 		{path: "bomb.tar.gz!/bomb.tar!/note.txt", content: note},
-		{path: "bomb.tar.gz!/bomb.tar!/a.log", err: "not read: the archive stops at byte 4192768 of the 8388608 this entry declares"},
-		{path: "bomb.tar.gz!/bomb.tar", err: "read up to byte 4194304 only"},
+		{path: "bomb.tar.gz!/bomb.tar!/a.log", err: "declared size of 8388608 bytes passes the 4192768 bytes the archive may still expand to"},
+		{path: "bomb.tar.gz!/bomb.tar", err: "not a readable tar after 2 entries"},
 		{path: "z.log", content: "z"},
 	}, gots)
 	assert.ErrorIs(t, gots[1].err, ErrRatio)
@@ -334,4 +335,67 @@ func TestSecretsInPaths(t *testing.T) {
 		{path: "refresh_token=<masked>!/refresh_token=<masked>", content: "5", unknownSize: true},
 		{path: "Lync-UccApi-0.UccApilog", content: "6"},
 	}, collect(t, []string{"d", "z.zip", "t.tar", "refresh_token=s3cr3tTok.log.gz", "Lync-UccApi-0.UccApilog"}, Options{}))
+}
+
+// TestTarStream: the entries of a .tar.gz are read as the gzip streams, one
+// at a time: a 48 MiB entry is read with little memory (the heap's peak,
+// against the size of the entry); an entry can be opened again from its
+// start after its first bytes were read (the format sniffing, then the
+// parser, then an event log's random access), not after more; the walk
+// moves on only once the caller is done with an entry (Settle).
+func TestTarStream(t *testing.T) {
+	evtx := append([]byte("ElfFile\x00"), bytes.Repeat([]byte{7}, 100_000)...)
+	var lines bytes.Buffer
+	for i := uint64(1); lines.Len() < 48<<20; i++ {
+		fmt.Fprintf(&lines, "01/15/2024|10:02:03.123 1F68:C14 INFO  :: line %d of a long client log %x\r\n", i, i*0x9e3779b97f4a7c15)
+	}
+	big := lines.Bytes()
+	gz := mkgz(t, "", mktar(t, tent{name: "System.evtx", data: evtx}, tent{name: "big.log", data: big}, tent{name: "z.log", data: b("z")}))
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{"s.tar.gz": gz})
+	var (
+		paths   []string
+		settled int
+	)
+	stop := heapPeak()
+	err := Walk(context.Background(), []string{"s.tar.gz"}, Options{Settle: func() { settled++ }}, func(e *Entry) error {
+		paths = append(paths, e.Path)
+		require.NoError(t, e.Err)
+		head := make([]byte, 8)
+		rc, err := e.Open()
+		require.NoError(t, err)
+		_, err = io.ReadAtLeast(rc, head, 1)
+		require.NoError(t, err)
+		switch e.Path {
+		case "s.tar.gz!/s.tar!/System.evtx":
+			// Sniffed, then read with random access from the start.
+			rs, err := e.OpenSeeker()
+			require.NoError(t, err)
+			defer rs.Close()
+			_, err = rs.Seek(int64(len(evtx)-1), io.SeekStart)
+			require.NoError(t, err)
+			data, err := io.ReadAll(rs)
+			require.NoError(t, err)
+			assert.Equal(t, []byte{7}, data)
+		case "s.tar.gz!/s.tar!/big.log":
+			rc2, err := e.Open() // the parser, after the sniffing
+			require.NoError(t, err)
+			n, err := io.Copy(io.Discard, rc2)
+			require.NoError(t, err)
+			assert.Equal(t, int64(len(big)), n)
+			_, err = e.Open()
+			assert.ErrorContains(t, err, "opened again after")
+			// The first reader, at byte 8, still has the kept bytes, not more.
+			n, err = io.Copy(io.Discard, rc)
+			assert.Equal(t, int64(maxReplay-8), n)
+			assert.ErrorContains(t, err, "read again past the 65536 bytes kept")
+		}
+		return nil
+	})
+	peak, _ := stop()
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s.tar.gz!/s.tar!/System.evtx", "s.tar.gz!/s.tar!/big.log", "s.tar.gz!/s.tar!/z.log"}, paths)
+	assert.GreaterOrEqual(t, settled, 3, "settled after each entry")
+	assert.Less(t, peak, uint64(len(big)/4), "heap peak while a %d-byte entry streams", len(big))
 }
