@@ -434,12 +434,19 @@ func TestReportMasksSecrets(t *testing.T) {
 	r.Attempts = append(r.Attempts, analyze.Attempt{N: 99, Outcome: "failed", Decisive: line,
 		Steps: []analyze.Step{{Kind: "auth", Detail: line}}})
 	r.Groups = []analyze.Report{{Findings: []analyze.Finding{{ID: "SFB-X", Message: line, Evidence: []analyze.Evidence{{Excerpt: line}}}}}}
+	// A path saved with a secret in a file name (an older sfblog).
+	const named = "callback?code=SplxlOBeZQQYbYS6WxSbIA"
+	r.Inputs[0].Path = "bundle.zip!/" + named + ".html"
+	r.Inputs[0].CopyOf = named
+	r.Findings[0].Evidence[0].Path = named
+	r.Attempts[len(r.Attempts)-1].Path = named
 	saved, err := json.Marshal(r)
 	require.NoError(t, err)
 	for _, f := range []string{"json", "markdown", "table", "html", "junit"} {
 		code, out, stderr := sfblog(t, string(saved), "report", "-f", f, "-")
 		require.Equal(t, 0, code, stderr)
 		assert.NotContains(t, out, secret, f)
+		assert.NotContains(t, out, "SplxlOBeZQQYbYS6WxSbIA", f)
 	}
 	// Every text that carries log content is masked, in groups too.
 	maskReport(&r)

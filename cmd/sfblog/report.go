@@ -80,30 +80,38 @@ func readReport(r io.Reader) (*analyze.Report, error) {
 // maskReport masks secrets (mask.Secrets) in every text of r that carries
 // log content: excerpts, messages, the decisive responses and steps of the
 // timeline, input errors, the reasons a cause was ruled out, the user
-// agent; in every group too.
+// agent, and every path (a file name may hold a secret); in every group
+// too.
 func maskReport(r *analyze.Report) {
 	r.Subject.UserAgent = mask.Secrets(r.Subject.UserAgent)
 	for i := range r.Inputs {
-		maskAll(r.Inputs[i].Errors)
+		in := &r.Inputs[i]
+		in.Path, in.CopyOf = mask.Secrets(in.Path), mask.Secrets(in.CopyOf)
+		maskAll(in.Errors)
 	}
 	for i := range r.Findings {
 		f := &r.Findings[i]
 		f.Message = mask.Secrets(f.Message)
 		if f.Deciding != nil {
 			f.Deciding.Excerpt = mask.Secrets(f.Deciding.Excerpt)
+			f.Deciding.Path = mask.Secrets(f.Deciding.Path)
 		}
 		for j := range f.Evidence {
 			f.Evidence[j].Excerpt = mask.Secrets(f.Evidence[j].Excerpt)
+			f.Evidence[j].Path = mask.Secrets(f.Evidence[j].Path)
 		}
 	}
 	for i := range r.RuledOut {
 		r.RuledOut[i].Reason = mask.Secrets(r.RuledOut[i].Reason)
+		r.RuledOut[i].Path = mask.Secrets(r.RuledOut[i].Path)
 	}
 	for i := range r.Attempts {
 		a := &r.Attempts[i]
 		a.Decisive = mask.Secrets(a.Decisive)
+		a.Path = mask.Secrets(a.Path)
 		for j := range a.Steps {
 			a.Steps[j].Detail = mask.Secrets(a.Steps[j].Detail)
+			a.Steps[j].Path = mask.Secrets(a.Steps[j].Path)
 		}
 	}
 	for i := range r.Groups {
