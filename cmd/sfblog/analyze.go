@@ -34,10 +34,11 @@ func newAnalyzeCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "analyze [flags] PATH...",
 		Short: "Find the documented sign-in errors in a bundle of logs",
-		Long: `Analyze reads every PATH - a .zip (zips nested in it too), a folder (walked
-recursively), a single log file, or - for standard input - recognises each
-file's format from its content, and reports the documented sign-in errors it
-finds, with their evidence, cause, remedy steps and links.
+		Long: `Analyze reads every PATH - a .zip, .tar or .tar.gz (archives nested in it
+too), a .gz, a folder (walked recursively), a single log file, or - for
+standard input - recognises each file's format from its content, and reports
+the documented sign-in errors it finds, with their evidence, cause, remedy
+steps and links.
 
 Damaged or unrecognised files are listed in the report's inputs; the rest of
 the bundle is still analysed. When standard error is a terminal, a run longer

@@ -34,7 +34,7 @@ func newBatchCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "batch [flags] BUNDLE...",
 		Short: "Analyse many bundles, each on its own, into one JSON Lines stream",
-		Long: `Batch analyses each BUNDLE (a zip, a folder or a file) on its own, as
+		Long: `Batch analyses each BUNDLE (a zip, a tar, a folder or a file) on its own, as
 "sfblog analyze" would, using every core, and writes one JSON object per
 line, in the order of the arguments: {"bundle": PATH, "report": {...}} with
 the report of "analyze -f json", or {"bundle": PATH, "error": "..."} when the
