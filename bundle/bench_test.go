@@ -1,9 +1,11 @@
 package bundle
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bufio"
 	"compress/flate"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -71,6 +73,98 @@ func BenchmarkWalkZip(b *testing.B) {
 	}{{"deflated", zip.Deflate}, {"stored", zip.Store}} {
 		b.Run(m.name, func(b *testing.B) {
 			p := writeBenchZip(b, m.method)
+			var total int64
+			walk := func() {
+				total = 0
+				err := Walk(context.Background(), []string{p}, Options{}, func(e *Entry) error {
+					if e.Err != nil {
+						return e.Err
+					}
+					rc, err := e.Open()
+					if err != nil {
+						return err
+					}
+					defer rc.Close()
+					n, err := io.Copy(io.Discard, rc)
+					total += n
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			walk()
+			if total < benchEntries*benchEntrySize {
+				b.Fatalf("read %d bytes, want at least %d", total, benchEntries*benchEntrySize)
+			}
+			b.SetBytes(total)
+			b.ReportAllocs()
+			for b.Loop() {
+				walk()
+			}
+		})
+	}
+}
+
+// writeBenchTar writes the entries of writeBenchZip as a tar, gzipped at
+// BestSpeed when gz is set, and returns its path.
+func writeBenchTar(b *testing.B, gz bool) string {
+	b.Helper()
+	zp := writeBenchZip(b, zip.Store)
+	zr, err := zip.OpenReader(zp)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer zr.Close()
+	p := filepath.Join(b.TempDir(), "bench.tar")
+	f, err := os.Create(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	var w io.Writer = f
+	var zw *gzip.Writer
+	if gz {
+		if zw, err = gzip.NewWriterLevel(f, gzip.BestSpeed); err != nil {
+			b.Fatal(err)
+		}
+		w = zw
+	}
+	tw := tar.NewWriter(w)
+	for _, zf := range zr.File {
+		if err := tw.WriteHeader(&tar.Header{Name: zf.Name, Mode: 0o644, Size: int64(zf.UncompressedSize64), ModTime: modTime}); err != nil {
+			b.Fatal(err)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(tw, rc); err != nil {
+			b.Fatal(err)
+		}
+		rc.Close()
+	}
+	if err := tw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if zw != nil {
+		if err := zw.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return p
+}
+
+// BenchmarkWalkTar walks the bundle of BenchmarkWalkZip as a .tar.gz (read
+// as it streams, one entry at a time) and as a .tar (read in place).
+func BenchmarkWalkTar(b *testing.B) {
+	for _, gz := range []bool{true, false} {
+		name := "plain"
+		if gz {
+			name = "gzipped"
+		}
+		b.Run(name, func(b *testing.B) {
+			p := writeBenchTar(b, gz)
 			var total int64
 			walk := func() {
 				total = 0
