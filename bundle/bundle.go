@@ -78,7 +78,11 @@ type ReadSeekCloser interface {
 // An Entry of a plain file can be opened at any time. An Entry inside an
 // archive or from standard input can be opened only while Walk is still
 // inside that archive, which is always the case during the call of fn that
-// received it; later, Open and OpenSeeker return an error.
+// received it; later, Open and OpenSeeker return an error. Inside a tar
+// read as it streams (a .tar.gz), that is while Walk is still at the
+// entry: it moves on once fn has returned and Options.Settle, if set, has
+// returned too; an entry read there may be opened again from its start
+// only while no reader has read past its first 64 KiB.
 type Entry struct {
 	// Path is the display path, with secrets masked (mask.Secrets: a file
 	// name may hold a token or a password): the OS path for plain files; inside zips
@@ -191,8 +195,9 @@ type Options struct {
 	Stdin io.Reader
 	// Settle, when set, is called before Walk leaves an archive or standard
 	// input whose entries it yielded, that is before those entries stop
-	// being openable. A caller that reads entries in other goroutines after
-	// fn returned waits there for them.
+	// being openable, and after each entry of a tar read as it streams. A
+	// caller that reads entries in other goroutines after fn returned waits
+	// there for them.
 	Settle func()
 }
 

@@ -271,6 +271,9 @@ func (t *tarReplay) open() (io.ReadCloser, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.done {
+		return nil, pathErr(t.path, errReleased)
+	}
 	if t.pos > int64(len(t.kept)) {
 		return nil, pathErr(t.path, fmt.Errorf("opened again after %d bytes were read: a streamed tar entry is kept for %d bytes", t.pos, maxReplay))
 	}
