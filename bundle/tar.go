@@ -71,6 +71,28 @@ func (w *walker) tarNext(s *source, tr *tar.Reader, n int) (h *tar.Header, stop 
 	return h, false, nil
 }
 
+// tarFiles calls file with each regular file of tr, the tar s, and its
+// display path, in archive order, until file says to stop or fails, or the
+// archive ends.
+func (w *walker) tarFiles(s *source, sc *scope, tr *tar.Reader, file func(p string, h *tar.Header) (stop bool, err error)) error {
+	for n := 0; ; n++ {
+		h, stop, err := w.tarNext(s, tr, n)
+		if stop {
+			return err
+		}
+		p, ok, err := w.tarEntry(s, sc, h)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if stop, err := file(p, h); stop || err != nil {
+			return err
+		}
+	}
+}
+
 // tarEntry returns the display path of the entry h of s, and whether it
 // is a regular file to walk. Anything else is skipped (a folder) or
 // yielded with an error (a link, a device) here.
@@ -105,32 +127,17 @@ func (w *walker) tarInPlace(s *source, depth int) error {
 	defer sc.release()
 	defer w.settle()
 	sr := io.NewSectionReader(ra, 0, size)
-	tr := tar.NewReader(sr)
-	for n := 0; ; n++ {
-		h, stop, err := w.tarNext(s, tr, n)
-		if stop {
-			return err
-		}
-		p, file, err := w.tarEntry(s, sc, h)
-		if err != nil || !file {
-			if err != nil {
-				return err
-			}
-			continue
-		}
+	return w.tarFiles(s, sc, tar.NewReader(sr), func(p string, h *tar.Header) (bool, error) {
 		off, err := sr.Seek(0, io.SeekCurrent)
 		if err != nil {
-			return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable tar: %w", err))
+			return true, w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("not a readable tar: %w", err))
 		}
 		avail := min(h.Size, size-off)
 		cut := avail < h.Size
 		base := share(uint64(avail), s.base, size)
 		limit, over := w.limit(base)
 		if avail > limit {
-			if err := w.yieldErr(p, h.Size, h.ModTime, over); err != nil {
-				return err
-			}
-			continue
+			return false, w.yieldErr(p, h.Size, h.ModTime, over)
 		}
 		short := fmt.Errorf("cut short: the archive ends %d bytes into the %d this entry declares: %w", avail, h.Size, io.ErrUnexpectedEOF)
 		section := func() io.Reader {
@@ -167,10 +174,9 @@ func (w *walker) tarInPlace(s *source, depth int) error {
 		if !cut {
 			child.ra = io.NewSectionReader(ra, off, avail)
 		}
-		if err := w.source(child, depth+1); err != nil || cut {
-			return err // an entry cut short ends the archive: its reading tells
-		}
-	}
+		// An entry cut short ends the archive: its reading tells.
+		return cut, w.source(child, depth+1)
+	})
 }
 
 // tarStream walks the tar s, which has no random access, as its content
@@ -196,33 +202,14 @@ func (w *walker) tarStream(s *source, depth int) error {
 	limit, over := w.limit(s.base) // of the whole content: s's open guards it
 	sc := new(scope)
 	defer sc.release()
-	for n := 0; ; n++ {
-		h, stop, err := w.tarNext(s, tr, n)
-		if stop {
-			return err
-		}
-		p, file, err := w.tarEntry(s, sc, h)
-		if err != nil || !file {
-			if err != nil {
-				return err
-			}
-			continue
-		}
+	return w.tarFiles(s, sc, tr, func(p string, h *tar.Header) (bool, error) {
 		if left := limit - cr.n; h.Size > left {
-			err := w.yieldErr(p, h.Size, h.ModTime, fmt.Errorf(
+			return false, w.yieldErr(p, h.Size, h.ModTime, fmt.Errorf(
 				"declared size of %d bytes passes the %d bytes the archive may still expand to: %w", h.Size, max(left, 0), over))
-			if err != nil {
-				return err
-			}
-			continue
 		}
 		if left := w.budget.bytesLeft.Load(); h.Size > left {
-			err := w.yieldErr(p, h.Size, h.ModTime, fmt.Errorf(
+			return false, w.yieldErr(p, h.Size, h.ModTime, fmt.Errorf(
 				"%w (%s per run): declared size of %d bytes passes the %d bytes left; not read", ErrBudget, sizeText(w.budget.maxBytes), h.Size, max(left, 0)))
-			if err != nil {
-				return err
-			}
-			continue
 		}
 		rp := &tarReplay{r: tr, path: p, size: h.Size, sc: sc}
 		openSeeker := func() (ReadSeekCloser, error) {
@@ -234,13 +221,11 @@ func (w *walker) tarStream(s *source, depth int) error {
 			return w.spill(rc, h.Size)
 		}
 		child := &source{path: p, name: path.Base(p), size: h.Size, base: s.base, modTime: h.ModTime, open: rp.open, openSeeker: openSeeker}
-		err = w.source(child, depth+1)
+		err := w.source(child, depth+1)
 		w.settle() // the caller is done with the entry: the stream may move on
 		rp.release()
-		if err != nil {
-			return err
-		}
-	}
+		return false, err
+	})
 }
 
 // maxReplay is how many leading bytes of a streamed tar entry tarReplay
