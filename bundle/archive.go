@@ -79,11 +79,11 @@ func (w *walker) source(s *source, depth int) error {
 	switch {
 	case bytes.HasPrefix(head, zipMagic), bytes.HasPrefix(head, zipEmptyMagic),
 		strings.EqualFold(path.Ext(s.name), ".zip"):
-		return w.zip(s, depth)
+		return w.archive(s, depth, w.zip)
 	case bytes.HasPrefix(head, gzipMagic):
-		return w.gzip(s, depth)
+		return w.archive(s, depth, w.gzip)
 	case isTar(head), strings.EqualFold(path.Ext(s.name), ".tar") && len(head) > tarMagicOff:
-		return w.tar(s, depth)
+		return w.archive(s, depth, w.tar)
 	}
 	if a, ok := otherArchive(head); ok {
 		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("%w: %s, which sfblog does not open: %s", ErrUnsupportedArchive, a.kind, a.hint))
@@ -95,6 +95,18 @@ func (w *walker) source(s *source, depth int) error {
 		open:       s.open,
 		openSeeker: s.openSeeker,
 	})
+}
+
+// archive walks the archive s with walk, and turns a panic in it (of a
+// library, on an input it did not expect) into an entry for s that says
+// so: the rest of the inputs is still walked.
+func (w *walker) archive(s *source, depth int, walk func(*source, int) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("internal error while reading the archive; the rest of it is not read: %v", p))
+		}
+	}()
+	return walk(s, depth)
 }
 
 // otherArchives are the magic bytes of the archive and compression formats

@@ -399,3 +399,34 @@ func TestTarStream(t *testing.T) {
 	assert.GreaterOrEqual(t, settled, 3, "settled after each entry")
 	assert.Less(t, peak, uint64(len(big)/4), "heap peak while a %d-byte entry streams", len(big))
 }
+
+// TestArchivePanic: a panic while an archive is walked (here, of the
+// caller's function on one entry, standing for a library's on an input it
+// did not expect) ends that archive with an entry that says so; the inputs
+// after it are walked.
+func TestArchivePanic(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{
+		"z.zip": mkzip(t, zent{name: "a.log", data: b("a")}, zent{name: "boom.log", data: b("x")}, zent{name: "c.log", data: b("c")}),
+		"t.tar": mktar(t, tent{name: "boom.log", data: b("x")}),
+		"b.log": b("b"),
+	})
+	var paths, errs []string
+	err := Walk(context.Background(), []string{"z.zip", "t.tar", "b.log"}, Options{}, func(e *Entry) error {
+		if strings.HasSuffix(e.Path, "boom.log") {
+			panic("boom")
+		}
+		paths = append(paths, e.Path)
+		if e.Err != nil {
+			errs = append(errs, e.Err.Error())
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"z.zip!/a.log", "z.zip", "t.tar", "b.log"}, paths)
+	assert.Equal(t, []string{
+		"internal error while reading the archive; the rest of it is not read: boom",
+		"internal error while reading the archive; the rest of it is not read: boom",
+	}, errs)
+}
