@@ -214,21 +214,6 @@ func (m *memBuffer) Close() error {
 // spilled as far as it goes, with no error: a reader with random access
 // (an event log's) sees a shorter file, which it reports as cut short.
 func (w *walker) spill(r io.Reader, hint int64) (buffer, error) {
-	buf, err := w.spillSome(r, hint)
-	if err != nil && buf != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return buf, nil
-		}
-		_ = buf.Close()
-		buf = nil
-	}
-	return buf, err
-}
-
-// spillSome is spill that keeps what it copied before r failed: with a
-// read error of r it returns the bytes before it and the error. It returns
-// no buffer when the context is done or the copy itself fails.
-func (w *walker) spillSome(r io.Reader, hint int64) (buffer, error) {
 	r = ctxReader{ctx: w.ctx, r: r}
 	var (
 		mem      chunks
@@ -252,15 +237,13 @@ func (w *walker) spillSome(r io.Reader, hint int64) (buffer, error) {
 			}
 			reserved += size
 			buf := make([]byte, size)
-			k, err := readFull(r, buf)
+			k, err := io.ReadFull(r, buf)
 			if k > 0 {
 				mem.add(buf[:k])
 			}
 			switch {
-			case errors.Is(err, io.EOF):
+			case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 				return newMemBuffer(&mem, reserved, w.budget), nil
-			case err != nil && w.ctx.Err() == nil:
-				return newMemBuffer(&mem, reserved, w.budget), err
 			case err != nil:
 				free()
 				return nil, err
@@ -281,12 +264,10 @@ func (w *walker) spillSome(r io.Reader, hint int64) (buffer, error) {
 	}
 	t.size = mem.size
 	free()
-	src := &lastErrReader{r: r}
-	n, err := io.Copy(t.File, src)
+	n, err := io.Copy(t.File, r)
 	t.size += n
-	var readErr error
-	if err != nil && err == src.err && w.ctx.Err() == nil {
-		readErr, err = err, nil // a read error: keep what was read
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil // as far as it goes, as in memory
 	}
 	if err == nil {
 		_, err = t.Seek(0, io.SeekStart)
@@ -295,35 +276,7 @@ func (w *walker) spillSome(r io.Reader, hint int64) (buffer, error) {
 		_ = t.Close()
 		return nil, err
 	}
-	return t, readErr
-}
-
-// readFull reads r into buf until buf is full or r fails. Unlike
-// io.ReadFull it returns io.EOF only when r ended, whatever it read
-// before, so that an io.ErrUnexpectedEOF is r's own (a gzip cut short).
-func readFull(r io.Reader, buf []byte) (int, error) {
-	n := 0
-	for n < len(buf) {
-		k, err := r.Read(buf[n:])
-		n += k
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
-}
-
-// lastErrReader remembers the last error of r, so that a copy tells a
-// read error from a write error.
-type lastErrReader struct {
-	r   io.Reader
-	err error
-}
-
-func (l *lastErrReader) Read(p []byte) (int, error) {
-	n, err := l.r.Read(p)
-	l.err = err
-	return n, err
+	return t, nil
 }
 
 // scope tells whether the archive that holds some entries is still open,
