@@ -88,6 +88,9 @@ func (w *walker) source(s *source, depth int) error {
 	if a, ok := otherArchive(head); ok {
 		return w.yieldErr(s.path, s.size, s.modTime, fmt.Errorf("%w: %s, which sfblog does not open: %s", ErrUnsupportedArchive, a.kind, a.hint))
 	}
+	if isMacMetadata(s.name, head) {
+		return nil
+	}
 	return w.yield(&Entry{
 		Path:       s.path,
 		Size:       s.size,
@@ -95,6 +98,21 @@ func (w *walker) source(s *source, depth int) error {
 		open:       s.open,
 		openSeeker: s.openSeeker,
 	})
+}
+
+// isMacMetadata reports whether the file called name, which begins with
+// head, is metadata that macOS adds to what it copies or zips: an
+// AppleDouble file ("._name", under __MACOSX/ in a zip the Finder made;
+// magic 00 05 16 07) or a Finder .DS_Store ("Bud1" at byte 4). They hold
+// no log, and are skipped; a file so named with other content is not.
+func isMacMetadata(name string, head []byte) bool {
+	switch {
+	case strings.HasPrefix(name, "._"):
+		return bytes.HasPrefix(head, []byte{0x00, 0x05, 0x16, 0x07})
+	case name == ".DS_Store":
+		return len(head) >= 8 && string(head[4:8]) == "Bud1"
+	}
+	return false
 }
 
 // archive walks the archive s with walk, and turns a panic in it (of a

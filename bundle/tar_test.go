@@ -430,3 +430,33 @@ func TestArchivePanic(t *testing.T) {
 		"internal error while reading the archive; the rest of it is not read: boom",
 	}, errs)
 }
+
+// TestMacMetadata: the AppleDouble files and .DS_Store that the macOS
+// Finder puts in a zip are skipped, in zips, tars and folders; files so
+// named that hold something else are read.
+func TestMacMetadata(t *testing.T) {
+	appleDouble := b("\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02")
+	dsStore := b("\x00\x00\x00\x01Bud1\x00\x00\x10\x00")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, map[string][]byte{
+		"m.zip": mkzip(t,
+			zent{name: "bundle/Tracing/Lync-UccApi-0.UccApilog", data: b("log")},
+			zent{name: "bundle/.DS_Store", data: dsStore},
+			zent{name: "__MACOSX/bundle/Tracing/._Lync-UccApi-0.UccApilog", data: appleDouble},
+			zent{name: "bundle/._notes.txt", data: b("a note named so")},
+		),
+		"m.tar":       mktar(t, tent{name: "._a.log", data: appleDouble}, tent{name: "a.log", data: b("a")}),
+		"d/.DS_Store": dsStore,
+		"d/._b.log":   appleDouble,
+		"d/b.log":     b("b"),
+		"e/.DS_Store": b("not a Finder file"),
+	})
+	check(t, []want{
+		{path: "m.zip!/bundle/Tracing/Lync-UccApi-0.UccApilog", content: "log"},
+		{path: "m.zip!/bundle/._notes.txt", content: "a note named so"},
+		{path: "m.tar!/a.log", content: "a"},
+		{path: "d/b.log", content: "b"},
+		{path: "e/.DS_Store", content: "not a Finder file"},
+	}, collect(t, []string{"m.zip", "m.tar", "d", "e"}, Options{}))
+}
