@@ -230,7 +230,7 @@ func (w *walker) zip(s *source, depth int) error {
 				continue
 			}
 			listed++
-			p := sc.unique(s.path + "!/" + strings.ReplaceAll(f.Name, `\`, "/"))
+			p := sc.unique(s.path + "!/" + strings.ReplaceAll(entryName(f.Name), `\`, "/"))
 			err := w.yieldErr(p, -1, f.Modified, fmt.Errorf("%w: its bytes overlap those of %q; not read", ErrOverlap, other.Name))
 			if err != nil {
 				return err
@@ -388,7 +388,7 @@ func share(csize uint64, base, size int64) int64 {
 // input's bytes (see source.base), depth counts the archives that enclose
 // it.
 func (w *walker) zipFile(parent string, sc *scope, ra io.ReaderAt, f *zip.File, base int64, depth int) error {
-	name := mask.Secrets(strings.ReplaceAll(f.Name, `\`, "/"))
+	name := mask.Secrets(strings.ReplaceAll(entryName(f.Name), `\`, "/"))
 	if strings.HasSuffix(name, "/") || f.Mode().IsDir() {
 		return nil
 	}

@@ -97,7 +97,7 @@ func (w *walker) tarFiles(s *source, sc *scope, tr *tar.Reader, file func(p stri
 // is a regular file to walk. Anything else is skipped (a folder) or
 // yielded with an error (a link, a device) here.
 func (w *walker) tarEntry(s *source, sc *scope, h *tar.Header) (p string, file bool, err error) {
-	name := mask.Secrets(strings.TrimPrefix(strings.ReplaceAll(h.Name, `\`, "/"), "./"))
+	name := mask.Secrets(strings.TrimPrefix(strings.ReplaceAll(entryName(h.Name), `\`, "/"), "./"))
 	if h.Typeflag == tar.TypeDir || h.Typeflag == tar.TypeXGlobalHeader || name == "" || strings.HasSuffix(name, "/") {
 		return "", false, nil
 	}
