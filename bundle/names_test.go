@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -65,4 +66,22 @@ func TestEntryNameInZip(t *testing.T) {
 		{path: "j.zip!/山田/表示/Lync-UccApi-0.UccApilog", content: "x"},
 		{path: "j.zip!/Réunion.txt", content: "x"},
 	}, collect(t, []string{"j.zip"}, Options{}))
+}
+
+// FuzzEntryName: any name comes out as valid UTF-8, a UTF-8 name
+// unchanged.
+func FuzzEntryName(f *testing.F) {
+	f.Add("Tracing/Lync-UccApi-0.UccApilog")
+	f.Add("\x8e\x52\x93\x63/\x95\x5c\x8e\xa6")
+	f.Add("R\x82union.log")
+	f.Add("\xff\xfe\x00")
+	f.Fuzz(func(t *testing.T, name string) {
+		got := entryName(name)
+		if !utf8.ValidString(got) {
+			t.Fatalf("entryName(%q) = %q, not UTF-8", name, got)
+		}
+		if utf8.ValidString(name) && got != name {
+			t.Fatalf("entryName(%q) = %q, want it unchanged", name, got)
+		}
+	})
 }
