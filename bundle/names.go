@@ -10,10 +10,10 @@ import (
 )
 
 // entryName returns the name of an archive entry as UTF-8. A name that is
-// not UTF-8 comes from a zip written in the system's OEM code page (the
-// zip of Windows' own "Compressed folder" before Windows 11 23H2, and
-// others, write no UTF-8 flag: code page 932 on Japanese Windows, 437 or
-// 850 elsewhere) or from a tar written in a legacy locale. It is decoded
+// not UTF-8 comes from a zip whose writer used the system's OEM code page
+// and set no UTF-8 flag (as Windows' own "Compressed folder" long did:
+// code page 932 on Japanese Windows, 437 or 850 elsewhere) or from a tar
+// written in a legacy locale. It is decoded
 // as Shift_JIS (code page 932) when it reads as Japanese (looksJapanese),
 // else as code page 437, the zip format's own default, in which every
 // byte is a character: the name then shows as its writer's system showed
