@@ -222,6 +222,9 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 		if len(head) == 0 {
 			return unreadable(errors.New("empty file"))
 		}
+		if what := parsers.Describe(e.Path, head); what != "" {
+			in.Errors = append(in.Errors, "not read: "+what)
+		}
 		in.readErr = true
 		return in
 	case parsers.Evtx:

@@ -172,3 +172,47 @@ func TestSameLogTwice(t *testing.T) {
 		}
 	}
 }
+
+// TestFilesBesideLogs: a screenshot, a media trace and an e-mail in a
+// bundle are listed as not read, each named with what it is; an unknown
+// binary file stays "format not recognized" (no error text).
+func TestFilesBesideLogs(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"error.png":   "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x04\x00",
+		"Lync-0.etl":  "\x00\x00\x01\x00\x02\x00\x00\xc0\x14\x00",
+		"mail.msg":    "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
+		"unknown.bin": "\x00\x01\x02\x03\xff\xfe",
+	}
+	for name, data := range files {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644))
+	}
+	log := filepath.Join(logs, "cases", "bad-credentials", "bundle", "Tracing", "Lync-UccApi-0.UccApilog")
+	code, out, stderr := sfblog(t, "", "analyze", "-f", "json", dir, log)
+	require.Equal(t, exitOK, code, stderr)
+	r := decodeReport(t, out)
+	want := map[string]string{
+		"error.png":   "not read: a PNG image",
+		"Lync-0.etl":  "not read: an ETL trace",
+		"mail.msg":    "not read: an Office document or Outlook message",
+		"unknown.bin": "",
+	}
+	seen := 0
+	for _, in := range r.Inputs {
+		w, ok := want[filepath.Base(in.Path)]
+		if !ok {
+			continue
+		}
+		seen++
+		assert.Equal(t, "unrecognized", string(in.Format), in.Path)
+		if w == "" {
+			assert.Empty(t, in.Errors, in.Path)
+			continue
+		}
+		if assert.Len(t, in.Errors, 1, in.Path) {
+			assert.Contains(t, in.Errors[0], w)
+		}
+	}
+	assert.Equal(t, len(want), seen)
+	assert.Equal(t, []string{"SFB-BAD-CREDENTIALS"}, []string{r.Findings[0].ID})
+}
