@@ -71,6 +71,15 @@ func writeTree(t *testing.T, dir string, files map[string][]byte) {
 	}
 }
 
+// inTree writes files (relative path -> content) under a new temporary
+// folder and makes it the working directory of the test.
+func inTree(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeTree(t, dir, files)
+}
+
 // want is one expected entry: its content, or a substring of its Err.
 type want struct {
 	path        string

@@ -141,9 +141,7 @@ func TestWalkTar(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			t.Chdir(dir)
-			writeTree(t, dir, tc.files)
+			inTree(t, tc.files)
 			check(t, tc.want, collect(t, tc.paths, tc.opt))
 		})
 	}
@@ -153,9 +151,7 @@ func TestWalkTar(t *testing.T) {
 // random access, and their reading counts against the run's budget.
 func TestTarInPlace(t *testing.T) {
 	evtx := append([]byte("ElfFile\x00"), bytes.Repeat([]byte{7}, 70_000)...)
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{"e.tar": mktar(t, tent{name: "System.evtx", data: evtx}, tent{name: "b.log", data: b("b")})})
+	inTree(t, map[string][]byte{"e.tar": mktar(t, tent{name: "System.evtx", data: evtx}, tent{name: "b.log", data: b("b")})})
 	var paths []string
 	err := Walk(context.Background(), []string{"e.tar"}, Options{MaxBytes: 80_000}, func(e *Entry) error {
 		paths = append(paths, e.Path)
@@ -211,9 +207,7 @@ func TestTarBomb(t *testing.T) {
 	note := "Sign-in fails since this morning.\r\n"
 	bomb := mkgz(t, "", mktar(t, tent{name: "note.txt", data: b(note)}, tent{name: "a.log", data: zeros}, tent{name: "b.log", data: zeros}))
 	require.Less(t, len(bomb), 40<<10)
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{"bomb.tar.gz": bomb, "z.log": b("z")})
+	inTree(t, map[string][]byte{"bomb.tar.gz": bomb, "z.log": b("z")})
 	gots := collect(t, []string{"bomb.tar.gz", "z.log"}, Options{})
 	check(t, []want{
 		{path: "bomb.tar.gz!/bomb.tar!/note.txt", content: note},
@@ -234,9 +228,7 @@ func TestTarGzCutShort(t *testing.T) {
 		noise.WriteString(strings.Repeat(string(rune('a'+i%26)), i%97+1) + "\n")
 	}
 	gz := mkgz(t, "", mktar(t, tent{name: "a.log", data: b(logText)}, tent{name: "b.txt", data: noise.Bytes()}, tent{name: "c.log", data: b(logText)}))
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{"cut.tar.gz": gz[:len(gz)*2/3]})
+	inTree(t, map[string][]byte{"cut.tar.gz": gz[:len(gz)*2/3]})
 	gots := collect(t, []string{"cut.tar.gz"}, Options{})
 	check(t, []want{
 		{path: "cut.tar.gz!/cut.tar!/a.log", content: logText},
@@ -268,9 +260,7 @@ func TestOtherArchives(t *testing.T) {
 		"in.zip":  mkzip(t, zent{name: "logs.cab", data: b("MSCF\x00\x00\x00\x00x")}),
 		"j.7z.gz": mkgz(t, "", b("7z\xbc\xaf\x27\x1c\x00\x04")),
 	}
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, files)
+	inTree(t, files)
 	check(t, []want{
 		{path: "a.cab", err: "archive format not supported: a CAB archive, which sfblog does not open: extract it (expand -F:* FILE.cab FOLDER)"},
 		{path: "b.7z", err: "a 7-Zip archive"},
@@ -293,9 +283,7 @@ func TestOtherArchives(t *testing.T) {
 // once, under its first path. Near misses: two names that differ, the same
 // name in two archives.
 func TestDuplicatePaths(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{
+	inTree(t, map[string][]byte{
 		"z.zip":   mkzip(t, zent{name: "a.log", data: b("1")}, zent{name: "a.log", data: b("2")}, zent{name: "a.log (2)", data: b("3")}, zent{name: "A.log", data: b("4")}),
 		"t.tar":   mktar(t, tent{name: "a.log", data: b("1")}, tent{name: "./a.log", data: b("2")}),
 		"u.tar":   mktar(t, tent{name: "a.log", data: b("5")}),
@@ -310,16 +298,22 @@ func TestDuplicatePaths(t *testing.T) {
 		{path: "t.tar!/a.log (2)", content: "2"},
 		{path: "u.tar!/a.log", content: "5"},
 		{path: "d/b.log", content: "b"},
-	}, collect(t, []string{"z.zip", "t.tar", "u.tar", "d/b.log", "./d/b.log", "d", filepath.Join(dir, "d", "b.log"), "z.zip"}, Options{}))
+	}, collect(t, []string{"z.zip", "t.tar", "u.tar", "d/b.log", "./d/b.log", "d", absPath(t, "d/b.log"), "z.zip"}, Options{}))
+}
+
+// absPath is p from the working directory, made absolute.
+func absPath(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	require.NoError(t, err)
+	return a
 }
 
 // TestSecretsInPaths: a secret in a file or entry name (a saved page named
 // after its URL) is masked in Entry.Path, in folders, zips, tars and gzip
 // names; a name about secrets that holds none stays.
 func TestSecretsInPaths(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{
+	inTree(t, map[string][]byte{
 		"d/password=Hunter2.log":         b("1"),
 		"d/Passwords/notes.log":          b("2"),
 		"z.zip":                          mkzip(t, zent{name: "callback?code=SplxlOBeZQQYbYS6WxSbIA.html", data: b("3")}),
@@ -351,9 +345,7 @@ func TestTarStream(t *testing.T) {
 	}
 	big := lines.Bytes()
 	gz := mkgz(t, "", mktar(t, tent{name: "System.evtx", data: evtx}, tent{name: "big.log", data: big}, tent{name: "z.log", data: b("z")}))
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{"s.tar.gz": gz})
+	inTree(t, map[string][]byte{"s.tar.gz": gz})
 	var (
 		paths   []string
 		settled int
@@ -405,9 +397,7 @@ func TestTarStream(t *testing.T) {
 // did not expect) ends that archive with an entry that says so; the inputs
 // after it are walked.
 func TestArchivePanic(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{
+	inTree(t, map[string][]byte{
 		"z.zip": mkzip(t, zent{name: "a.log", data: b("a")}, zent{name: "boom.log", data: b("x")}, zent{name: "c.log", data: b("c")}),
 		"t.tar": mktar(t, tent{name: "boom.log", data: b("x")}),
 		"b.log": b("b"),
@@ -437,9 +427,7 @@ func TestArchivePanic(t *testing.T) {
 func TestMacMetadata(t *testing.T) {
 	appleDouble := b("\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \x00\x02")
 	dsStore := b("\x00\x00\x00\x01Bud1\x00\x00\x10\x00")
-	dir := t.TempDir()
-	t.Chdir(dir)
-	writeTree(t, dir, map[string][]byte{
+	inTree(t, map[string][]byte{
 		"m.zip": mkzip(t,
 			zent{name: "bundle/Tracing/Lync-UccApi-0.UccApilog", data: b("log")},
 			zent{name: "bundle/.DS_Store", data: dsStore},
