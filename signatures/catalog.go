@@ -3,6 +3,7 @@ package signatures
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -58,13 +59,15 @@ func (c *Catalog) addFS(fsys fs.FS, root, display string) error {
 		err  error
 	}
 	var files []*file
+	total := 0 // the bytes read from the directory's files
 	for _, de := range entries {
 		name := de.Name()
 		if de.IsDir() || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
 			continue
 		}
 		f := &file{name: filepath.Join(display, name)}
-		f.data, err = fs.ReadFile(fsys, path.Join(root, name))
+		f.data, err = readSignatureFile(fsys, path.Join(root, name), maxSignatureDir-total)
+		total += len(f.data)
 		if err != nil {
 			f.err = fmt.Errorf("read %s: %w", f.name, err)
 		}
@@ -106,6 +109,51 @@ func (c *Catalog) addFS(fsys fs.FS, root, display string) error {
 		errs = append(errs, fmt.Errorf("%s: no signature files (*.yaml)", display))
 	}
 	return errors.Join(errs...)
+}
+
+// Limits of a signature directory. A signature file is a few KiB (the
+// largest shipped one, 13 KiB); the limits bound what a directory of
+// something else costs, since every file is read before any is parsed.
+const (
+	maxSignatureFile = 1 << 20  // the bytes of one file
+	maxSignatureDir  = 16 << 20 // the bytes of all the files of a directory
+)
+
+// readSignatureFile reads the regular file name of fsys, at most
+// maxSignatureFile bytes and at most left. A FIFO or a device named
+// *.yaml is not opened: reading it could wait forever or never end.
+func readSignatureFile(fsys fs.FS, name string, left int) ([]byte, error) {
+	info, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%v)", info.Mode())
+	}
+	limit := int64(min(maxSignatureFile, max(left, 0)))
+	tooLarge := func(size string, n int64) error {
+		if n > maxSignatureFile {
+			return fmt.Errorf("%s, more than a signature file holds (at most %d MiB)", size, maxSignatureFile>>20)
+		}
+		return fmt.Errorf("with the files before it, more than the %d MiB the signature files of a directory may hold", maxSignatureDir>>20)
+	}
+	if n := info.Size(); n > limit {
+		return nil, tooLarge(fmt.Sprintf("%d bytes", n), n)
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	// The file may have grown since Stat.
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if n := int64(len(data)); n > limit {
+		return nil, tooLarge(fmt.Sprintf("more than %d bytes", limit), n)
+	}
+	return data, nil
 }
 
 // parseSafe is Parse, with a panic of the YAML decoder (there should be

@@ -2,7 +2,9 @@ package signatures
 
 import (
 	"bufio"
+	"bytes"
 	"embed"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -159,4 +161,74 @@ func TestParseUnknownKey(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "x.yaml"), bad, 0o644))
 	c := &Catalog{byID: map[string]*Signature{}}
 	assert.ErrorContains(t, c.AddDir(dir), "colour")
+}
+
+// A directory of something other than signatures costs bounded memory: a
+// file larger than a signature file holds, or files that together pass
+// what a directory may hold, are named as errors, unread, and the files
+// before them are loaded.
+func TestAddDirLimits(t *testing.T) {
+	good, err := builtin.ReadFile("catalog/sfb-unresolved.yaml")
+	require.NoError(t, err)
+	good = bytes.Replace(good, []byte("id: SFB-UNRESOLVED"), []byte("id: X-MINE"), 1)
+	sparse := func(t *testing.T, path string, size int64) {
+		f, err := os.Create(path)
+		require.NoError(t, err)
+		require.NoError(t, f.Truncate(size))
+		require.NoError(t, f.Close())
+	}
+	tests := []struct {
+		name  string
+		write func(t *testing.T, dir string)
+		want  []string // in the error
+		none  bool     // no error wanted
+	}{
+		{
+			name:  "one file at the limit",
+			write: func(t *testing.T, dir string) { sparse(t, filepath.Join(dir, "big.yaml"), maxSignatureFile) },
+			want:  []string{"big.yaml", "control characters"},
+		},
+		{
+			name:  "one file past the limit",
+			write: func(t *testing.T, dir string) { sparse(t, filepath.Join(dir, "big.yaml"), 1500<<20) },
+			want:  []string{"big.yaml: 1572864000 bytes, more than a signature file holds (at most 1 MiB)"},
+		},
+		{
+			name: "a directory past its limit",
+			write: func(t *testing.T, dir string) {
+				for i := range maxSignatureDir / maxSignatureFile {
+					sparse(t, filepath.Join(dir, fmt.Sprintf("f%02d.yaml", i)), maxSignatureFile)
+				}
+				sparse(t, filepath.Join(dir, "g.yaml"), 1)
+			},
+			// a.yaml and f00-f14 leave f15 less than its MiB; the small
+			// g.yaml after it still fits.
+			want: []string{"f15.yaml: with the files before it, more than the 16 MiB the signature files of a directory may hold", "f14.yaml: control characters", "g.yaml: control characters"},
+		},
+		{
+			name: "a folder named .yaml",
+			write: func(t *testing.T, dir string) {
+				require.NoError(t, os.Mkdir(filepath.Join(dir, "sub.yaml"), 0o755))
+			},
+			none: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "a.yaml"), good, 0o644))
+			tt.write(t, dir)
+			c := &Catalog{byID: map[string]*Signature{}}
+			err := c.AddDir(dir)
+			if tt.none {
+				require.NoError(t, err)
+			} else {
+				require.Error(t, err)
+				for _, w := range tt.want {
+					assert.Contains(t, err.Error(), w)
+				}
+			}
+			assert.NotNil(t, c.byID["X-MINE"], "the signature before the bad files is loaded")
+		})
+	}
 }

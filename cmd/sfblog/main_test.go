@@ -400,3 +400,37 @@ func TestReportConvert(t *testing.T) {
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "not an sfblog JSON report")
 }
+
+// TestReportBadInput: report reads one report of bounded size. Another
+// value after it, or more than maxReport bytes (white space included:
+// decoding would hold it all), is a usage error naming the file; white
+// space after the report is not.
+func TestReportBadInput(t *testing.T) {
+	code, saved, stderr := sfblog(t, "", "analyze", "-f", "json", filepath.Join(logs, "clock-skew.zip"))
+	require.Equal(t, 0, code, stderr)
+	end := len(strings.TrimRight(saved, "\n"))
+	tests := []struct {
+		name, in string
+		want     string // in stderr; "" for success
+	}{
+		{"white space after", saved + "\n\n  \t\n", ""},
+		{"two reports", saved + saved, fmt.Sprintf("sfblog: -: not an sfblog JSON report: more than white space after the report, which ends at byte %d\n", end)},
+		{"text after", saved + "sfblog: done\n", "more than white space after the report"},
+		{"too large", strings.Repeat(" ", maxReport+1), "sfblog: -: more than 32 MiB: not a report sfblog writes (they stay under a few MiB)\n"},
+		{"too large after a report", saved + strings.Repeat(" ", maxReport), "more than 32 MiB"},
+		{"cut short", saved[:len(saved)/2], "not an sfblog JSON report: unexpected EOF"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, stderr := sfblog(t, tt.in, "report", "-f", "json", "-")
+			if tt.want == "" {
+				require.Equal(t, 0, code, stderr)
+				assert.Equal(t, saved, out)
+				return
+			}
+			assert.Equal(t, 2, code)
+			assert.Empty(t, out)
+			assert.Contains(t, stderr, tt.want)
+		})
+	}
+}

@@ -137,9 +137,9 @@ func findCases(root string) ([]string, error) {
 func runCase(cmd *cobra.Command, a *analyze.Analyzer, root, dir string) caseResult {
 	name, _ := filepath.Rel(root, dir)
 	res := caseResult{Name: filepath.ToSlash(name)}
-	data, err := os.ReadFile(filepath.Join(dir, "expected.json"))
+	data, err := readExpectedFile(filepath.Join(dir, "expected.json"))
 	if err != nil {
-		res.Msg = err.Error()
+		res.Msg = fmt.Sprintf("expected.json: %v", err)
 		return res
 	}
 	var want expectation
@@ -147,6 +147,10 @@ func runCase(cmd *cobra.Command, a *analyze.Analyzer, root, dir string) caseResu
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&want); err != nil {
 		res.Msg = fmt.Sprintf("expected.json: %v", err)
+		return res
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		res.Msg = "expected.json: more than white space after its object"
 		return res
 	}
 	entries, err := os.ReadDir(dir)
@@ -263,4 +267,32 @@ func writeRegressJUnit(w io.Writer, results []caseResult) error {
 		suite.Cases = append(suite.Cases, tc)
 	}
 	return report.WriteJUnit(w, "sfblog regress", []report.JUnitSuite{suite})
+}
+
+// maxExpected bounds an expected.json: it lists a few finding ids.
+const maxExpected = 1 << 20
+
+// readExpectedFile reads a case's expectation: a regular file (a FIFO would
+// wait for a writer forever) of at most maxExpected bytes.
+func readExpectedFile(path string) ([]byte, error) {
+	info, err := os.Stat(path) // before opening: opening a FIFO waits
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (%v)", info.Mode())
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxExpected+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxExpected {
+		return nil, fmt.Errorf("more than %d MiB: an expectation lists a few finding ids", maxExpected>>20)
+	}
+	return data, nil
 }

@@ -62,14 +62,36 @@ sfblog does not leak a credential through this command.`,
 	return cmd
 }
 
-// readReport decodes a JSON report strictly: an unknown key or a schema
-// version this build does not know is an error.
+// maxReport bounds the JSON that report reads, since decoding holds all
+// of it. analyze's reports stay under a few MiB: their inputs, evidence
+// and errors are capped (the largest of the hostile suite is 4.3 MB).
+const maxReport = 32 << 20
+
+// readReport decodes a JSON report strictly: an unknown key, a schema
+// version this build does not know, anything but white space after the
+// report, or more than maxReport bytes is an error.
 func readReport(r io.Reader) (*analyze.Report, error) {
-	dec := json.NewDecoder(r)
+	lr := &io.LimitedReader{R: r, N: maxReport + 1}
+	tooLarge := func() error {
+		return fmt.Errorf("more than %d MiB: not a report sfblog writes (they stay under a few MiB)", maxReport>>20)
+	}
+	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
 	var rep analyze.Report
 	if err := dec.Decode(&rep); err != nil {
+		if lr.N <= 0 {
+			return nil, tooLarge()
+		}
 		return nil, fmt.Errorf("not an sfblog JSON report: %w", err)
+	}
+	end := dec.InputOffset()
+	_, err := dec.Token()
+	if lr.N <= 0 {
+		return nil, tooLarge()
+	}
+	if err != io.EOF {
+		// Two reports written to one file, or a report and other text.
+		return nil, fmt.Errorf("not an sfblog JSON report: more than white space after the report, which ends at byte %d", end)
 	}
 	if rep.SchemaVersion != analyze.SchemaVersion {
 		return nil, fmt.Errorf("schema_version %d: this sfblog reads version %d", rep.SchemaVersion, analyze.SchemaVersion)
