@@ -194,6 +194,13 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 	if e.Err != nil {
 		return unreadable(e.Err)
 	}
+	if what := parsers.Sidecar(e.Path); what != "" {
+		// Known by its name, before its content is sniffed: its message
+		// templates would read as free text.
+		in.Errors = append(in.Errors, "not read: "+what)
+		in.readErr = true
+		return in
+	}
 	// One stream serves both the format sniffing and a text parser.
 	rc, err := e.Open()
 	if err != nil {

@@ -47,3 +47,38 @@ func Describe(name string, head []byte) string {
 	}
 	return ""
 }
+
+// Sidecar names a file that goes with an exported event log and holds no
+// evidence of its own, from its name alone; else it returns "". Such a
+// file is not read, whatever its content: today that is the locale
+// metadata that Event Viewer's "Save All Events As" (with display
+// information) and wevtutil archive-log write beside an .evtx, as
+// LocaleMetaData\NAME_LCID.MTA ([MS-EVEN6] 3.1.1.7: the publishers'
+// message strings, the message templates of every event they define
+// among them). Read as text, those templates would pass for events that
+// never happened.
+func Sidecar(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	if !strings.EqualFold(path.Ext(name), ".mta") {
+		return ""
+	}
+	dir, base := path.Split(name)
+	if !strings.EqualFold(path.Base(dir), "LocaleMetaData") && !lcidSuffix(strings.TrimSuffix(base, path.Ext(base))) {
+		return ""
+	}
+	return "the message texts of an exported event log (Event Viewer's LocaleMetaData); sfblog reads the events of the .evtx itself"
+}
+
+// lcidSuffix reports whether name ends in _ and a locale id (1033, 1041).
+func lcidSuffix(name string) bool {
+	i := strings.LastIndexByte(name, '_')
+	if i < 0 || len(name)-i-1 < 3 || len(name)-i-1 > 5 {
+		return false
+	}
+	for _, c := range name[i+1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -30,3 +30,30 @@ func TestDescribe(t *testing.T) {
 		}
 	}
 }
+
+// TestSidecar: the locale metadata Event Viewer and wevtutil archive-log
+// write beside an exported event log is known by its name; an .mta file
+// elsewhere with another name is not.
+func TestSidecar(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want bool
+	}{
+		{`Logs\LocaleMetaData\Application_1033.MTA`, true},
+		{"bundle.zip!/Logs/LocaleMetaData/System_1041.MTA", true},
+		{"LocaleMetaData/Application.mta", true},
+		{"Application_1033.MTA", true},
+		{"Cluster_2052.mta", true},
+		{"LocaleMetaData/Application_1033.evtx", false},
+		{"notes.mta", false},
+		{"mta_1033.txt", false},
+		{"x_12.MTA", false},
+	} {
+		got := Sidecar(c.name)
+		if c.want {
+			assert.Contains(t, got, "LocaleMetaData", c.name)
+		} else {
+			assert.Empty(t, got, c.name)
+		}
+	}
+}

@@ -183,8 +183,12 @@ func TestFilesBesideLogs(t *testing.T) {
 		"Lync-0.etl":  "\x00\x00\x01\x00\x02\x00\x00\xc0\x14\x00",
 		"mail.msg":    "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00",
 		"unknown.bin": "\x00\x01\x02\x03\xff\xfe",
+		// As text, a message template of the locale metadata would be
+		// the error text of two findings.
+		"LocaleMetaData/Application_1033.MTA": utf16LE("Communicator\r\nCannot sign in because the server is temporarily unavailable. If the problem continues, please contact your support team.\r\n"),
 	}
 	for name, data := range files {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644))
 	}
 	log := filepath.Join(logs, "cases", "bad-credentials", "bundle", "Tracing", "Lync-UccApi-0.UccApilog")
@@ -196,6 +200,7 @@ func TestFilesBesideLogs(t *testing.T) {
 		"Lync-0.etl":  "not read: an ETL trace",
 		"mail.msg":    "not read: an Office document or Outlook message",
 		"unknown.bin": "",
+		"Application_1033.MTA": "not read: the message texts of an exported event log (Event Viewer's LocaleMetaData)",
 	}
 	seen := 0
 	for _, in := range r.Inputs {
@@ -214,5 +219,19 @@ func TestFilesBesideLogs(t *testing.T) {
 		}
 	}
 	assert.Equal(t, len(want), seen)
-	assert.Equal(t, []string{"SFB-BAD-CREDENTIALS"}, []string{r.Findings[0].ID})
+	var ids []string
+	for _, f := range r.Findings {
+		ids = append(ids, f.ID)
+	}
+	assert.Equal(t, []string{"SFB-BAD-CREDENTIALS"}, ids)
+}
+
+// utf16LE is s in UTF-16LE with its byte order mark, as Windows writes
+// text (s is ASCII).
+func utf16LE(s string) string {
+	b := []byte{0xff, 0xfe}
+	for i := 0; i < len(s); i++ {
+		b = append(b, s[i], 0)
+	}
+	return string(b)
 }
