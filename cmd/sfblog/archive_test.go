@@ -196,10 +196,10 @@ func TestFilesBesideLogs(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	r := decodeReport(t, out)
 	want := map[string]string{
-		"error.png":   "not read: a PNG image",
-		"Lync-0.etl":  "not read: an ETL trace",
-		"mail.msg":    "not read: an Office document or Outlook message",
-		"unknown.bin": "",
+		"error.png":            "not read: a PNG image",
+		"Lync-0.etl":           "not read: an ETL trace",
+		"mail.msg":             "not read: an Office document or Outlook message",
+		"unknown.bin":          "",
 		"Application_1033.MTA": "not read: the message texts of an exported event log (Event Viewer's LocaleMetaData)",
 	}
 	seen := 0
