@@ -26,15 +26,17 @@ var update = flag.Bool("update", false, "update golden files")
 // exports are the fixtures that are event logs saved as text, with their
 // form.
 var exports = map[string]string{
-	"system-wevtutil.txt":      FormWevtutil,
-	"application-wevtutil.txt": FormWevtutil,
-	"security-wevtutil.txt":    FormWevtutil,
-	"system-wevtutil.xml":      FormXML,
-	"application-viewer.xml":   FormXML,
-	"system-viewer.csv":        FormViewerCSV,
-	"system-viewer.utf16.csv":  FormViewerCSV,
-	"system-viewer.txt":        FormViewerText,
-	"empty-viewer.csv":         FormViewerCSV,
+	"system-wevtutil.txt":       FormWevtutil,
+	"application-wevtutil.txt":  FormWevtutil,
+	"security-wevtutil.txt":     FormWevtutil,
+	"system-wevtutil.xml":       FormXML,
+	"application-viewer.xml":    FormXML,
+	"system-viewer.csv":         FormViewerCSV,
+	"system-viewer.utf16.csv":   FormViewerCSV,
+	"system-viewer.txt":         FormViewerText,
+	"empty-viewer.csv":          FormViewerCSV,
+	"security-viewer.csv":       FormViewerCSV,
+	"application-viewer.ja.csv": FormViewerCSV,
 }
 
 // decode returns the content of a fixture as UTF-8, the way the caller
@@ -110,6 +112,12 @@ func TestFormatInline(t *testing.T) {
 		{"viewer header quoted", "\"Level\",\"Date and Time\",\"Source\",\"Event ID\",\"Task Category\"\r\n", FormViewerCSV},
 		{"viewer header other columns", "Level,Date and Time,Source,Event,Task\r\n", ""},
 		{"viewer header with BOM", "\uFEFFLevel\tDate and Time\tSource\tEvent ID\tTask Category\r\n", FormViewerText},
+		{"Security log header", "Keywords,Date and Time,Source,Event ID,Task Category\r\n", FormViewerCSV},
+		{"Japanese header", "レベル,日付と時刻,ソース,イベント ID,タスクのカテゴリ\r\n", FormViewerCSV},
+		{"Japanese Security log header", "\uFEFFキーワード\t日付と時刻\tソース\tイベント ID\tタスクのカテゴリ\r\n", FormViewerText},
+		{"Japanese and English mixed", "レベル,Date and Time,Source,Event ID,Task Category\r\n", ""},
+		{"Japanese other columns", "レベル,日付と時刻,ソース,イベントID,カテゴリ\r\n", ""},
+		{"Keywords other columns", "Keywords,Date,Source,Event ID,Task Category\r\n", ""},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
@@ -229,6 +237,41 @@ func TestRecordFields(t *testing.T) {
 				"evt.computer": "DC01.contoso.local", "evt.data.Status": "0x25",
 			},
 		},
+		{
+			// The Security log's CSV: Keywords, not Level, first.
+			file: "security-viewer.csv", index: 1, line: 12, end: 28,
+			time: local("2017-06-15 09:01:58.000"), local: true,
+			fields: map[string]string{
+				"evt.provider": "Microsoft-Windows-Security-Auditing", "evt.event_id": "4771",
+				"evt.task": "Kerberos Authentication Service", "evt.keywords": "0x8010000000000000",
+				"evt.data.Status": "0x25",
+			},
+			absent:    []string{"evt.level"},
+			textStart: "Audit Failure,6/15/2017 9:01:58 AM,Microsoft-Windows-Security-Auditing,4771,",
+		},
+		{
+			file: "security-viewer.csv", index: 0, line: 2, end: 11,
+			time: local("2017-06-15 09:01:57.000"), local: true,
+			fields: map[string]string{"evt.event_id": "4624", "evt.keywords": "0x8020000000000000"},
+			absent: []string{"evt.level", "evt.data.Status"},
+		},
+		{
+			// Japanese Windows: its column, level and task names, its
+			// year-first dates; the client's own message in English.
+			file: "application-viewer.ja.csv", index: 2, line: 4,
+			time: local("2017-06-15 09:02:05.000"), local: true,
+			fields: map[string]string{
+				"evt.provider": "Communicator", "evt.event_id": "3", "evt.level": "2", "evt.task": "0",
+				"evt.data.all": "Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.",
+			},
+			absent:    []string{"evt.keywords"},
+			textStart: "エラー,2017/06/15 9:02:05,Communicator,3,なし,",
+		},
+		{
+			file: "application-viewer.ja.csv", index: 3, line: 5, end: 6,
+			time: local("2017-06-15 09:02:06.000"), local: true,
+			fields: map[string]string{"evt.provider": "Microsoft-Windows-Security-SPP", "evt.event_id": "8198", "evt.level": "3"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -284,6 +327,8 @@ func TestCatalogDataExpressions(t *testing.T) {
 		{"application-wevtutil.txt", "Communicator", "3", "client-sip-host"},
 		{"application-viewer.xml", "Communicator", "3", "client-sip-host"},
 		{"security-wevtutil.txt", "Microsoft-Windows-Security-Auditing", "4771", "security-kerberos-skew"},
+		{"security-viewer.csv", "Microsoft-Windows-Security-Auditing", "4771", "security-kerberos-skew"},
+		{"application-viewer.ja.csv", "Communicator", "3", "client-sip-host"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file+"/"+tt.id+"/"+tt.expr, func(t *testing.T) {

@@ -49,32 +49,34 @@ func provider(source string) string {
 }
 
 // level returns the number of the System/Level element for a rendered
-// level name (the standard levels of winmeta.xml: 1 critical, 2 error,
-// 3 warning, 4 informational, 5 verbose), or the name as written when it
-// is not one of them (a localized export).
+// level name, English or Japanese (the standard levels of winmeta.xml:
+// 1 critical, 2 error, 3 warning, 4 informational, 5 verbose), or the name
+// as written when it is not one of them (an export in another language).
 func level(name string) string {
 	switch strings.ToLower(name) {
-	case "critical":
+	case "critical", "重大":
 		return "1"
-	case "error":
+	case "error", "エラー":
 		return "2"
-	case "warning":
+	case "warning", "警告":
 		return "3"
-	case "information":
+	case "information", "情報":
 		return "4"
-	case "verbose":
+	case "verbose", "詳細":
 		return "5"
 	}
 	return name
 }
 
 // task returns the task as an .evtx record holds it where that is known:
-// "None" (the category of a classic event without one) is task 0,
+// "None" (the category of a classic event without one; "なし" in Japanese,
+// as the Event Viewer details in Microsoft Japan's support blogs show it)
+// is task 0,
 // "(1014)" (a task without a name) is 1014, "N/A" is left out. A task
 // name is kept as written.
 func task(name string) string {
 	switch {
-	case strings.EqualFold(name, "none"):
+	case strings.EqualFold(name, "none"), name == "なし":
 		return "0"
 	case notApplicable(name):
 		return ""
@@ -96,11 +98,11 @@ func keywords(name string) string {
 		return ""
 	}
 	switch strings.ToLower(name) {
-	case "classic":
+	case "classic", "クラシック":
 		return "0x80000000000000"
-	case "audit success":
+	case "audit success", "成功の監査":
 		return "0x8020000000000000"
-	case "audit failure":
+	case "audit failure", "失敗の監査":
 		return "0x8010000000000000"
 	}
 	if len(name) > 2 && name[0] == '(' && name[len(name)-1] == ')' {

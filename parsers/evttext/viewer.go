@@ -25,9 +25,30 @@ import (
 // quoted in a public detection write-up ("Information\t4/16/2020 3:47:36
 // PM\tMicrosoft-Windows-Sysmon\t1\tProcess Create (rule:
 // ProcessCreate)\t\"Process Create:...").
+//
+// The Security log's export names its first column Keywords, and its rows
+// start "Audit Success" or "Audit Failure" (a Security.csv a user uploaded,
+// quoted in a public issue, and a labelled dataset's
+// windows-securityevents.csv). Japanese Windows writes the names in
+// Japanese, "レベル,日付と時刻,ソース,イベント ID,タスクのカテゴリ" (キーワード for
+// the Security log), its levels 重大, エラー, 警告, 情報, 詳細, its keywords
+// クラシック, 成功の監査, 失敗の監査, and its dates year first
+// ("2017/06/15 9:02:11"): the column and level names of Microsoft's
+// Japanese Event Viewer help, the header rows and rows of the Windows
+// event CSV tests of a public Japanese project (Intellectual-Chasen/
+// Oraculum), 重大 and クラシック as Japanese guides to the viewer show them.
 
-// viewerColumns are the header's column names, in order.
-var viewerColumns = []string{"Level", "Date and Time", "Source", "Event ID", "Task Category"}
+// viewerHeaders are the header rows Event Viewer writes: English and
+// Japanese, with Level first, or Keywords for the Security log.
+var viewerHeaders = [][]string{
+	{"Level", "Date and Time", "Source", "Event ID", "Task Category"},
+	{"Keywords", "Date and Time", "Source", "Event ID", "Task Category"},
+	{"レベル", "日付と時刻", "ソース", "イベント ID", "タスクのカテゴリ"},
+	{"キーワード", "日付と時刻", "ソース", "イベント ID", "タスクのカテゴリ"},
+}
+
+// viewerColumns is the number of columns a header row names.
+const viewerColumns = 5
 
 // isViewer reports whether the first line of head is Event Viewer's header
 // row with delim between the columns.
@@ -36,22 +57,31 @@ func isViewer(head []byte, delim byte) bool {
 	if len(lines) == 0 {
 		return false
 	}
-	return viewerHeader(lines[0], delim)
+	_, ok := viewerHeader(strings.Split(lines[0], string(delim)))
+	return ok
 }
 
-// viewerHeader reports whether line is the header row: the five column
-// names (each possibly quoted), then at most further columns.
-func viewerHeader(line string, delim byte) bool {
-	cols := strings.Split(line, string(delim))
-	if len(cols) < len(viewerColumns) {
-		return false
+// viewerHeader reports whether cols, the columns of a row, are a header
+// row: the five column names (each possibly quoted), then at most
+// further columns; keywords is whether the first column is the Keywords
+// one.
+func viewerHeader(cols []string) (keywords, ok bool) {
+	if len(cols) < viewerColumns {
+		return false, false
 	}
-	for i, want := range viewerColumns {
-		if strings.Trim(strings.TrimSpace(cols[i]), `"`) != want {
-			return false
+	name := func(i int) string {
+		return strings.Trim(strings.TrimSpace(strings.TrimPrefix(cols[i], "\ufeff")), `"`)
+	}
+next:
+	for h, header := range viewerHeaders {
+		for i, want := range header {
+			if name(i) != want {
+				continue next
+			}
 		}
+		return h%2 == 1, true
 	}
-	return true
+	return false, false
 }
 
 // maxRecordLines bounds how many lines one row may span: a quote that is
@@ -93,6 +123,7 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 	}
 	var bad lineRun
 	header := true
+	keywordsFirst := false // the Security log's export: Keywords, not Level
 	for count := 1; ; count++ {
 		if count%ctxEvery == 0 {
 			if err := p.ctx.Err(); err != nil {
@@ -111,11 +142,12 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 		}
 		if header {
 			header = false
-			if len(rec.Fields) < len(viewerColumns) {
+			var ok bool
+			if keywordsFirst, ok = viewerHeader(rec.Fields); !ok {
 				// The head looked like the header (Detect) but the row
 				// does not split into its columns (a stray quote runs on):
 				// nothing below can be mapped to fields.
-				p.problem(rec.Line, "Event Viewer header row damaged (%d columns, want %d): records not read", len(rec.Fields), len(viewerColumns))
+				p.problem(rec.Line, "Event Viewer header row damaged (%d columns, want %d): records not read", len(rec.Fields), viewerColumns)
 				return nil
 			}
 			continue
@@ -144,11 +176,15 @@ func (p *parser) viewer(r io.Reader, delim byte) error {
 			desc = truncate(desc, maxMessageLen)
 		}
 		tr := textRecord{
-			level:   f(0),
 			source:  f(2),
 			eventID: strings.TrimSpace(f(3)),
 			task:    f(4),
 			message: desc,
+		}
+		if keywordsFirst {
+			tr.keywords = f(0)
+		} else {
+			tr.level = f(0)
 		}
 		ev := event.Event{Line: rec.Line, EndLine: rec.EndLine, Text: rec.Text}
 		tr.set(&ev)

@@ -37,23 +37,50 @@ var patterns = sync.OnceValue(func() *pastePatterns {
 		requestLine: regexp.MustCompile(`^[A-Z]+\s+sips?:\S+\s+SIP/2\.0$`),
 		headerLine:  regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*\s*:`),
 		diagLine:    regexp.MustCompile(`(?i)^ms-diagnostics(-public)?\s*:\s*\d`),
-		eventLabel:  regexp.MustCompile(`(?i)^(log name|source|date|event id|task category|level|keywords|user|computer|description|opcode)\s*:\s*(.*)$`),
+		eventLabel:  regexp.MustCompile(`(?i)^(log name|source|date|event id|task category|level|keywords|user|computer|description|opcode|ログの名前|ソース|日付|イベント ?ID|タスクのカテゴリ|レベル|キーワード|ユーザー|コンピューター|説明)\s*[:：]\s*(.*)$`),
 	}
 })
 
+// jaLabels are the labels of an event's details on Japanese Windows, as
+// Microsoft Japan's support blogs paste them ("ログの名前: Application",
+// "ソース: VSS", "イベント ID: 8229", "タスクのカテゴリ: なし", "レベル: 警告",
+// "キーワード: クラシック", "説明:"), by their English label.
+var jaLabels = map[string]string{
+	"ログの名前":    "log name",
+	"ソース":      "source",
+	"日付":       "date",
+	"イベント id":  "event id",
+	"イベントid":   "event id",
+	"タスクのカテゴリ": "task category",
+	"レベル":      "level",
+	"キーワード":    "keywords",
+	"ユーザー":     "user",
+	"コンピューター":  "computer",
+	"説明":       "description",
+}
+
+// label returns the English label, in lower case, of a matched label.
+func label(m string) string {
+	l := strings.ToLower(m)
+	if en, ok := jaLabels[l]; ok {
+		return en
+	}
+	return l
+}
+
 // level returns the number an .evtx gives the Event Viewer level name
-// (in lower case).
+// (in lower case), English or Japanese.
 func level(name string) (string, bool) {
 	switch name {
-	case "critical":
+	case "critical", "重大":
 		return "1", true
-	case "error":
+	case "error", "エラー":
 		return "2", true
-	case "warning":
+	case "warning", "警告":
 		return "3", true
-	case "information":
+	case "information", "情報":
 		return "4", true
-	case "verbose":
+	case "verbose", "詳細":
 		return "5", true
 	}
 	return "", false
@@ -111,7 +138,7 @@ func (p *paste) line(n int, raw string) []event.Event {
 	case event.KindRecord:
 		if m := re.eventLabel.FindStringSubmatch(l); m != nil && len(p.rows) < maxPasteRows {
 			p.rows = append(p.rows, l)
-			p.desc = strings.EqualFold(m[1], "description")
+			p.desc = label(m[1]) == "description"
 			return nil
 		}
 		if p.desc && l != "" && !strings.EqualFold(l, "Event Xml:") && len(p.rows) < maxPasteRows {
@@ -126,7 +153,7 @@ func (p *paste) line(n int, raw string) []event.Event {
 		p.kind, p.start, p.rows = event.KindSIP, n, append(p.rows[:0], l)
 	case re.eventLabel.MatchString(l):
 		p.kind, p.start, p.rows, p.desc = event.KindRecord, n, append(p.rows[:0], l), false
-		if m := re.eventLabel.FindStringSubmatch(l); strings.EqualFold(m[1], "description") {
+		if m := re.eventLabel.FindStringSubmatch(l); label(m[1]) == "description" {
 			p.desc = true
 		}
 	}
@@ -174,9 +201,9 @@ func (p *paste) flush(end int) []event.Event {
 				desc = append(desc, r)
 				continue
 			}
-			label, value := strings.ToLower(m[1]), strings.TrimSpace(m[2])
-			inDesc = label == "description"
-			switch label {
+			name, value := label(m[1]), strings.TrimSpace(m[2])
+			inDesc = name == "description"
+			switch name {
 			case "source":
 				ev.Set("evt.provider", value)
 				ev.Set("evt.source", value)
@@ -213,7 +240,7 @@ func (p *paste) flush(end int) []event.Event {
 // isLabel reports whether a matched label is a field label rather than a
 // word that starts a description line ("Source: ..." inside a message is
 // rare; "Description" never ends a description).
-func isLabel(label string) bool { return !strings.EqualFold(label, "description") }
+func isLabel(m string) bool { return label(m) != "description" }
 
 func contextOf(full bool) string {
 	if full {

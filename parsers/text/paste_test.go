@@ -110,6 +110,40 @@ func TestPastedEventDetails(t *testing.T) {
 	assert.Equal(t, "partial", recs[0].Get("paste.context"))
 }
 
+// TestPastedEventDetailsJapanese: the details of an event on Japanese
+// Windows, labelled as Microsoft Japan's support blogs paste them (an
+// English client writes its own message in English), read as the English
+// ones are; a full-width colon as retyped too. A note that only says 説明
+// (description) is not an event.
+func TestPastedEventDetailsJapanese(t *testing.T) {
+	note := "ユーザーの PC のイベントです。\r\n\r\n" +
+		"ログの名前: Application\r\n" +
+		"ソース: Communicator\r\n" +
+		"日付: 2017/06/15 9:02:11\r\n" +
+		"イベント ID: 3\r\n" +
+		"タスクのカテゴリ: なし\r\n" +
+		"レベル: エラー\r\n" +
+		"キーワード: クラシック\r\n" +
+		"ユーザー: N/A\r\n" +
+		"コンピューター： PC01.contoso.com\r\n" +
+		"説明:\r\n" +
+		"Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.\r\n" +
+		"\r\nよろしくお願いします。\r\n"
+	recs := kinds(parseNote(t, note), event.KindRecord)
+	require.Len(t, recs, 1)
+	r := recs[0]
+	assert.Equal(t, "Communicator", r.Get("evt.provider"))
+	assert.Equal(t, "3", r.Get("evt.event_id"))
+	assert.Equal(t, "2", r.Get("evt.level"))
+	assert.Equal(t, "PC01.contoso.com", r.Get("evt.computer"))
+	assert.Equal(t, "Application", r.Get("evt.channel"))
+	assert.Equal(t, "Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.", r.Get("evt.data.all"))
+	assert.Equal(t, "full", r.Get("paste.context"))
+	assert.Equal(t, 3, r.Line)
+
+	assert.Empty(t, kinds(parseNote(t, "説明: サインインできません。\nレベル: 高\n"), event.KindRecord))
+}
+
 func TestWrappedTextAndContext(t *testing.T) {
 	note := "The dialog said:\n" +
 		"Skype for Business is attempting to connect to:\n" +

@@ -64,6 +64,18 @@ const (
 		"\"ClockSkew\"=dword:000001ce\r\n\r\n"
 	regTrust = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\Software\\Policies\\Microsoft\\Communicator]\r\n" +
 		"\"TrustModelData\"=\"fabrikam.com, lync.fabrikam.com\"\r\n\"EnableTracing\"=dword:00000001\r\n\r\n"
+	// The Application log as Event Viewer on Japanese Windows saves it
+	// ("Save All Events As", CSV, UTF-8 with a byte order mark): Japanese
+	// column, level and task names and year-first dates (the sources are
+	// named in parsers/evttext/testdata/README.md), the Lync 2010 client's
+	// own events in its language, English, as the evtx-client-dns case
+	// holds them.
+	viewerCSVJapanese = "\ufeffレベル,日付と時刻,ソース,イベント ID,タスクのカテゴリ\r\n" +
+		"情報,2017/06/15 9:01:50,Communicator,1020,なし,Communicator has enabled event logging. Information about failed calls will be sent to the Windows event log.\r\n" +
+		"エラー,2017/06/15 9:02:05,Communicator,1,なし,\"Communicator was unable to locate the login server.  No DNS SRV records exist for domain contoso.com, so Communicator was unable to login.\"\r\n" +
+		"エラー,2017/06/15 9:02:05,Communicator,3,なし,Communicator was unable to resolve the DNS hostname of the login server sipinternal.contoso.com.\r\n" +
+		"エラー,2017/06/15 9:02:05,Communicator,3,なし,Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.\r\n" +
+		"エラー,2017/06/15 9:02:06,Communicator,3,なし,Communicator was unable to resolve the DNS hostname of the login server sipexternal.contoso.com.\r\n"
 	winhttpProxy = "Current WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy.contoso.com:8080\r\n    Bypass List     :  <local>;*.contoso.com\r\n\r\n"
 )
 
@@ -170,6 +182,16 @@ func decideCases() []caseSpec {
 				"(UTF-16LE, as regedit writes it) holds the ClockSkew DWORD the Sign-in Assistant records (KB 2581291). " +
 				"SFB-CLOCK-SKEW is confirmed." + shared,
 			build: files(file{"w32tm.txt", []byte(w32Skewed)}, file{"msoidentitycrl.reg", utf16le(regClockSkew)}),
+		},
+		{
+			id: "decide-unavailable-events-ja", client: "Lync 2010 (Event Viewer CSV, Japanese Windows)",
+			expected: []string{"SFB-SERVER-UNAVAILABLE-DNS"}, confirmed: []string{"SFB-SERVER-UNAVAILABLE-DNS"},
+			shows: "the Application log saved as CSV by a Japanese Event Viewer: Communicator events 1 and 3 for contoso.com",
+			readme: "The client's own events of evtx-client-dns (source `Communicator`, event 1: no DNS SRV records for " +
+				"contoso.com; event 3: sip.contoso.com not resolved), saved by Event Viewer on Japanese Windows as CSV: the " +
+				"header row `レベル,日付と時刻,ソース,イベント ID,タスクのカテゴリ`, levels `エラー` and `情報`, task `なし`, " +
+				"dates `2017/06/15 9:02:05`. SFB-SERVER-UNAVAILABLE-DNS is confirmed, as from the .evtx." + shared,
+			build: files(file{"Application.csv", []byte(viewerCSVJapanese)}),
 		},
 		{
 			id: "decide-trust-prompt", client: "(note and .reg)",
