@@ -222,6 +222,11 @@ func (a *Analyzer) readEntry(ctx context.Context, e *bundle.Entry, red *redact.R
 			in.Errors = append(in.Errors, fmt.Sprintf("read: %v", err))
 		}
 	}
+	if what := parsers.OwnOutput(head); what != "" {
+		in.Errors = append(in.Errors, "not read: "+what)
+		in.readErr = true
+		return in
+	}
 	in.Format = parsers.Sniff(head)
 	var problems []event.Problem
 	switch in.Format {

@@ -193,6 +193,13 @@ type Options struct {
 	Temps *Temps
 	// Stdin is read for the path "-"; nil means os.Stdin.
 	Stdin io.Reader
+	// Skip names files of the file system that the walk leaves out,
+	// silently, wherever it meets them (in a folder given, or given
+	// themselves): the report a run is writing and its temporary file,
+	// which may sit in a folder it reads. A file is left out when its
+	// absolute path is one of them, or it is the same file as one that
+	// exists when the walk starts (os.SameFile).
+	Skip []string
 	// Settle, when set, is called before Walk leaves an archive or standard
 	// input whose entries it yielded, that is before those entries stop
 	// being openable, and after each entry of a tar read as it streams. A
@@ -254,6 +261,12 @@ func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) erro
 	if w.temps == nil {
 		w.temps = new(Temps)
 	}
+	for _, p := range opt.Skip {
+		w.skip = append(w.skip, skipped{path: cleanAbs(p)})
+		if info, err := os.Stat(p); err == nil {
+			w.skip[len(w.skip)-1].info = info
+		}
+	}
 	stop := context.AfterFunc(ctx, func() { _ = w.temps.Close() })
 	defer stop()
 	for _, p := range paths {
@@ -284,6 +297,33 @@ type walker struct {
 	temps   *Temps
 	entries int             // entries of archives and folders walked
 	files   map[string]bool // the absolute paths of the files walked
+	skip    []skipped       // Options.Skip
+}
+
+// skipped is a file of Options.Skip: its absolute path, and its info when
+// it existed as the walk started.
+type skipped struct {
+	path string
+	info os.FileInfo
+}
+
+// skips reports whether the file at the absolute path abs, whose info is
+// info, is one of Options.Skip.
+func (w *walker) skips(abs string, info os.FileInfo) bool {
+	for _, s := range w.skip {
+		if s.path == abs || s.info != nil && os.SameFile(s.info, info) {
+			return true
+		}
+	}
+	return false
+}
+
+// cleanAbs is p made absolute and clean, or p clean when it cannot be.
+func cleanAbs(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return filepath.Clean(p)
 }
 
 // settle lets the caller finish with the entries of an archive before it is
@@ -401,11 +441,8 @@ func sortEntries(des []os.DirEntry) {
 // again (in a folder given too, or spelled otherwise) is skipped, since
 // its events would be counted twice.
 func (w *walker) file(p string, info os.FileInfo) error {
-	key := filepath.Clean(p)
-	if abs, err := filepath.Abs(p); err == nil {
-		key = abs
-	}
-	if w.files[key] {
+	key := cleanAbs(p)
+	if w.files[key] || w.skips(key, info) {
 		return nil
 	}
 	if w.files == nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -447,4 +448,23 @@ func TestMacMetadata(t *testing.T) {
 		{path: "d/b.log", content: "b"},
 		{path: "e/.DS_Store", content: "not a Finder file"},
 	}, collect(t, []string{"m.zip", "m.tar", "d", "e"}, Options{}))
+}
+
+// TestSkip: the files of Options.Skip (the report a run writes into a
+// folder it reads, and its temporary file) are left out wherever the walk
+// meets them, given as a folder's files or by name; the same file by
+// another name (a hard link) too.
+func TestSkip(t *testing.T) {
+	inTree(t, map[string][]byte{
+		"d/a.log":              b("a"),
+		"d/report.json":        b("{}"),
+		"d/.report.json.x.tmp": b(""),
+		"d/sub/b.log":          b("b"),
+	})
+	require.NoError(t, os.Link("d/report.json", "d/sub/hardlink.json"))
+	got := collect(t, []string{"d", "d/report.json"}, Options{Skip: []string{"d/report.json", absPath(t, "d/.report.json.x.tmp"), "d/not-yet.md"}})
+	check(t, []want{
+		{path: "d/a.log", content: "a"},
+		{path: "d/sub/b.log", content: "b"},
+	}, got)
 }

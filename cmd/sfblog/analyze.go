@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sfblog/sfblog/analyze"
+	"github.com/sfblog/sfblog/internal/termesc"
 	"github.com/sfblog/sfblog/report"
 	"github.com/sfblog/sfblog/signatures"
 )
@@ -110,11 +111,22 @@ func runAnalyze(cmd *cobra.Command, s *streams, f analyzeFlags, args []string) e
 	if err != nil {
 		return err
 	}
+	if err := outputNotInput(f.output, args); err != nil {
+		return err
+	}
 	out, err := newOutput(cmd.Context(), s, outputSpec{format: f.format, path: f.output, lang: f.lang, failOn: f.failOn, noColor: f.noColor})
 	if err != nil {
 		return err
 	}
 	defer out.close()
+	if out.file != nil {
+		// The report may be written into a folder being read: neither it
+		// nor its temporary file is an input.
+		opt.Bundle.Skip = append(opt.Bundle.Skip, out.file.dest)
+		if out.file.temp != "" {
+			opt.Bundle.Skip = append(opt.Bundle.Skip, out.file.temp)
+		}
+	}
 	if f.lang == "en" {
 		f.lang = ""
 	}
@@ -213,4 +225,26 @@ func missingErr(missing []string) error {
 		return usageErr("%s could not be read; the report covers the other inputs", missing[0])
 	}
 	return usageErr("%d inputs could not be read (%s); the report covers the other inputs", len(missing), strings.Join(missing, ", "))
+}
+
+// outputNotInput refuses an output file that is one of the inputs: the
+// report would replace the bundle it was made from ("sfblog analyze -o
+// bundle.zip bundle.zip").
+func outputNotInput(output string, inputs []string) error {
+	if output == "" || output == "-" {
+		return nil
+	}
+	oi, err := os.Stat(output)
+	if err != nil {
+		return nil // a new file, or an error newOutput reports
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		if ii, err := os.Stat(in); err == nil && os.SameFile(oi, ii) {
+			return usageErr("-o %s: it is an input; the report would replace it", termesc.String(output))
+		}
+	}
+	return nil
 }

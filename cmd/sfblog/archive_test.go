@@ -8,11 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sfblog/sfblog/analyze"
 )
 
 // tarOfZip writes the files of the zip at p, in its order, as a tar.
@@ -234,4 +237,88 @@ func utf16LE(s string) string {
 		b = append(b, s[i], 0)
 	}
 	return string(b)
+}
+
+// TestOwnOutputNotRead: the reports and parse output of earlier runs,
+// left in a folder with the bundle (or zipped with it for a ticket), are
+// named and not read: their excerpts counted again as pasted evidence (a
+// markdown report even read as a client log: 2 sign-in attempts and 11
+// errors where the bundle holds 1 and 1). The report the run is writing
+// into that folder, and its temporary file, are not inputs at all.
+func TestOwnOutputNotRead(t *testing.T) {
+	zip := filepath.Join(logs, "clock-skew.zip")
+	code, alone, stderr := sfblog(t, "", "analyze", "-f", "json", zip)
+	require.Equal(t, exitOK, code, stderr)
+
+	dir := t.TempDir()
+	data, err := os.ReadFile(zip)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "bundle.zip"), data, 0o644))
+	for name, args := range map[string][]string{
+		"old.json":     {"analyze", "-f", "json", zip},
+		"old.md":       {"analyze", "-f", "markdown", zip},
+		"old-ja.md":    {"analyze", "-f", "markdown", "--lang", "ja", zip},
+		"old.html":     {"analyze", "-f", "html", zip},
+		"old.xml":      {"analyze", "-f", "junit", zip},
+		"events.jsonl": {"parse", zip},
+	} {
+		code, out, stderr := sfblog(t, "", args...)
+		require.Equal(t, exitOK, code, stderr)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(out), 0o644))
+	}
+	out := filepath.Join(dir, "report.json")
+	for run := range 2 { // the second run finds the first one's report.json
+		code, _, stderr = sfblog(t, "", "analyze", "-o", out, dir)
+		require.Equal(t, exitOK, code, stderr)
+		data, err := os.ReadFile(out)
+		require.NoError(t, err)
+		r := decodeReport(t, string(data))
+		want := decodeReport(t, alone)
+		assert.Equal(t, want.Findings[0].Evidence, trimPaths(r.Findings[0].Evidence, dir), "run %d", run)
+		assert.Equal(t, want.SignIn, r.SignIn, "run %d", run)
+		notRead := map[string]string{}
+		for _, in := range r.Inputs {
+			if in.Format == "unrecognized" {
+				require.Len(t, in.Errors, 1, in.Path)
+				notRead[filepath.Base(in.Path)] = in.Errors[0]
+			}
+		}
+		assert.Equal(t, map[string]string{
+			"events.jsonl": "not read: the events printed by sfblog parse; give sfblog the logs they were read from",
+			"old-ja.md":    "not read: a markdown report written by sfblog; its excerpts are not evidence again",
+			"old.html":     "not read: an HTML report written by sfblog; its excerpts are not evidence again",
+			"old.json":     "not read: a JSON report written by sfblog; render it with sfblog report, or give sfblog the bundle it was made from",
+			"old.md":       "not read: a markdown report written by sfblog; its excerpts are not evidence again",
+			"old.xml":      "not read: a JUnit report written by sfblog",
+		}, notRead, "run %d: report.json and its temporary file are no inputs", run)
+	}
+}
+
+// trimPaths gives the evidence the paths of the bundle given alone.
+func trimPaths(ev []analyze.Evidence, dir string) []analyze.Evidence {
+	out := slices.Clone(ev)
+	for i := range out {
+		out[i].Path = strings.Replace(out[i].Path, filepath.Join(dir, "bundle.zip"), filepath.Join(logs, "clock-skew.zip"), 1)
+	}
+	return out
+}
+
+// TestOutputIsInput: -o naming an input is refused before any work, and
+// the input stays as it was.
+func TestOutputIsInput(t *testing.T) {
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join(logs, "clock-skew.zip"))
+	require.NoError(t, err)
+	zip := filepath.Join(dir, "bundle.zip")
+	require.NoError(t, os.WriteFile(zip, data, 0o644))
+	require.NoError(t, os.Symlink(zip, filepath.Join(dir, "link.zip")))
+	for _, o := range []string{zip, filepath.Join(dir, "link.zip"), filepath.Join(dir, ".", "bundle.zip")} {
+		code, out, stderr := sfblog(t, "", "analyze", "-o", o, filepath.Join(dir, "x.log"), zip)
+		assert.Equal(t, exitUsage, code)
+		assert.Empty(t, out)
+		assert.Equal(t, "sfblog: -o "+o+": it is an input; the report would replace it\n", stderr)
+		got, err := os.ReadFile(zip)
+		require.NoError(t, err)
+		assert.Equal(t, data, got)
+	}
 }
