@@ -31,4 +31,5 @@ var shippedSpaced = []spacedText{
 	{lang: "en", pattern: "you can't sign in with this version of {P}\\.?", anchors: []string{"version"}, spaced: "version"},
 	{lang: "ja", pattern: "(?:サインインに必要な)?個人証明書を取得するときに問題が発生しました。?", anchors: []string{"個人証明書を取得"}, spaced: ""},
 	{lang: "ja", pattern: "サーバーからの証明書を確認する際、問題が発生しました。?", anchors: []string{"サーバーからの証明書"}, spaced: ""},
+	{lang: "ja", pattern: "(?:入力したサインイン アドレス、ユーザー名、またはパスワードが正しくないか、)?認証サービスがこのバージョンのプログラムと互換性がないため(?:、{P} にサインインできません。?)?", anchors: []string{"互換性がない"}, spaced: ""},
 }

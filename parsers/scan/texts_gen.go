@@ -247,4 +247,13 @@ var shippedTexts = []KnownText{
 		Anchors: []string{"サーバーからの証明書"},
 		Source:  "https://support.microsoft.com/ja-jp/kb/2604176",
 	},
+	{
+		Key:     "credentials-or-version",
+		Lang:    "ja",
+		Clients: []string{"Office Communicator 2007 R2"},
+		Text:    "入力したサインイン アドレス、ユーザー名、またはパスワードが正しくないか、認証サービスがこのバージョンのプログラムと互換性がないため、Communicator にサインインできません。",
+		Pattern: "(?:入力したサインイン アドレス、ユーザー名、またはパスワードが正しくないか、)?認証サービスがこのバージョンのプログラムと互換性がないため(?:、{P} にサインインできません。?)?",
+		Anchors: []string{"互換性がない"},
+		Source:  "https://learn.microsoft.com/ja-jp/previous-versions/office/communications-server/dd637123(v=office.13) (Communications Server 2007 R2, \"サインインと検出に関する一般的な問題\")",
+	},
 }
