@@ -19,18 +19,18 @@ var detRx = sync.OnceValue(func() *detPatterns {
 		// Lines only nslookup writes.
 		nsStrong: regexp.MustCompile(`(?m)^(?:\S+\s+SRV service location:` +
 			`|\S+\s+canonical name\s*=\s*\S+` +
-			`|\*\*\*\s*.*can't find \S+:\s*(?:Non-existent domain|Server failed|Query refused|No response from server)` +
+			`|\*\*\*\s*.*(?:can't find \S+|が \S+ を見つけられません):\s*(?:Non-existent domain|Server failed|Query refused|No response from server)` +
 			`|\*\*\*\s*No internal type for both IPv4 and IPv6 Addresses` +
 			`|\*\*\*\s*Request to .+ timed-out` +
-			`|Non-authoritative answer:)\s*$`),
+			`|Non-authoritative answer:|権限のない回答\s*:)\s*$`),
 		// The server header: "Server:" and, on the next line, its address.
-		nsHeader: regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?$`),
+		nsHeader: regexp.MustCompile(`(?m)^(?:Server|サーバー):[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?$`),
 		// A header followed by an answer: "Name:" and, on the next line, an
 		// address, at most a few blank or "Non-authoritative answer:" lines
 		// after the header.
-		nsAnswer: regexp.MustCompile(`(?m)^Server:[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?\n` +
-			`(?:[ \t]*\r?\n|Non-authoritative answer:[ \t]*\r?\n){0,3}` +
-			`Name:[ \t]*\S+[ \t]*\r?\nAddress(?:es)?:[ \t]*[0-9A-Fa-f:.]+[ \t]*\r?$`),
+		nsAnswer: regexp.MustCompile(`(?m)^(?:Server|サーバー):[ \t]*\S.*\r?\nAddress:[ \t]*[0-9A-Fa-f:.]+(?:#\d+)?[ \t]*\r?\n` +
+			`(?:[ \t]*\r?\n|(?:Non-authoritative answer|権限のない回答)[ \t]*:[ \t]*\r?\n){0,3}` +
+			`(?:Name|名前):[ \t]*\S+[ \t]*\r?\nAddress(?:es)?:[ \t]*[0-9A-Fa-f:.]+[ \t]*\r?$`),
 		nsOther: regexp.MustCompile(`(?m)^(?:\s*primary name server\s*=|DNS request timed out\.?\s*$|.*>\s?nslookup(?:\.exe)?(?:\s|$))`),
 		// Resolve-DnsName: a table header and its dashes, an error record, a
 		// Format-List entry of a record.

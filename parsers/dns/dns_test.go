@@ -120,6 +120,12 @@ func TestParseFixtures(t *testing.T) {
 			{9, 11, f(join(ns, []string{"query", "lyncdiscover.contoso.com", "status", "nxdomain", "server", "192.168.1.1"})...)},
 			{13, 21, f(join(ns, sipSRV, []string{"query", "_sip._tls.contoso.com", "type", "SRV", "status", "ok", "server", "192.168.1.1", "authoritative", "false"})...)},
 		}, nil},
+		{"nslookup_ja.txt", []got{
+			{1, 5, f(join(ns, []string{"query", "sip.contoso.com", "type", "CNAME", "status", "nxdomain", "server", "192.168.11.254"})...)},
+			{7, 16, f(join(ns, []string{"query", "lyncdiscover.contoso.com", "type", "A", "status", "ok", "server", "10.0.0.2", "authoritative", "false",
+				"cname", "webdir.online.lync.com", "addresses", "52.112.196.46,52.112.196.45"})...)},
+			{23, 32, f(join(ns, sipSRV, []string{"query", "_sip._tls.contoso.com", "type", "SRV", "status", "ok", "server", "10.0.0.2", "authoritative", "false"})...)},
+		}, nil},
 		{"nslookup_malformed.txt", []got{
 			{20, 25, f(join(ns, []string{"query", "webdir.online.lync.com", "type", "A", "status", "ok", "server", "10.0.0.10", "addresses", "52.113.64.141"})...)},
 		}, []event.Problem{
@@ -298,7 +304,7 @@ func TestParseCases(t *testing.T) {
 func TestDetect(t *testing.T) {
 	for _, name := range []string{
 		"nslookup_srv.txt", "nslookup_srv_utf16le.txt", "nslookup_aliases.txt", "nslookup_cname.txt", "nslookup_nxdomain.txt",
-		"nslookup_timeout.txt", "nslookup_server_ptr_timeout.txt", "nslookup_stdout_only.txt", "nslookup_many.txt", "nslookup_appended.txt",
+		"nslookup_timeout.txt", "nslookup_server_ptr_timeout.txt", "nslookup_stdout_only.txt", "nslookup_many.txt", "nslookup_appended.txt", "nslookup_ja.txt",
 		"resolve_cname_table.txt", "resolve_cname_table_utf16le.txt", "resolve_srv_table.txt", "resolve_a_table.txt", "resolve_errors.txt",
 		"resolve_format_list.txt", "resolve_a.csv", "resolve_cname.csv", "resolve_srv.json", "resolve_cname.json", "resolve_single.json",
 	} {
@@ -327,6 +333,10 @@ func TestDetect(t *testing.T) {
 		{"prose mentioning nslookup", "I ran nslookup and it said Non-authoritative answer: yes\n", false},
 		{"one failure line", "*** UnKnown can't find sip.contoso.com: Non-existent domain\n", true},
 		{"failure with another reason is not enough", "*** UnKnown can't find my keys: Lost\n", false},
+		{"Japanese failure line", "*** UnKnown が sip.contoso.com を見つけられません: Non-existent domain\n", true},
+		{"Japanese header and answer", "サーバー:  UnKnown\nAddress:  192.168.11.1\n\n権限のない回答:\n名前:    sip.contoso.com\nAddress:  52.112.196.46\n", true},
+		{"Japanese header alone", "サーバー:  UnKnown\nAddress:  192.168.11.1\n", false},
+		{"Japanese prose about a missing name", "サーバーが sip.contoso.com を見つけられません: 名前が違うようです\n", false},
 		{"Format-List of a record", "Name      : sip.contoso.com\nType      : CNAME\nTTL       : 3600\nSection   : Answer\nNameHost  : sipdir.online.lync.com\n", true},
 		{"Format-List of something else", "Name      : chrome\nType      : Process\nTTL       : 3\nSection   : Main\n", false},
 		{"table of something else", "Name   Type   Size\n----   ----   ----\na.txt  File   12\n", false},

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"strings"
 	"unicode/utf16"
+
+	"golang.org/x/text/encoding/japanese"
 )
 
 // cases are every sample case: the client-log cases, then those in which
@@ -76,8 +78,25 @@ const (
 		"エラー,2017/06/15 9:02:05,Communicator,3,なし,Communicator was unable to resolve the DNS hostname of the login server sipinternal.contoso.com.\r\n" +
 		"エラー,2017/06/15 9:02:05,Communicator,3,なし,Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.\r\n" +
 		"エラー,2017/06/15 9:02:06,Communicator,3,なし,Communicator was unable to resolve the DNS hostname of the login server sipexternal.contoso.com.\r\n"
+	// A ticket from Japan: the note and nslookup's output in Shift_JIS, as
+	// Notepad and cmd's ">" write them on Japanese Windows; nslookup's
+	// labels and failure line in Japanese (parsers/dns/testdata/README.md).
+	noteUnavailableJa = "お世話になっております。\r\nbob@contoso.com のユーザーが今朝から Skype for Business にサインインできません。" +
+		"英語版のクライアントに次のように表示されます:\r\n\r\n    Server is temporarily unavailable\r\n\r\nnslookup の結果を添付します。\r\n"
+	dnsSipMissingJa = "C:\\Users\\bob>nslookup -type=CNAME sip.contoso.com\r\nサーバー:  UnKnown\r\nAddress:  192.168.11.254\r\n\r\n" +
+		"*** UnKnown が sip.contoso.com を見つけられません: Non-existent domain\r\n"
 	winhttpProxy = "Current WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy.contoso.com:8080\r\n    Bypass List     :  <local>;*.contoso.com\r\n\r\n"
 )
+
+// shiftJIS is s in Shift_JIS (code page 932), as Notepad and cmd's ">"
+// write text on Japanese Windows.
+func shiftJIS(s string) []byte {
+	b, err := japanese.ShiftJIS.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
 
 // utf16le is s as Windows PowerShell 5.1's ">" and regedit write it:
 // UTF-16LE with a byte order mark.
@@ -192,6 +211,16 @@ func decideCases() []caseSpec {
 				"header row `レベル,日付と時刻,ソース,イベント ID,タスクのカテゴリ`, levels `エラー` and `情報`, task `なし`, " +
 				"dates `2017/06/15 9:02:05`. SFB-SERVER-UNAVAILABLE-DNS is confirmed, as from the .evtx." + shared,
 			build: files(file{"Application.csv", []byte(viewerCSVJapanese)}),
+		},
+		{
+			id: "decide-unavailable-dns-ja", client: "(note and nslookup, Japanese Windows)",
+			expected: []string{"SFB-SERVER-UNAVAILABLE-DNS"}, confirmed: []string{"SFB-SERVER-UNAVAILABLE-DNS"},
+			shows: "decide-unavailable-dns from Japan: a Shift_JIS note, and nslookup's Japanese output (Shift_JIS)",
+			readme: "The ticket of decide-unavailable-dns as a Japanese administrator sends it: a note in Japanese quoting the " +
+				"English client's \"Server is temporarily unavailable\", and `nslookup -type=CNAME sip.contoso.com` run on " +
+				"Japanese Windows (`サーバー:`, `*** UnKnown が sip.contoso.com を見つけられません: Non-existent domain`), both in " +
+				"Shift_JIS as Notepad and cmd's `>` write them. The DNS cause is confirmed, as from the English files." + shared,
+			build: files(file{"note.txt", shiftJIS(noteUnavailableJa)}, file{"dns-sip.txt", shiftJIS(dnsSipMissingJa)}),
 		},
 		{
 			id: "decide-trust-prompt", client: "(note and .reg)",
