@@ -15,7 +15,10 @@ import (
 
 // ipPatterns are the lines of "ipconfig /all": a heading, then "Key . . . .
 // : value" lines (dot leaders of any length, keys indented) whose lists go
-// on in lines indented to the value column.
+// on in lines indented to the value column. Japanese Windows writes the
+// heading "Windows IP 構成", adapters "イーサネット アダプター X:" (and
+// "Wireless LAN adapter X:", "Tunnel adapter X:" in English) and the keys in
+// Japanese (jaKeys).
 type ipPatterns struct {
 	head, adapter, cont, key *regexp.Regexp
 	// The same lines in the start of a file, for DetectIPConfig.
@@ -25,13 +28,13 @@ type ipPatterns struct {
 // ipRx returns the ipPatterns, compiled on first use.
 var ipRx = sync.OnceValue(func() *ipPatterns {
 	return &ipPatterns{
-		head:    regexp.MustCompile(`^\s*Windows IP Configuration$`),
-		adapter: regexp.MustCompile(`^\s*(\S[^:]*\badapter\b[^:]*?)\s*:$`),
+		head:    regexp.MustCompile(`^\s*Windows IP (?:Configuration|構成)$`),
+		adapter: regexp.MustCompile(`^\s*(\S[^:]*(?:\badapter\b|アダプター)[^:]*?)\s*:$`),
 		cont:    regexp.MustCompile(`^\s+(\S+)$`),
 		key:     regexp.MustCompile(`^\s+([^.:\s][^.:]*?)[ .]*:(?:\s(.*))?$`),
 
-		detHead: regexp.MustCompile(`(?m)^\s*Windows IP Configuration\s*$`),
-		detKey:  regexp.MustCompile(`(?m)^\s+[A-Za-z][^.:\r\n]*?(?: ?\.){2,} ?:`),
+		detHead: regexp.MustCompile(`(?m)^\s*Windows IP (?:Configuration|構成)\s*$`),
+		detKey:  regexp.MustCompile(`(?m)^\s+[A-Za-z\p{Han}\p{Katakana}\p{Hiragana}][^.:\r\n]*?(?: ?\.){2,} ?:`),
 	}
 })
 
@@ -42,6 +45,20 @@ const (
 	primaryKey  = "Primary Dns Suffix"
 	suffixesKey = "DNS Suffix Search List"
 )
+
+// jaKeys are the keys ParseIPConfig reads as Japanese Windows writes them,
+// by their English names: those seen in "ipconfig /all" and "ipconfig"
+// outputs quoted in Japanese posts (testdata/README.md). A key not seen
+// there (the temporary IPv6 address) is not guessed.
+var jaKeys = map[string]string{
+	"ホスト名":              hostKey,
+	"プライマリ DNS サフィックス":  primaryKey,
+	"DNS サフィックス検索一覧":    suffixesKey,
+	"DNS サーバー":          dnsKey,
+	"IPv4 アドレス":         "IPv4 Address",
+	"リンクローカル IPv6 アドレス": "Link-local IPv6 Address",
+	"自動構成 IPv4 アドレス":    "Autoconfiguration IPv4 Address",
+}
 
 // isAddressKey reports whether key names one of an adapter's addresses.
 func isAddressKey(key string) bool {
@@ -190,6 +207,9 @@ func indent(s string) int {
 
 // value reads one value of a key, from its line or a continuation line.
 func (p *ipParser) value(n int, key, v string) {
+	if en, ok := jaKeys[key]; ok {
+		key = en
+	}
 	sec := p.sec
 	bad := func(what string) {
 		p.problem(n, fmt.Sprintf("ipconfig: %s %q is not %s", key, v, what))

@@ -100,6 +100,11 @@ func TestParseProxy(t *testing.T) {
 			{16, 19, kv("proxy.scope", "winhttp", "proxy.direct", "false",
 				"proxy.server", "http=proxy.contoso.com:80;https=proxy.contoso.com:443", "proxy.bypass", "<local>")},
 		}, nil},
+		{"proxy_ja_sjis.txt", []got{
+			{3, 6, kv("proxy.scope", "winhttp", "proxy.direct", "false", "proxy.server", "proxy.contoso.com:8080", "proxy.bypass", "<local>;*.contoso.com")},
+			{11, 13, direct},
+			{18, 21, kv("proxy.scope", "winhttp", "proxy.direct", "false", "proxy.server", "proxy.contoso.com:8080")},
+		}, nil},
 		{"proxy_malformed.txt", nil, []event.Problem{
 			{Line: 1, Msg: "netsh winhttp: no proxy setting after the heading"},
 			{Line: 5, Msg: "netsh winhttp: empty Proxy Server(s) value"},
@@ -149,6 +154,11 @@ func TestParseIPConfig(t *testing.T) {
 		}, nil},
 		{"ipconfig_plain.txt", []got{
 			{4, 10, kv("net.adapter", "Ethernet adapter Ethernet", "net.addresses", "fe80::f92a:1d8f:7338:34b4,169.254.169.33")},
+		}, nil},
+		{"ipconfig_all_ja_sjis.txt", []got{
+			{3, 11, kv("net.host", "PC01", "net.primary_suffix", "contoso.local", "net.suffixes", "contoso.local,contoso.com")},
+			{13, 30, kv("net.adapter", "イーサネット アダプター ローカル エリア接続", "net.addresses", "fe80::80ec:a40c:c4aa:24d4,10.0.4.15",
+				"net.dns_servers", "10.0.0.2,10.0.0.3")},
 		}, nil},
 		{"ipconfig_malformed.txt", []got{
 			{12, 15, kv("net.adapter", "Ethernet adapter Ethernet 2", "net.addresses", "10.0.1.5", "net.dns_servers", "10.0.0.10")},
@@ -203,10 +213,12 @@ func TestDetect(t *testing.T) {
 		{"proxy_server_utf16le.txt", true, false},
 		{"proxy_many.txt", true, false},
 		{"proxy_malformed.txt", true, false},
+		{"proxy_ja_sjis.txt", true, false},
 		{"ipconfig_all.txt", false, true},
 		{"ipconfig_all_utf16le.txt", false, true},
 		{"ipconfig_xp_wrapped.txt", false, true},
 		{"ipconfig_plain.txt", false, true},
+		{"ipconfig_all_ja_sjis.txt", false, true},
 		{"near_note.txt", false, false},
 		{"near_other_command.txt", false, false},
 	} {

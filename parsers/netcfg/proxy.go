@@ -11,7 +11,15 @@ import (
 	"github.com/sfblog/sfblog/event"
 )
 
-// proxyPatterns are the lines of "netsh winhttp show proxy".
+// proxyPatterns are the lines of "netsh winhttp show proxy", in English or
+// as Japanese Windows writes them (testdata/README.md):
+//
+//	現在の WinHTTP プロキシ設定:
+//
+//	    プロキシ サーバー:  proxy.contoso.com:8080
+//	    バイパス一覧     :  <local>
+//
+// or "直接アクセス (プロキシ サーバーなし)。", and "(なし)" for no bypass list.
 type proxyPatterns struct {
 	head, direct, server, bypass *regexp.Regexp
 	// The same lines in the start of a file, for DetectProxy.
@@ -21,13 +29,13 @@ type proxyPatterns struct {
 // proxyRx returns the proxyPatterns, compiled on first use.
 var proxyRx = sync.OnceValue(func() *proxyPatterns {
 	return &proxyPatterns{
-		head:   regexp.MustCompile(`^\s*Current WinHTTP proxy settings:$`),
-		direct: regexp.MustCompile(`^\s*Direct access \(no proxy server\)\.?$`),
-		server: regexp.MustCompile(`^\s*Proxy Server\(s\)\s*:\s*(.*)$`),
-		bypass: regexp.MustCompile(`^\s*Bypass List\s*:\s*(.*)$`),
+		head:   regexp.MustCompile(`^\s*(?:Current WinHTTP proxy settings|現在の WinHTTP プロキシ設定):$`),
+		direct: regexp.MustCompile(`^\s*(?:Direct access \(no proxy server\)\.?|直接アクセス \(プロキシ サーバーなし\)。?)$`),
+		server: regexp.MustCompile(`^\s*(?:Proxy Server\(s\)|プロキシ サーバー)\s*:\s*(.*)$`),
+		bypass: regexp.MustCompile(`^\s*(?:Bypass List|バイパス一覧)\s*:\s*(.*)$`),
 
-		detHead: regexp.MustCompile(`(?m)^\s*Current WinHTTP proxy settings:\s*$`),
-		detBody: regexp.MustCompile(`(?m)^\s*(?:Direct access \(no proxy server\)\.?|Proxy Server\(s\)\s*:\s*\S.*)\s*$`),
+		detHead: regexp.MustCompile(`(?m)^\s*(?:Current WinHTTP proxy settings|現在の WinHTTP プロキシ設定):\s*$`),
+		detBody: regexp.MustCompile(`(?m)^\s*(?:Direct access \(no proxy server\)\.?|直接アクセス \(プロキシ サーバーなし\)。?|(?:Proxy Server\(s\)|プロキシ サーバー)\s*:\s*\S.*)\s*$`),
 	}
 })
 
@@ -131,7 +139,7 @@ func (p *proxyParser) flush() {
 		ev.Set("proxy.direct", "false")
 		ev.Set("proxy.server", *server)
 	}
-	if bypass != "" && bypass != "(none)" {
+	if bypass != "" && bypass != "(none)" && bypass != "(なし)" {
 		ev.Set("proxy.bypass", bypass)
 	}
 	if err := p.emit(ev); err != nil {
