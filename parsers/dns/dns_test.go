@@ -126,6 +126,10 @@ func TestParseFixtures(t *testing.T) {
 				"cname", "webdir.online.lync.com", "addresses", "52.112.196.46,52.112.196.45"})...)},
 			{23, 32, f(join(ns, sipSRV, []string{"query", "_sip._tls.contoso.com", "type", "SRV", "status", "ok", "server", "10.0.0.2", "authoritative", "false"})...)},
 		}, nil},
+		{"resolve_errors_localized.txt", []got{
+			{1, 7, f(join(rd, []string{"query", "sip.contoso.com", "status", "nxdomain"})...)},
+			{9, 15, f(join(rd, []string{"query", "lyncdiscover.contoso.com", "status", "nxdomain"})...)},
+		}, nil},
 		{"nslookup_malformed.txt", []got{
 			{20, 25, f(join(ns, []string{"query", "webdir.online.lync.com", "type", "A", "status", "ok", "server", "10.0.0.10", "addresses", "52.113.64.141"})...)},
 		}, []event.Problem{
@@ -307,6 +311,7 @@ func TestDetect(t *testing.T) {
 		"nslookup_timeout.txt", "nslookup_server_ptr_timeout.txt", "nslookup_stdout_only.txt", "nslookup_many.txt", "nslookup_appended.txt", "nslookup_ja.txt",
 		"resolve_cname_table.txt", "resolve_cname_table_utf16le.txt", "resolve_srv_table.txt", "resolve_a_table.txt", "resolve_errors.txt",
 		"resolve_format_list.txt", "resolve_a.csv", "resolve_cname.csv", "resolve_srv.json", "resolve_cname.json", "resolve_single.json",
+		"resolve_errors_localized.txt",
 	} {
 		t.Run(name, func(t *testing.T) {
 			in := decoded(t, name)

@@ -245,7 +245,7 @@ func recordName(r *record, promptName string, chain map[string]bool) (name, bad 
 // default table, Format-List (and the list view PowerShell falls back to
 // for records of another type than the table's), and the error record.
 type rdPatterns struct {
-	header, dashes, errRecord, errCont, fqeid, listKV, listCnt *regexp.Regexp
+	header, dashes, errRecord, errCont, errPos, fqeid, listKV, listCnt *regexp.Regexp
 	// listKeys are the properties of DnsClient records shown by Format-List.
 	listKeys map[string]bool
 }
@@ -257,9 +257,14 @@ var rdRx = sync.OnceValue(func() *rdPatterns {
 		dashes:    regexp.MustCompile(`^\s*-{2,}(?:\s+-{2,})*$`),
 		errRecord: regexp.MustCompile(`(?i)^resolve-dnsname\s*:\s*(\S+?)\s*:\s*(.+)$`),
 		errCont:   regexp.MustCompile(`^\s*(?:At line:\d+|At \S.*:\d+ char:\d+|\+|~+$|CategoryInfo\s*:|FullyQualifiedErrorId\s*:)`),
-		fqeid:     regexp.MustCompile(`FullyQualifiedErrorId\s*:\s*([A-Za-z0-9_]+),Microsoft\.DnsClient`),
-		listKV:    regexp.MustCompile(`^(\w+) +: ?(.*)$`),
-		listCnt:   regexp.MustCompile(`^\s{2,}(\S.*)$`),
+		// The position line of a localized PowerShell, right after the
+		// message: "発生場所 行:1 文字:1" (Japanese), "Au caractère
+		// Ligne:1 : 1" (French). Its labels vary; it ends in a number
+		// after a colon, as no prompt or message line does.
+		errPos:  regexp.MustCompile(`^\s*[^\s+][^+]*:\s*\d+\s*$`),
+		fqeid:   regexp.MustCompile(`FullyQualifiedErrorId\s*:\s*([A-Za-z0-9_]+),Microsoft\.DnsClient`),
+		listKV:  regexp.MustCompile(`^(\w+) +: ?(.*)$`),
+		listCnt: regexp.MustCompile(`^\s{2,}(\S.*)$`),
 		listKeys: map[string]bool{
 			"Name": true, "Type": true, "QueryType": true, "TTL": true, "Section": true, "NameHost": true,
 			"IP4Address": true, "IP6Address": true, "IPAddress": true, "Address": true, "NameTarget": true,
@@ -406,7 +411,7 @@ func (rd *rdParser) classify(s string) int {
 	switch {
 	case re.errRecord.MatchString(s):
 		return rdErrLine
-	case rd.err != nil && re.errCont.MatchString(s):
+	case rd.err != nil && (re.errCont.MatchString(s) || rd.err.last == rd.err.first && re.errPos.MatchString(s)):
 		return rdErrCont
 	case re.header.MatchString(s):
 		return rdHeader
