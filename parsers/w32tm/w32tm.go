@@ -97,7 +97,7 @@ var rx = sync.OnceValue(func() *patterns {
 			"local cmos clock":          true,
 			"free-running system clock": true,
 		},
-		label:      regexp.MustCompile(`^\s*([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$`),
+		label:      regexp.MustCompile(`^\s*([A-Za-z\p{Han}\p{Katakana}ー][A-Za-z\p{Han}\p{Katakana}ー ]*?)\s*:\s*(.*?)\s*$`),
 		tracking:   regexp.MustCompile(`^\s*Tracking\s+(\S+)\s+\[([^\]]*)\]\.?\s*$`),
 		collecting: regexp.MustCompile(`^\s*Collecting\s+\d+\s+samples\.?\s*$`),
 		current:    regexp.MustCompile(`^\s*The current time is\s+(.+?)\.?\s*$`),
@@ -112,14 +112,38 @@ var rx = sync.OnceValue(func() *patterns {
 	}
 })
 
-// label splits "Label: value" into the label (lower-case, single spaces)
-// and the value.
+// label splits "Label: value" into the label (lower-case, single spaces;
+// a Japanese label as its English one, jaLabels) and the value.
 func label(s string) (string, string, bool) {
 	m := rx().label.FindStringSubmatch(s)
 	if m == nil {
 		return "", "", false
 	}
-	return strings.ToLower(strings.Join(strings.Fields(m[1]), " ")), m[2], true
+	l := strings.ToLower(strings.Join(strings.Fields(m[1]), " "))
+	if en, ok := jaLabels[l]; ok {
+		l = en
+	}
+	return l, m[2], true
+}
+
+// jaLabels are the labels of w32tm /query /status (/verbose) as Japanese
+// Windows writes them, by their English ones: those seen in outputs quoted
+// in Japanese posts (testdata/README.md). Its values keep their numbers and
+// English words, but for "未指定" (unspecified).
+var jaLabels = map[string]string{
+	"閏インジケーター":      "leap indicator",
+	"階層":            "stratum",
+	"精度":            "precision",
+	"ルート遅延":         "root delay",
+	"ルート分散":         "root dispersion",
+	"参照 id":         "referenceid",
+	"最終正常同期時刻":      "last successful sync time",
+	"ソース":           "source",
+	"ポーリング間隔":       "poll interval",
+	"フェーズ オフセット":    "phase offset",
+	"クロック レート":      "clockrate",
+	"最終同期エラー":       "last sync error",
+	"最終正常同期時刻からの時間": "time since last good sync time",
 }
 
 // Detect reports whether head (the first few KiB of a file, decoded to
@@ -369,6 +393,9 @@ func (p *parser) status(b *block) (event.Event, bool) {
 		}
 	}
 	if v, ok := values["last successful sync time"]; ok && v != "" {
+		if v == "未指定" {
+			v = "unspecified" // as the English output says it
+		}
 		ev.Set("clock.last_sync", v)
 	}
 	switch {

@@ -67,6 +67,7 @@ func TestDetect(t *testing.T) {
 	}{
 		{"status_synced.txt", true},
 		{"status_cmos.txt", true},
+		{"status_ja_sjis.txt", true},
 		{"status_verbose_domain.txt", true},
 		{"stripchart_dataonly.txt", true},
 		{"stripchart_chart.txt", true},
@@ -102,6 +103,14 @@ func TestStatus(t *testing.T) {
 		{"status_cmos.txt", []want{{Line: 2, EndLine: 10, Fields: map[string]string{
 			"clock.tool": "w32tm-status", "clock.leap": "3", "clock.unsynced": "true",
 			"clock.source": "Local CMOS Clock", "clock.last_sync": "unspecified"}}}},
+		{"status_ja_sjis.txt", []want{
+			{Line: 2, EndLine: 10, Fields: map[string]string{
+				"clock.tool": "w32tm-status", "clock.leap": "0", "clock.unsynced": "false",
+				"clock.source": "10.30.0.3,8", "clock.peer": "10.30.0.3", "clock.last_sync": "2022/01/10 1:45:54"}},
+			{Line: 13, EndLine: 25, Fields: map[string]string{
+				"clock.tool": "w32tm-status", "clock.leap": "3", "clock.unsynced": "true",
+				"clock.source": "Local CMOS Clock", "clock.last_sync": "unspecified"}},
+		}},
 		{"status_verbose_domain.txt", []want{{Line: 2, EndLine: 18, Fields: map[string]string{
 			"clock.tool": "w32tm-status", "clock.leap": "0", "clock.unsynced": "false",
 			"clock.source": "DC01.contoso.com", "clock.peer": "DC01.contoso.com",
