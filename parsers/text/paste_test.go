@@ -78,69 +78,58 @@ func TestPastedNearMisses(t *testing.T) {
 	}
 }
 
+// TestPastedEventDetails: an event's details as Event Viewer copies them,
+// with English labels, or Japanese ones as Microsoft Japan's support blogs
+// paste them (an English client writes its own message in English; a
+// full-width colon as retyped), become the record an event log gives.
 func TestPastedEventDetails(t *testing.T) {
-	note := "From the user's PC:\r\n\r\n" +
-		"Log Name:      Application\r\n" +
-		"Source:        Communicator\r\n" +
-		"Date:          6/15/2017 9:02:11 AM\r\n" +
-		"Event ID:      3\r\n" +
-		"Task Category: None\r\n" +
-		"Level:         Error\r\n" +
-		"Keywords:      Classic\r\n" +
-		"User:          N/A\r\n" +
-		"Computer:      PC01.contoso.com\r\n" +
-		"Description:\r\n" +
-		"Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.\r\n" +
-		"\r\nRegards\r\n"
-	recs := kinds(parseNote(t, note), event.KindRecord)
-	require.Len(t, recs, 1)
-	r := recs[0]
-	assert.Equal(t, "Communicator", r.Get("evt.provider"))
-	assert.Equal(t, "3", r.Get("evt.event_id"))
-	assert.Equal(t, "2", r.Get("evt.level"))
-	assert.Equal(t, "PC01.contoso.com", r.Get("evt.computer"))
-	assert.Equal(t, "Application", r.Get("evt.channel"))
-	assert.Contains(t, r.Get("evt.data.all"), "sip.contoso.com")
-	assert.Equal(t, "full", r.Get("paste.context"))
-	assert.Equal(t, 3, r.Line)
+	const message = "Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com."
+	for _, tt := range []struct{ name, note string }{
+		{"English", "From the user's PC:\r\n\r\n" +
+			"Log Name:      Application\r\n" +
+			"Source:        Communicator\r\n" +
+			"Date:          6/15/2017 9:02:11 AM\r\n" +
+			"Event ID:      3\r\n" +
+			"Task Category: None\r\n" +
+			"Level:         Error\r\n" +
+			"Keywords:      Classic\r\n" +
+			"User:          N/A\r\n" +
+			"Computer:      PC01.contoso.com\r\n" +
+			"Description:\r\n" + message + "\r\n" +
+			"\r\nRegards\r\n"},
+		{"Japanese", "ユーザーの PC のイベントです。\r\n\r\n" +
+			"ログの名前: Application\r\n" +
+			"ソース: Communicator\r\n" +
+			"日付: 2017/06/15 9:02:11\r\n" +
+			"イベント ID: 3\r\n" +
+			"タスクのカテゴリ: なし\r\n" +
+			"レベル: エラー\r\n" +
+			"キーワード: クラシック\r\n" +
+			"ユーザー: N/A\r\n" +
+			"コンピューター： PC01.contoso.com\r\n" +
+			"説明:\r\n" + message + "\r\n" +
+			"\r\nよろしくお願いします。\r\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recs := kinds(parseNote(t, tt.note), event.KindRecord)
+			require.Len(t, recs, 1)
+			r := recs[0]
+			assert.Equal(t, "Communicator", r.Get("evt.provider"))
+			assert.Equal(t, "3", r.Get("evt.event_id"))
+			assert.Equal(t, "2", r.Get("evt.level"))
+			assert.Equal(t, "PC01.contoso.com", r.Get("evt.computer"))
+			assert.Equal(t, "Application", r.Get("evt.channel"))
+			assert.Equal(t, message, r.Get("evt.data.all"))
+			assert.Equal(t, "full", r.Get("paste.context"))
+			assert.Equal(t, 3, r.Line)
+		})
+	}
 
 	// "Event ID: 3" retyped without its source is only partial context.
-	recs = kinds(parseNote(t, "Event ID: 3\nDescription: unable to resolve the DNS hostname of the login server sip.contoso.com\n"), event.KindRecord)
+	recs := kinds(parseNote(t, "Event ID: 3\nDescription: unable to resolve the DNS hostname of the login server sip.contoso.com\n"), event.KindRecord)
 	require.Len(t, recs, 1)
 	assert.Equal(t, "partial", recs[0].Get("paste.context"))
-}
-
-// TestPastedEventDetailsJapanese: the details of an event on Japanese
-// Windows, labelled as Microsoft Japan's support blogs paste them (an
-// English client writes its own message in English), read as the English
-// ones are; a full-width colon as retyped too. A note that only says 説明
-// (description) is not an event.
-func TestPastedEventDetailsJapanese(t *testing.T) {
-	note := "ユーザーの PC のイベントです。\r\n\r\n" +
-		"ログの名前: Application\r\n" +
-		"ソース: Communicator\r\n" +
-		"日付: 2017/06/15 9:02:11\r\n" +
-		"イベント ID: 3\r\n" +
-		"タスクのカテゴリ: なし\r\n" +
-		"レベル: エラー\r\n" +
-		"キーワード: クラシック\r\n" +
-		"ユーザー: N/A\r\n" +
-		"コンピューター： PC01.contoso.com\r\n" +
-		"説明:\r\n" +
-		"Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.\r\n" +
-		"\r\nよろしくお願いします。\r\n"
-	recs := kinds(parseNote(t, note), event.KindRecord)
-	require.Len(t, recs, 1)
-	r := recs[0]
-	assert.Equal(t, "Communicator", r.Get("evt.provider"))
-	assert.Equal(t, "3", r.Get("evt.event_id"))
-	assert.Equal(t, "2", r.Get("evt.level"))
-	assert.Equal(t, "PC01.contoso.com", r.Get("evt.computer"))
-	assert.Equal(t, "Application", r.Get("evt.channel"))
-	assert.Equal(t, "Communicator was unable to resolve the DNS hostname of the login server sip.contoso.com.", r.Get("evt.data.all"))
-	assert.Equal(t, "full", r.Get("paste.context"))
-	assert.Equal(t, 3, r.Line)
-
+	// A note that only says 説明 (description) and レベル (level) is not an event.
 	assert.Empty(t, kinds(parseNote(t, "説明: サインインできません。\nレベル: 高\n"), event.KindRecord))
 }
 
