@@ -402,35 +402,48 @@ func TestReportConvert(t *testing.T) {
 }
 
 // TestReportBadInput: report reads one report of bounded size. Another
-// value after it, or more than maxReport bytes (white space included:
+// value after it, or more bytes than its limit (white space included:
 // decoding would hold it all), is a usage error naming the file; white
-// space after the report is not.
+// space after the report is not. The limit of these cases is three times
+// the report (readReport's; the command's is maxReport, 32 MiB, which
+// the race detector takes minutes to decode).
 func TestReportBadInput(t *testing.T) {
 	code, saved, stderr := sfblog(t, "", "analyze", "-f", "json", filepath.Join(logs, "clock-skew.zip"))
 	require.Equal(t, 0, code, stderr)
 	end := len(strings.TrimRight(saved, "\n"))
+	limit := int64(3 * len(saved))
 	tests := []struct {
 		name, in string
-		want     string // in stderr; "" for success
+		want     string // the error; "" for success
 	}{
 		{"white space after", saved + "\n\n  \t\n", ""},
-		{"two reports", saved + saved, fmt.Sprintf("sfblog: -: not an sfblog JSON report: more than white space after the report, which ends at byte %d\n", end)},
+		{"two reports", saved + saved, fmt.Sprintf("not an sfblog JSON report: more than white space after the report, which ends at byte %d", end)},
 		{"text after", saved + "sfblog: done\n", "more than white space after the report"},
-		{"too large", strings.Repeat(" ", maxReport+1), "sfblog: -: more than 32 MiB: not a report sfblog writes (they stay under a few MiB)\n"},
-		{"too large after a report", saved + strings.Repeat(" ", maxReport), "more than 32 MiB"},
+		{"too large", strings.Repeat(" ", int(limit)+1), fmt.Sprintf("more than %d bytes: not a report sfblog writes", limit)},
+		{"too large after a report", saved + strings.Repeat(" ", 2*len(saved)+1), "more than"},
 		{"cut short", saved[:len(saved)/2], "not an sfblog JSON report: unexpected EOF"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, stderr := sfblog(t, tt.in, "report", "-f", "json", "-")
+			r, err := readReport(strings.NewReader(tt.in), limit)
 			if tt.want == "" {
-				require.Equal(t, 0, code, stderr)
-				assert.Equal(t, saved, out)
+				require.NoError(t, err)
+				assert.NotNil(t, r)
 				return
 			}
-			assert.Equal(t, 2, code)
-			assert.Empty(t, out)
-			assert.Contains(t, stderr, tt.want)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+	// Through the command: exit 2, the error naming the input.
+	code, out, stderr := sfblog(t, saved+saved, "report", "-f", "json", "-")
+	assert.Equal(t, 2, code)
+	assert.Empty(t, out)
+	assert.Equal(t, fmt.Sprintf("sfblog: -: not an sfblog JSON report: more than white space after the report, which ends at byte %d\n", end), stderr)
+	code, out, stderr = sfblog(t, saved+"\n\n", "report", "-f", "json", "-")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, saved, out)
+	// The command's own limit, in MiB.
+	_, err := readReport(strings.NewReader(strings.Repeat(" ", 2<<20+1)), 2<<20)
+	assert.EqualError(t, err, "more than 2 MiB: not a report sfblog writes (they stay under a few MiB)")
 }

@@ -39,7 +39,7 @@ sfblog does not leak a credential through this command.`,
 				defer f.Close()
 				in = f
 			}
-			r, err := readReport(in)
+			r, err := readReport(in, maxReport)
 			if err != nil {
 				return usageErr("%s: %v", args[0], err)
 			}
@@ -69,11 +69,14 @@ const maxReport = 32 << 20
 
 // readReport decodes a JSON report strictly: an unknown key, a schema
 // version this build does not know, anything but white space after the
-// report, or more than maxReport bytes is an error.
-func readReport(r io.Reader) (*analyze.Report, error) {
-	lr := &io.LimitedReader{R: r, N: maxReport + 1}
+// report, or more than limit bytes (maxReport) is an error.
+func readReport(r io.Reader, limit int64) (*analyze.Report, error) {
+	lr := &io.LimitedReader{R: r, N: limit + 1}
 	tooLarge := func() error {
-		return fmt.Errorf("more than %d MiB: not a report sfblog writes (they stay under a few MiB)", maxReport>>20)
+		if limit >= 1<<20 {
+			return fmt.Errorf("more than %d MiB: not a report sfblog writes (they stay under a few MiB)", limit>>20)
+		}
+		return fmt.Errorf("more than %d bytes: not a report sfblog writes", limit)
 	}
 	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()

@@ -39,7 +39,7 @@ func FuzzReport(f *testing.F) {
 	}
 	f.Add([]byte(`{"schema_version":1,"findings":[{"id":"X","severity":"bogus","evidence":[{"line":-1,"excerpt":"\u001b]0;x\u0007"}]}]}`), uint8(0))
 	f.Fuzz(func(t *testing.T, data []byte, width uint8) {
-		r, err := readReport(bytes.NewReader(data))
+		r, err := readReport(bytes.NewReader(data), maxReport)
 		if err != nil {
 			return
 		}
@@ -59,7 +59,7 @@ func FuzzReport(f *testing.F) {
 		if err := js.Write(&once, r); err != nil {
 			t.Fatal(err)
 		}
-		again, err := readReport(bytes.NewReader(once.Bytes()))
+		again, err := readReport(bytes.NewReader(once.Bytes()), maxReport)
 		if err != nil {
 			t.Fatalf("the JSON of a report that read does not read: %v\n%s", err, once.Bytes())
 		}
