@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -25,7 +26,10 @@ and post markdown to a ticket without analysing the bundle twice.
 
 Secrets are masked again in every excerpt, message and error text of the
 saved report, as analyze masks them: a report edited or written by an older
-sfblog does not leak a credential through this command.`,
+sfblog does not leak a credential through this command.
+
+The file must hold one report and nothing but white space after it, and at
+most ` + strconv.Itoa(maxReport>>20) + ` MiB (analyze's reports stay under a few MiB).`,
 		Example: `  sfblog analyze -f json -o report.json bundle.zip
   sfblog report -f markdown report.json | gh issue create --title "Sign-in failure" --body-file -`,
 		Args: cobra.ExactArgs(1),
