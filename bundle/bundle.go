@@ -200,6 +200,10 @@ type Options struct {
 	// absolute path is one of them, or it is the same file as one that
 	// exists when the walk starts (os.SameFile).
 	Skip []string
+	// SkipFiles are files left out as Skip's are, known by their info:
+	// the file standard output is redirected to ("sfblog analyze Tracing/
+	// > Tracing/report.txt"), whose name a process does not know.
+	SkipFiles []os.FileInfo
 	// Settle, when set, is called before Walk leaves an archive or standard
 	// input whose entries it yielded, that is before those entries stop
 	// being openable, and after each entry of a tar read as it streams. A
@@ -267,6 +271,11 @@ func Walk(ctx context.Context, paths []string, opt Options, fn func(*Entry) erro
 			w.skip[len(w.skip)-1].info = info
 		}
 	}
+	for _, info := range opt.SkipFiles {
+		if info != nil {
+			w.skip = append(w.skip, skipped{info: info})
+		}
+	}
 	stop := context.AfterFunc(ctx, func() { _ = w.temps.Close() })
 	defer stop()
 	for _, p := range paths {
@@ -301,7 +310,8 @@ type walker struct {
 }
 
 // skipped is a file of Options.Skip: its absolute path, and its info when
-// it existed as the walk started.
+// it existed as the walk started; or one of Options.SkipFiles: its info
+// alone.
 type skipped struct {
 	path string
 	info os.FileInfo
@@ -311,7 +321,7 @@ type skipped struct {
 // info, is one of Options.Skip.
 func (w *walker) skips(abs string, info os.FileInfo) bool {
 	for _, s := range w.skip {
-		if s.path == abs || s.info != nil && os.SameFile(s.info, info) {
+		if s.path != "" && s.path == abs || s.info != nil && os.SameFile(s.info, info) {
 			return true
 		}
 	}

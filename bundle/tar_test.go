@@ -467,4 +467,10 @@ func TestSkip(t *testing.T) {
 		{path: "d/a.log", content: "a"},
 		{path: "d/sub/b.log", content: "b"},
 	}, got)
+
+	// By its info alone: the file standard output goes to.
+	info, err := os.Stat("d/sub/b.log")
+	require.NoError(t, err)
+	got = collect(t, []string{"d/sub"}, Options{SkipFiles: []os.FileInfo{info, nil}})
+	check(t, []want{{path: "d/sub/hardlink.json", content: "{}"}}, got)
 }

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -320,5 +321,33 @@ func TestOutputIsInput(t *testing.T) {
 		got, err := os.ReadFile(zip)
 		require.NoError(t, err)
 		assert.Equal(t, data, got)
+	}
+}
+
+// TestStdoutFileNotInput: standard output redirected into the folder being
+// read ("sfblog analyze Tracing/ > Tracing/report.json") is not an input:
+// it was an empty file that could not be read, or parse's own events.
+func TestStdoutFileNotInput(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(logs, "clock-skew.zip"))
+	require.NoError(t, err)
+	for _, args := range [][]string{{"analyze", "-f", "json"}, {"parse"}} {
+		t.Run(args[0], func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "bundle.zip"), data, 0o644))
+			name := filepath.Join(dir, args[0]+".out")
+			f, err := os.Create(name)
+			require.NoError(t, err)
+			var stderr bytes.Buffer
+			code := run(context.Background(), append(args, dir), strings.NewReader(""), f, &stderr)
+			require.NoError(t, f.Close())
+			require.Equal(t, exitOK, code, stderr.String())
+			assert.Empty(t, stderr.String())
+			out, err := os.ReadFile(name)
+			require.NoError(t, err)
+			assert.NotContains(t, string(out), ".out\"", "the output file is no input")
+			if args[0] == "analyze" {
+				assert.Len(t, decodeReport(t, string(out)).Inputs, 1)
+			}
+		})
 	}
 }

@@ -32,7 +32,26 @@ func (s *streams) analyzeOptions() analyze.Options {
 	opt.Version = s.build.Version
 	opt.Stdin = s.in
 	opt.Bundle.Temps = s.temps
+	if info := regularFile(s.out); info != nil {
+		// "sfblog analyze Tracing/ > Tracing/report.txt": the file the
+		// output goes to is not an input.
+		opt.Bundle.SkipFiles = append(opt.Bundle.SkipFiles, info)
+	}
 	return opt
+}
+
+// regularFile returns the info of the regular file w writes to, or nil
+// when w is not a file (a terminal, a pipe, a buffer).
+func regularFile(w io.Writer) os.FileInfo {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	info, err := f.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return nil
+	}
+	return info
 }
 
 // note prints one line on standard error unless --quiet. Text that came
