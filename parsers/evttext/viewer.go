@@ -40,11 +40,14 @@ import (
 
 // viewerHeaders are the header rows Event Viewer writes: English and
 // Japanese, with Level first, or Keywords for the Security log.
-var viewerHeaders = [][]string{
-	{"Level", "Date and Time", "Source", "Event ID", "Task Category"},
-	{"Keywords", "Date and Time", "Source", "Event ID", "Task Category"},
-	{"レベル", "日付と時刻", "ソース", "イベント ID", "タスクのカテゴリ"},
-	{"キーワード", "日付と時刻", "ソース", "イベント ID", "タスクのカテゴリ"},
+var viewerHeaders = []struct {
+	cols     []string
+	keywords bool // the first column is Keywords, not Level
+}{
+	{[]string{"Level", "Date and Time", "Source", "Event ID", "Task Category"}, false},
+	{[]string{"Keywords", "Date and Time", "Source", "Event ID", "Task Category"}, true},
+	{[]string{"レベル", "日付と時刻", "ソース", "イベント ID", "タスクのカテゴリ"}, false},
+	{[]string{"キーワード", "日付と時刻", "ソース", "イベント ID", "タスクのカテゴリ"}, true},
 }
 
 // viewerColumns is the number of columns a header row names.
@@ -70,16 +73,20 @@ func viewerHeader(cols []string) (keywords, ok bool) {
 		return false, false
 	}
 	name := func(i int) string {
-		return strings.Trim(strings.TrimSpace(strings.TrimPrefix(cols[i], "\ufeff")), `"`)
+		c := cols[i]
+		if i == 0 {
+			c = strings.TrimPrefix(c, "\ufeff")
+		}
+		return strings.Trim(strings.TrimSpace(c), `"`)
 	}
 next:
-	for h, header := range viewerHeaders {
-		for i, want := range header {
+	for _, h := range viewerHeaders {
+		for i, want := range h.cols {
 			if name(i) != want {
 				continue next
 			}
 		}
-		return h%2 == 1, true
+		return h.keywords, true
 	}
 	return false, false
 }
